@@ -1,0 +1,46 @@
+"""Wuye Field (物业现场): the Flask application factory."""
+from pathlib import Path
+
+from flask import Flask
+
+from app.config import BASE_DIR, Config, instance_secret
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str((config or Config).INSTANCE_DIR),
+    )
+    app.config.from_object(config or Config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+
+    from app.core import db, errors, i18n, storage
+    from app.core.permissions import enforce_declared_policy
+    from app.extensions import csrf, htmx, login_manager
+
+    db.init_app(app)
+    storage.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    from app.accounts import login
+
+    login.init_app(app)
+    errors.init_app(app)
+    app.before_request(enforce_declared_policy)
+
+    from app.accounts.routes import bp as accounts_bp
+    from app.core.routes import bp as core_bp
+    from app.projects.routes import bp as projects_bp
+
+    for blueprint in (core_bp, accounts_bp, projects_bp):
+        app.register_blueprint(blueprint)
+
+    from app import cli
+
+    cli.init_app(app)
+    return app

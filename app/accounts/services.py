@@ -1,0 +1,265 @@
+"""Accounts: password hashing, login with throttling, users and memberships."""
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+from sqlmodel import Session, delete, func, select
+
+from app.accounts.models import PROJECT_ROLES, LoginFailure, Membership, User
+from app.core import audit
+from app.core.db import utcnow
+from app.projects.models import Project
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,39}$")
+MIN_PASSWORD = 8
+USER_FIELDS = ("username", "display_name", "phone", "active", "is_admin", "locale")
+
+
+class AccountError(ValueError):
+    """A refusal to show the user; the message is already translated."""
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    return PasswordHasher(
+        time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_COST"], parallelism=cfg["ARGON2_PARALLELISM"]
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    try:
+        return _hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _burn_time(password: str) -> None:
+    """Spend a hash's time on an unknown username, so the answer does not tell which names exist."""
+    if "dummy_password_hash" not in current_app.extensions:
+        current_app.extensions["dummy_password_hash"] = hash_password(secrets.token_hex(8))
+    dummy = current_app.extensions["dummy_password_hash"]
+    try:
+        _hasher().verify(dummy, password)
+    except VerificationError:
+        pass
+
+
+@dataclass
+class LoginResult:
+    user: User | None = None
+    error: str | None = None  # "invalid" | "inactive" | "throttled"
+    retry_after: int = 0  # seconds
+
+
+def _retry_after(session: Session, column, value: str, limit: int, window: timedelta, now: datetime) -> int:
+    """Seconds until the oldest counted failure leaves the window, or 0 when under the limit."""
+    times = session.exec(
+        select(LoginFailure.at).where(column == value, LoginFailure.at > now - window).order_by(LoginFailure.at.desc())
+    ).all()
+    if len(times) < limit:
+        return 0
+    return max(1, int((times[limit - 1] + window - now).total_seconds()) + 1)
+
+
+def authenticate(session: Session, *, username: str, password: str, ip: str, now: datetime | None = None) -> LoginResult:
+    """Check a login, throttled per account and per address over a sliding window.
+
+    A throttled account unlocks by itself when the window slides on, so the real owner is never
+    locked out for good; a successful login clears that account's failures.
+    """
+    cfg = current_app.config
+    now = now or utcnow()
+    username = username.strip().lower()[:40]
+    window = timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"])
+    wait = max(
+        _retry_after(session, LoginFailure.username, username, cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], window, now),
+        _retry_after(session, LoginFailure.ip, ip, cfg["LOGIN_MAX_FAILURES_PER_IP"], window, now),
+    )
+    if wait:
+        return LoginResult(error="throttled", retry_after=wait)
+
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        _burn_time(password)
+        ok = False
+    else:
+        ok = verify_password(user, password)
+    if not ok:
+        session.add(LoginFailure(username=username, ip=ip[:45], at=now))
+        session.exec(delete(LoginFailure).where(LoginFailure.at < now - 4 * window))
+        session.commit()
+        return LoginResult(error="invalid")
+    if not user.active:
+        return LoginResult(error="inactive")
+    session.exec(delete(LoginFailure).where(LoginFailure.username == username))
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.add(user)
+    session.commit()
+    return LoginResult(user=user)
+
+
+def validate_password(password: str, username: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(_("密码至少需要 %(n)d 位。", n=MIN_PASSWORD))
+    if len(password) > 128:
+        raise AccountError(_("密码不能超过 128 位。"))
+    if password.lower() == username.lower():
+        raise AccountError(_("密码不能与用户名相同。"))
+
+
+def create_user(
+    session: Session,
+    *,
+    actor: User | None,
+    organisation_id: int,
+    username: str,
+    display_name: str,
+    password: str,
+    phone: str = "",
+    is_admin: bool = False,
+    locale: str = "zh_Hans",
+) -> User:
+    username = username.strip().lower()
+    display_name = display_name.strip()
+    if not USERNAME_RE.match(username):
+        raise AccountError(_("用户名须为 2-40 位小写字母、数字或 _ . -,以字母或数字开头。"))
+    if not display_name or len(display_name) > 60:
+        raise AccountError(_("请填写姓名(不超过 60 字)。"))
+    phone = phone.strip()
+    if phone and not re.fullmatch(r"[0-9+\- ]{5,20}", phone):
+        raise AccountError(_("手机号格式不对。"))
+    validate_password(password, username)
+    if session.exec(select(User.id).where(User.username == username)).first() is not None:
+        raise AccountError(_("用户名 %(u)s 已被使用。", u=username))
+    user = User(
+        organisation_id=organisation_id,
+        username=username,
+        display_name=display_name,
+        phone=phone,
+        password_hash=hash_password(password),
+        is_admin=is_admin,
+        locale=locale,
+    )
+    session.add(user)
+    audit.record(session, actor=actor, action="user.create", obj=user, after=audit.snapshot(user, USER_FIELDS),
+                 organisation_id=organisation_id)
+    session.commit()
+    return user
+
+
+def update_user(session: Session, *, actor: User, user: User, display_name: str, phone: str, locale: str,
+                is_admin: bool) -> User:
+    display_name = display_name.strip()
+    phone = phone.strip()
+    if not display_name or len(display_name) > 60:
+        raise AccountError(_("请填写姓名(不超过 60 字)。"))
+    if phone and not re.fullmatch(r"[0-9+\- ]{5,20}", phone):
+        raise AccountError(_("手机号格式不对。"))
+    if locale not in current_app.config["LANGUAGES"]:
+        raise AccountError(_("不支持的语言。"))
+    if user.id == actor.id and not is_admin:
+        raise AccountError(_("不能取消自己的管理员身份。"))
+    before = audit.snapshot(user, USER_FIELDS)
+    user.display_name, user.phone, user.locale, user.is_admin = display_name, phone, locale, is_admin
+    session.add(user)
+    audit.record(session, actor=actor, action="user.update", obj=user, before=before,
+                 after=audit.snapshot(user, USER_FIELDS))
+    session.commit()
+    return user
+
+
+def set_password(session: Session, *, actor: User, user: User, new_password: str) -> None:
+    """Set a new password and end the user's other sessions and remember-me cookies."""
+    validate_password(new_password, user.username)
+    user.password_hash = hash_password(new_password)
+    user.session_token = secrets.token_hex(16)
+    session.add(user)
+    action = "user.password_change" if actor.id == user.id else "user.password_reset"
+    audit.record(session, actor=actor, action=action, obj=user)
+    session.commit()
+
+
+def change_own_password(session: Session, *, user: User, current: str, new: str, confirm: str) -> None:
+    if not verify_password(user, current):
+        raise AccountError(_("当前密码不正确。"))
+    if new != confirm:
+        raise AccountError(_("两次输入的新密码不一致。"))
+    if new == current:
+        raise AccountError(_("新密码不能与当前密码相同。"))
+    set_password(session, actor=user, user=user, new_password=new)
+
+
+def set_active(session: Session, *, actor: User, user: User, active: bool) -> None:
+    if user.id == actor.id and not active:
+        raise AccountError(_("不能停用自己的账号。"))
+    before = audit.snapshot(user, ("active",))
+    user.active = active
+    if not active:
+        user.session_token = secrets.token_hex(16)  # logs the user out everywhere
+    session.add(user)
+    audit.record(session, actor=actor, action="user.activate" if active else "user.deactivate", obj=user,
+                 before=before, after=audit.snapshot(user, ("active",)))
+    session.commit()
+
+
+def set_locale(session: Session, *, user: User, locale: str) -> None:
+    if locale not in current_app.config["LANGUAGES"]:
+            raise AccountError(_("不支持的语言。"))
+    user.locale = locale
+    session.add(user)
+    session.commit()
+
+
+def add_membership(session: Session, *, actor: User, user: User, project: Project, role: str) -> Membership:
+    if role not in PROJECT_ROLES:
+        raise AccountError(_("未知角色。"))
+    if project.organisation_id != user.organisation_id:
+        raise AccountError(_("该项目不属于此用户的公司。"))
+    exists = session.exec(
+        select(Membership).where(Membership.user_id == user.id, Membership.project_id == project.id,
+                                 Membership.role == role)
+    ).first()
+    if exists:
+        raise AccountError(_("此用户在该项目已有这个角色。"))
+    membership = Membership(user_id=user.id, project_id=project.id, role=role)
+    session.add(membership)
+    audit.record(session, actor=actor, action="membership.add", obj=membership,
+                 after={"user": user.username, "project_id": project.id, "role": role})
+    session.commit()
+    return membership
+
+
+def remove_membership(session: Session, *, actor: User, membership: Membership) -> None:
+    audit.record(session, actor=actor, action="membership.remove", obj=membership,
+                 before={"user_id": membership.user_id, "project_id": membership.project_id, "role": membership.role})
+    session.delete(membership)
+    session.commit()
+
+
+def memberships_of(session: Session, user: User) -> list[tuple[Membership, Project]]:
+    return session.exec(
+        select(Membership, Project).join(Project, Project.id == Membership.project_id)
+        .where(Membership.user_id == user.id).order_by(Project.name, Membership.role)
+    ).all()
+
+
+def users_stmt(organisation_id: int, query: str = ""):
+    stmt = select(User).where(User.organisation_id == organisation_id)
+    if query:
+        like = f"%{query.strip()}%"
+        stmt = stmt.where((User.username.ilike(like)) | (User.display_name.ilike(like)) | (User.phone.ilike(like)))
+    return stmt.order_by(User.active.desc(), User.username)
+
+
+def count_users(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(User)).one()

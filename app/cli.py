@@ -1,0 +1,112 @@
+"""Command-line tasks: `flask --app app seed-demo | create-user | backup | restore`."""
+import getpass
+import sqlite3
+import tarfile
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlmodel import Session, select
+
+from app.core.db import engine
+
+
+def _sqlite_path() -> Path:
+    url = current_app.config["DATABASE_URL"]
+    if not url.startswith("sqlite:///"):
+        raise click.ClickException("backup/restore handle the embedded SQLite database; for PostgreSQL use pg_dump.")
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def init_app(app):
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Only when the database has no user yet.")
+    def seed_demo(if_empty):
+        """Create the demo company, projects, checkpoints and one user per role (idempotent)."""
+        from app import demo
+
+        with Session(engine(), expire_on_commit=False) as session:
+            if if_empty and not demo.is_empty(session):
+                click.echo("Database already has users; demo data not added.")
+                return
+            logins = demo.seed(session)
+        click.echo("Demo logins (username / password / role):")
+        for username, password, role in logins:
+            click.echo(f"  {username:<12} {password}  {role}")
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--name", "display_name", required=True, help="Display name, e.g. 张三")
+    @click.option("--admin", is_flag=True, help="Company-wide admin")
+    @click.option("--organisation", default=None, help="Organisation name (default: the only one)")
+    def create_user(username, display_name, admin, organisation):
+        """Create a user; the password is asked for (or read from WUYE_PASSWORD)."""
+        import os
+
+        from app.accounts import services
+        from app.projects.models import Organisation
+
+        password = os.environ.get("WUYE_PASSWORD") or getpass.getpass("Password: ")
+        with Session(engine(), expire_on_commit=False) as session:
+            stmt = select(Organisation)
+            if organisation:
+                stmt = stmt.where(Organisation.name == organisation)
+            orgs = session.exec(stmt).all()
+            if not orgs and not organisation:
+                raise click.ClickException("No organisation yet: pass --organisation NAME to create one.")
+            if not orgs:
+                orgs = [Organisation(name=organisation)]
+                session.add(orgs[0])
+                session.commit()
+            if len(orgs) > 1:
+                raise click.ClickException("Several organisations: say which with --organisation.")
+            try:
+                user = services.create_user(session, actor=None, organisation_id=orgs[0].id, username=username,
+                                            display_name=display_name, password=password, is_admin=admin)
+            except services.AccountError as exc:
+                raise click.ClickException(str(exc)) from None
+        click.echo(f"Created user {user.username} (id {user.id}).")
+
+    @app.cli.command("backup")
+    @click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
+    def backup(target):
+        """Write the SQLite database (online backup, safe while the app runs) and the media folder to a tar.gz."""
+        db_path = _sqlite_path()
+        target = target or Path(f"wuye-backup-{datetime.now():%Y%m%d-%H%M%S}.tar.gz")
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "wuye.db"
+            with sqlite3.connect(db_path) as src, sqlite3.connect(copy) as dst:
+                src.backup(dst)
+            with tarfile.open(target, "w:gz") as tar:
+                tar.add(copy, arcname="wuye.db")
+                media = Path(current_app.config["MEDIA_ROOT"])
+                if current_app.config["MEDIA_BACKEND"] == "local" and media.is_dir():
+                    tar.add(media, arcname="media")
+        click.echo(f"Backup written to {target}")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def restore(source, yes):
+        """Replace the database and media folder with a backup's (stop the app first)."""
+        db_path = _sqlite_path()
+        if not yes:
+            click.confirm(f"Replace {db_path} and the media folder with {source}?", abort=True)
+        with tarfile.open(source, "r:gz") as tar, tempfile.TemporaryDirectory() as tmp:
+            names = tar.getnames()
+            if "wuye.db" not in names:
+                raise click.ClickException("Not a Wuye Field backup: wuye.db missing.")
+            tar.extractall(tmp, filter="data")
+            with sqlite3.connect(Path(tmp) / "wuye.db") as src, sqlite3.connect(db_path) as dst:
+                src.backup(dst)
+            media_src = Path(tmp) / "media"
+            if media_src.is_dir():
+                import shutil
+
+                media = Path(current_app.config["MEDIA_ROOT"])
+                shutil.rmtree(media, ignore_errors=True)
+                shutil.copytree(media_src, media)
+        engine().dispose()
+        click.echo(f"Restored from {source}")

@@ -1,0 +1,57 @@
+"""Configuration: one class reading the environment, with safe defaults."""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def instance_secret(instance: Path) -> str:
+    """A secret key kept under instance/, made once, so sessions survive restarts without configuration."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # None: a key is made once under instance/
+    DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'wuye.db'}"
+
+    MEDIA_BACKEND = os.environ.get("MEDIA_BACKEND", "local")  # local | s3
+    MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(INSTANCE_DIR / "media")
+    S3_BUCKET = os.environ.get("S3_BUCKET", "wuye-media")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")  # None = AWS itself
+    S3_REGION = os.environ.get("S3_REGION", "us-east-1")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY")
+    MEDIA_URL_EXPIRES = int(os.environ.get("MEDIA_URL_EXPIRES", 3600))
+
+    TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
+    BABEL_DEFAULT_LOCALE = "zh_Hans"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    LANGUAGES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文", "en": "English"}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600  # a month on the guard's own phone
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session: a form open all night stays valid
+
+    # Login throttle: failures counted over a sliding window, per account and per client address.
+    LOGIN_WINDOW_SECONDS = 15 * 60
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_IP = 30
+
+    # Argon2id, memory-hard; RFC 9106 "second recommended" profile.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+    ARGON2_PARALLELISM = 2
+
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024

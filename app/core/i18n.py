@@ -1,0 +1,51 @@
+"""Languages: Simplified Chinese by default; Traditional Chinese and English per user."""
+from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.extensions import babel
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and background work speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    # Before login, follow the browser: zh-TW/zh-HK → Traditional, en → English, else Simplified.
+    best = request.accept_languages.best_match(["zh-CN", "zh-TW", "zh-HK", "zh", "en"], default="zh-CN")
+    return {"zh-TW": "zh_Hant", "zh-HK": "zh_Hant", "en": "en"}.get(best, current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def html_lang(locale: str) -> str:
+    return {"zh_Hans": "zh-Hans", "zh_Hant": "zh-Hant", "en": "en"}.get(locale, "zh-Hans")
+
+
+
+
+ROLE_LABELS = {
+    "guard": _l("秩序维护员"),
+    "attendant": _l("案场服务员"),
+    "engineer": _l("工程维修"),
+    "inspector": _l("品质检查员"),
+    "supervisor": _l("主管"),
+    "admin": _l("管理员"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+def _context():
+    locale = str(get_locale() or "zh_Hans")
+    return {"html_lang": html_lang(locale), "current_locale": locale,
+            "languages": current_app.config["LANGUAGES"], "role_label": role_label}
+
+
+def init_app(app):
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    app.context_processor(_context)

@@ -1,0 +1,85 @@
+"""The app shell: home, manifest, service worker, offline page, signed media links, health."""
+import hashlib
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Response, abort, current_app, render_template, send_file
+from flask_babel import format_date
+from flask_login import current_user
+
+from app.core import bp, home
+from app.core.db import get_session
+from app.core.permissions import logged_in, public
+from app.core.storage import LocalStorage, StorageError, storage
+
+
+@bp.get("/")
+@logged_in
+def index():
+    """The user's work today, by role."""
+    today = datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    return render_template("core/home.html", cards=home.cards(get_session(), current_user),
+                           today=format_date(today, "full"))
+
+
+@bp.get("/manifest.webmanifest")
+@public
+def manifest():
+    """The web app manifest, in the user's language."""
+    body = render_template("core/manifest.webmanifest")
+    return Response(body, mimetype="application/manifest+json")
+
+
+def shell_version() -> str:
+    """A hash of the app shell's files: a new deploy gets new cache names, and old caches are dropped."""
+    if "shell_version" not in current_app.extensions:
+        digest = hashlib.sha256()
+        static = Path(current_app.static_folder)
+        for path in sorted(static.rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(static)).encode() + path.read_bytes())
+        for name in ("base.html", "core/offline.html", "core/manifest.webmanifest"):
+            digest.update((Path(current_app.template_folder) / name).read_bytes())
+        current_app.extensions["shell_version"] = digest.hexdigest()[:12]
+    return current_app.extensions["shell_version"]
+
+
+@bp.get("/sw.js")
+@public
+def service_worker():
+    """The service worker, served from the root so that its scope is the whole app."""
+    body = (Path(current_app.static_folder) / "sw.js").read_text().replace("__SHELL_VERSION__", shell_version())
+    return Response(body, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+
+
+@bp.get("/offline")
+@public
+def offline():
+    """Shown by the service worker when a page is not cached and there is no network."""
+    return render_template("core/offline.html")
+
+
+@bp.get("/media/<token>")
+@public
+def media(token: str):
+    """A local media file behind a signed, expiring link (the local twin of an S3 presigned URL)."""
+    store = storage()
+    key = store.key_from_token(token) if isinstance(store, LocalStorage) else None
+    if key is None:
+        abort(404)
+    try:
+        fh = store.open(key)
+    except StorageError:
+        abort(404)
+    return send_file(fh, download_name=key.rsplit("/", 1)[-1], max_age=3600)
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    """Liveness and database check for the process supervisor."""
+    from sqlalchemy import text
+
+    get_session().execute(text("SELECT 1"))
+    return {"status": "ok"}

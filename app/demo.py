@@ -1,0 +1,77 @@
+"""Demo data: a company with a sales centre and a residential estate, one user per role."""
+from sqlmodel import Session, select
+
+from app.accounts import services as accounts
+from app.accounts.models import User
+from app.projects.models import Area, Checkpoint, Organisation, Project
+
+PASSWORD = "demo1234"
+
+PROJECTS = {
+    "江城壹号销售中心": ("sales", "武汉市江夏区文化大道 88 号", {
+        "销售大厅": ["大厅入口", "沙盘区"],
+        "接待台": ["接待台"],
+        "水吧": ["水吧操作台"],
+        "样板间A": ["样板间A 入户门", "样板间A 主卧"],
+        "样板间B": ["样板间B 入户门", "样板间B 客厅"],
+        "车场": ["车场入口岗亭", "车场东侧消防通道"],
+        "外围": ["外围喷泉", "外围西侧围墙"],
+    }),
+    "滨江花园": ("residential", "武汉市汉阳区滨江大道 12 号", {
+        "1 栋": ["1 栋大堂", "1 栋地下室配电房"],
+        "地下车库": ["车库 B1 入口", "车库 B1 消防泵房"],
+        "园区": ["中心花园", "南门岗"],
+    }),
+}
+
+USERS = [  # username, display name, role, projects (None = company admin)
+    ("admin", "系统管理员", "admin", None),
+    ("guard1", "张保安", "guard", ["江城壹号销售中心", "滨江花园"]),
+    ("attendant1", "李管家", "attendant", ["江城壹号销售中心"]),
+    ("attendant2", "王水吧", "attendant", ["江城壹号销售中心"]),
+    ("engineer1", "赵工程", "engineer", ["江城壹号销售中心", "滨江花园"]),
+    ("inspector1", "钱品质", "inspector", ["江城壹号销售中心", "滨江花园"]),
+    ("supervisor1", "孙主管", "supervisor", ["江城壹号销售中心", "滨江花园"]),
+]
+
+
+def _get_or_create(session: Session, model, defaults: dict | None = None, **where):
+    obj = session.exec(select(model).filter_by(**where)).first()
+    if obj is None:
+        obj = model(**where, **(defaults or {}))
+        session.add(obj)
+        session.flush()
+    return obj
+
+
+def seed(session: Session) -> list[tuple[str, str, str]]:
+    """Create what is missing and leave what exists: running it twice changes nothing."""
+    org = _get_or_create(session, Organisation, name="联投物业(演示)")
+    by_name = {}
+    for name, (kind, address, areas) in PROJECTS.items():
+        project = _get_or_create(session, Project, {"kind": kind, "address": address}, organisation_id=org.id, name=name)
+        by_name[name] = project
+        for position, (area_name, checkpoints) in enumerate(areas.items(), start=1):
+            area = _get_or_create(session, Area, {"position": position}, project_id=project.id, name=area_name)
+            for cp_name in checkpoints:
+                _get_or_create(session, Checkpoint, {"project_id": project.id}, area_id=area.id, name=cp_name)
+    session.commit()
+
+    admin = session.exec(select(User).where(User.username == "admin")).first()
+    for username, display_name, role, project_names in USERS:
+        user = session.exec(select(User).where(User.username == username)).first()
+        if user is None:
+            user = accounts.create_user(session, actor=admin, organisation_id=org.id, username=username,
+                                        display_name=display_name, password=PASSWORD, is_admin=role == "admin")
+            admin = admin or user
+        for name in project_names or []:
+            try:
+                accounts.add_membership(session, actor=admin, user=user, project=by_name[name], role=role)
+            except accounts.AccountError:
+                pass  # already a member
+    return [(u, PASSWORD, r) for u, _n, r, _p in USERS]
+
+
+def is_empty(session: Session) -> bool:
+    return session.exec(select(User.id)).first() is None
+

@@ -1,0 +1,7 @@
+"""Every table, imported in one place so that SQLModel's metadata is complete (Alembic, tests)."""
+
+
+def load_all() -> None:
+    from app.accounts import models as _accounts  # noqa: F401
+    from app.core import audit as _audit  # noqa: F401
+    from app.projects import models as _projects  # noqa: F401

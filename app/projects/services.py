@@ -1,0 +1,180 @@
+"""Projects, areas and checkpoints: validation, changes with audit entries, QR labels."""
+import io
+
+import segno
+from flask_babel import gettext as _
+from sqlmodel import Session, func, select
+
+from app.accounts.models import Membership, User
+from app.core import audit
+from app.projects.models import Area, Checkpoint, Project
+
+PROJECT_KINDS = ("sales", "residential")
+PROJECT_FIELDS = ("name", "kind", "address", "archived")
+AREA_FIELDS = ("name", "position")
+CHECKPOINT_FIELDS = ("name", "area_id", "note", "latitude", "longitude")
+
+
+class ProjectError(ValueError):
+    """A refusal to show the user; the message is already translated."""
+
+
+def _name(value: str, label: str, limit: int = 120) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ProjectError(_("请填写%(label)s。", label=label))
+    if len(value) > limit:
+        raise ProjectError(_("%(label)s不能超过 %(n)d 字。", label=label, n=limit))
+    return value
+
+
+def _coordinate(value, low: float, high: float, label: str) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ProjectError(_("%(label)s须为数字。", label=label)) from None
+    if not low <= number <= high:
+        raise ProjectError(_("%(label)s须在 %(low)s 到 %(high)s 之间。", label=label, low=low, high=high))
+    return number
+
+
+def _unique(session: Session, stmt, message: str) -> None:
+    if session.exec(stmt).first() is not None:
+        raise ProjectError(message)
+
+
+# -- projects ---------------------------------------------------------------------------------
+
+def save_project(session: Session, *, actor: User, project: Project | None = None, name: str, kind: str,
+                 address: str = "", archived: bool = False) -> Project:
+    name = _name(name, _("项目名称"))
+    if kind not in PROJECT_KINDS:
+        raise ProjectError(_("请选择项目类型。"))
+    address = (address or "").strip()
+    if len(address) > 255:
+        raise ProjectError(_("地址不能超过 255 字。"))
+    creating = project is None
+    project = project or Project(organisation_id=actor.organisation_id, name=name, kind=kind)
+    stmt = select(Project.id).where(Project.organisation_id == project.organisation_id, Project.name == name)
+    if not creating:
+        stmt = stmt.where(Project.id != project.id)
+    _unique(session, stmt, _("已有同名项目:%(name)s。", name=name))
+    before = None if creating else audit.snapshot(project, PROJECT_FIELDS)
+    project.name, project.kind, project.address, project.archived = name, kind, address, archived
+    session.add(project)
+    session.flush()
+    audit.record(session, actor=actor, action="project.create" if creating else "project.update", obj=project,
+                 before=before, after=audit.snapshot(project, PROJECT_FIELDS), project_id=project.id)
+    session.commit()
+    return project
+
+
+def project_summary(session: Session, project: Project) -> dict:
+    count = lambda model: session.exec(select(func.count()).select_from(model).where(model.project_id == project.id)).one()  # noqa: E731
+    members = session.exec(
+        select(func.count(func.distinct(Membership.user_id))).where(Membership.project_id == project.id)
+    ).one()
+    return {"areas": count(Area), "checkpoints": count(Checkpoint), "members": members}
+
+
+def project_members(session: Session, project: Project) -> list[tuple[User, list[str]]]:
+    rows = session.exec(
+        select(User, Membership.role).join(Membership, Membership.user_id == User.id)
+        .where(Membership.project_id == project.id).order_by(User.display_name)
+    ).all()
+    grouped: dict[int, tuple[User, list[str]]] = {}
+    for user, role in rows:
+        grouped.setdefault(user.id, (user, []))[1].append(role)
+    return list(grouped.values())
+
+
+# -- areas ------------------------------------------------------------------------------------
+
+def areas_of(session: Session, project: Project) -> list[Area]:
+    return session.exec(select(Area).where(Area.project_id == project.id).order_by(Area.position, Area.id)).all()
+
+
+def save_area(session: Session, *, actor: User, project: Project, area: Area | None = None, name: str) -> Area:
+    name = _name(name, _("区域名称"))
+    creating = area is None
+    stmt = select(Area.id).where(Area.project_id == project.id, Area.name == name)
+    if not creating:
+        stmt = stmt.where(Area.id != area.id)
+    _unique(session, stmt, _("本项目已有区域:%(name)s。", name=name))
+    if creating:
+        position = session.exec(select(func.coalesce(func.max(Area.position), 0)).where(Area.project_id == project.id)).one()
+        area = Area(project_id=project.id, name=name, position=position + 1)
+    before = None if creating else audit.snapshot(area, AREA_FIELDS)
+    area.name = name
+    session.add(area)
+    audit.record(session, actor=actor, action="area.create" if creating else "area.update", obj=area,
+                 before=before, after=audit.snapshot(area, AREA_FIELDS))
+    session.commit()
+    return area
+
+
+def delete_area(session: Session, *, actor: User, area: Area) -> None:
+    used = session.exec(select(func.count()).select_from(Checkpoint).where(Checkpoint.area_id == area.id)).one()
+    if used:
+        raise ProjectError(_("区域“%(name)s”下还有 %(n)d 个巡更点,请先删除或移走它们。", name=area.name, n=used))
+    audit.record(session, actor=actor, action="area.delete", obj=area, before=audit.snapshot(area, AREA_FIELDS))
+    session.delete(area)
+    session.commit()
+
+
+# -- checkpoints ------------------------------------------------------------------------------
+
+def checkpoints_of(session: Session, project: Project) -> list[tuple[Checkpoint, Area]]:
+    return session.exec(
+        select(Checkpoint, Area).join(Area, Area.id == Checkpoint.area_id)
+        .where(Checkpoint.project_id == project.id).order_by(Area.position, Area.id, Checkpoint.name)
+    ).all()
+
+
+def save_checkpoint(session: Session, *, actor: User, project: Project, checkpoint: Checkpoint | None = None,
+                    area_id, name: str, note: str = "", latitude=None, longitude=None) -> Checkpoint:
+    name = _name(name, _("巡更点名称"))
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ProjectError(_("备注不能超过 500 字。"))
+    try:
+        area = session.get(Area, int(area_id))
+    except (TypeError, ValueError):
+        area = None
+    if area is None or area.project_id != project.id:
+        raise ProjectError(_("请选择本项目的区域。"))
+    lat = _coordinate(latitude, -90, 90, _("纬度"))
+    lon = _coordinate(longitude, -180, 180, _("经度"))
+    if (lat is None) != (lon is None):
+        raise ProjectError(_("经纬度须同时填写或同时留空。"))
+    creating = checkpoint is None
+    stmt = select(Checkpoint.id).where(Checkpoint.area_id == area.id, Checkpoint.name == name)
+    if not creating:
+        stmt = stmt.where(Checkpoint.id != checkpoint.id)
+    _unique(session, stmt, _("区域“%(area)s”已有巡更点:%(name)s。", area=area.name, name=name))
+    checkpoint = checkpoint or Checkpoint(project_id=project.id, area_id=area.id, name=name)
+    before = None if creating else audit.snapshot(checkpoint, CHECKPOINT_FIELDS)
+    checkpoint.area_id, checkpoint.name, checkpoint.note = area.id, name, note
+    checkpoint.latitude, checkpoint.longitude = lat, lon
+    session.add(checkpoint)
+    audit.record(session, actor=actor, action="checkpoint.create" if creating else "checkpoint.update",
+                 obj=checkpoint, before=before, after=audit.snapshot(checkpoint, CHECKPOINT_FIELDS))
+    session.commit()
+    return checkpoint
+
+
+def delete_checkpoint(session: Session, *, actor: User, checkpoint: Checkpoint) -> None:
+    audit.record(session, actor=actor, action="checkpoint.delete", obj=checkpoint,
+                 before=audit.snapshot(checkpoint, CHECKPOINT_FIELDS + ("code",)))
+    session.delete(checkpoint)
+    session.commit()
+
+
+def qr_svg(payload: str) -> str:
+    """A QR symbol as inline SVG for a label sheet."""
+    out = io.StringIO()
+    segno.make(payload, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True,
+                                                  dark="#000", light="#fff")
+    return out.getvalue()

@@ -1,0 +1,1 @@
+"""PDF rendering shared by every capability's reports."""

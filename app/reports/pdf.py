@@ -1,0 +1,37 @@
+"""Render a report template to an A4 PDF with WeasyPrint; Chinese needs a CJK font (fonts-noto-cjk)."""
+import mimetypes
+from pathlib import Path
+from urllib.parse import urlparse
+
+from flask import current_app, render_template
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+BASE = "http://report.invalid/"
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Serve /static/ files from disk and fetch nothing else, so no report can make the server call out."""
+
+    def __init__(self, static_folder: str):
+        super().__init__()
+        self.static = Path(static_folder).resolve()
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        path = urlparse(url).path
+        if url.startswith(BASE) and path.startswith("/static/"):
+            target = (self.static / path.removeprefix("/static/")).resolve()
+            if target.is_relative_to(self.static) and target.is_file():
+                content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": content_type})
+        raise ValueError(f"report may not fetch {url}")
+
+
+def render_pdf(template: str, **context) -> bytes:
+    """The same template and context serve the HTML preview and the PDF."""
+    html = render_template(template, pdf=True, **context)
+    fetcher = StaticOnlyFetcher(current_app.static_folder)
+    return HTML(string=html, base_url=BASE, url_fetcher=fetcher).write_pdf(font_config=FontConfiguration())

@@ -1,0 +1,131 @@
+// Wuye Field: the little page glue. Plain ES2020, no build step.
+// Loaded with `defer` after htmx.min.js, so `htmx` exists and the DOM is parsed.
+"use strict";
+
+const NETWORK_ERROR_TEXT = "网络不可用,请稍后重试。";
+const RESPONSE_ERROR_TEXT = "服务器出错,请稍后重试。";
+
+// Offline use on site is the point of the app, so the shell must be cached.
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch((err) => {
+    // Not fatal: the app still works online without it.
+    console.warn("service worker registration failed", err);
+  });
+}
+
+// Staff must see at a glance whether what they do now reaches the server.
+function showNetworkStatus() {
+  const offline = !navigator.onLine;
+  document.body.classList.toggle("offline", offline);
+  const pill = document.getElementById("net-status");
+  if (pill) {
+    pill.textContent = offline ? pill.dataset.offline : pill.dataset.online;
+  }
+}
+
+function watchNetworkStatus() {
+  window.addEventListener("online", showNetworkStatus);
+  window.addEventListener("offline", showNetworkStatus);
+  showNetworkStatus();
+}
+
+// htmx 2 by default does not swap 4xx. Our forms answer 400/422 with the form
+// re-rendered around its error message, so those must be swapped and not
+// treated as errors. First match wins; codes are regexps tested on the status.
+function configureHtmx() {
+  if (typeof htmx === "undefined") return;
+  htmx.config.responseHandling = [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "400|422", swap: true, error: false },
+    { code: "[45]..", swap: false, error: true },
+  ];
+}
+
+// A close button, so an error does not stay in the way of a one-handed user.
+function addDismissButton(box) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "flash-close";
+  button.setAttribute("aria-label", "关闭");
+  button.textContent = "×";
+  button.addEventListener("click", () => box.remove());
+  box.append(button);
+}
+
+// One message at a time at the top of <main>: repeated failures replace it
+// instead of piling up. Returns the element so a caller can replace it.
+function showErrorMessage(text) {
+  document.querySelectorAll("[data-htmx-error]").forEach((el) => el.remove());
+  const box = document.createElement("p");
+  box.className = "flash flash-error";
+  box.setAttribute("role", "alert");
+  box.dataset.htmxError = "";
+  box.textContent = text;
+  addDismissButton(box);
+  const main = document.querySelector("main") || document.body;
+  main.prepend(box);
+  return box;
+}
+
+// The server answers failed htmx requests with <div class="error-box">…</div>.
+// DOMParser keeps its scripts inert; we only take that element.
+function errorBoxFrom(xhr) {
+  const type = (xhr && xhr.getResponseHeader("Content-Type")) || "";
+  if (!type.includes("text/html") || !xhr.responseText) return null;
+  const doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+  const box = doc.querySelector(".error-box");
+  return box ? document.importNode(box, true) : null;
+}
+
+function onSendError() {
+  showErrorMessage(document.body.dataset.offlineError || NETWORK_ERROR_TEXT);
+}
+
+function onResponseError(event) {
+  const placeholder = showErrorMessage(RESPONSE_ERROR_TEXT);
+  const box = errorBoxFrom(event.detail.xhr);
+  if (!box) return;
+  box.setAttribute("role", "alert");
+  box.dataset.htmxError = "";
+  addDismissButton(box);
+  placeholder.replaceWith(box);
+}
+
+function watchHtmxErrors() {
+  document.addEventListener("htmx:sendError", onSendError);
+  document.addEventListener("htmx:responseError", onResponseError);
+}
+
+// hx-confirm only covers htmx requests; data-confirm also guards plain forms
+// and links. Capture phase runs before htmx's own listeners on the element,
+// so stopping propagation here also stops the htmx request.
+function confirmOrCancel(event, element) {
+  if (!element || window.confirm(element.dataset.confirm)) return;
+  event.preventDefault();
+  event.stopPropagation();
+}
+
+function watchConfirms() {
+  document.addEventListener(
+    "submit",
+    (event) => confirmOrCancel(event, event.target.closest("form[data-confirm]")),
+    true,
+  );
+  document.addEventListener(
+    "click",
+    (event) => {
+      // Forms are confirmed on submit, so skip them here to avoid asking twice.
+      const element = event.target.closest("[data-confirm]:not(form)");
+      confirmOrCancel(event, element);
+    },
+    true,
+  );
+}
+
+registerServiceWorker();
+watchNetworkStatus();
+configureHtmx();
+watchHtmxErrors();
+watchConfirms();

@@ -1,0 +1,130 @@
+"""Fixtures: the app on SQLite (default) or a real PostgreSQL (TEST_DATABASE=postgresql), a client, personas."""
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from sqlmodel import SQLModel
+
+from app import create_app
+from app.config import Config
+from app.core.db import engine, get_session
+from app.models import load_all
+from tests import factories
+from tests.pg import postgres_server
+
+BACKEND = os.environ.get("TEST_DATABASE", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if BACKEND == "postgresql":
+        with postgres_server() as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def test_config(database_url, tmp_path_factory):
+    """The configuration class of the test app; a test may build a second app from it."""
+    instance = tmp_path_factory.mktemp("instance")
+
+    class TestConfig(Config):
+        TESTING = True
+        INSTANCE_DIR = instance
+        SECRET_KEY = "test-secret"
+        DATABASE_URL = database_url
+        MEDIA_BACKEND = "local"
+        MEDIA_ROOT = str(instance / "media")
+        ARGON2_TIME_COST = 1  # fast hashes for tests; still argon2id
+        ARGON2_MEMORY_COST = 8 * 1024
+        ARGON2_PARALLELISM = 1
+
+    return TestConfig
+
+
+@pytest.fixture(scope="session")
+def app(test_config):
+    app = create_app(test_config)
+    app.test_client_class = Client
+    with app.app_context():
+        factories.migrate_to_head(engine())
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request):
+    """Every test starts from empty tables (cheaper than a new database, and the same on both backends)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    load_all()
+    with engine_of(app).begin() as conn:
+        tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(sa.text(f'DELETE FROM "{table}"'))
+
+
+def engine_of(app):
+    return app.extensions["engine"]
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context (not a request context: that would confuse the test client's sessions)."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def db(app, ctx):
+    """The database session (inside an app and request context)."""
+    return get_session()
+
+
+class Client(FlaskClient):
+    """A test client that knows the CSRF token of its session and how to log in."""
+
+    def csrf(self) -> str:
+        page = self.get("/login").get_data(as_text=True)
+        if 'name="csrf-token"' not in page:
+            page = self.get("/account").get_data(as_text=True)
+        return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+    def login(self, username: str, password: str = factories.PASSWORD, **extra):
+        return self.post("/login", data={"username": username, "password": password, "csrf_token": self.csrf(), **extra})
+
+    def post_form(self, url: str, data: dict | None = None, htmx: bool = False, **kwargs):
+        headers = {"HX-Request": "true"} if htmx else {}
+        return self.post(url, data={**(data or {}), "csrf_token": self.csrf()}, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def world(app):
+    """Two organisations; org A has projects P1 and P2 with one user per role in P1; org B has project Q."""
+    with app.app_context():
+        return factories.world(get_session())
+
+
+@pytest.fixture
+def login_as(app, world):
+    """login_as("guard") gives a client logged in as P1's guard (or "admin", "outsider", "other_admin")."""
+
+    def _login(who: str) -> Client:
+        client = app.test_client()
+        response = client.login(world.users[who].username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return _login

@@ -1,0 +1,93 @@
+"""Walk every registered URL rule as every persona, aimed at a project the persona cannot see.
+
+A view that forgets its permission check leaks a name, answers 200, or changes the database: this
+test then fails. When a new URL parameter appears, teach `_value_for` what object of the hidden
+project it stands for.
+"""
+import pytest
+import sqlalchemy as sa
+from sqlmodel import SQLModel, select
+
+from app.accounts.models import PROJECT_ROLES, Membership
+from app.core.db import get_session
+from app.core.permissions import POLICIES
+
+PERSONAS = PROJECT_ROLES + ("admin", "outsider", "other_admin")
+HIDDEN = {"outsider": "p1", "admin": "q", "other_admin": "p1"}  # a project each persona cannot see; default p2
+
+
+def _rules(app):
+    return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+
+
+def _value_for(arg: str, world, hidden: str, db) -> object:
+    project = getattr(world, hidden)
+    if arg == "project_id":
+        return project.id
+    if arg == "area_id":
+        return world.areas[hidden].id
+    if arg == "checkpoint_id":
+        return world.checkpoints[hidden].id
+    if arg == "code":
+        return world.checkpoints[hidden].code
+    if arg == "user_id":  # a user of another company (only admins reach user screens)
+        return world.users["guard" if hidden == "p1" else "other_admin"].id
+    if arg == "membership_id":
+        return db.exec(select(Membership.id).where(Membership.project_id == project.id)).first() or 999999
+    if arg == "token":
+        return "forged-token"
+    raise AssertionError(f"the access walk does not know URL parameter <{arg}>: add it to _value_for")
+
+
+def _secrets(world, hidden: str) -> list[str]:
+    return [getattr(world, hidden).name, world.areas[hidden].name, world.checkpoints[hidden].name,
+            world.checkpoints[hidden].code]
+
+
+def _row_counts(app) -> dict[str, int]:
+    with app.extensions["engine"].connect() as conn:
+        return {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+                for t in SQLModel.metadata.sorted_tables if t.name != "login_failure"}
+
+
+def test_every_view_declares_an_access_policy(app):
+    undeclared = [r.endpoint for r in _rules(app)
+                  if getattr(app.view_functions[r.endpoint], "access_policy", None) not in POLICIES]
+    assert undeclared == []
+
+
+def test_a_view_without_a_policy_is_never_served(test_config):
+    from app import create_app
+
+    other = create_app(test_config)
+    other.add_url_rule("/forgotten", "forgotten", lambda: "secret data")
+    assert other.test_client().get("/forgotten").status_code == 404
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_no_view_leaks_a_hidden_project(app, world, login_as, who):
+    hidden = HIDDEN.get(who, "p2")
+    secrets = _secrets(world, hidden)
+    client = login_as(who)
+    for rule in _rules(app):
+        policy = app.view_functions[rule.endpoint].access_policy
+        with app.app_context():
+            values = {arg: _value_for(arg, world, hidden, get_session()) for arg in rule.arguments}
+        url = app.url_map.bind("localhost").build(rule.endpoint, values)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            before = _row_counts(app)
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post_form(url, {"name": "改名", "password": "x" * 12, "role": "guard",
+                                                  "project_id": getattr(world, hidden).id, "locale": "en"})
+            body = response.get_data(as_text=True)
+            where = f"{who} {method} {url} ({policy})"
+            for secret in secrets:
+                assert secret not in body, f"{where} shows {secret!r}"
+            if rule.arguments and policy != "public":
+                assert response.status_code in (403, 404), f"{where} answered {response.status_code}"
+            if method == "POST" and rule.endpoint not in ("accounts.set_locale", "accounts.logout"):
+                assert _row_counts(app) == before, f"{where} changed the database"
+            if rule.endpoint == "accounts.logout":
+                client = login_as(who)

@@ -1,0 +1,100 @@
+"""Test data builders. Each returns saved objects; tests read them back through the session."""
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlmodel import Session
+
+from app.accounts.models import PROJECT_ROLES, Membership, User
+from app.accounts.services import hash_password
+from app.projects.models import Area, Checkpoint, Organisation, Project
+
+PASSWORD = "correct-horse-9"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(connection=None) -> AlembicConfig:
+    config = AlembicConfig(str(ROOT / "alembic.ini"))
+    config.attributes["configure_logger"] = False
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def migrate_to_head(engine) -> None:
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+
+
+def org(session: Session, name: str = "甲物业") -> Organisation:
+    obj = Organisation(name=name)
+    session.add(obj)
+    session.commit()
+    return obj
+
+
+def project(session: Session, organisation: Organisation, name: str = "江城壹号销售中心", kind: str = "sales") -> Project:
+    obj = Project(organisation_id=organisation.id, name=name, kind=kind)
+    session.add(obj)
+    session.commit()
+    return obj
+
+
+def area(session: Session, project_: Project, name: str = "销售大厅") -> Area:
+    obj = Area(project_id=project_.id, name=name)
+    session.add(obj)
+    session.commit()
+    return obj
+
+
+def checkpoint(session: Session, area_: Area, name: str = "大厅入口") -> Checkpoint:
+    obj = Checkpoint(project_id=area_.project_id, area_id=area_.id, name=name)
+    session.add(obj)
+    session.commit()
+    return obj
+
+
+_hash_cache: dict[str, str] = {}
+
+
+def user(session: Session, organisation: Organisation, username: str, *, roles: list | None = None,
+         admin: bool = False, active: bool = True) -> User:
+    """A user with `roles` = [(project, role), …]."""
+    if PASSWORD not in _hash_cache:
+        _hash_cache[PASSWORD] = hash_password(PASSWORD)
+    obj = User(organisation_id=organisation.id, username=username, display_name=f"{username}的名字",
+               password_hash=_hash_cache[PASSWORD], is_admin=admin, active=active)
+    session.add(obj)
+    session.flush()
+    for project_, role in roles or []:
+        session.add(Membership(user_id=obj.id, project_id=project_.id, role=role))
+    session.commit()
+    return obj
+
+
+@dataclass
+class World:
+    org_a: Organisation
+    org_b: Organisation
+    p1: Project
+    p2: Project
+    q: Project
+    users: dict[str, User] = field(default_factory=dict)
+    areas: dict[str, Area] = field(default_factory=dict)
+    checkpoints: dict[str, Checkpoint] = field(default_factory=dict)
+
+
+def world(session: Session) -> World:
+    org_a, org_b = org(session, "甲物业"), org(session, "乙物业")
+    w = World(org_a=org_a, org_b=org_b, p1=project(session, org_a, "江城壹号销售中心"),
+              p2=project(session, org_a, "秘密二号项目", "residential"), q=project(session, org_b, "乙公司秘密项目"))
+    for role in PROJECT_ROLES:
+        w.users[role] = user(session, org_a, role, roles=[(w.p1, role)])
+    w.users["admin"] = user(session, org_a, "admin", admin=True)
+    w.users["outsider"] = user(session, org_a, "outsider", roles=[(w.p2, "guard"), (w.p2, "supervisor")])
+    w.users["other_admin"] = user(session, org_b, "other_admin", admin=True)
+    for key, proj in (("p1", w.p1), ("p2", w.p2), ("q", w.q)):
+        w.areas[key] = area(session, proj, f"{proj.name}的大厅")
+        w.checkpoints[key] = checkpoint(session, w.areas[key], f"{proj.name}的入口")
+    return w
