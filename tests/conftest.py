@@ -5,11 +5,11 @@ import re
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from app import create_app
 from app.config import Config
-from app.core.db import engine, get_session
+from app.core.db import engine
 from app.models import load_all
 from tests import factories
 from tests.pg import postgres_server
@@ -77,15 +77,20 @@ def engine_of(app):
 
 @pytest.fixture
 def ctx(app):
-    """An app context (not a request context: that would confuse the test client's sessions)."""
+    """An app context for calling services directly. Not together with the test client: requests would
+    share this context's `g` (and so a stale CSRF token and database session)."""
     with app.app_context():
         yield
 
 
 @pytest.fixture
-def db(app, ctx):
-    """The database session (inside an app and request context)."""
-    return get_session()
+def db(app):
+    """A database session of the test's own, outside any app context, so the test client works beside it.
+
+    Tests of services that need the app (config, translations) use `ctx` and `get_session()` instead.
+    """
+    with Session(engine_of(app), expire_on_commit=False) as session:
+        yield session
 
 
 class Client(FlaskClient):
@@ -113,8 +118,8 @@ def client(app):
 @pytest.fixture
 def world(app):
     """Two organisations; org A has projects P1 and P2 with one user per role in P1; org B has project Q."""
-    with app.app_context():
-        return factories.world(get_session())
+    with Session(engine_of(app), expire_on_commit=False) as session:
+        return factories.world(session)
 
 
 @pytest.fixture

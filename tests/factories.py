@@ -3,11 +3,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alembic import command
+from argon2 import PasswordHasher
 from alembic.config import Config as AlembicConfig
 from sqlmodel import Session
 
 from app.accounts.models import PROJECT_ROLES, Membership, User
-from app.accounts.services import hash_password
 from app.projects.models import Area, Checkpoint, Organisation, Project
 
 PASSWORD = "correct-horse-9"
@@ -55,16 +55,15 @@ def checkpoint(session: Session, area_: Area, name: str = "大厅入口") -> Che
     return obj
 
 
-_hash_cache: dict[str, str] = {}
+# One cheap argon2id hash of PASSWORD, made without the app (same scheme, lower cost).
+PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
 
 
 def user(session: Session, organisation: Organisation, username: str, *, roles: list | None = None,
          admin: bool = False, active: bool = True) -> User:
     """A user with `roles` = [(project, role), …]."""
-    if PASSWORD not in _hash_cache:
-        _hash_cache[PASSWORD] = hash_password(PASSWORD)
     obj = User(organisation_id=organisation.id, username=username, display_name=f"{username}的名字",
-               password_hash=_hash_cache[PASSWORD], is_admin=admin, active=active)
+               password_hash=PASSWORD_HASH, is_admin=admin, active=active)
     session.add(obj)
     session.flush()
     for project_, role in roles or []:

@@ -81,7 +81,9 @@ def account():
         except services.AccountError as exc:
             error = str(exc)
         else:
-            login_user(current_user, remember=True)  # the old cookie died with the old session token
+            # the old session and remember-me cookie died with the old session token: renew this device's
+            remembered = "remember_token" in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash(_("密码已修改。其他设备上的登录已失效。"), "success")
             return back_to("accounts.account")
     return render_template("accounts/account.html", memberships=services.memberships_of(db, current_user),

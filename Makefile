@@ -1,0 +1,68 @@
+# Wuye Field — two commands for a fresh Debian machine:
+#   make run    set up, migrate, seed demo data if empty, serve on http://127.0.0.1:5000
+#   make test   set up and run the whole suite on SQLite, then again on a real PostgreSQL
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := app
+
+.PHONY: run test test-fast test-sqlite test-pg bench system-deps test-system-deps venv translations migrate i18n-update clean
+
+# Debian packages: fonts for Chinese PDFs; chromium and PostgreSQL only for the tests.
+RUN_DEBS := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+TEST_DEBS := $(RUN_DEBS) chromium postgresql poppler-utils
+
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+system-deps:
+	$(call apt_install,$(RUN_DEBS))
+
+test-system-deps:
+	$(call apt_install,$(TEST_DEBS))
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+venv: $(BIN)/python
+	$(BIN)/pip install -q -e ".[pg,test]"
+
+translations: venv
+	$(BIN)/pybabel compile -d app/translations
+
+migrate: venv
+	$(BIN)/alembic upgrade head
+
+run: system-deps venv translations migrate
+	$(BIN)/flask seed-demo --if-empty
+	@echo "Serving on http://$(HOST):$(PORT)  (log in as guard1 / demo1234)"
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - "app:create_app()"
+
+test: test-system-deps venv translations
+	$(BIN)/pytest -q
+	TEST_DATABASE=postgresql $(BIN)/pytest -q
+
+# Quicker loop while coding: SQLite only, no browser.
+test-fast: venv translations
+	$(BIN)/pytest -q -m "not browser"
+
+bench: venv translations
+	$(BIN)/python scripts/bench.py
+
+# Re-extract messages and refresh the catalogues (zh_Hant filled by OpenCC where still empty).
+i18n-update: venv
+	$(BIN)/pip install -q -e ".[i18n]"
+	$(BIN)/python scripts/i18n_update.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache
