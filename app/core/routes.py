@@ -57,7 +57,7 @@ def service_worker():
 @public
 def offline():
     """Shown by the service worker when a page is not cached and there is no network."""
-    return render_template("core/offline.html")
+    return render_template("core/offline.html", shell_only=True)  # cached by the service worker: nobody's page
 
 
 @bp.get("/media/<token>")

@@ -1,6 +1,4 @@
 """Projects, areas and checkpoints: validation, changes with audit entries, QR labels."""
-import io
-
 import segno
 from flask_babel import gettext as _
 from sqlmodel import Session, func, select
@@ -174,7 +172,4 @@ def delete_checkpoint(session: Session, *, actor: User, checkpoint: Checkpoint) 
 
 def qr_svg(payload: str) -> str:
     """A QR symbol as inline SVG for a label sheet."""
-    out = io.StringIO()
-    segno.make(payload, error="m").save(out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True,
-                                                  dark="#000", light="#fff")
-    return out.getvalue()
+    return segno.make(payload, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff")
