@@ -30,6 +30,9 @@ class Config:
     S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY")
     MEDIA_URL_EXPIRES = int(os.environ.get("MEDIA_URL_EXPIRES", 3600))
 
+    # The address phones use to reach the app; printed into checkpoint QR labels (else the request's host).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "").rstrip("/")
+
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE

@@ -9,7 +9,7 @@ from sqlmodel import Session, SQLModel
 
 from app import create_app
 from app.config import Config
-from app.core.db import engine
+from app.core.db import engine, upgrade_to_head
 from app.models import load_all
 from tests import factories
 from tests.pg import postgres_server
@@ -50,7 +50,7 @@ def app(test_config):
     app = create_app(test_config)
     app.test_client_class = Client
     with app.app_context():
-        factories.migrate_to_head(engine())
+        upgrade_to_head(engine())
     return app
 
 

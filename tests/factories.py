@@ -1,30 +1,13 @@
 """Test data builders. Each returns saved objects; tests read them back through the session."""
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from alembic import command
 from argon2 import PasswordHasher
-from alembic.config import Config as AlembicConfig
 from sqlmodel import Session
 
 from app.accounts.models import PROJECT_ROLES, Membership, User
 from app.projects.models import Area, Checkpoint, Organisation, Project
 
 PASSWORD = "correct-horse-9"
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def alembic_config(connection=None) -> AlembicConfig:
-    config = AlembicConfig(str(ROOT / "alembic.ini"))
-    config.attributes["configure_logger"] = False
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
-
-
-def migrate_to_head(engine) -> None:
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "head")
 
 
 def org(session: Session, name: str = "甲物业") -> Organisation:

@@ -6,9 +6,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-from app.core.db import make_engine
+from app.core.db import alembic_config, make_engine
 from app.models import load_all
-from tests import factories
 
 
 def _fresh_database_url(app, tmp_path) -> str:
@@ -24,13 +23,13 @@ def _fresh_database_url(app, tmp_path) -> str:
 def test_an_empty_database_upgrades_to_head_and_back(app, tmp_path):
     engine = make_engine(_fresh_database_url(app, tmp_path))
     with engine.begin() as conn:
-        command.upgrade(factories.alembic_config(conn), "head")
-    head = ScriptDirectory.from_config(factories.alembic_config()).get_current_head()
+        command.upgrade(alembic_config(conn), "head")
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with engine.connect() as conn:
         assert MigrationContext.configure(conn).get_current_revision() == head
         assert {"user", "project", "area", "checkpoint", "membership", "audit_log"} <= set(sa.inspect(conn).get_table_names())
     with engine.begin() as conn:
-        command.downgrade(factories.alembic_config(conn), "base")
+        command.downgrade(alembic_config(conn), "base")
     with engine.connect() as conn:
         assert set(sa.inspect(conn).get_table_names()) <= {"alembic_version"}
     engine.dispose()

@@ -70,3 +70,23 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = Session(engine(), expire_on_commit=False)
     return g.db_session
+
+
+def alembic_config(connection=None):
+    """Alembic's configuration, optionally bound to an open connection (tests, benchmarks)."""
+    from alembic.config import Config as AlembicConfig
+
+    from app.config import BASE_DIR
+
+    config = AlembicConfig(str(BASE_DIR / "alembic.ini"))
+    config.attributes["configure_logger"] = False
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade_to_head(engine_) -> None:
+    from alembic import command
+
+    with engine_.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")

@@ -1,5 +1,5 @@
 """Projects, areas and checkpoints: lists, inline htmx editing, the QR label sheet."""
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -243,7 +243,8 @@ def labels(project: Project):
     area_id = request.args.get("area_id", type=int)
     if area_id:
         rows = [(c, a) for c, a in rows if a.id == area_id]
-    labels = [{"checkpoint": c, "area": a, "svg": services.qr_svg(url_for("projects.scan", code=c.code, _external=True))}
+    base = current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
+    labels = [{"checkpoint": c, "area": a, "svg": services.qr_svg(base + url_for("projects.scan", code=c.code))}
               for c, a in rows]
     pdf = render_pdf("reports/checkpoint_labels.html", project=project, labels=labels)
     filename = f"labels-{project.id}.pdf"

@@ -1,0 +1,54 @@
+"""The app shell in a real browser on a 360×740 phone: login, home, language, logout, PWA, offline."""
+import json
+
+from playwright.sync_api import expect
+
+from tests import factories
+from tests.browser.conftest import log_in
+
+
+def test_a_guard_logs_in_on_a_phone_switches_language_and_logs_out(phone, world):
+    page = phone.new_page()
+    log_in(page, "guard", factories.PASSWORD)
+    expect(page.get_by_role("heading", name="今日工作")).to_be_visible()
+    expect(page.get_by_role("heading", name="江城壹号销售中心")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
+    expect(page.get_by_role("navigation", name="主导航")).to_be_visible()
+
+    page.get_by_role("link", name="我的").click()
+    page.get_by_label("语言 / Language").select_option("en")
+    page.get_by_role("button", name="切换").click()
+    expect(page.get_by_role("heading", name="My projects and roles")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.goto("/")
+    assert "/login" in page.url
+
+
+def test_manifest_and_service_worker_register_and_offline_reload_shows_the_shell(phone, world, live_server):
+    page = phone.new_page()
+    log_in(page, "guard", factories.PASSWORD)
+    manifest = json.loads(page.request.get("/manifest.webmanifest").text())
+    assert manifest["display"] == "standalone" and manifest["name"] == "物业现场"
+    assert {icon["sizes"] for icon in manifest["icons"]} >= {"192x192", "512x512"}
+    assert any(icon.get("purpose") == "maskable" for icon in manifest["icons"])
+
+    # wait until the service worker controls the page, with its shell precached
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    caches = page.evaluate("caches.keys()")
+    assert any(name.startswith("wuye-shell-") for name in caches)
+
+    phone.set_offline(True)
+    expect(page.locator("#net-status")).to_have_text("离线")
+    page.reload()
+    expect(page.get_by_role("heading", name="当前没有网络")).to_be_visible()
+    expect(page.locator("#net-status")).to_have_text("离线")
+    assert page.evaluate("getComputedStyle(document.querySelector('.topbar')).position") in ("sticky", "fixed")
+
+    phone.set_offline(False)
+    page.get_by_role("link", name="重试").click()
+    expect(page.get_by_role("heading", name="今日工作")).to_be_visible()
+    expect(page.locator("#net-status")).to_have_text("在线")
