@@ -19,6 +19,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
     from app.core import db, errors, i18n, storage
     from app.core.permissions import enforce_declared_policy
+    from app.core.views import security_headers
     from app.extensions import csrf, htmx, login_manager
 
     db.init_app(app)
@@ -32,6 +33,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     login.init_app(app)
     errors.init_app(app)
     app.before_request(enforce_declared_policy)
+    app.after_request(security_headers)
 
     from app.accounts.routes import bp as accounts_bp
     from app.core.routes import bp as core_bp

@@ -1,5 +1,7 @@
 """Command-line tasks: `flask --app app seed-demo | create-user | backup | restore`."""
 import getpass
+import os
+import shutil
 import sqlite3
 import tarfile
 import tempfile
@@ -43,8 +45,6 @@ def init_app(app):
     @click.option("--organisation", default=None, help="Organisation name (default: the only one)")
     def create_user(username, display_name, admin, organisation):
         """Create a user; the password is asked for (or read from WUYE_PASSWORD)."""
-        import os
-
         from app.accounts import services
         from app.projects.models import Organisation
 
@@ -103,8 +103,6 @@ def init_app(app):
                 src.backup(dst)
             media_src = Path(tmp) / "media"
             if media_src.is_dir():
-                import shutil
-
                 media = Path(current_app.config["MEDIA_ROOT"])
                 shutil.rmtree(media, ignore_errors=True)
                 shutil.copytree(media_src, media)

@@ -9,7 +9,7 @@ from app.core.db import get_session
 from app.core.permissions import (
     admin_required, can_see, has_role, load_or_404, logged_in, project_required, visible_projects_stmt,
 )
-from app.core.views import back_to, is_htmx, render
+from app.core.views import back_to, is_htmx
 from app.projects import bp, services
 from app.projects.models import Area, Checkpoint, Project
 from app.reports.pdf import render_pdf

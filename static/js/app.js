@@ -41,6 +41,22 @@ function configureHtmx() {
     { code: "400|422", swap: true, error: false },
     { code: "[45]..", swap: false, error: true },
   ];
+  // The Content-Security-Policy allows no inline scripts or styles: keep htmx to that too.
+  htmx.config.allowEval = false;
+  htmx.config.includeIndicatorStyles = false;
+}
+
+// After a successful htmx post, a form marked data-reset-on-success is emptied
+// for the next entry, and the element named by data-remove-on-success (an
+// "empty list" note) goes away. Done here because the CSP forbids hx-on.
+function watchFormResets() {
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt.closest("form[data-reset-on-success]");
+    if (!form || !event.detail.successful) return;
+    form.reset();
+    const stale = form.dataset.removeOnSuccess;
+    if (stale) document.querySelector(stale)?.remove();
+  });
 }
 
 // A close button, so an error does not stay in the way of a one-handed user.
@@ -129,3 +145,4 @@ watchNetworkStatus();
 configureHtmx();
 watchHtmxErrors();
 watchConfirms();
+watchFormResets();

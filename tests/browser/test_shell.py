@@ -52,3 +52,28 @@ def test_manifest_and_service_worker_register_and_offline_reload_shows_the_shell
     page.get_by_role("link", name="重试").click()
     expect(page.get_by_role("heading", name="今日工作")).to_be_visible()
     expect(page.locator("#net-status")).to_have_text("在线")
+
+
+def test_a_supervisor_edits_areas_in_place_under_the_content_security_policy(phone, world):
+    page = phone.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    log_in(page, "supervisor", factories.PASSWORD)
+    page.goto(f"/projects/{world.p1.id}")
+    page.get_by_label("区域名称").fill("样板间B")
+    page.get_by_role("button", name="添加区域").click()
+    expect(page.locator("section.area", has_text="样板间B")).to_be_visible()
+    area = page.locator("#" + page.locator("section.area", has_text="样板间B").get_attribute("id"))
+    expect(page.get_by_label("区域名称")).to_have_value("")  # emptied for the next one
+
+    area.get_by_role("button", name="重命名").click()
+    area.get_by_label("区域名称").fill("样板间C")
+    area.get_by_role("button", name="保存").click()
+    expect(area.locator("h2")).to_have_text("样板间C")
+
+    area.get_by_label("新增巡更点").fill("主卧")
+    area.get_by_role("button", name="添加").click()
+    expect(area.locator("li strong", has_text="主卧")).to_be_visible()
+    page.reload()
+    expect(page.locator("section.area", has_text="样板间C").locator("li strong", has_text="主卧")).to_be_visible()
+    assert errors == []
