@@ -1,5 +1,6 @@
 """Database engine and the per-request session."""
 from datetime import datetime, timezone
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, g
@@ -32,6 +33,9 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 def make_engine(url: str):
     if url.startswith("sqlite"):
+        path = sa.engine.make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no instance/ yet
         engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
