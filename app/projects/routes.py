@@ -80,7 +80,6 @@ def update(project: Project):
                               kind=form.get("kind", ""), address=form.get("address", ""),
                               archived=bool(form.get("archived")))
     except services.ProjectError as exc:
-        get_session().refresh(project)
         return render_template("projects/detail.html", **_project_context(project, error=str(exc))), 400
     flash(_("已保存。"), "success")
     return back_to("projects.detail", project_id=project.id)
@@ -137,7 +136,6 @@ def update_area(area_id: int):
         services.save_area(db, actor=current_user, project=db.get(Project, area.project_id), area=area,
                            name=request.form.get("name", ""))
     except services.ProjectError as exc:
-        db.refresh(area)
         return render_template("projects/_area_form.html", area=area, error=str(exc)), 400
     return _area_fragment(area) if is_htmx() else back_to("projects.detail", project_id=area.project_id)
 
@@ -213,7 +211,6 @@ def update_checkpoint(checkpoint_id: int):
         services.save_checkpoint(db, actor=current_user, project=db.get(Project, checkpoint.project_id),
                                  checkpoint=checkpoint, **_checkpoint_fields(request.form))
     except services.ProjectError as exc:
-        db.refresh(checkpoint)
         return _checkpoint_form(checkpoint, 400, error=str(exc), form=request.form)
     if not is_htmx():
         return back_to("projects.detail", project_id=checkpoint.project_id)
