@@ -58,3 +58,4 @@ class Config:
     ARGON2_PARALLELISM = 2
 
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 15 * 1000 * 1000))  # per photo, before downscaling

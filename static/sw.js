@@ -4,15 +4,21 @@
 // - /static/… and /manifest.webmanifest: cache-first from the shell cache,
 //   falling back to the network. These files only change with a deploy, and a
 //   deploy changes VERSION, which installs a fresh shell cache.
-// - page navigations: network-first; with no network, the cached /offline page,
-//   so staff in a basement get a clear message instead of the browser's error.
+// - page navigations: network-first; with no network, the copy of that page kept
+//   for the current user (today's forms: GET /api/v1/offline-pages lists them and
+//   they are refreshed after login, on app start and after each sync), else the
+//   cached /offline page, so staff in a basement get their forms or a clear message.
+//   Pages are kept per user ("wuye-pages-v1-u<id>"); another user's are deleted.
 // - everything else (htmx fragments, API calls, POSTs, other origins): not
 //   touched. They are live data and must never be answered from a stale cache.
 //
 // VERSION is replaced by the Flask route with a hash of the shell files.
 const VERSION = "__SHELL_VERSION__";
 const SHELL_CACHE = `wuye-shell-${VERSION}`;
-const CURRENT_CACHES = [SHELL_CACHE];
+const PAGES_PREFIX = "wuye-pages-v1-u";
+const PAGES_REFRESH_MS = 2 * 60e3;
+
+importScripts("/static/vendor/idb/umd.js", "/static/js/outbox.js");
 const OFFLINE_URL = "/offline";
 
 const SHELL_URLS = [
@@ -21,6 +27,9 @@ const SHELL_URLS = [
   "/static/css/app.css",
   "/static/js/app.js",
   "/static/vendor/htmx/htmx.min.js",
+  "/static/vendor/idb/umd.js",
+  "/static/js/outbox.js",
+  "/static/js/offline-forms.js",
   "/static/icons/icon-192.png",
   "/static/icons/icon-512.png",
   "/static/icons/maskable-512.png",
@@ -35,7 +44,9 @@ async function precacheShell() {
 // Only our own caches ("wuye-…") are ours to delete.
 async function deleteOldCaches() {
   const names = await caches.keys();
-  const old = names.filter((name) => name.startsWith("wuye-") && !CURRENT_CACHES.includes(name));
+  const old = names.filter(
+    (name) => name.startsWith("wuye-") && name !== SHELL_CACHE && !name.startsWith(PAGES_PREFIX),
+  );
   await Promise.all(old.map((name) => caches.delete(name)));
 }
 
@@ -49,14 +60,58 @@ async function cacheFirst(request) {
   return cached || fetch(request);
 }
 
+// The pages kept for the user who last used the app on this device.
+async function userPages() {
+  const userId = await self.WuyeOutbox.getMeta("current_user");
+  return userId ? caches.open(PAGES_PREFIX + userId) : null;
+}
+
+// With one bar of signal a page can hang for a minute: after this long the kept copy is shown.
+const SLOW_NETWORK_MS = 5000;
+
+function slowNetwork(kept) {
+  return new Promise((resolve, reject) => setTimeout(() => (kept ? resolve(kept) : reject(new Error("slow"))), SLOW_NETWORK_MS));
+}
+
 async function networkFirstPage(request) {
+  const pages = await userPages();
+  const kept = pages && (await pages.match(request, { ignoreSearch: true }));
   try {
-    return await fetch(request);
+    const response = kept ? await Promise.race([fetch(request), slowNetwork(kept)]) : await fetch(request);
+    if (response === kept) return kept;
+    const url = new URL(request.url);
+    if (response.ok && pages && (await pages.match(url.pathname))) {
+      await pages.put(url.pathname, response.clone());  // keep the kept copy fresh
+    }
+    return response;
   } catch (err) {
-    const cache = await caches.open(SHELL_CACHE);
-    const offline = await cache.match(OFFLINE_URL);
+    if (kept) return kept;
+    const offline = await (await caches.open(SHELL_CACHE)).match(OFFLINE_URL);
     if (offline) return offline;
     throw err;
+  }
+}
+
+// Fetch and keep the pages this user needs today; drop other users' pages.
+let lastRefresh = { userId: null, at: 0 };
+async function refreshPages(userId) {
+  const names = await caches.keys();
+  const mine = PAGES_PREFIX + userId;
+  await Promise.all(names.filter((n) => n.startsWith(PAGES_PREFIX) && n !== mine).map((n) => caches.delete(n)));
+  if (!userId) return;
+  if (lastRefresh.userId === userId && Date.now() - lastRefresh.at < PAGES_REFRESH_MS) return;
+  lastRefresh = { userId, at: Date.now() };
+  const response = await fetch("/api/v1/offline-pages", { credentials: "same-origin", cache: "no-store" });
+  if (!response.ok) return;
+  const { user_id: serverUser, pages } = await response.json();
+  if (serverUser !== userId) return;
+  const cache = await caches.open(mine);
+  for (const url of pages) {
+    const page = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+    if (page.ok && !page.redirected) await cache.put(url, page);
+  }
+  for (const request of await cache.keys()) {  // pages no longer needed (a project left, say)
+    if (!pages.includes(new URL(request.url).pathname)) await cache.delete(request);
   }
 }
 
@@ -76,6 +131,22 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(deleteOldCaches().then(() => self.clients.claim()));
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "refresh-pages") {
+    event.waitUntil(refreshPages(event.data.userId).catch(() => {}));
+  }
+});
+
+// Background Sync: the browser wakes us when the network is back, even with the app closed.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "wuye-outbox") return;
+  event.waitUntil(
+    self.WuyeOutbox.getMeta("current_user").then((userId) => self.WuyeOutbox.syncAll(userId)).then((result) => {
+      if (result && result.offline) throw new Error("still offline");  // ask the browser to try again
+    }),
+  );
 });
 
 self.addEventListener("fetch", (event) => {

@@ -1,11 +1,16 @@
 """Test data builders. Each returns saved objects; tests read them back through the session."""
+import uuid
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from sqlmodel import Session
 
 from app.accounts.models import PROJECT_ROLES, Membership, User
+from app.core.db import utcnow
+from app.core.photos import Photo
 from app.projects.models import Area, Checkpoint, Organisation, Project
+from app.repairs.models import Ticket
+from app.sync.models import SyncRecord
 
 PASSWORD = "correct-horse-9"
 
@@ -65,6 +70,9 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
     areas: dict[str, Area] = field(default_factory=dict)
     checkpoints: dict[str, Checkpoint] = field(default_factory=dict)
+    tickets: dict[str, Ticket] = field(default_factory=dict)
+    photos: dict[str, Photo] = field(default_factory=dict)
+    records: dict[str, SyncRecord] = field(default_factory=dict)
 
 
 def world(session: Session) -> World:
@@ -79,4 +87,23 @@ def world(session: Session) -> World:
     for key, proj in (("p1", w.p1), ("p2", w.p2), ("q", w.q)):
         w.areas[key] = area(session, proj, f"{proj.name}的大厅")
         w.checkpoints[key] = checkpoint(session, w.areas[key], f"{proj.name}的入口")
+        reporter = w.users[{"p1": "guard", "p2": "outsider", "q": "other_admin"}[key]]
+        w.tickets[key], w.photos[key], w.records[key] = ticket(session, proj, reporter, f"{proj.name}的漏水")
     return w
+
+
+def ticket(session: Session, project_: Project, reporter: User, description: str = "漏水"
+           ) -> tuple[Ticket, Photo, SyncRecord]:
+    """A reported ticket with one photo row (its file is for the test to store) and its sync record."""
+    now = utcnow()
+    obj = Ticket(project_id=project_.id, description=description, reported_at=now, reporter_id=reporter.id)
+    session.add(obj)
+    session.flush()
+    obj.number = f"BX-TEST-{obj.id:04d}"
+    photo = Photo(project_id=project_.id, owner_type="ticket", owner_id=obj.id, key=f"test/{obj.id}.jpg",
+                  thumb_key=f"test/{obj.id}.thumb.jpg", width=1, height=1, size=1, sha256="0" * 64)
+    record = SyncRecord(client_id=str(uuid.uuid4()), user_id=reporter.id, project_id=project_.id, kind="ticket_report",
+                        client_time=now, result={"id": obj.id, "number": obj.number})
+    session.add_all([photo, record])
+    session.commit()
+    return obj, photo, record

@@ -18,11 +18,11 @@ def _messages():
     }
 
 
-def error_response(code: int, message: str | None = None):
+def error_response(code: int, message: str | None = None, reason: str | None = None):
     title, default_message = _messages().get(code, (_("出错了"), ""))
     message = message or default_message
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-        return jsonify(error={"code": code, "title": title, "message": message}), code
+        return jsonify(error={"code": code, "title": title, "message": message, "reason": reason}), code
     template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
     return render_template(template, code=code, title=title, message=message), code
 
@@ -30,7 +30,7 @@ def error_response(code: int, message: str | None = None):
 def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return error_response(400, _("安全令牌缺失或已过期,请刷新页面后重新提交。"))
+        return error_response(400, _("安全令牌缺失或已过期,请刷新页面后重新提交。"), reason="csrf")
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

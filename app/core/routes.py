@@ -4,13 +4,14 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, current_app, render_template, send_file
+from flask import Response, abort, current_app, redirect, render_template, send_file
 from flask_babel import format_date
 from flask_login import current_user
 
 from app.core import bp, home
 from app.core.db import get_session
-from app.core.permissions import logged_in, public
+from app.core.permissions import load_or_404, logged_in, public
+from app.core.photos import Photo
 from app.core.storage import LocalStorage, StorageError, storage
 
 
@@ -83,3 +84,30 @@ def healthz():
 
     get_session().execute(text("SELECT 1"))
     return {"status": "ok"}
+
+
+@bp.get("/photos/<int:photo_id>")
+@logged_in
+def photo(photo_id: int):
+    """A photo, to members of the project its record belongs to."""
+    return _send_photo(load_or_404(Photo, photo_id).key)
+
+
+@bp.get("/photos/<int:photo_id>/thumb")
+@logged_in
+def photo_thumb(photo_id: int):
+    """A photo's thumbnail, to the same users."""
+    return _send_photo(load_or_404(Photo, photo_id).thumb_key)
+
+
+def _send_photo(key: str):
+    store = storage()
+    if not isinstance(store, LocalStorage):
+        return redirect(store.url(key))  # a presigned URL that expires
+    try:
+        fh = store.open(key)
+    except StorageError:
+        abort(404)
+    response = send_file(fh, mimetype="image/jpeg", max_age=3600)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -54,3 +54,17 @@ def log_in(page, username: str, password: str):
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/")
+
+
+def wait_for_kept_pages(page, paths: list[str]):
+    """Wait until the service worker has kept these pages for the logged-in user."""
+    page.wait_for_function(
+        """async (paths) => {
+            const names = (await caches.keys()).filter((n) => n.startsWith("wuye-pages-"));
+            if (names.length !== 1) return false;
+            const cache = await caches.open(names[0]);
+            for (const path of paths) if (!(await cache.match(path))) return false;
+            return true;
+        }""",
+        arg=paths, polling=200,
+    )

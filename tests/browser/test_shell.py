@@ -4,7 +4,7 @@ import json
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, wait_for_kept_pages
 
 
 def test_a_guard_logs_in_on_a_phone_switches_language_and_logs_out(phone, world):
@@ -41,9 +41,14 @@ def test_manifest_and_service_worker_register_and_offline_reload_shows_the_shell
     caches = page.evaluate("caches.keys()")
     assert any(name.startswith("wuye-shell-") for name in caches)
 
+    wait_for_kept_pages(page, ["/"])
+
     phone.set_offline(True)
     expect(page.locator("#net-status")).to_have_text("离线")
-    page.reload()
+    page.reload()  # today's home page was kept for this user
+    expect(page.get_by_role("heading", name="今日工作")).to_be_visible()
+    expect(page.locator("#net-status")).to_have_text("离线")
+    page.goto("/account")  # a page not kept: the offline page, in the shell
     expect(page.get_by_role("heading", name="当前没有网络")).to_be_visible()
     expect(page.locator("#net-status")).to_have_text("离线")
     assert page.evaluate("getComputedStyle(document.querySelector('.topbar')).position") in ("sticky", "fixed")

@@ -4,6 +4,8 @@ A view that forgets its permission check leaks a name, answers 200, or changes t
 test then fails. When a new URL parameter appears, teach `_value_for` what object of the hidden
 project it stands for.
 """
+import json
+
 import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel, select
@@ -11,6 +13,7 @@ from sqlmodel import SQLModel, select
 from app.accounts.models import PROJECT_ROLES, Membership
 from app.core.db import get_session
 from app.core.permissions import POLICIES
+from app.core.storage import storage
 
 PERSONAS = PROJECT_ROLES + ("admin", "outsider", "other_admin")
 HIDDEN = {"outsider": "p1", "admin": "q", "other_admin": "p1"}  # a project each persona cannot see; default p2
@@ -34,6 +37,12 @@ def _value_for(arg: str, world, hidden: str, db) -> object:
         return world.users["guard" if hidden == "p1" else "other_admin"].id
     if arg == "membership_id":
         return db.exec(select(Membership.id).where(Membership.project_id == project.id)).first() or 999999
+    if arg == "ticket_id":
+        return world.tickets[hidden].id
+    if arg == "photo_id":
+        return world.photos[hidden].id
+    if arg == "client_id":
+        return world.records[hidden].client_id
     if arg == "token":
         return "forged-token"
     raise AssertionError(f"the access walk does not know URL parameter <{arg}>: add it to _value_for")
@@ -41,7 +50,8 @@ def _value_for(arg: str, world, hidden: str, db) -> object:
 
 def _secrets(world, hidden: str) -> list[str]:
     return [getattr(world, hidden).name, world.areas[hidden].name, world.checkpoints[hidden].name,
-            world.checkpoints[hidden].code]
+            world.checkpoints[hidden].code, world.tickets[hidden].description, world.tickets[hidden].number,
+            "PHOTO-BYTES"]
 
 
 def _row_counts(app) -> dict[str, int]:
@@ -68,6 +78,10 @@ def test_a_view_without_a_policy_is_never_served(test_config):
 def test_no_view_leaks_a_hidden_project(app, world, login_as, who):
     hidden = HIDDEN.get(who, "p2")
     secrets = _secrets(world, hidden)
+    with app.app_context():  # the photo files exist: a view serving them without a check would leak them
+        for photo in world.photos.values():
+            storage().save(photo.key, b"PHOTO-BYTES")
+            storage().save(photo.thumb_key, b"PHOTO-BYTES")
     client = login_as(who)
     for rule in _rules(app):
         policy = app.view_functions[rule.endpoint].access_policy
@@ -79,14 +93,17 @@ def test_no_view_leaks_a_hidden_project(app, world, login_as, who):
             if method == "GET":
                 response = client.get(url)
             else:
+                record = {"kind": "ticket_report", "project_id": getattr(world, hidden).id, "data": {"description": "x"},
+                          "client_time": "2026-01-01T00:00:00+00:00"}
                 response = client.post_form(url, {"name": "改名", "password": "x" * 12, "role": "guard",
-                                                  "project_id": getattr(world, hidden).id, "locale": "en"})
+                                                  "project_id": getattr(world, hidden).id, "locale": "en",
+                                                  "description": "改", "record": json.dumps(record)})
             body = response.get_data(as_text=True)
             where = f"{who} {method} {url} ({policy})"
             for secret in secrets:
                 assert secret not in body, f"{where} shows {secret!r}"
             if rule.arguments and policy != "public":
-                assert response.status_code in (403, 404), f"{where} answered {response.status_code}"
+                assert response.status_code in (403, 404, 409), f"{where} answered {response.status_code}"
             if method == "POST" and rule.endpoint not in ("accounts.set_locale", "accounts.logout"):
                 assert _row_counts(app) == before, f"{where} changed the database"
             if rule.endpoint == "accounts.logout":

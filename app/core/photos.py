@@ -1,0 +1,126 @@
+"""The photo pipeline shared by every capability: verify by decoding, cap, re-encode, thumbnail, store.
+
+Whatever the phone sends (JPEG, PNG, WebP, HEIC), what is kept is a JPEG re-encoded from the decoded
+pixels, orientation applied, with no metadata (no GPS position, no device serial), plus a thumbnail.
+Anything that does not decode as one of those formats is refused with a message for the user.
+"""
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from sqlmodel import Field, Session, SQLModel, select
+
+from app.core.db import UTCDateTime, utcnow
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
+MAX_PIXELS = 50_000_000  # a 12 MP phone photo is far below; a decompression bomb is far above
+LONG_SIDE = 1600
+THUMB_SIDE = 320
+
+try:  # HEIC from iPhones
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+except ImportError:  # pragma: no cover - the dependency is declared; this only keeps JPEG working without it
+    ACCEPTED_FORMATS.discard("HEIF")
+
+
+class PhotoError(ValueError):
+    """A refusal to show the user; the message is already translated."""
+
+
+class Photo(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column_args=[sa.ForeignKey("project.id", ondelete="CASCADE")], index=True)
+    owner_type: str = Field(max_length=40)  # e.g. "ticket"
+    owner_id: int
+    position: int = Field(default=0)
+    key: str = Field(max_length=255)
+    thumb_key: str = Field(max_length=255)
+    width: int
+    height: int
+    size: int
+    sha256: str = Field(max_length=64)
+    uploaded_by: int | None = Field(default=None, sa_column_args=[sa.ForeignKey("user.id", ondelete="SET NULL")])
+    taken_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    __table_args__ = (sa.Index("ix_photo_owner", "owner_type", "owner_id"),)
+
+
+@dataclass
+class ProcessedPhoto:
+    data: bytes
+    thumb: bytes
+    width: int
+    height: int
+    sha256: str
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def process(raw: bytes, *, max_bytes: int) -> ProcessedPhoto:
+    """Decode, check and re-encode one photo; raise PhotoError with the reason."""
+    if len(raw) > max_bytes:
+        raise PhotoError(_("照片太大(%(mb).1f MB),上限 %(max)d MB。", mb=len(raw) / 1e6, max=max_bytes // 1_000_000))
+    if not raw:
+        raise PhotoError(_("照片是空的。"))
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    # WeasyPrint sets this to True on import; a truncated upload must be refused, not padded with grey.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            if probe.format not in ACCEPTED_FORMATS:
+                raise PhotoError(_("不支持的图片格式:%(fmt)s。请上传 JPEG、PNG、WebP 或 HEIC 照片。", fmt=probe.format))
+            if probe.width * probe.height > MAX_PIXELS:
+                raise PhotoError(_("图片像素过多,无法处理。"))
+            probe.load()  # decodes every pixel: a truncated or corrupt file fails here
+            image = ImageOps.exif_transpose(probe)
+    except PhotoError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+        if isinstance(exc, Image.DecompressionBombError):
+            raise PhotoError(_("图片像素过多,无法处理。")) from None
+        raise PhotoError(_("文件不是可识别的照片,或已损坏。")) from None
+    image = image.convert("RGB")
+    image.thumbnail((LONG_SIDE, LONG_SIDE))
+    data = _jpeg(image, 85)
+    thumb = image.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
+    return ProcessedPhoto(data=data, thumb=_jpeg(thumb, 75), width=image.width, height=image.height,
+                          sha256=hashlib.sha256(data).hexdigest())
+
+
+def store(storage, *, prefix: str, index: int, photo: ProcessedPhoto) -> tuple[str, str]:
+    """Save a processed photo under deterministic keys, so a retried upload overwrites rather than piles up."""
+    key, thumb_key = f"{prefix}/{index}.jpg", f"{prefix}/{index}.thumb.jpg"
+    storage.save(key, photo.data, "image/jpeg")
+    storage.save(thumb_key, photo.thumb, "image/jpeg")
+    return key, thumb_key
+
+
+def photos_of(session: Session, owner_type: str, owner_id: int) -> list[Photo]:
+    return session.exec(
+        select(Photo).where(Photo.owner_type == owner_type, Photo.owner_id == owner_id).order_by(Photo.position)
+    ).all()
+
+
+def attach(session: Session, storage, photos: list[ProcessedPhoto], *, project_id: int, owner_type: str, owner_id: int,
+           uploaded_by: int | None, taken_at: datetime | None, prefix: str) -> list[Photo]:
+    """Store processed photos and add their rows to the session; they commit with their record."""
+    rows = []
+    for index, photo in enumerate(photos):
+        key, thumb_key = store(storage, prefix=prefix, index=index, photo=photo)
+        rows.append(Photo(project_id=project_id, owner_type=owner_type, owner_id=owner_id, position=index, key=key,
+                          thumb_key=thumb_key, width=photo.width, height=photo.height, size=len(photo.data),
+                          sha256=photo.sha256, uploaded_by=uploaded_by, taken_at=taken_at))
+    session.add_all(rows)
+    return rows

@@ -1,0 +1,147 @@
+"""Accepting records from the offline outbox exactly once.
+
+A capability registers a record kind with `register(Kind(...))`. `accept` runs the kind's handler and
+writes a SyncRecord keyed by the client's UUID in the same transaction, with the photos: the record and
+its photos commit together or not at all. A second arrival of the same UUID (a retry after a lost
+answer, a replay, a concurrent duplicate) gets the first answer back and changes nothing.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.accounts.models import User
+from app.core import photos as photo_pipeline
+from app.core.db import utcnow
+from app.core.permissions import can_see, has_role
+from app.projects.models import Project
+from app.sync.models import SyncRecord
+
+FUTURE_TOLERANCE = timedelta(hours=1)  # a phone clock a little fast is fine; a day ahead is not
+PAST_LIMIT = timedelta(days=90)
+
+
+class RecordRefused(Exception):
+    """The server will never take this entry as it is: the user must edit it (HTTP 422) or drop it."""
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None, status: int = 422):
+        super().__init__(message)
+        self.message, self.fields, self.status = message, fields or {}, status
+
+
+@dataclass
+class Submission:
+    """What a kind's handler receives."""
+
+    user: User
+    project: Project
+    data: dict
+    photos: list[photo_pipeline.ProcessedPhoto]
+    client_time: datetime
+    client_id: str
+
+
+@dataclass
+class Kind:
+    name: str
+    roles: tuple[str, ...]  # who may submit it (company admins always may)
+    handle: Callable[[Session, Submission], dict]  # adds the records, returns the JSON answer; commits nothing
+    max_photos: int = 10
+    label: str = ""
+    offline_pages: Callable[[Session, User], list[str]] = field(default=lambda session, user: [])
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    KINDS[kind.name] = kind
+    return kind
+
+
+def prior_answer(session: Session, *, client_id: str, user: User) -> SyncRecord | None:
+    """The record already accepted under this UUID, if it is this user's (another user's stays hidden)."""
+    record = session.exec(select(SyncRecord).where(SyncRecord.client_id == client_id)).first()
+    if record is not None and record.user_id != user.id:
+        raise RecordRefused(_("这条记录的编号已被使用。"), status=409)
+    return record
+
+
+def parse_client_time(value, now: datetime) -> datetime:
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise RecordRefused(_("记录时间格式不对。"), {"client_time": _("须为 ISO 8601 时间")}) from None
+    if moment.tzinfo is None:
+        raise RecordRefused(_("记录时间缺少时区。"), {"client_time": _("须带时区")})
+    if moment > now + FUTURE_TOLERANCE:
+        raise RecordRefused(_("设备时间比服务器快了 %(h)d 小时以上,请校准手机时间后重新提交。",
+                              h=int(FUTURE_TOLERANCE.total_seconds() // 3600)), {"client_time": _("设备时间不正确")})
+    if moment < now - PAST_LIMIT:
+        raise RecordRefused(_("这条记录的时间早于 90 天前,无法提交。请检查手机时间。"), {"client_time": _("时间过早")})
+    return moment
+
+
+def _project_for(session: Session, user: User, project_id, kind: Kind) -> Project:
+    project = session.get(Project, project_id) if isinstance(project_id, int) else None
+    if project is None or not can_see(session, user, project):
+        raise RecordRefused(_("找不到这个项目,或您已不是它的成员。"), status=404)
+    if not has_role(session, user, project, kind.roles):
+        raise RecordRefused(_("您在这个项目的角色不能提交这类记录。"), status=403)
+    return project
+
+
+def accept(session: Session, storage, *, user: User, client_id: str, envelope: dict,
+           files: list[bytes], now: datetime | None = None) -> tuple[dict, bool]:
+    """Take one outbox entry; return (answer, replayed). Raise RecordRefused for a permanent refusal."""
+    prior = prior_answer(session, client_id=client_id, user=user)
+    if prior is not None:
+        return prior.result, True
+    now = now or utcnow()
+    kind = KINDS.get(envelope.get("kind"))
+    if kind is None:
+        raise RecordRefused(_("未知的记录类型。"))
+    project = _project_for(session, user, envelope.get("project_id"), kind)
+    client_time = parse_client_time(envelope.get("client_time"), now)
+    data = envelope.get("data")
+    if not isinstance(data, dict):
+        raise RecordRefused(_("记录内容缺失。"))
+    if len(files) > kind.max_photos:
+        raise RecordRefused(_("照片最多 %(n)d 张。", n=kind.max_photos), {"photos": _("照片太多")})
+    processed = []
+    for number, raw in enumerate(files, start=1):
+        try:
+            processed.append(photo_pipeline.process(raw, max_bytes=current_app.config["PHOTO_MAX_BYTES"]))
+        except photo_pipeline.PhotoError as exc:
+            raise RecordRefused(_("第 %(n)d 张照片:%(reason)s", n=number, reason=str(exc)), {"photos": str(exc)}) from None
+
+    submission = Submission(user=user, project=project, data=data, photos=processed, client_time=client_time,
+                            client_id=client_id)
+    try:
+        answer = kind.handle(session, submission)
+        session.add(SyncRecord(client_id=client_id, user_id=user.id, project_id=project.id, kind=kind.name,
+                               client_time=client_time, received_at=now, photo_count=len(processed), result=answer))
+        session.commit()
+    except IntegrityError:
+        # A concurrent copy of this entry committed first: answer as it was answered.
+        session.rollback()
+        prior = prior_answer(session, client_id=client_id, user=user)
+        if prior is None:
+            raise
+        return prior.result, True
+    except RecordRefused:
+        session.rollback()
+        raise
+    return answer, False
+
+
+def offline_pages(session: Session, user: User) -> list[str]:
+    """The pages the service worker keeps for this user to open without signal."""
+    pages = ["/", "/sync"]
+    for kind in KINDS.values():
+        pages.extend(kind.offline_pages(session, user))
+    return list(dict.fromkeys(pages))

@@ -1,0 +1,228 @@
+// Offline forms on the page: forms marked data-outbox-kind go to the outbox, never straight to
+// the network; the badge counts what waits; the outbox page lists it; syncing starts on load,
+// when the network returns, on the 立即同步 button and through Background Sync.
+(function () {
+  "use strict";
+
+  const Outbox = window.WuyeOutbox;
+  const userId = Number(document.body.dataset.userId) || null;
+  const LONG_SIDE = 1600;
+  const STATE_TEXT = {
+    pending: "待同步", sending: "发送中", failed: "同步失败", "waiting-login": "等待重新登录", synced: "已同步",
+  };
+
+  // -- photos: downscaled on the phone before they are queued ----------------------------------
+
+  async function downscale(file) {
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    } catch (err) {
+      return file;  // a format this browser cannot decode (HEIC): the server decodes and checks it
+    }
+    const scale = Math.min(1, LONG_SIDE / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
+    return blob || file;
+  }
+
+  async function photosOf(form) {
+    const photos = [];
+    for (const input of form.querySelectorAll('input[type="file"]')) {
+      for (const file of input.files) {
+        photos.push({ name: file.name.replace(/\.\w+$/, "") + ".jpg", blob: await downscale(file) });
+      }
+    }
+    return photos;
+  }
+
+  function fieldsOf(form) {
+    const data = {};
+    for (const [name, value] of new FormData(form)) {
+      if (typeof value === "string" && name !== "csrf_token" && name !== "client_id") data[name] = value;
+    }
+    return data;
+  }
+
+  // -- queueing a form -------------------------------------------------------------------------
+
+  function say(form, text, kind) {
+    let box = form.querySelector(".outbox-note");
+    if (!box) {
+      box = document.createElement("p");
+      box.setAttribute("role", "status");
+      form.prepend(box);
+    }
+    box.className = `outbox-note flash flash-${kind}`;
+    box.textContent = text;
+  }
+
+  async function queue(form) {
+    const editing = new URLSearchParams(location.search).get("outbox");
+    const photos = await photosOf(form);
+    const data = fieldsOf(form);
+    if (editing && (await Outbox.get(editing))) {
+      await Outbox.replace(editing, { data, photos: photos.length ? photos : null });
+      history.replaceState(null, "", location.pathname);
+    } else {
+      await Outbox.add({
+        userId, kind: form.dataset.outboxKind, projectId: Number(form.dataset.projectId), data, photos,
+        label: form.dataset.outboxLabel, formUrl: location.pathname,
+      });
+    }
+    form.reset();
+    say(form, "已保存到本机,待同步。可以继续填写下一条。", "success");
+    requestSync();
+  }
+
+  function watchForms() {
+    document.addEventListener("submit", (event) => {
+      const form = event.target.closest("form[data-outbox-kind]");
+      if (!form || !userId) return;
+      event.preventDefault();
+      const button = form.querySelector('[type="submit"]');
+      if (button) button.disabled = true;
+      queue(form)
+        .catch(() => say(form, "无法保存到本机存储,请检查浏览器的存储权限。", "error"))
+        .finally(() => { if (button) button.disabled = false; });
+    });
+  }
+
+  // A refused entry opens in its form again (?outbox=<id>), filled in, to be corrected.
+  async function fillFromOutbox() {
+    const id = new URLSearchParams(location.search).get("outbox");
+    const form = document.querySelector("form[data-outbox-kind]");
+    const entry = id && form && (await Outbox.get(id));
+    if (!entry || entry.user_id !== userId) return;
+    for (const [name, value] of Object.entries(entry.data)) {
+      const field = form.elements.namedItem(name);
+      if (field && field.type !== "file") field.value = value;
+    }
+    const note = entry.photos.length ? `(已附 ${entry.photos.length} 张照片;重新选择则替换)` : "";
+    say(form, `修改后重新提交:${entry.last_error || ""}${note}`, "error");
+  }
+
+  // -- syncing ---------------------------------------------------------------------------------
+
+  let syncing = null;
+  function syncNow(force) {
+    if (!userId || !navigator.onLine) return Promise.resolve();
+    syncing = syncing || Outbox.syncAll(userId, { force }).finally(() => { syncing = null; refreshPages(); });
+    return syncing;
+  }
+
+  async function requestSync() {
+    const registration = "serviceWorker" in navigator && (await navigator.serviceWorker.getRegistration());
+    if (registration && registration.sync) {
+      try { await registration.sync.register("wuye-outbox"); } catch (err) { /* not granted: sync here */ }
+    }
+    syncNow(true);
+  }
+
+  // -- the badge and the outbox page -----------------------------------------------------------
+
+  async function showBadge() {
+    const badge = document.getElementById("sync-badge");
+    if (!badge || !userId) return;
+    const count = await Outbox.pendingCount(userId);
+    badge.hidden = false;
+    badge.textContent = count ? `待同步 ${count}` : "✓ 已全部同步";
+    badge.classList.toggle("sync-pending", count > 0);
+  }
+
+  function when(ms) {
+    return new Date(ms).toLocaleString("zh-CN", { hour12: false });
+  }
+
+  function row(entry) {
+    const li = document.createElement("li");
+    li.className = `outbox-entry state-${entry.state}`;
+    li.dataset.id = entry.id;
+    const title = document.createElement("strong");
+    title.textContent = entry.label;
+    const meta = document.createElement("span");
+    meta.className = "muted";
+    const photos = entry.photos.length || entry.photo_count || 0;
+    meta.textContent = `${when(entry.created_at)} · ${photos} 张照片`;
+    const state = document.createElement("span");
+    state.className = "badge outbox-state";
+    state.textContent = STATE_TEXT[entry.state] || entry.state;
+    li.append(title, meta, state);
+    if (entry.last_error && entry.state !== "synced") {
+      const error = document.createElement("p");
+      error.className = entry.state === "failed" ? "form-error" : "hint";
+      error.textContent = entry.last_error;
+      li.append(error);
+    }
+    if (entry.state === "failed") {
+      const actions = document.createElement("div");
+      actions.className = "row-actions";
+      if (entry.form_url) {
+        const edit = document.createElement("a");
+        edit.className = "btn btn-small";
+        edit.href = `${entry.form_url}?outbox=${entry.id}`;
+        edit.textContent = "修改";
+        actions.append(edit);
+      }
+      const drop = document.createElement("button");
+      drop.type = "button";
+      drop.className = "btn btn-small btn-danger";
+      drop.textContent = "放弃这条";
+      drop.dataset.confirm = "放弃后这条记录将从本机删除,确定吗?";
+      drop.addEventListener("click", () => Outbox.remove(entry.id));
+      actions.append(drop);
+      li.append(actions);
+    }
+    if (entry.state === "synced" && entry.result && entry.result.url) {
+      const link = document.createElement("a");
+      link.href = entry.result.url;
+      link.textContent = entry.result.number || "查看";
+      li.append(link);
+    }
+    return li;
+  }
+
+  async function showOutbox() {
+    const listEl = document.getElementById("outbox-list");
+    if (!listEl || !userId) return;
+    const entries = (await Outbox.list(userId)).sort((a, b) => a.created_at - b.created_at);
+    const waiting = entries.filter((e) => e.state !== "synced");
+    listEl.replaceChildren(...entries.map(row));
+    document.getElementById("outbox-empty").hidden = waiting.length > 0;
+  }
+
+  function refreshViews() {
+    showBadge();
+    showOutbox();
+  }
+
+  // -- the service worker keeps today's pages for this user ------------------------------------
+
+  async function refreshPages() {
+    if (!("serviceWorker" in navigator) || !navigator.onLine) return;
+    const registration = await navigator.serviceWorker.ready;
+    if (registration.active) registration.active.postMessage({ type: "refresh-pages", userId });
+  }
+
+  async function start() {
+    await Outbox.setMeta("current_user", userId);
+    watchForms();
+    window.addEventListener("outbox:changed", refreshViews);
+    if (Outbox.channel) Outbox.channel.addEventListener("message", refreshViews);
+    window.addEventListener("online", () => syncNow(true));
+    document.addEventListener("click", (event) => {
+      if (event.target.closest("[data-sync-now]")) syncNow(true);
+    });
+    setInterval(() => syncNow(false), 30e3);  // retries with backoff while the app is open
+    await fillFromOutbox();
+    refreshViews();
+    refreshPages();
+    syncNow(false);
+  }
+
+  start();
+})();

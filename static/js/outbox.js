@@ -1,0 +1,214 @@
+// The outbox: records made on this device, kept in IndexedDB until the server has them.
+//
+// Loaded by the pages (<script>) and by the service worker (importScripts), after idb.
+// Semantics after Workbox's queue: FIFO replay; an entry the server refuses for good is
+// kept with the reason (never dropped); a network or server failure stops the run and
+// retries later with backoff; synced entries are kept a day, without their photos.
+// Each entry belongs to the user who made it: only that user's session sends or lists it.
+// The protocol is described in docs/sync.md.
+(function (global) {
+  "use strict";
+
+  const DB_NAME = "wuye";
+  const STORE = "outbox";
+  const KEEP_SYNCED_MS = 24 * 3600 * 1000;
+  const KEEP_SYNCED_MAX = 50;
+  const BACKOFF_MS = [5e3, 15e3, 60e3, 5 * 60e3, 15 * 60e3];
+  const PERMANENT = new Set([400, 403, 404, 409, 413, 422]);
+
+  let dbPromise = null;
+  function db() {
+    dbPromise = dbPromise || global.idb.openDB(DB_NAME, 1, {
+      upgrade(database) {
+        const store = database.createObjectStore(STORE, { keyPath: "id" });
+        store.createIndex("by_user", ["user_id", "created_at"]);
+        database.createObjectStore("meta");
+      },
+    });
+    return dbPromise;
+  }
+
+  // Tell every open page and the service worker that the outbox changed.
+  const channel = typeof BroadcastChannel !== "undefined" ? new BroadcastChannel("wuye-outbox") : null;
+  function changed() {
+    if (channel) channel.postMessage({ type: "changed" });
+    if (global.dispatchEvent && typeof CustomEvent !== "undefined") {
+      global.dispatchEvent(new CustomEvent("outbox:changed"));
+    }
+  }
+
+  async function getMeta(key) {
+    return (await db()).get("meta", key);
+  }
+
+  async function setMeta(key, value) {
+    return (await db()).put("meta", value, key);
+  }
+
+  async function list(userId) {
+    const range = IDBKeyRange.bound([userId, 0], [userId, Infinity]);
+    return (await db()).getAllFromIndex(STORE, "by_user", range);
+  }
+
+  async function get(id) {
+    return (await db()).get(STORE, id);
+  }
+
+  async function put(entry) {
+    await (await db()).put(STORE, entry);
+    changed();
+    return entry;
+  }
+
+  async function remove(id) {
+    await (await db()).delete(STORE, id);
+    changed();
+  }
+
+  // A new entry: its UUID is made here, once, and is the key of exactly-once delivery.
+  function add({ userId, kind, projectId, data, photos, label, formUrl }) {
+    const now = Date.now();
+    return put({
+      id: crypto.randomUUID(), user_id: userId, kind, project_id: projectId, data, photos: photos || [],
+      label: label || kind, form_url: formUrl || null, client_time: new Date(now).toISOString(),
+      created_at: now, state: "pending", attempts: 0, next_attempt_at: 0, last_error: null, result: null,
+    });
+  }
+
+  // Editing a refused entry keeps its UUID: the server never stored it.
+  async function replace(id, { data, photos }) {
+    const entry = await get(id);
+    if (!entry) throw new Error("entry gone");
+    Object.assign(entry, { data, state: "pending", attempts: 0, next_attempt_at: 0, last_error: null });
+    if (photos) entry.photos = photos;
+    return put(entry);
+  }
+
+  function isWaiting(entry) {
+    return entry.state !== "synced" && entry.state !== "failed";
+  }
+
+  async function pendingCount(userId) {
+    return (await list(userId)).filter((e) => e.state !== "synced").length;
+  }
+
+  function backoff(attempts) {
+    return BACKOFF_MS[Math.min(attempts, BACKOFF_MS.length) - 1];
+  }
+
+  async function session() {
+    const response = await fetch("/api/v1/session", { credentials: "same-origin", cache: "no-store" });
+    if (response.status === 401) return { expired: true };
+    if (!response.ok) throw new Error(`session ${response.status}`);
+    return response.json();
+  }
+
+  function send(entry, token) {
+    const body = new FormData();
+    body.append("record", JSON.stringify({
+      kind: entry.kind, project_id: entry.project_id, client_time: entry.client_time, data: entry.data,
+    }));
+    entry.photos.forEach((photo, i) => body.append("photos", photo.blob, photo.name || `photo-${i + 1}.jpg`));
+    return fetch(`/api/v1/records/${entry.id}`, {
+      method: "POST", body, credentials: "same-origin", headers: { "X-CSRFToken": token, Accept: "application/json" },
+    });
+  }
+
+  async function errorOf(response) {
+    try {
+      const body = await response.json();
+      return (body.error && body.error.message) || `HTTP ${response.status}`;
+    } catch (err) {
+      return `HTTP ${response.status}`;
+    }
+  }
+
+  async function retryLater(entry, message) {
+    entry.attempts += 1;
+    Object.assign(entry, { state: "pending", last_error: message, next_attempt_at: Date.now() + backoff(entry.attempts) });
+    await put(entry);
+  }
+
+  // Deliver one entry; returns "next" to go on, "stop" to end this run.
+  async function deliver(entry, auth) {
+    entry.state = "sending";
+    await put(entry);
+    let response;
+    try {
+      response = await send(entry, auth.token);
+      if (response.status === 400) {
+        const body = await response.clone().json().catch(() => ({}));
+        if (body.error && body.error.reason === "csrf") {  // the token aged: renew once and resend
+          auth.token = (await session()).csrf_token;
+          response = await send(entry, auth.token);
+        }
+      }
+    } catch (err) {
+      await retryLater(entry, "网络中断,稍后自动重试");
+      return "stop";
+    }
+    if (response.ok) {
+      Object.assign(entry, { state: "synced", result: await response.json(), synced_at: Date.now(), last_error: null });
+      entry.photo_count = entry.photos.length;
+      entry.photos = [];  // the server has them; free the phone's storage
+      await put(entry);
+      return "next";
+    }
+    if (response.status === 401) {
+      Object.assign(entry, { state: "waiting-login", last_error: "登录已过期,重新登录后自动发送" });
+      await put(entry);
+      return "stop";
+    }
+    if (PERMANENT.has(response.status)) {
+      Object.assign(entry, { state: "failed", last_error: await errorOf(response) });
+      await put(entry);
+      return "next";
+    }
+    await retryLater(entry, `服务器暂时不可用(${response.status}),稍后自动重试`);
+    return "stop";
+  }
+
+  async function prune(entries) {
+    const synced = entries.filter((e) => e.state === "synced").sort((a, b) => b.synced_at - a.synced_at);
+    const old = synced.filter((e, i) => i >= KEEP_SYNCED_MAX || Date.now() - e.synced_at > KEEP_SYNCED_MS);
+    for (const entry of old) await remove(entry.id);
+  }
+
+  // Send this user's waiting entries, oldest first. `force` ignores backoff (the 立即同步 button).
+  async function run(userId, force) {
+    let auth;
+    try {
+      const who = await session();
+      if (who.expired) {
+        for (const entry of (await list(userId)).filter(isWaiting)) {
+          Object.assign(entry, { state: "waiting-login", last_error: "登录已过期,重新登录后自动发送" });
+          await put(entry);
+        }
+        return { waitingLogin: true };
+      }
+      if (who.user.id !== userId) return { otherUser: true };  // never send someone else's entries
+      auth = { token: who.csrf_token };
+    } catch (err) {
+      return { offline: true };
+    }
+    const entries = await list(userId);
+    let sent = 0;
+    for (const entry of entries.filter(isWaiting)) {
+      if (!force && entry.next_attempt_at > Date.now()) break;  // the head waits: keep the order
+      if ((await deliver(entry, auth)) === "stop") break;
+      if (entry.state === "synced") sent += 1;
+    }
+    await prune(await list(userId));
+    return { sent };
+  }
+
+  function syncAll(userId, { force = false } = {}) {
+    if (!userId) return Promise.resolve({ noUser: true });
+    if (global.navigator && global.navigator.locks) {  // one sender at a time, across pages and the worker
+      return global.navigator.locks.request("wuye-outbox-sync", () => run(userId, force));
+    }
+    return run(userId, force);
+  }
+
+  global.WuyeOutbox = { add, replace, get, list, remove, pendingCount, syncAll, getMeta, setMeta, channel };
+})(self);

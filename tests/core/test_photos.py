@@ -1,0 +1,45 @@
+"""The photo pipeline with real files: accepted formats, orientation, metadata, hostile input."""
+import io
+
+import pytest
+from PIL import Image
+
+from app.core.photos import PhotoError, process
+from tests import images
+
+CAP = 15_000_000
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "HEIF"])
+def test_each_phone_format_becomes_a_jpeg_with_a_thumbnail(app, ctx, fmt):
+    photo = process(images.image(fmt, size=(2400, 1800)), max_bytes=CAP)
+    with Image.open(io.BytesIO(photo.data)) as big, Image.open(io.BytesIO(photo.thumb)) as small:
+        assert big.format == "JPEG" and small.format == "JPEG"
+        assert max(big.size) == 1600 and (photo.width, photo.height) == big.size == (1600, 1200)
+        assert max(small.size) == 320
+
+
+def test_orientation_is_applied_and_metadata_removed(app, ctx):
+    photo = process(images.jpeg_with_orientation_and_gps(), max_bytes=CAP)
+    with Image.open(io.BytesIO(photo.data)) as result:
+        assert result.size == (200, 400)  # turned upright
+        exif = result.getexif()
+        assert 0x8825 not in exif and 0x010F not in exif and 0x0112 not in exif
+
+
+@pytest.mark.parametrize("raw, message", [
+    (images.truncated_jpeg(), "文件不是可识别的照片,或已损坏。"),
+    (images.pdf_renamed_jpg(), "文件不是可识别的照片,或已损坏。"),
+    (b"", "照片是空的。"),
+    (images.png_bomb(), "图片像素过多,无法处理。"),
+    (images.image("GIF"), "不支持的图片格式:GIF。请上传 JPEG、PNG、WebP 或 HEIC 照片。"),
+])
+def test_hostile_or_broken_files_are_refused_with_a_reason(app, ctx, raw, message):
+    with pytest.raises(PhotoError) as refused:
+        process(raw, max_bytes=CAP)
+    assert str(refused.value) == message
+
+
+def test_a_file_over_the_cap_is_refused_before_decoding(app, ctx):
+    with pytest.raises(PhotoError, match="照片太大"):
+        process(b"\xff\xd8" + b"0" * 2_000_001, max_bytes=2_000_000)

@@ -1,0 +1,45 @@
+"""Real image files made with Pillow for the photo tests, including hostile ones."""
+import io
+import zlib
+
+from PIL import Image
+
+
+def image(fmt: str = "JPEG", size=(800, 600), color=(200, 60, 30), exif=None) -> bytes:
+    if fmt == "HEIF":
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+    out = io.BytesIO()
+    picture = Image.new("RGB", size, color)
+    for x in range(0, size[0], 40):  # some detail, so that it is not a flat colour
+        picture.paste((x % 255, 90, 160), (x, 0, x + 20, size[1] // 2))
+    kwargs = {"exif": exif} if exif is not None else {}
+    picture.save(out, fmt, **kwargs)
+    return out.getvalue()
+
+
+def jpeg_with_orientation_and_gps() -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to display
+    exif[0x010F] = "WuyePhone"  # camera make
+    exif.get_ifd(0x8825).update({1: "N", 2: (30.0, 35.0, 0.0), 3: "E", 4: (114.0, 18.0, 0.0)})  # GPS
+    return image("JPEG", size=(400, 200), exif=exif)
+
+
+def truncated_jpeg() -> bytes:
+    return image("JPEG")[:2000]
+
+
+def pdf_renamed_jpg() -> bytes:
+    return b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def png_bomb(width: int = 20000, height: int = 20000) -> bytes:
+    """A tiny PNG that claims 400 megapixels: decoding it would eat gigabytes."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    rows = zlib.compress(b"\x00" * (width * 3 + 1) * 16)  # only a few rows: enough to be opened
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
