@@ -30,12 +30,14 @@
     return blob || file;
   }
 
-  async function photosOf(form) {
+  function filesOf(form) {
+    return [...form.querySelectorAll('input[type="file"]')].flatMap((input) => [...input.files]);
+  }
+
+  async function downscaleAll(files) {
     const photos = [];
-    for (const input of form.querySelectorAll('input[type="file"]')) {
-      for (const file of input.files) {
-        photos.push({ name: file.name.replace(/\.\w+$/, "") + ".jpg", blob: await downscale(file) });
-      }
+    for (const file of files) {
+      photos.push({ name: file.name.replace(/\.\w+$/, "") + ".jpg", blob: await downscale(file) });
     }
     return photos;
   }
@@ -62,19 +64,26 @@
   }
 
   async function queue(form) {
+    // Take what was typed at once and empty the form: the next entry can be typed while this one saves.
     const editing = new URLSearchParams(location.search).get("outbox");
-    const photos = await photosOf(form);
     const data = fieldsOf(form);
-    if (editing && (await Outbox.get(editing))) {
-      await Outbox.replace(editing, { data, photos: photos.length ? photos : null });
-      history.replaceState(null, "", location.pathname);
-    } else {
-      await Outbox.add({
-        userId, kind: form.dataset.outboxKind, projectId: Number(form.dataset.projectId), data, photos,
-        label: form.dataset.outboxLabel, formUrl: location.pathname,
-      });
-    }
+    const files = filesOf(form);
     form.reset();
+    try {
+      const photos = await downscaleAll(files);
+      if (editing && (await Outbox.get(editing))) {
+        await Outbox.replace(editing, { data, photos: photos.length ? photos : null });
+        history.replaceState(null, "", location.pathname);
+      } else {
+        await Outbox.add({
+          userId, kind: form.dataset.outboxKind, projectId: Number(form.dataset.projectId), data, photos,
+          label: form.dataset.outboxLabel, formUrl: location.pathname,
+        });
+      }
+    } catch (err) {
+      fill(form, data);  // nothing typed is lost (the photos must be chosen again)
+      throw err;
+    }
     say(form, "已保存到本机,待同步。可以继续填写下一条。", "success");
     requestSync();
   }
@@ -92,16 +101,20 @@
     });
   }
 
+  function fill(form, data) {
+    for (const [name, value] of Object.entries(data)) {
+      const field = form.elements.namedItem(name);
+      if (field && field.type !== "file") field.value = value;
+    }
+  }
+
   // A refused entry opens in its form again (?outbox=<id>), filled in, to be corrected.
   async function fillFromOutbox() {
     const id = new URLSearchParams(location.search).get("outbox");
     const form = document.querySelector("form[data-outbox-kind]");
     const entry = id && form && (await Outbox.get(id));
     if (!entry || entry.user_id !== userId) return;
-    for (const [name, value] of Object.entries(entry.data)) {
-      const field = form.elements.namedItem(name);
-      if (field && field.type !== "file") field.value = value;
-    }
+    fill(form, entry.data);
     const note = entry.photos.length ? `(已附 ${entry.photos.length} 张照片;重新选择则替换)` : "";
     say(form, `修改后重新提交:${entry.last_error || ""}${note}`, "error");
   }
@@ -209,7 +222,7 @@
   }
 
   async function start() {
-    await Outbox.setMeta("current_user", userId);
+    if (!userId) return;  // a page of nobody's (the offline page): leave the outbox and kept pages alone
     watchForms();
     window.addEventListener("outbox:changed", refreshViews);
     if (Outbox.channel) Outbox.channel.addEventListener("message", refreshViews);
@@ -218,6 +231,7 @@
       if (event.target.closest("[data-sync-now]")) syncNow(true);
     });
     setInterval(() => syncNow(false), 30e3);  // retries with backoff while the app is open
+    await Outbox.setMeta("current_user", userId);
     await fillFromOutbox();
     refreshViews();
     refreshPages();
