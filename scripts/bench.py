@@ -1,19 +1,27 @@
-"""Benchmarks (`make bench`): server-side timings on a scratch SQLite database. Figures, not assertions.
+"""Benchmarks (`make bench`): timings on a scratch SQLite database and headless chromium. Figures, not assertions.
 
-Prints the median of repeated runs for: the login check (argon2id at production cost), the home
-page, the project page, and the QR label PDF of a 60-checkpoint project.
+Prints medians for: login (argon2id at production cost), the home and project pages, the QR label PDF,
+accepting a record with two ~300 KB photos, delivering and replaying 100 entries, the first-load transfer
+of the app shell with one form page, and an offline reload of a kept form page in chromium.
 """
 import gzip
+import io
+import json
+import logging
 import os
-import sys
 import statistics
+import sys
 import tempfile
+import threading
 import time
+import uuid
 from pathlib import Path
 
+from PIL import Image
 from sqlmodel import Session
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 
 def median_ms(fn, repeat: int) -> float:
@@ -25,7 +33,14 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
+def photo_of_about_300kb(seed: int) -> bytes:
+    picture = Image.effect_noise((900, 700), 40 + seed).convert("RGB")
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def setup_app():
     tmp = Path(tempfile.mkdtemp(prefix="wuye-bench-"))
     os.environ.update(INSTANCE_DIR=str(tmp), DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}", SECRET_KEY="bench")
     from app import create_app
@@ -42,26 +57,95 @@ def main() -> None:
             session.flush()
             session.add_all([Checkpoint(project_id=1, area_id=area.id, name=f"压测点 {i}") for i in range(48)])
             session.commit()
+    return app
 
-    def log_in():
-        fresh = app.test_client()
-        page = fresh.get("/login").get_data(as_text=True)
-        token = page.split('name="csrf-token" content="')[1].split('"')[0]
-        fresh.post("/login", data={"username": "supervisor1", "password": "demo1234", "csrf_token": token})
-        return fresh
 
-    client = log_in()
-    results = {
-        "login page + login (argon2id, production cost)": median_ms(log_in, 5),
-        "home page": median_ms(lambda: client.get("/"), 30),
-        "project page (60 checkpoints)": median_ms(lambda: client.get("/projects/1"), 30),
-        "QR label PDF (60 labels)": median_ms(lambda: client.get("/projects/1/labels.pdf"), 3),
+def log_in(app, username="supervisor1"):
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf-token" content="')[1].split('"')[0]
+    client.post("/login", data={"username": username, "password": "demo1234", "csrf_token": token})
+    return client
+
+
+def post_record(client, token, client_id, photos=()):
+    record = {"kind": "ticket_report", "project_id": 1, "client_time": "2026-11-23T10:00:00+08:00",
+              "data": {"description": "压测报修"}}
+    data = {"record": json.dumps(record), "photos": [(io.BytesIO(p), f"{i}.jpg") for i, p in enumerate(photos)]}
+    response = client.post(f"/api/v1/records/{client_id}", data=data, headers={"X-CSRFToken": token})
+    assert response.status_code in (200, 201), response.get_data(as_text=True)
+
+
+def server_figures(app) -> dict[str, str]:
+    client = log_in(app)
+    figures = {
+        "login page + login (argon2id, production cost)": f"{median_ms(lambda: log_in(app), 5):.1f} ms",
+        "home page": f"{median_ms(lambda: client.get('/'), 30):.1f} ms",
+        "project page (60 checkpoints)": f"{median_ms(lambda: client.get('/projects/1'), 30):.1f} ms",
+        "QR label PDF (60 labels)": f"{median_ms(lambda: client.get('/projects/1/labels.pdf'), 3):.0f} ms",
     }
-    shell = ["/static/css/app.css", "/static/js/app.js", "/static/vendor/htmx/htmx.min.js", "/"]
-    shell_bytes = sum(len(gzip.compress(client.get(url).data)) for url in shell)
-    for name, value in results.items():
-        print(f"{name:<48} {value:8.1f} ms (median)")
-    print(f"{'app shell + home, gzip':<48} {shell_bytes / 1024:8.1f} KB")
+    guard = log_in(app, "guard1")
+    token = guard.get("/api/v1/session").json["csrf_token"]
+    photos = [photo_of_about_300kb(1), photo_of_about_300kb(2)]
+    size = sum(len(p) for p in photos) // 2 // 1024
+    figures[f"accept a record with two {size} KB photos"] = (
+        f"{median_ms(lambda: post_record(guard, token, uuid.uuid4(), photos), 20):.1f} ms")
+    ids = [uuid.uuid4() for _ in range(100)]
+    start = time.perf_counter()
+    for client_id in ids:
+        post_record(guard, token, client_id)
+    figures["100 entries delivered back to back"] = f"{100 / (time.perf_counter() - start):.0f} entries/s"
+    start = time.perf_counter()
+    for client_id in ids:
+        post_record(guard, token, client_id)
+    figures["the same 100 entries replayed"] = f"{100 / (time.perf_counter() - start):.0f} entries/s"
+    shell = ["/static/css/app.css", "/static/js/app.js", "/static/vendor/htmx/htmx.min.js",
+             "/static/vendor/idb/umd.js", "/static/js/outbox.js", "/static/js/offline-forms.js",
+             "/manifest.webmanifest", "/projects/1/report"]
+    shell_bytes = sum(len(gzip.compress(guard.get(url).data)) for url in shell)
+    figures["app shell + one form page, gzip, first load"] = f"{shell_bytes / 1024:.1f} KB"
+    return figures
+
+
+def browser_figures(app) -> dict[str, str]:
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import make_server
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, KEPT_PAGES_JS, PHONE_CONTEXT
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(**PHONE_CONTEXT, base_url=base)
+        page = context.new_page()
+        page.goto("/login")
+        page.fill("#username", "guard1")
+        page.fill("#password", "demo1234")
+        page.click("button[type=submit]")
+        page.wait_for_url("**/")
+        page.goto("/projects/1/report")
+        while not page.evaluate(KEPT_PAGES_JS, ["/projects/1/report"]):
+            page.wait_for_timeout(100)
+        context.set_offline(True)
+        times = []
+        for _ in range(10):
+            page.reload()
+            times.append(page.evaluate(
+                "performance.getEntriesByType('navigation')[0].loadEventEnd"))
+        browser.close()
+    server.shutdown()
+    return {"offline reload of a kept form page (chromium)": f"{statistics.median(times):.0f} ms"}
+
+
+def main() -> None:
+    app = setup_app()
+    figures = server_figures(app)
+    figures.update(browser_figures(app))
+    for name, value in figures.items():
+        print(f"{name:<48} {value:>14}")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,16 @@
 // Loaded with `defer` after htmx.min.js, so `htmx` exists and the DOM is parsed.
 "use strict";
 
-const NETWORK_ERROR_TEXT = "网络不可用,请稍后重试。";
-const RESPONSE_ERROR_TEXT = "服务器出错,请稍后重试。";
+// The texts scripts show, in the user's language (templates/_js_messages.html).
+let messages = null;
+function text(key, vars = {}) {
+  if (!messages) {
+    const source = document.getElementById("js-messages");
+    messages = source ? JSON.parse(source.textContent) : {};
+  }
+  return (messages[key] || key).replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? "");
+}
+window.wuyeText = text;
 
 // Offline use on site is the point of the app, so the shell must be cached.
 function registerServiceWorker() {
@@ -64,7 +72,7 @@ function addDismissButton(box) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "flash-close";
-  button.setAttribute("aria-label", "关闭");
+  button.setAttribute("aria-label", text("close"));
   button.textContent = "×";
   button.addEventListener("click", () => box.remove());
   box.append(button);
@@ -96,11 +104,11 @@ function errorBoxFrom(xhr) {
 }
 
 function onSendError() {
-  showErrorMessage(document.body.dataset.offlineError || NETWORK_ERROR_TEXT);
+  showErrorMessage(document.body.dataset.offlineError || text("network_error"));
 }
 
 function onResponseError(event) {
-  const placeholder = showErrorMessage(RESPONSE_ERROR_TEXT);
+  const placeholder = showErrorMessage(text("response_error"));
   const box = errorBoxFrom(event.detail.xhr);
   if (!box) return;
   box.setAttribute("role", "alert");

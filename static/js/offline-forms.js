@@ -7,9 +7,7 @@
   const Outbox = window.WuyeOutbox;
   const userId = Number(document.body.dataset.userId) || null;
   const LONG_SIDE = 1600;
-  const STATE_TEXT = {
-    pending: "待同步", sending: "发送中", failed: "同步失败", "waiting-login": "等待重新登录", synced: "已同步",
-  };
+  const text = window.wuyeText;
 
   // -- photos: downscaled on the phone before they are queued ----------------------------------
 
@@ -84,7 +82,7 @@
       fill(form, data);  // nothing typed is lost (the photos must be chosen again)
       throw err;
     }
-    say(form, "已保存到本机,待同步。可以继续填写下一条。", "success");
+    say(form, text("saved"), "success");
     requestSync();
   }
 
@@ -96,7 +94,7 @@
       const button = form.querySelector('[type="submit"]');
       if (button) button.disabled = true;
       queue(form)
-        .catch(() => say(form, "无法保存到本机存储,请检查浏览器的存储权限。", "error"))
+        .catch(() => say(form, text("storage_failed"), "error"))
         .finally(() => { if (button) button.disabled = false; });
     });
   }
@@ -115,8 +113,8 @@
     const entry = id && form && (await Outbox.get(id));
     if (!entry || entry.user_id !== userId) return;
     fill(form, entry.data);
-    const note = entry.photos.length ? `(已附 ${entry.photos.length} 张照片;重新选择则替换)` : "";
-    say(form, `修改后重新提交:${entry.last_error || ""}${note}`, "error");
+    const note = entry.photos.length ? text("photos_attached", { n: entry.photos.length }) : "";
+    say(form, text("correct_and_resend") + (entry.last_error || "") + note, "error");
   }
 
   // -- syncing ---------------------------------------------------------------------------------
@@ -143,12 +141,12 @@
     if (!badge || !userId) return;
     const count = await Outbox.pendingCount(userId);
     badge.hidden = false;
-    badge.textContent = count ? `待同步 ${count}` : "✓ 已全部同步";
+    badge.textContent = count ? text("badge_pending", { n: count }) : text("badge_synced");
     badge.classList.toggle("sync-pending", count > 0);
   }
 
   function when(ms) {
-    return new Date(ms).toLocaleString("zh-CN", { hour12: false });
+    return new Date(ms).toLocaleString(document.documentElement.lang, { hour12: false });
   }
 
   function row(entry) {
@@ -160,15 +158,16 @@
     const meta = document.createElement("span");
     meta.className = "muted";
     const photos = entry.photos.length || entry.photo_count || 0;
-    meta.textContent = `${when(entry.created_at)} · ${photos} 张照片`;
+    meta.textContent = `${when(entry.created_at)} · ${text("photo_count", { n: photos })}`;
     const state = document.createElement("span");
     state.className = "badge outbox-state";
-    state.textContent = STATE_TEXT[entry.state] || entry.state;
+    state.textContent = text(`state_${entry.state}`);
     li.append(title, meta, state);
-    if (entry.last_error && entry.state !== "synced") {
+    const problem = entry.last_error || (entry.error_code && text(`error_${entry.error_code}`, { status: entry.error_status }));
+    if (problem && entry.state !== "synced") {
       const error = document.createElement("p");
       error.className = entry.state === "failed" ? "form-error" : "hint";
-      error.textContent = entry.last_error;
+      error.textContent = problem;
       li.append(error);
     }
     if (entry.state === "failed") {
@@ -178,14 +177,14 @@
         const edit = document.createElement("a");
         edit.className = "btn btn-small";
         edit.href = `${entry.form_url}?outbox=${entry.id}`;
-        edit.textContent = "修改";
+        edit.textContent = text("edit");
         actions.append(edit);
       }
       const drop = document.createElement("button");
       drop.type = "button";
       drop.className = "btn btn-small btn-danger";
-      drop.textContent = "放弃这条";
-      drop.dataset.confirm = "放弃后这条记录将从本机删除,确定吗?";
+      drop.textContent = text("drop");
+      drop.dataset.confirm = text("drop_confirm");
       drop.addEventListener("click", () => Outbox.remove(entry.id));
       actions.append(drop);
       li.append(actions);
@@ -193,7 +192,7 @@
     if (entry.state === "synced" && entry.result && entry.result.url) {
       const link = document.createElement("a");
       link.href = entry.result.url;
-      link.textContent = entry.result.number || "查看";
+      link.textContent = entry.result.number || text("view");
       li.append(link);
     }
     return li;

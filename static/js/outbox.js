@@ -79,7 +79,7 @@
   async function replace(id, { data, photos }) {
     const entry = await get(id);
     if (!entry) throw new Error("entry gone");
-    Object.assign(entry, { data, state: "pending", attempts: 0, next_attempt_at: 0, last_error: null });
+    Object.assign(entry, { data, state: "pending", attempts: 0, next_attempt_at: 0, last_error: null, error_code: null });
     if (photos) entry.photos = photos;
     return put(entry);
   }
@@ -123,9 +123,14 @@
     }
   }
 
-  async function retryLater(entry, message) {
+  // error_code names a passing trouble the page explains in the user's language; last_error is the
+  // server's own (already translated) reason for a refusal.
+  async function retryLater(entry, code, status) {
     entry.attempts += 1;
-    Object.assign(entry, { state: "pending", last_error: message, next_attempt_at: Date.now() + backoff(entry.attempts) });
+    Object.assign(entry, {
+      state: "pending", error_code: code, error_status: status || null, last_error: null,
+      next_attempt_at: Date.now() + backoff(entry.attempts),
+    });
     await put(entry);
   }
 
@@ -144,27 +149,29 @@
         }
       }
     } catch (err) {
-      await retryLater(entry, "网络中断,稍后自动重试");
+      await retryLater(entry, "network");
       return "stop";
     }
     if (response.ok) {
-      Object.assign(entry, { state: "synced", result: await response.json(), synced_at: Date.now(), last_error: null });
+      Object.assign(entry, {
+        state: "synced", result: await response.json(), synced_at: Date.now(), last_error: null, error_code: null,
+      });
       entry.photo_count = entry.photos.length;
       entry.photos = [];  // the server has them; free the phone's storage
       await put(entry);
       return "next";
     }
     if (response.status === 401) {
-      Object.assign(entry, { state: "waiting-login", last_error: "登录已过期,重新登录后自动发送" });
+      Object.assign(entry, { state: "waiting-login", error_code: "login", last_error: null });
       await put(entry);
       return "stop";
     }
     if (PERMANENT.has(response.status)) {
-      Object.assign(entry, { state: "failed", last_error: await errorOf(response) });
+      Object.assign(entry, { state: "failed", error_code: null, last_error: await errorOf(response) });
       await put(entry);
       return "next";
     }
-    await retryLater(entry, `服务器暂时不可用(${response.status}),稍后自动重试`);
+    await retryLater(entry, "server", response.status);
     return "stop";
   }
 
@@ -181,7 +188,7 @@
       const who = await session();
       if (who.expired) {
         for (const entry of (await list(userId)).filter(isWaiting)) {
-          Object.assign(entry, { state: "waiting-login", last_error: "登录已过期,重新登录后自动发送" });
+          Object.assign(entry, { state: "waiting-login", error_code: "login", last_error: null });
           await put(entry);
         }
         return { waitingLogin: true };
