@@ -90,7 +90,7 @@ def test_three_concurrent_copies_make_one_record(app, login_as, world, db):
         t.join()
     assert sorted(a.status_code for a in answers) == [200, 200, 201]
     assert len({json.dumps(a.json, sort_keys=True) for a in answers}) == 1
-    assert _counts(db) == tuple(n + added for n, added in zip(before, (1, 2, 1)))
+    assert _counts(db) == tuple(n + added for n, added in zip(before, (1, 2, 1), strict=True))
 
 
 def test_a_validation_error_is_permanent_and_writes_nothing(login_as, world, db):
