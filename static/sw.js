@@ -106,9 +106,12 @@ async function refreshPages(userId) {
   const { user_id: serverUser, pages } = await response.json();
   if (serverUser !== userId) return;
   const cache = await caches.open(mine);
-  for (const url of pages) {
+  const shell = await caches.open(SHELL_CACHE);
+  for (const url of pages) {  // pages for this user; /static/ files some of them need (a QR decoder…)
+    const isAsset = url.startsWith("/static/");
+    if (isAsset && (await shell.match(url))) continue;
     const page = await fetch(url, { credentials: "same-origin", cache: "no-store" });
-    if (page.ok && !page.redirected) await cache.put(url, page);
+    if (page.ok && !page.redirected) await (isAsset ? shell : cache).put(url, page);
   }
   for (const request of await cache.keys()) {  // pages no longer needed (a project left, say)
     if (!pages.includes(new URL(request.url).pathname)) await cache.delete(request);

@@ -1,5 +1,6 @@
 """Test data builders. Each returns saved objects; tests read them back through the session."""
 import uuid
+from datetime import time, timedelta
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
@@ -8,6 +9,7 @@ from sqlmodel import Session
 from app.accounts.models import PROJECT_ROLES, Membership, User
 from app.core.db import utcnow
 from app.core.photos import Photo
+from app.patrols.models import Round, Route, RouteStop, Schedule
 from app.projects.models import Area, Checkpoint, Organisation, Project
 from app.repairs.models import Ticket
 from app.sync.models import SyncRecord
@@ -73,6 +75,10 @@ class World:
     tickets: dict[str, Ticket] = field(default_factory=dict)
     photos: dict[str, Photo] = field(default_factory=dict)
     records: dict[str, SyncRecord] = field(default_factory=dict)
+    routes: dict[str, Route] = field(default_factory=dict)
+    stops: dict[str, RouteStop] = field(default_factory=dict)
+    schedules: dict[str, Schedule] = field(default_factory=dict)
+    rounds: dict[str, Round] = field(default_factory=dict)
 
 
 def world(session: Session) -> World:
@@ -89,7 +95,29 @@ def world(session: Session) -> World:
         w.checkpoints[key] = checkpoint(session, w.areas[key], f"{proj.name}的入口")
         reporter = w.users[{"p1": "guard", "p2": "outsider", "q": "other_admin"}[key]]
         w.tickets[key], w.photos[key], w.records[key] = ticket(session, proj, reporter, f"{proj.name}的漏水")
+        w.routes[key], w.stops[key], w.schedules[key], w.rounds[key] = route(session, w.checkpoints[key],
+                                                                             f"{proj.name}的路线")
     return w
+
+
+def route(session: Session, checkpoint_: Checkpoint, name: str) -> tuple[Route, RouteStop, Schedule, Round]:
+    """A one-checkpoint route with a daily schedule and one round due now."""
+    obj = Route(project_id=checkpoint_.project_id, name=name)
+    session.add(obj)
+    session.flush()
+    stop = RouteStop(route_id=obj.id, position=1, checkpoint_id=checkpoint_.id)
+    schedule = Schedule(route_id=obj.id, name=f"{name}的班次", start=time(8), end=time(8))
+    session.add_all([stop, schedule])
+    session.flush()
+    now = utcnow()
+    round_ = Round(project_id=obj.project_id, route_id=obj.id, schedule_id=schedule.id, slot_start=now,
+                   window_end=now + timedelta(hours=1), deadline=now + timedelta(hours=1, minutes=15),
+                   closes_at=now + timedelta(hours=2),
+                   stops=[{"position": 1, "checkpoint_id": checkpoint_.id, "name": checkpoint_.name, "area": "",
+                           "digest": "", "template_version_id": None}])
+    session.add(round_)
+    session.commit()
+    return obj, stop, schedule, round_
 
 
 def ticket(session: Session, project_: Project, reporter: User, description: str = "漏水"
@@ -107,3 +135,36 @@ def ticket(session: Session, project_: Project, reporter: User, description: str
     session.add_all([photo, record])
     session.commit()
     return obj, photo, record
+
+
+def checklist_definition(**changes) -> dict:
+    """A small valid checklist definition: two sections, one item of most types; `changes` replace top-level fields."""
+    definition = {
+        "key": "night-patrol", "name": "夜间安全巡逻", "purpose": "patrol",
+        "sections": [
+            {"title": "消防设施", "items": [
+                {"key": "extinguisher", "label": "灭火器齐全、压力正常", "type": "pass_fail", "photo_when_failed": True,
+                 "creates_ticket": True, "help": "压力表指针在绿区"},
+                {"key": "exits", "label": "消防通道畅通", "type": "pass_fail"},
+            ]},
+            {"title": "设备房", "items": [
+                {"key": "locked", "label": "设备房门窗上锁", "type": "yes_no", "creates_ticket": True},
+                {"key": "fountain", "label": "喷泉水质清澈", "type": "pass_fail"},
+                {"key": "temp", "label": "配电房温度", "type": "number", "unit": "℃", "min": 0, "max": 40,
+                 "creates_ticket": True},
+                {"key": "weather", "label": "天气", "type": "choice", "options": ["晴", "阴", "雨"]},
+                {"key": "scene", "label": "现场照片", "type": "photo", "required": False},
+                {"key": "notes", "label": "其他情况说明", "type": "text", "required": False},
+            ]},
+        ],
+    }
+    definition.update(changes)
+    return definition
+
+
+def checklist(session: Session, organisation: Organisation, definition: dict | None = None, actor: User | None = None):
+    """A saved checklist template; returns its current ChecklistVersion."""
+    from app.checklists.services import save_template
+
+    return save_template(session, actor=actor, organisation_id=organisation.id,
+                         definition=definition or checklist_definition())

@@ -54,7 +54,7 @@ def report(project):
         client_id = str(uuid.uuid4())
     envelope = {"kind": "ticket_report", "project_id": project.id, "client_time": utcnow().isoformat(),
                 "data": {key: form.get(key, "") for key in ("description", "location", "area_id")}}
-    files = [f.read() for f in request.files.getlist("photos") if f.filename]
+    files = [(f.filename, f.read()) for f in request.files.getlist("photos") if f.filename]
     try:
         answer, _replayed = accept(get_session(), storage(), user=current_user, client_id=client_id,
                                    envelope=envelope, files=files)

@@ -23,6 +23,24 @@ def _ticket_number(ticket: Ticket) -> str:
     return f"BX-{day:%Y%m%d}-{ticket.id:04d}"
 
 
+def open_ticket(session: Session, *, user, project_id: int, description: str, source: str, reported_at,
+                photos: list, photo_prefix: str, area_id: int | None = None, checkpoint_id: int | None = None,
+                location: str = "") -> Ticket:
+    """A new ticket in status "reported", with its before-photos; every capability reports through here."""
+    ticket = Ticket(project_id=project_id, area_id=area_id, checkpoint_id=checkpoint_id, location=location[:MAX_LOCATION],
+                    description=description[:MAX_DESCRIPTION], source=source, reporter_id=user.id,
+                    reported_at=reported_at)
+    session.add(ticket)
+    session.flush()
+    ticket.number = _ticket_number(ticket)
+    attach(session, storage(), photos, project_id=project_id, owner_type="ticket", owner_id=ticket.id,
+           uploaded_by=user.id, taken_at=reported_at, prefix=photo_prefix)
+    audit.record(session, actor=user, action="ticket.report", obj=ticket,
+                 after={"number": ticket.number, "source": source, "description": ticket.description,
+                        "photos": len(photos)})
+    return ticket
+
+
 def report(session: Session, submission: Submission) -> dict:
     """The `ticket_report` record kind: a ticket in status "reported", with its before-photos."""
     data, project = submission.data, submission.project
@@ -43,16 +61,10 @@ def report(session: Session, submission: Submission) -> dict:
     if fields:
         raise RecordRefused(" ".join(fields.values()), fields)
 
-    ticket = Ticket(project_id=project.id, area_id=area_id and int(area_id), location=location, description=description,
-                    source="front_desk", reporter_id=submission.user.id, reported_at=submission.client_time)
-    session.add(ticket)
-    session.flush()
-    ticket.number = _ticket_number(ticket)
-    attach(session, storage(), submission.photos, project_id=project.id, owner_type="ticket", owner_id=ticket.id,
-           uploaded_by=submission.user.id, taken_at=submission.client_time,
-           prefix=f"tickets/{project.id}/{submission.client_id}")
-    audit.record(session, actor=submission.user, action="ticket.report", obj=ticket,
-                 after={"number": ticket.number, "description": description, "photos": len(submission.photos)})
+    ticket = open_ticket(session, user=submission.user, project_id=project.id, description=description,
+                         source="front_desk", reported_at=submission.client_time, photos=submission.photos,
+                         photo_prefix=f"tickets/{project.id}/{submission.client_id}",
+                         area_id=area_id and int(area_id), location=location)
     return {"id": ticket.id, "number": ticket.number, "status": ticket.status,
             "url": url_for("repairs.ticket", ticket_id=ticket.id)}
 

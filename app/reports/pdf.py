@@ -35,3 +35,16 @@ def render_pdf(template: str, **context) -> bytes:
     html = render_template(template, pdf=True, **context)
     fetcher = StaticOnlyFetcher(current_app.static_folder)
     return HTML(string=html, base_url=BASE, url_fetcher=fetcher).write_pdf(font_config=FontConfiguration())
+
+
+def data_uri(photo) -> str:
+    """A photo's thumbnail inlined into the report, so WeasyPrint never fetches it over HTTP."""
+    import base64
+
+    from app.core.storage import StorageError, storage
+
+    try:
+        with storage().open(photo.thumb_key) as fh:
+            return "data:image/jpeg;base64," + base64.b64encode(fh.read()).decode()
+    except StorageError:
+        return ""

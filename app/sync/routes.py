@@ -42,7 +42,7 @@ def submit_record(client_id):
         return _refusal(_("记录格式不对。"), 400)
     if not isinstance(envelope, dict):
         return _refusal(_("记录格式不对。"), 400)
-    files = [f.read() for f in request.files.getlist("photos")]
+    files = [(f.filename, f.read()) for f in request.files.getlist("photos")]
     try:
         answer, replayed = services.accept(get_session(), storage(), user=current_user, client_id=str(client_id),
                                            envelope=envelope, files=files)

@@ -43,6 +43,10 @@ class Submission:
     photos: list[photo_pipeline.ProcessedPhoto]
     client_time: datetime
     client_id: str
+    photo_fields: list[str] = field(default_factory=list)  # the form field each photo came from
+
+    def photos_of(self, name: str) -> list[photo_pipeline.ProcessedPhoto]:
+        return [p for p, f in zip(self.photos, self.photo_fields, strict=True) if f == name]
 
 
 @dataclass
@@ -95,9 +99,14 @@ def _project_for(session: Session, user: User, project_id, kind: Kind) -> Projec
     return project
 
 
+def photo_field(filename: str | None) -> str:
+    """The form field a photo came from: the page names files "<field>~<n>.jpg"."""
+    return filename.split("~", 1)[0] if filename and "~" in filename else "photos"
+
+
 def accept(session: Session, storage, *, user: User, client_id: str, envelope: dict,
-           files: list[bytes], now: datetime | None = None) -> tuple[dict, bool]:
-    """Take one outbox entry; return (answer, replayed). Raise RecordRefused for a permanent refusal."""
+           files: list[tuple[str, bytes]], now: datetime | None = None) -> tuple[dict, bool]:
+    """Take one outbox entry; `files` are (filename, bytes). Return (answer, replayed); raise RecordRefused."""
     prior = prior_answer(session, client_id=client_id, user=user)
     if prior is not None:
         return prior.result, True
@@ -113,14 +122,14 @@ def accept(session: Session, storage, *, user: User, client_id: str, envelope: d
     if len(files) > kind.max_photos:
         raise RecordRefused(_("照片最多 %(n)d 张。", n=kind.max_photos), {"photos": _("照片太多")})
     processed = []
-    for number, raw in enumerate(files, start=1):
+    for number, (_name, raw) in enumerate(files, start=1):
         try:
             processed.append(photo_pipeline.process(raw, max_bytes=current_app.config["PHOTO_MAX_BYTES"]))
         except photo_pipeline.PhotoError as exc:
             raise RecordRefused(_("第 %(n)d 张照片:%(reason)s", n=number, reason=str(exc)), {"photos": str(exc)}) from None
 
     submission = Submission(user=user, project=project, data=data, photos=processed, client_time=client_time,
-                            client_id=client_id)
+                            client_id=client_id, photo_fields=[photo_field(name) for name, _raw in files])
     try:
         answer = kind.handle(session, submission)
         session.add(SyncRecord(client_id=client_id, user_id=user.id, project_id=project.id, kind=kind.name,

@@ -28,14 +28,17 @@
     return blob || file;
   }
 
+  // Each photo keeps the name of the field it was chosen in ("photo-extinguisher~1.jpg"): a checklist
+  // has a photo field per item, and the server files each photo under its item.
   function filesOf(form) {
-    return [...form.querySelectorAll('input[type="file"]')].flatMap((input) => [...input.files]);
+    return [...form.querySelectorAll('input[type="file"]')].flatMap(
+      (input) => [...input.files].map((file, i) => ({ field: input.name, index: i + 1, file })));
   }
 
   async function downscaleAll(files) {
     const photos = [];
-    for (const file of files) {
-      photos.push({ name: file.name.replace(/\.\w+$/, "") + ".jpg", blob: await downscale(file) });
+    for (const { field, index, file } of files) {
+      photos.push({ name: `${field}~${index}.jpg`, blob: await downscale(file) });
     }
     return photos;
   }
@@ -84,6 +87,7 @@
     }
     say(form, text("saved"), "success");
     requestSync();
+    if (form.dataset.afterQueue) location.href = form.dataset.afterQueue;  // e.g. back to the round
   }
 
   function watchForms() {

@@ -43,6 +43,16 @@ def _value_for(arg: str, world, hidden: str, db) -> object:
         return world.photos[hidden].id
     if arg == "client_id":
         return world.records[hidden].client_id
+    if arg == "round_id":
+        return world.rounds[hidden].id
+    if arg == "route_id":
+        return world.routes[hidden].id
+    if arg == "stop_id":
+        return world.stops[hidden].id
+    if arg == "schedule_id":
+        return world.schedules[hidden].id
+    if arg == "position":
+        return 1
     if arg == "token":
         return "forged-token"
     raise AssertionError(f"the access walk does not know URL parameter <{arg}>: add it to _value_for")
@@ -51,7 +61,7 @@ def _value_for(arg: str, world, hidden: str, db) -> object:
 def _secrets(world, hidden: str) -> list[str]:
     return [getattr(world, hidden).name, world.areas[hidden].name, world.checkpoints[hidden].name,
             world.checkpoints[hidden].code, world.tickets[hidden].description, world.tickets[hidden].number,
-            "PHOTO-BYTES"]
+            world.routes[hidden].name, "PHOTO-BYTES"]
 
 
 def _row_counts(app) -> dict[str, int]:

@@ -1,0 +1,1 @@
+"""Checklist templates: the versioned definitions patrols, handovers and inspections are filled on."""

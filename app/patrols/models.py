@@ -1,0 +1,102 @@
+"""Patrol routes, their schedules, the rounds due, and the visits that prove a guard was there."""
+from datetime import datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Field, SQLModel
+
+from app.core.db import UTCDateTime, utcnow
+
+
+class Route(SQLModel, table=True):
+    __tablename__ = "patrol_route"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column_args=[sa.ForeignKey("project.id", ondelete="CASCADE")], index=True)
+    name: str = Field(max_length=120)
+    # Walking between two checkpoints faster than this is flagged "too fast".
+    min_walk_seconds: int = Field(default=30)
+    # A scan this far (metres) from a checkpoint's known position is flagged.
+    max_gps_metres: int = Field(default=150)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RouteStop(SQLModel, table=True):
+    __tablename__ = "patrol_route_stop"
+
+    id: int | None = Field(default=None, primary_key=True)
+    route_id: int = Field(sa_column_args=[sa.ForeignKey("patrol_route.id", ondelete="CASCADE")], index=True)
+    position: int
+    checkpoint_id: int = Field(sa_column_args=[sa.ForeignKey("checkpoint.id", ondelete="CASCADE")])
+    template_id: int | None = Field(
+        default=None, sa_column_args=[sa.ForeignKey("checklist_template.id", ondelete="SET NULL")]
+    )
+
+
+class Schedule(SQLModel, table=True):
+    """When rounds of a route are due: every `interval_minutes` from `start` to `end` (across midnight)."""
+
+    __tablename__ = "patrol_schedule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    route_id: int = Field(sa_column_args=[sa.ForeignKey("patrol_route.id", ondelete="CASCADE")], index=True)
+    name: str = Field(max_length=120)
+    start: time
+    end: time
+    interval_minutes: int = Field(default=0)  # 0: one round a day, at `start`
+    window_minutes: int = Field(default=60)  # how long after its slot a round may be started on time
+    grace_minutes: int = Field(default=15)
+    guard_ids: list[int] = Field(default_factory=list, sa_type=JSON)  # empty: any guard of the project
+    active: bool = Field(default=True)
+
+
+class Round(SQLModel, table=True):
+    """One due round: generated from a schedule's slot; its status is derived from its visits and the clock."""
+
+    __tablename__ = "patrol_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column_args=[sa.ForeignKey("project.id", ondelete="CASCADE")], index=True)
+    route_id: int = Field(sa_column_args=[sa.ForeignKey("patrol_route.id", ondelete="CASCADE")], index=True)
+    schedule_id: int | None = Field(
+        default=None, sa_column_args=[sa.ForeignKey("patrol_schedule.id", ondelete="SET NULL")]
+    )
+    slot_start: datetime = Field(sa_type=UTCDateTime, index=True)
+    window_end: datetime = Field(sa_type=UTCDateTime)
+    deadline: datetime = Field(sa_type=UTCDateTime)  # window end + grace: not started by then = missed
+    closes_at: datetime = Field(sa_type=UTCDateTime)  # the next slot: not finished by then = incomplete
+    # The route as it was when the round was generated: [{position, checkpoint_id, name, area, template_version_id}]
+    stops: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    guard_ids: list[int] = Field(default_factory=list, sa_type=JSON)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # device time of "finish"
+    finished_by: int | None = Field(default=None, sa_column_args=[sa.ForeignKey("user.id", ondelete="SET NULL")])
+
+    __table_args__ = (sa.UniqueConstraint("schedule_id", "slot_start"),)
+
+
+class Visit(SQLModel, table=True):
+    """A guard at a checkpoint: when by the phone's clock, when it reached the server, how, and the checklist."""
+
+    __tablename__ = "patrol_visit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(sa_column_args=[sa.ForeignKey("patrol_round.id", ondelete="CASCADE")], index=True)
+    project_id: int = Field(sa_column_args=[sa.ForeignKey("project.id", ondelete="CASCADE")], index=True)
+    position: int  # the stop's position in the round
+    checkpoint_id: int | None = Field(
+        default=None, sa_column_args=[sa.ForeignKey("checkpoint.id", ondelete="SET NULL")]
+    )
+    guard_id: int | None = Field(default=None, sa_column_args=[sa.ForeignKey("user.id", ondelete="SET NULL")])
+    scanned_at: datetime = Field(sa_type=UTCDateTime)  # device time at the checkpoint
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    method: str = Field(default="qr", max_length=10)  # qr | manual
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy: float | None = None  # metres
+    template_version_id: int | None = Field(
+        default=None, sa_column_args=[sa.ForeignKey("checklist_version.id", ondelete="SET NULL")]
+    )
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    failed: list[str] = Field(default_factory=list, sa_type=JSON)
+    notes: dict[str, str] = Field(default_factory=dict, sa_type=JSON)

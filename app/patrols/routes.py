@@ -1,0 +1,327 @@
+"""Patrols: the guard's round on a phone, the supervisor's board, routes and schedules, reports."""
+import csv
+import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Response, abort, current_app, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+
+from app.accounts.models import Membership, User
+from app.checklists.services import templates_stmt
+from app.core import home
+from app.core.db import get_session, utcnow
+from app.core.permissions import has_role, load_or_404, logged_in, project_required, visible_projects_stmt
+from app.core.photos import Photo
+from app.core.views import back_to, is_htmx, render
+from app.patrols import bp, services
+from app.patrols.models import Round, Route, RouteStop, Schedule
+from app.patrols.slots import service_day
+from app.projects.models import Project
+from app.projects.services import checkpoints_of
+from app.reports.pdf import data_uri, render_pdf
+from app.sync.services import Kind, register
+
+SUPERVISORS = ("supervisor",)
+WALKERS = ("guard",)
+FLAG_LABELS = {"late": "迟到", "out_of_order": "顺序不对", "too_fast": "间隔过短", "duplicate": "重复扫码",
+               "manual": "手动输入", "gps_far": "定位偏离"}
+STATUS_LABELS = {"upcoming": "未到时间", "due": "待巡", "in_progress": "进行中", "done": "已完成", "late": "迟到",
+                 "incomplete": "未完成", "missed": "漏巡"}
+
+
+def _now() -> datetime:
+    return utcnow()
+
+
+def _today() -> date:
+    return service_day(_now(), current_app.config["TIMEZONE"])
+
+
+def _labels() -> dict:
+    return {"flag_labels": {k: _(v) for k, v in FLAG_LABELS.items()},
+            "status_labels": {k: _(v) for k, v in STATUS_LABELS.items()}}
+
+
+def _offline_pages(session, user) -> list[str]:
+    pages = []
+    for project in session.exec(visible_projects_stmt(user).where(Project.archived == False)).all():  # noqa: E712
+        if not has_role(session, user, project, WALKERS):
+            continue
+        pages.extend(url_for("static", filename=f) for f in ("vendor/jsqr/jsQR.js", "js/scan.js", "js/patrol.js"))
+        for view in services.my_rounds(session, user=user, project=project, now=_now()):
+            pages.append(url_for("patrols.walk", round_id=view.round.id))
+            pages.extend(url_for("patrols.stop", round_id=view.round.id, position=s["position"])
+                         for s in view.round.stops)
+    return pages
+
+
+register(Kind(name="patrol_visit", roles=WALKERS, handle=services.record_visit, max_photos=30, label="巡更",
+              offline_pages=_offline_pages))
+register(Kind(name="patrol_finish", roles=WALKERS, handle=services.finish_round, max_photos=0, label="结束巡逻"))
+
+
+@home.register
+def _home_tasks(session, user, project, roles):
+    tasks = []
+    if roles & {"guard"}:
+        for view in services.my_rounds(session, user=user, project=project, now=_now()):
+            tasks.append(home.Task(
+                title=f"{view.route.name} · {_local(view.round.slot_start):%H:%M}",
+                url=url_for("patrols.walk", round_id=view.round.id),
+                detail=_(STATUS_LABELS[view.assessment.status]), urgent=view.assessment.status == "due"))
+    if roles & {"supervisor", "admin"}:
+        tasks.append(home.Task(title=_("巡更看板"), url=url_for("patrols.board", project_id=project.id)))
+    return tasks
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+
+
+# -- the guard on a phone ---------------------------------------------------------------------
+
+@bp.get("/rounds/<int:round_id>/walk")
+@logged_in
+def walk(round_id: int):
+    """A round on the phone: the route's checkpoints in order, scan, checklist, finish. Works offline."""
+    round_ = load_or_404(Round, round_id, *WALKERS)
+    db = get_session()
+    [view] = services.assess_rounds(db, [round_], _now())
+    visited = {f.visit.position for f in view.assessment.visits}
+    return render_template("patrols/walk.html", round=round_, route=view.route, visited=visited,
+                           project=db.get(Project, round_.project_id), slot=_local(round_.slot_start), **_labels())
+
+
+@bp.get("/rounds/<int:round_id>/stops/<int:position>")
+@logged_in
+def stop(round_id: int, position: int):
+    """One checkpoint's checklist within a round; the page fills in the scanned code and position."""
+    round_ = load_or_404(Round, round_id, *WALKERS)
+    stop = next((s for s in round_.stops if s["position"] == position), None)
+    if stop is None:
+        abort(404)
+    version = services.get_version(get_session(), stop["template_version_id"]) if stop["template_version_id"] else None
+    return render_template("patrols/stop.html", round=round_, stop=stop, version=version,
+                           project=get_session().get(Project, round_.project_id))
+
+
+# -- the supervisor ---------------------------------------------------------------------------
+
+def _day_arg() -> date:
+    try:
+        return date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        return _today()
+
+
+@bp.get("/projects/<int:project_id>/patrols")
+@project_required(*SUPERVISORS)
+def board(project: Project):
+    """Today's rounds of a project: due, done, late, missed, incomplete, and open anomalies; refreshes itself."""
+    db = get_session()
+    day = _day_arg()
+    route_id = request.args.get("route", type=int)
+    guard_id = request.args.get("guard", type=int)
+    data = services.board(db, project=project, day=day, now=_now(), route_id=route_id, guard_id=guard_id)
+    guards = db.exec(select(User).join(Membership, Membership.user_id == User.id)
+                     .where(Membership.project_id == project.id, Membership.role == "guard")).all()
+    return render("patrols/board.html", "patrols/_board.html", project=project, day=day, routes=services.routes_of(db, project),
+                  guards=guards, route_id=route_id, guard_id=guard_id, local=_local, **data, **_labels())
+
+
+@bp.get("/rounds/<int:round_id>")
+@logged_in
+def round_detail(round_id: int):
+    """A round's timeline: each visit with its time, flags, answers and photos."""
+    round_ = load_or_404(Round, round_id, *SUPERVISORS, *WALKERS)
+    return render_template("patrols/round.html", **_round_context(round_))
+
+
+ANSWER_LABELS = {"pass": "合格", "fail": "不合格", "na": "不适用", "yes": "是", "no": "否"}
+
+
+def answer_label(item: dict, value) -> str:
+    if item["type"] == "number" and value is not None:
+        return f"{value:g} {item.get('unit') or ''}".strip()
+    return _(ANSWER_LABELS[value]) if value in ANSWER_LABELS else str(value)
+
+
+def _round_context(round_: Round, pdf: bool = False) -> dict:
+    db = get_session()
+    [view] = services.assess_rounds(db, [round_], _now())
+    visit_ids = [f.visit.id for f in view.assessment.visits]
+    photos: dict[int, list[Photo]] = {}
+    for photo in db.exec(select(Photo).where(Photo.owner_type == "visit", Photo.owner_id.in_(visit_ids))
+                         .order_by(Photo.position)).all():
+        photos.setdefault(photo.owner_id, []).append(photo)
+    versions = services.versions_of(db, [f.visit.template_version_id for f in view.assessment.visits])
+    guards = {u.id: u for u in db.exec(select(User).where(User.id.in_({f.visit.guard_id for f in view.assessment.visits}))).all()}
+    stops = {s["position"]: s for s in round_.stops}
+    photo_src = data_uri if pdf else (lambda photo: url_for("core.photo_thumb", photo_id=photo.id))
+    return {"round": round_, "view": view, "project": db.get(Project, round_.project_id), "photos": photos,
+            "versions": versions, "guards": guards, "stops": stops, "local": _local, "answer_label": answer_label,
+            "photo_src": photo_src, "late_upload": timedelta(minutes=10), **_labels()}
+
+
+@bp.get("/rounds/<int:round_id>/report.pdf")
+@logged_in
+def round_report(round_id: int):
+    """The round report as an A4 PDF."""
+    round_ = load_or_404(Round, round_id, *SUPERVISORS)
+    pdf = render_pdf("reports/patrol_round.html", **_round_context(round_, pdf=True))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="round-{round_.id}.pdf"'})
+
+
+@bp.get("/projects/<int:project_id>/patrols/daily.pdf")
+@project_required(*SUPERVISORS)
+def daily_report(project: Project):
+    """The day's patrols of a project as an A4 PDF."""
+    day = _day_arg()
+    data = services.board(get_session(), project=project, day=day, now=_now())
+    pdf = render_pdf("reports/patrol_daily.html", project=project, day=day, local=_local, **data, **_labels())
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="patrols-{project.id}-{day}.pdf"'})
+
+
+@bp.get("/projects/<int:project_id>/patrols/visits.csv")
+@project_required(*SUPERVISORS)
+def visits_csv(project: Project):
+    """The day's visits, one row each, for a spreadsheet."""
+    day = _day_arg()
+    data = services.board(get_session(), project=project, day=day, now=_now())
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel reads UTF-8 CSV as Chinese only with a BOM
+    writer = csv.writer(out)
+    writer.writerow([_("路线"), _("轮次"), _("巡更点"), _("扫码时间"), _("到达服务器"), _("方式"), _("标记"), _("不合格项")])
+    labels = _labels()["flag_labels"]
+    for view in data["rounds"]:
+        stops = {s["position"]: s for s in view.round.stops}
+        for flagged in view.assessment.visits:
+            visit = flagged.visit
+            writer.writerow([view.route.name, f"{_local(view.round.slot_start):%H:%M}", stops[visit.position]["name"],
+                             f"{_local(visit.scanned_at):%Y-%m-%d %H:%M:%S}", f"{_local(visit.received_at):%Y-%m-%d %H:%M:%S}",
+                             _("扫码") if visit.method == "qr" else _("手动"), " ".join(labels[f] for f in flagged.flags),
+                             " ".join(visit.failed)])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="visits-{project.id}-{day}.csv"'})
+
+
+# -- routes and schedules (supervisors) -------------------------------------------------------
+
+@bp.route("/projects/<int:project_id>/routes", methods=["GET", "POST"])
+@project_required(*SUPERVISORS)
+def routes(project: Project):
+    """The project's patrol routes; a new one is created here."""
+    db = get_session()
+    error = None
+    if request.method == "POST":
+        try:
+            route = services.save_route(db, actor=current_user, project=project, name=request.form.get("name", ""))
+        except services.PatrolError as exc:
+            error = str(exc)
+        else:
+            return back_to("patrols.route", route_id=route.id)
+    return render_template("patrols/routes.html", project=project, routes=services.routes_of(db, project),
+                           error=error), 400 if error else 200
+
+
+def _route_page(route: Route, status: int = 200, **extra):
+    db = get_session()
+    project = db.get(Project, route.project_id)
+    guards = db.exec(select(User).join(Membership, Membership.user_id == User.id)
+                     .where(Membership.project_id == project.id, Membership.role == "guard")).all()
+    return render("patrols/route.html", "patrols/_stops.html", status=status, route=route, project=project,
+                  stops=services.stops_of(db, route), schedules=services.schedules_of(db, route),
+                  checkpoints=checkpoints_of(db, project),
+                  templates=db.exec(templates_stmt(project.organisation_id)).all(), guards=guards, **extra)
+
+
+@bp.route("/routes/<int:route_id>", methods=["GET", "POST"])
+@logged_in
+def route(route_id: int):
+    """A route: its settings, its checkpoints in order with their checklists, its schedules."""
+    route = load_or_404(Route, route_id, *SUPERVISORS)
+    if request.method == "GET":
+        return _route_page(route)
+    form = request.form
+    try:
+        services.save_route(get_session(), actor=current_user, project=get_session().get(Project, route.project_id),
+                            route=route, name=form.get("name", ""), min_walk_seconds=form.get("min_walk_seconds", ""),
+                            max_gps_metres=form.get("max_gps_metres", ""), active=bool(form.get("active")))
+    except services.PatrolError as exc:
+        return _route_page(route, 400, error=str(exc))
+    flash(_("已保存。"), "success")
+    return back_to("patrols.route", route_id=route.id)
+
+
+@bp.post("/routes/<int:route_id>/stops")
+@logged_in
+def add_stop(route_id: int):
+    """Add a checkpoint (with its checklist) at the end of the route."""
+    route = load_or_404(Route, route_id, *SUPERVISORS)
+    try:
+        services.add_stop(get_session(), actor=current_user, route=route, checkpoint_id=request.form.get("checkpoint_id"),
+                          template_id=request.form.get("template_id") or None)
+    except services.PatrolError as exc:
+        return _route_page(route, 400, stop_error=str(exc))
+    return _route_page(route) if is_htmx() else back_to("patrols.route", route_id=route.id)
+
+
+def _route_stop(stop_id: int) -> tuple[Route, RouteStop]:
+    stop = get_session().get(RouteStop, stop_id)
+    if stop is None:
+        abort(404)
+    return load_or_404(Route, stop.route_id, *SUPERVISORS), stop
+
+
+@bp.post("/route-stops/<int:stop_id>/move")
+@logged_in
+def move_stop(stop_id: int):
+    """Move a checkpoint up or down the route."""
+    route, stop = _route_stop(stop_id)
+    services.move_stop(get_session(), stop=stop, offset=-1 if request.form.get("direction") == "up" else 1)
+    return _route_page(route) if is_htmx() else back_to("patrols.route", route_id=route.id)
+
+
+@bp.post("/route-stops/<int:stop_id>/delete")
+@logged_in
+def remove_stop(stop_id: int):
+    """Take a checkpoint off the route (rounds already generated keep it)."""
+    route, stop = _route_stop(stop_id)
+    services.remove_stop(get_session(), actor=current_user, stop=stop)
+    return _route_page(route) if is_htmx() else back_to("patrols.route", route_id=route.id)
+
+
+@bp.post("/routes/<int:route_id>/schedules")
+@logged_in
+def add_schedule(route_id: int):
+    """Add a schedule: when rounds of this route are due, and for whom."""
+    route = load_or_404(Route, route_id, *SUPERVISORS)
+    form = request.form
+    try:
+        services.save_schedule(get_session(), actor=current_user, route=route, name=form.get("name", ""),
+                               start=form.get("start", ""), end=form.get("end", ""),
+                               interval_minutes=form.get("interval_minutes", ""),
+                               window_minutes=form.get("window_minutes", "60"),
+                               grace_minutes=form.get("grace_minutes", "15"), guard_ids=form.getlist("guard_ids"))
+    except services.PatrolError as exc:
+        return _route_page(route, 400, schedule_error=str(exc), schedule_form=form)
+    flash(_("已添加班次,今天的轮次已生成。"), "success")
+    return back_to("patrols.route", route_id=route.id)
+
+
+@bp.post("/schedules/<int:schedule_id>/delete")
+@logged_in
+def delete_schedule(schedule_id: int):
+    """Stop a schedule (rounds already generated stay)."""
+    schedule = get_session().get(Schedule, schedule_id)
+    if schedule is None:
+        abort(404)
+    route = load_or_404(Route, schedule.route_id, *SUPERVISORS)
+    services.stop_schedule(get_session(), actor=current_user, schedule=schedule)
+    return back_to("patrols.route", route_id=route.id)
+

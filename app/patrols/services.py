@@ -1,0 +1,385 @@
+"""Patrols: routes and schedules, the rounds due, visits arriving from the outbox, and their verification."""
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, func, select
+
+from app.accounts.models import User
+from app.checklists.models import ChecklistTemplate, ChecklistVersion
+from app.checklists.services import AnswerError, check_answers, current_version, get_version
+from app.core import audit
+from app.core.photos import attach
+from app.core.storage import storage
+from app.patrols.models import Round, Route, RouteStop, Schedule, Visit
+from app.patrols.slots import slots_for_day
+from app.patrols.verify import Assessment, assess
+from app.projects.models import Area, Checkpoint, Project
+from app.repairs.models import Ticket
+from app.repairs.services import open_ticket
+from app.sync.services import RecordRefused, Submission
+
+GUARD_ROLES = ("guard",)
+
+
+class PatrolError(ValueError):
+    """A refusal to show the user; the message is already translated."""
+
+
+def _tz() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def code_digest(code: str) -> str:
+    """What a round page carries to recognise a scanned label offline without revealing the code itself."""
+    return hashlib.sha256(f"wuye-checkpoint:{code.strip().upper()}".encode()).hexdigest()
+
+
+# -- routes and schedules ---------------------------------------------------------------------
+
+def _text(value: str, label: str, limit: int = 120) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise PatrolError(_("请填写%(label)s。", label=label))
+    if len(value) > limit:
+        raise PatrolError(_("%(label)s不能超过 %(n)d 字。", label=label, n=limit))
+    return value
+
+
+def _whole(value, label: str, low: int, high: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise PatrolError(_("%(label)s须为整数。", label=label)) from None
+    if not low <= number <= high:
+        raise PatrolError(_("%(label)s须在 %(low)d 到 %(high)d 之间。", label=label, low=low, high=high))
+    return number
+
+
+def routes_of(session: Session, project: Project) -> list[Route]:
+    return session.exec(select(Route).where(Route.project_id == project.id).order_by(Route.name)).all()
+
+
+def save_route(session: Session, *, actor: User, project: Project, route: Route | None = None, name: str,
+               min_walk_seconds=30, max_gps_metres=150, active: bool = True) -> Route:
+    name = _text(name, _("路线名称"))
+    walk = _whole(min_walk_seconds, _("两点最短步行时间(秒)"), 0, 3600)
+    gps = _whole(max_gps_metres, _("定位允许偏差(米)"), 10, 5000)
+    creating = route is None
+    route = route or Route(project_id=project.id, name=name)
+    before = None if creating else {"name": route.name, "min_walk_seconds": route.min_walk_seconds,
+                                    "max_gps_metres": route.max_gps_metres, "active": route.active}
+    route.name, route.min_walk_seconds, route.max_gps_metres, route.active = name, walk, gps, active
+    session.add(route)
+    audit.record(session, actor=actor, action="route.create" if creating else "route.update", obj=route,
+                 before=before, after={"name": name, "min_walk_seconds": walk, "max_gps_metres": gps, "active": active})
+    session.commit()
+    return route
+
+
+def stops_of(session: Session, route: Route) -> list[tuple[RouteStop, Checkpoint, Area, ChecklistTemplate | None]]:
+    return session.exec(
+        select(RouteStop, Checkpoint, Area, ChecklistTemplate)
+        .join(Checkpoint, Checkpoint.id == RouteStop.checkpoint_id).join(Area, Area.id == Checkpoint.area_id)
+        .outerjoin(ChecklistTemplate, ChecklistTemplate.id == RouteStop.template_id)
+        .where(RouteStop.route_id == route.id).order_by(RouteStop.position)
+    ).all()
+
+
+def add_stop(session: Session, *, actor: User, route: Route, checkpoint_id, template_id=None) -> RouteStop:
+    checkpoint = session.get(Checkpoint, int(checkpoint_id)) if str(checkpoint_id).isdigit() else None
+    if checkpoint is None or checkpoint.project_id != route.project_id:
+        raise PatrolError(_("请选择本项目的巡更点。"))
+    template = None
+    if template_id not in (None, ""):
+        template = session.get(ChecklistTemplate, int(template_id)) if str(template_id).isdigit() else None
+        project = session.get(Project, route.project_id)
+        if template is None or template.organisation_id != project.organisation_id:
+            raise PatrolError(_("请选择检查表。"))
+    position = session.exec(select(func.coalesce(func.max(RouteStop.position), 0))
+                            .where(RouteStop.route_id == route.id)).one() + 1
+    stop = RouteStop(route_id=route.id, position=position, checkpoint_id=checkpoint.id,
+                     template_id=template.id if template else None)
+    session.add(stop)
+    audit.record(session, actor=actor, action="route.add_stop", obj=route, project_id=route.project_id,
+                 after={"checkpoint": checkpoint.name, "position": position})
+    session.commit()
+    return stop
+
+
+def remove_stop(session: Session, *, actor: User, stop: RouteStop) -> None:
+    route = session.get(Route, stop.route_id)
+    audit.record(session, actor=actor, action="route.remove_stop", obj=route, project_id=route.project_id,
+                 before={"checkpoint_id": stop.checkpoint_id, "position": stop.position})
+    session.delete(stop)
+    session.flush()
+    for position, other in enumerate(session.exec(select(RouteStop).where(RouteStop.route_id == route.id)
+                                                   .order_by(RouteStop.position)).all(), start=1):
+        other.position = position
+    session.commit()
+
+
+def move_stop(session: Session, *, stop: RouteStop, offset: int) -> None:
+    stops = session.exec(select(RouteStop).where(RouteStop.route_id == stop.route_id).order_by(RouteStop.position)).all()
+    index = next(i for i, s in enumerate(stops) if s.id == stop.id)
+    target = index + offset
+    if 0 <= target < len(stops):
+        stops[index], stops[target] = stops[target], stops[index]
+        for position, each in enumerate(stops, start=1):
+            each.position = position
+        session.commit()
+
+
+def schedules_of(session: Session, route: Route) -> list[Schedule]:
+    return session.exec(select(Schedule).where(Schedule.route_id == route.id).order_by(Schedule.start)).all()
+
+
+def _clock(value: str, label: str) -> time:
+    try:
+        return time.fromisoformat(str(value).strip())
+    except ValueError:
+        raise PatrolError(_("%(label)s须为 时:分,如 20:00。", label=label)) from None
+
+
+def save_schedule(session: Session, *, actor: User, route: Route, schedule: Schedule | None = None, name: str,
+                  start: str, end: str, interval_minutes, window_minutes=60, grace_minutes=15,
+                  guard_ids: list | None = None) -> Schedule:
+    name = _text(name, _("班次名称"))
+    begin, finish = _clock(start, _("开始时间")), _clock(end, _("结束时间"))
+    interval = _whole(interval_minutes, _("间隔(分钟)"), 0, 24 * 60)
+    window = _whole(window_minutes, _("可开始时长(分钟)"), 5, 24 * 60)
+    grace = _whole(grace_minutes, _("宽限(分钟)"), 0, 240)
+    if interval and window > interval:
+        raise PatrolError(_("可开始时长不能超过间隔,否则两轮会重叠。"))
+    project = session.get(Project, route.project_id)
+    guards = []
+    for raw in guard_ids or []:
+        user = session.get(User, int(raw)) if str(raw).isdigit() else None
+        if user is None or user.organisation_id != project.organisation_id:
+            raise PatrolError(_("请选择本项目的保安。"))
+        guards.append(user.id)
+    creating = schedule is None
+    schedule = schedule or Schedule(route_id=route.id, name=name, start=begin, end=finish)
+    schedule.name, schedule.start, schedule.end = name, begin, finish
+    schedule.interval_minutes, schedule.window_minutes, schedule.grace_minutes = interval, window, grace
+    schedule.guard_ids = guards
+    session.add(schedule)
+    audit.record(session, actor=actor, action="schedule.create" if creating else "schedule.update", obj=schedule,
+                 project_id=route.project_id, after={"name": name, "start": begin.isoformat(), "end": finish.isoformat(),
+                                                     "interval": interval, "window": window, "grace": grace})
+    session.commit()
+    return schedule
+
+
+def stop_schedule(session: Session, *, actor: User, schedule: Schedule) -> None:
+    """No more rounds from this schedule; those already generated stay."""
+    schedule.active = False
+    session.add(schedule)
+    route = session.get(Route, schedule.route_id)
+    audit.record(session, actor=actor, action="schedule.stop", obj=schedule, project_id=route.project_id,
+                 before={"active": True}, after={"active": False})
+    session.commit()
+
+
+# -- rounds -----------------------------------------------------------------------------------
+
+def _snapshot(session: Session, route: Route) -> list[dict]:
+    stops = []
+    for stop, checkpoint, area, template in stops_of(session, route):
+        version = current_version(session, template) if template else None
+        stops.append({"position": stop.position, "checkpoint_id": checkpoint.id, "name": checkpoint.name,
+                      "area": area.name, "digest": code_digest(checkpoint.code),
+                      "template_version_id": version.id if version else None})
+    return stops
+
+
+def ensure_rounds(session: Session, *, project: Project, now: datetime) -> None:
+    """Generate the rounds of yesterday, today and tomorrow (local dates) that do not exist yet (idempotent)."""
+    today = now.astimezone(ZoneInfo(_tz())).date()
+    schedules = session.exec(
+        select(Schedule, Route).join(Route, Route.id == Schedule.route_id)
+        .where(Route.project_id == project.id, Route.active == True, Schedule.active == True)  # noqa: E712
+    ).all()
+    for schedule, route in schedules:
+        existing = set(session.exec(select(Round.slot_start).where(Round.schedule_id == schedule.id,
+                                                                    Round.slot_start >= _day_start(today, -1))).all())
+        snapshot = None
+        for day in (today - timedelta(days=1), today, today + timedelta(days=1)):
+            for slot in slots_for_day(day=day, start=schedule.start, end=schedule.end,
+                                      interval_minutes=schedule.interval_minutes, window_minutes=schedule.window_minutes,
+                                      grace_minutes=schedule.grace_minutes, tz=_tz()):
+                if slot.start in existing:
+                    continue
+                snapshot = snapshot if snapshot is not None else _snapshot(session, route)
+                session.add(Round(project_id=project.id, route_id=route.id, schedule_id=schedule.id,
+                                  slot_start=slot.start, window_end=slot.window_end, deadline=slot.deadline,
+                                  closes_at=slot.closes, stops=snapshot, guard_ids=list(schedule.guard_ids)))
+    try:
+        session.commit()
+    except IntegrityError:  # another request generated them at the same moment
+        session.rollback()
+
+
+def _day_start(day: date, offset_days: int = 0) -> datetime:
+    return datetime.combine(day + timedelta(days=offset_days), time(0), tzinfo=ZoneInfo(_tz()))
+
+
+def rounds_stmt(project: Project, day: date):
+    """The rounds whose slot falls in a service day (06:00 to 06:00 next morning)."""
+    begin = _day_start(day) + timedelta(hours=6)
+    return (select(Round).where(Round.project_id == project.id, Round.slot_start >= begin,
+                                Round.slot_start < begin + timedelta(days=1)).order_by(Round.slot_start, Round.id))
+
+
+@dataclass
+class RoundView:
+    round: Round
+    route: Route
+    assessment: Assessment
+
+
+def assess_rounds(session: Session, rounds: list[Round], now: datetime) -> list[RoundView]:
+    """Assess many rounds with three queries, whatever their number."""
+    if not rounds:
+        return []
+    ids = [r.id for r in rounds]
+    visits: dict[int, list[Visit]] = {}
+    for visit in session.exec(select(Visit).where(Visit.round_id.in_(ids))).all():
+        visits.setdefault(visit.round_id, []).append(visit)
+    routes = {r.id: r for r in session.exec(select(Route).where(Route.id.in_({r.route_id for r in rounds}))).all()}
+    checkpoint_ids = {stop["checkpoint_id"] for r in rounds for stop in r.stops}
+    located = {c.id: (c.latitude, c.longitude) for c in session.exec(
+        select(Checkpoint).where(Checkpoint.id.in_(checkpoint_ids), Checkpoint.latitude.is_not(None))).all()}
+    views = []
+    for round_ in rounds:
+        route = routes[round_.route_id]
+        positions = {s["position"]: located[s["checkpoint_id"]] for s in round_.stops if s["checkpoint_id"] in located}
+        views.append(RoundView(round_, route, assess(
+            round_=round_, visits=visits.get(round_.id, []), positions=positions,
+            min_walk_seconds=route.min_walk_seconds, max_gps_metres=route.max_gps_metres, now=now)))
+    return views
+
+
+def board(session: Session, *, project: Project, day: date, now: datetime, route_id: int | None = None,
+          guard_id: int | None = None) -> dict:
+    ensure_rounds(session, project=project, now=now)
+    stmt = rounds_stmt(project, day)
+    if route_id:
+        stmt = stmt.where(Round.route_id == route_id)
+    views = assess_rounds(session, session.exec(stmt).all(), now)
+    if guard_id:
+        views = [v for v in views if any(f.visit.guard_id == guard_id for f in v.assessment.visits)]
+    counts = {key: 0 for key in ("due", "done", "late", "missed", "incomplete", "in_progress", "upcoming")}
+    for view in views:
+        counts[view.assessment.status] += 1
+    open_tickets = session.exec(select(Ticket).where(Ticket.project_id == project.id, Ticket.status == "reported")
+                                .order_by(Ticket.created_at.desc()).limit(20)).all()
+    return {"rounds": views, "counts": counts, "tickets": open_tickets}
+
+
+def my_rounds(session: Session, *, user: User, project: Project, now: datetime) -> list[RoundView]:
+    """The rounds a guard can walk now: due or in progress, assigned to them or to anyone."""
+    ensure_rounds(session, project=project, now=now)
+    candidates = session.exec(select(Round).where(Round.project_id == project.id, Round.slot_start <= now + timedelta(hours=2),
+                                                  Round.closes_at >= now).order_by(Round.slot_start)).all()
+    views = assess_rounds(session, [r for r in candidates if not r.guard_ids or user.id in r.guard_ids], now)
+    return [v for v in views if v.assessment.status in ("upcoming", "due", "in_progress")]
+
+
+# -- visits and finishing, from the outbox ----------------------------------------------------
+
+def _round_for(session: Session, submission: Submission) -> Round:
+    raw = submission.data.get("round_id")
+    round_ = session.get(Round, int(raw)) if str(raw).isdigit() else None
+    if round_ is None or round_.project_id != submission.project.id:
+        raise RecordRefused(_("找不到这一轮巡逻。"), {"round_id": _("未知轮次")})
+    if round_.guard_ids and submission.user.id not in round_.guard_ids:
+        raise RecordRefused(_("这一轮没有安排给您。"), status=403)
+    if round_.finished_at is not None:
+        raise RecordRefused(_("这一轮巡逻已经结束,不能再添加记录。"))
+    return round_
+
+
+def _number(value) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def record_visit(session: Session, submission: Submission) -> dict:
+    """The `patrol_visit` record kind: a scan at a checkpoint with its checklist."""
+    data = submission.data
+    round_ = _round_for(session, submission)
+    stop = next((s for s in round_.stops if str(s["position"]) == str(data.get("position"))), None)
+    if stop is None:
+        raise RecordRefused(_("这一轮没有这个巡更点。"))
+    checkpoint = session.get(Checkpoint, stop["checkpoint_id"])
+    code = str(data.get("code", "")).strip().upper()
+    if checkpoint is None or code != checkpoint.code:
+        raise RecordRefused(_("不是本项目的巡更点:扫到的二维码与“%(name)s”不符。", name=stop["name"]),
+                            {"code": _("二维码不符")})
+    method = "manual" if data.get("method") == "manual" else "qr"
+    version = get_version(session, stop["template_version_id"]) if stop["template_version_id"] else None
+    answered, failed, notes = {}, [], {}
+    if version is not None:
+        items = [i for section in version.definition["sections"] for i in section["items"]]
+        raw_answers = {i["key"]: str(data.get(f"item-{i['key']}", "")) for i in items}
+        photo_counts = {i["key"]: len(submission.photos_of(f"photo-{i['key']}")) for i in items}
+        try:
+            checked = check_answers(version.definition, raw_answers, photo_counts)
+        except AnswerError as exc:
+            raise RecordRefused(exc.message, exc.fields) from None
+        answered, failed = checked.values, checked.failed
+        notes = {i["key"]: str(data.get(f"note-{i['key']}", "")).strip()[:500] for i in items
+                 if str(data.get(f"note-{i['key']}", "")).strip()}
+    latitude, longitude, accuracy = _number(data.get("latitude")), _number(data.get("longitude")), _number(data.get("accuracy"))
+    if latitude is not None and not (-90 <= latitude <= 90 and longitude is not None and -180 <= longitude <= 180):
+        latitude = longitude = accuracy = None
+    visit = Visit(round_id=round_.id, project_id=round_.project_id, position=stop["position"],
+                  checkpoint_id=checkpoint.id, guard_id=submission.user.id, scanned_at=submission.client_time,
+                  method=method, latitude=latitude, longitude=longitude, accuracy=accuracy,
+                  template_version_id=version.id if version else None, answers=answered, failed=failed, notes=notes)
+    session.add(visit)
+    session.flush()
+    prefix = f"visits/{round_.project_id}/{submission.client_id}"
+    attach(session, storage(), submission.photos, project_id=round_.project_id, owner_type="visit", owner_id=visit.id,
+           uploaded_by=submission.user.id, taken_at=submission.client_time, prefix=prefix)
+    tickets = [_ticket_for_failed_item(session, submission, visit, checkpoint, version, key)
+               for key in (checked.tickets if version is not None else [])]
+    return {"id": visit.id, "round_id": round_.id, "position": visit.position, "failed": failed,
+            "tickets": [t.number for t in tickets], "url": url_for("patrols.round_detail", round_id=round_.id)}
+
+
+def _ticket_for_failed_item(session, submission, visit, checkpoint, version, key) -> Ticket:
+    item = next(i for s in version.definition["sections"] for i in s["items"] if i["key"] == key)
+    note = visit.notes.get(key, "")
+    description = f"{item['label']}:{_('不合格')}" + (f"。{note}" if note else "")
+    return open_ticket(session, user=submission.user, project_id=visit.project_id, description=description,
+                       source="patrol", reported_at=submission.client_time, photos=submission.photos_of(f"photo-{key}"),
+                       photo_prefix=f"tickets/{visit.project_id}/{submission.client_id}-{key}",
+                       area_id=checkpoint.area_id, checkpoint_id=checkpoint.id, location=checkpoint.name)
+
+
+def finish_round(session: Session, submission: Submission) -> dict:
+    """The `patrol_finish` record kind: the guard ends the round (missing checkpoints stay missing)."""
+    round_ = _round_for(session, submission)
+    round_.finished_at = submission.client_time
+    round_.finished_by = submission.user.id
+    session.add(round_)
+    audit.record(session, actor=submission.user, action="round.finish", obj=round_,
+                 after={"finished_at": submission.client_time.isoformat()})
+    return {"id": round_.id, "finished": True, "url": url_for("patrols.round_detail", round_id=round_.id)}
+
+
+def visits_with_photos(session: Session, round_: Round) -> list[Visit]:
+    return session.exec(select(Visit).where(Visit.round_id == round_.id).order_by(Visit.scanned_at)).all()
+
+
+def versions_of(session: Session, ids) -> dict[int, ChecklistVersion]:
+    ids = {i for i in ids if i}
+    return {v.id: v for v in session.exec(select(ChecklistVersion).where(ChecklistVersion.id.in_(ids))).all()} if ids else {}

@@ -1,0 +1,111 @@
+// A patrol round on the phone. The walk page scans a label (or takes a typed code), recognises the
+// checkpoint offline by its digest, and opens that checkpoint's checklist; the stop page fills in the
+// scanned code, how it was entered and, when the guard allows, the GPS position. Submitting goes
+// through the outbox (offline-forms.js), like every form.
+(function () {
+  "use strict";
+
+  const text = window.wuyeText;
+
+  // The page carries sha256("wuye-checkpoint:" + code) per stop, never the codes themselves.
+  async function digest(code) {
+    const bytes = new TextEncoder().encode(`wuye-checkpoint:${code.trim().toUpperCase()}`);
+    const hash = await crypto.subtle.digest("SHA-256", bytes);
+    return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // -- the walk page ---------------------------------------------------------------------------
+
+  function say(message) {
+    document.getElementById("scan-message").textContent = message;
+  }
+
+  async function openStop(walk, code, method) {
+    const wanted = await digest(code);
+    const stop = [...document.querySelectorAll(".stop")].find((li) => li.dataset.digest === wanted);
+    if (!stop) {
+      say(text("patrol_not_this_round"));
+      return;
+    }
+    const url = new URL(walk.dataset.stopUrl.replace(/\/0$/, `/${stop.dataset.position}`), location.href);
+    url.searchParams.set("code", code.trim().toUpperCase());
+    url.searchParams.set("method", method);
+    location.href = url.pathname + url.search;
+  }
+
+  function startScan(walk) {
+    const video = document.getElementById("scan-video");
+    if (!window.WuyeScan) {
+      say(text("patrol_no_scanner"));
+      return;
+    }
+    video.hidden = false;
+    say(text("patrol_aim"));
+    window.WuyeScan.start(video, (code) => {
+      video.hidden = true;
+      openStop(walk, code, "qr");
+    }, (kind) => {
+      video.hidden = true;
+      say(text(kind === "denied" ? "patrol_camera_denied" : "patrol_no_camera"));
+      walk.querySelector("details.manual-entry").open = true;
+    }, { onForeign: () => say(text("patrol_foreign_code")) });
+  }
+
+  // Checkpoints recorded on this phone but not yet synced show as such.
+  async function markQueued(walk) {
+    const userId = Number(document.body.dataset.userId);
+    if (!window.WuyeOutbox || !userId) return;
+    const entries = await window.WuyeOutbox.list(userId);
+    for (const entry of entries) {
+      if (entry.kind !== "patrol_visit" || String(entry.data.round_id) !== walk.dataset.roundId) continue;
+      const li = document.querySelector(`.stop[data-position="${entry.data.position}"]`);
+      if (!li || li.classList.contains("visited")) continue;
+      li.classList.add("queued");
+      const badge = li.querySelector(".stop-state");
+      badge.textContent = badge.dataset.queued;
+    }
+  }
+
+  function setUpWalk(walk) {
+    walk.querySelector("[data-scan]").addEventListener("click", () => startScan(walk));
+    document.getElementById("manual-code").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const code = new FormData(event.target).get("code") || "";
+      if (window.WuyeScan && !window.WuyeScan.parseCode(code)) {
+        say(text("patrol_bad_code"));
+        return;
+      }
+      openStop(walk, code, "manual");
+    });
+    markQueued(walk);
+    window.addEventListener("outbox:changed", () => markQueued(walk));
+  }
+
+  // -- the stop page ---------------------------------------------------------------------------
+
+  function setUpStop(form) {
+    const params = new URLSearchParams(location.search);
+    const code = params.get("code");
+    if (!code && !params.get("outbox")) {  // opened without scanning: nothing proves presence
+      document.getElementById("stop-code-missing").hidden = false;
+      form.querySelector('[type="submit"]').disabled = true;
+      return;
+    }
+    if (code) {
+      form.elements.code.value = code;
+      form.elements.method.value = params.get("method") === "manual" ? "manual" : "qr";
+    }
+    if (navigator.geolocation) {  // where the guard allows it; the visit counts without it
+      navigator.geolocation.getCurrentPosition((position) => {
+        form.elements.latitude.value = position.coords.latitude;
+        form.elements.longitude.value = position.coords.longitude;
+        form.elements.accuracy.value = Math.round(position.coords.accuracy);
+      }, () => {}, { enableHighAccuracy: true, timeout: 10e3, maximumAge: 60e3 });
+    }
+  }
+
+  const walk = document.getElementById("walk");
+  if (walk) setUpWalk(walk);
+  const stopForm = document.querySelector("form[data-stop-form]");
+  if (stopForm) setUpStop(stopForm);
+})();

@@ -1,0 +1,91 @@
+"""A guard walks a whole round on a 360×740 phone, part of it offline, entering codes by hand."""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from app.checklists.services import save_template
+from app.core.db import get_session, utcnow
+from app.patrols import services
+from app.patrols.models import Visit
+from app.projects.models import Project
+from app.repairs.models import Ticket
+from tests import factories, images
+from tests.browser.conftest import log_in, wait_for_kept_pages
+from tests.patrols.conftest import NIGHT_CHECK
+
+
+@pytest.fixture
+def due_round(app, world, db):
+    """A route of three checkpoints with a round due right now."""
+    checkpoints = [world.checkpoints["p1"], factories.checkpoint(db, world.areas["p1"], "消防通道"),
+                   factories.checkpoint(db, world.areas["p1"], "配电房")]
+    start = (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(minutes=5)).strftime("%H:%M")
+    with app.test_request_context():
+        session = get_session()
+        admin = session.get(type(world.users["admin"]), world.users["admin"].id)
+        version = save_template(session, actor=admin, organisation_id=world.org_a.id, definition=NIGHT_CHECK)
+        project = session.get(Project, world.p1.id)
+        route = services.save_route(session, actor=admin, project=project, name="夜间巡逻")
+        for index, checkpoint in enumerate(checkpoints):
+            services.add_stop(session, actor=admin, route=route, checkpoint_id=checkpoint.id,
+                              template_id=version.template_id if index == 0 else None)
+        services.save_schedule(session, actor=admin, route=route, name="现在这轮", start=start, end=start,
+                               interval_minutes=0, window_minutes=60)
+        views = services.my_rounds(session, user=session.get(type(admin), world.users["guard"].id), project=project,
+                                   now=utcnow())
+        [view] = [v for v in views if v.route.id == route.id]
+        return view.round, checkpoints
+
+
+def _enter_code(page, code):
+    field = page.get_by_label("巡更点编码(标签二维码下方的 16 位字符)")
+    if not field.is_visible():
+        page.get_by_text("无法扫码?手动输入编码").click()
+    field.fill(code)
+    page.get_by_role("button", name="确定").click()
+
+
+def test_a_guard_walks_a_round_partly_offline(offline_phone, world, db, due_round, tmp_path):
+    phone, network = offline_phone
+    round_, checkpoints = due_round
+    photo = tmp_path / "extinguisher.jpg"
+    photo.write_bytes(images.image())
+    page = phone.new_page()
+    log_in(page, "guard", factories.PASSWORD)
+    page.get_by_role("link", name="夜间巡逻 ·").click()
+    expect(page.get_by_role("heading", name="夜间巡逻")).to_be_visible()
+    walk = f"/rounds/{round_.id}/walk"
+    wait_for_kept_pages(page, [walk] + [f"/rounds/{round_.id}/stops/{p}" for p in (1, 2, 3)])
+
+    network.cut()  # in the basement from here
+    _enter_code(page, "NOT-A-CODE")  # a typo first
+    expect(page.get_by_role("status").filter(has_text="编码不对")).to_be_visible()
+    _enter_code(page, world.checkpoints["p2"].code)  # another project's label
+    expect(page.get_by_role("status").filter(has_text="不在本轮路线上")).to_be_visible()
+    _enter_code(page, checkpoints[0].code.lower())
+    expect(page.get_by_role("heading", name=checkpoints[0].name)).to_be_visible()
+    page.get_by_role("radio", name="不合格").first.check()
+    page.get_by_label("配电房温度").fill("28")
+    page.locator('input[name="photo-extinguisher"]').set_input_files(str(photo))
+    page.locator('[name="note-extinguisher"]').fill("压力表指针在红区")
+    page.get_by_role("button", name="提交本点").click()
+    expect(page.get_by_role("heading", name="夜间巡逻")).to_be_visible()  # back on the round
+    expect(page.locator('.stop[data-position="1"] .stop-state')).to_have_text("已记录,待同步")
+
+    network.restore()
+    _enter_code(page, checkpoints[1].code)
+    page.get_by_role("button", name="提交本点").click()
+    expect(page.get_by_role("heading", name="夜间巡逻")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())  # the third checkpoint is skipped: accept the warning
+    page.get_by_role("button", name="结束本轮").click()
+    expect(page.get_by_role("heading", name="今日工作")).to_be_visible()
+    expect(page.locator("#sync-badge")).to_have_text("✓ 已全部同步")
+
+    visits = db.exec(select(Visit).where(Visit.round_id == round_.id).order_by(Visit.position)).all()
+    assert [(v.position, v.method) for v in visits] == [(1, "manual"), (2, "manual")]
+    assert visits[0].failed == ["extinguisher"] and visits[0].notes == {"extinguisher": "压力表指针在红区"}
+    ticket = db.exec(select(Ticket).where(Ticket.source == "patrol")).one()
+    assert "灭火器齐全" in ticket.description
