@@ -3,6 +3,9 @@ from sqlmodel import Session, select
 
 from app.accounts import services as accounts
 from app.accounts.models import User
+from app.checklists import services as checklists
+from app.patrols import services as patrols
+from app.patrols.models import Route
 from app.projects.models import Area, Checkpoint, Organisation, Project
 
 PASSWORD = "demo1234"
@@ -69,7 +72,31 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
                 accounts.add_membership(session, actor=admin, user=user, project=by_name[name], role=role)
             except accounts.AccountError:
                 pass  # already a member
+    _seed_patrols(session, org, by_name["江城壹号销售中心"], admin)
     return [(u, PASSWORD, r) for u, _n, r, _p in USERS]
+
+
+# A night round and a daytime round of the sales centre, so that a demo at any hour has one due.
+ROUTES = [
+    ("夜间安全巡逻", "night-patrol", ["大厅入口", "样板间A 入户门", "样板间B 入户门", "车场入口岗亭", "车场东侧消防通道",
+                                    "外围喷泉"], ("夜班巡逻", "20:00", "08:00", 120)),
+    ("日间外围巡查", "outdoor-environment", ["外围喷泉", "外围西侧围墙", "车场入口岗亭"], ("白班巡查", "08:00", "20:00", 120)),
+]
+
+
+def _seed_patrols(session: Session, org: Organisation, project: Project, admin: User) -> None:
+    versions = {v.definition["key"]: v for v in checklists.import_starters(session, organisation_id=org.id, actor=admin)}
+    checkpoints = {c.name: c for c in session.exec(select(Checkpoint).where(Checkpoint.project_id == project.id)).all()}
+    for name, template_key, stops, (schedule, start, end, interval) in ROUTES:
+        if session.exec(select(Route).where(Route.project_id == project.id, Route.name == name)).first():
+            continue
+        route = patrols.save_route(session, actor=admin, project=project, name=name)
+        for stop in stops:
+            patrols.add_stop(session, actor=admin, route=route, checkpoint_id=checkpoints[stop].id,
+                             template_id=versions[template_key].template_id)
+        guard = session.exec(select(User).where(User.username == "guard1")).one()
+        patrols.save_schedule(session, actor=admin, route=route, name=schedule, start=start, end=end,
+                              interval_minutes=interval, guard_ids=[guard.id])
 
 
 def is_empty(session: Session) -> bool:

@@ -131,3 +131,20 @@ def test_a_signature_is_an_image_input_for_a_signature_pad(render):
     field = page.select_one('input[name="photo-sign"]')
     assert field["type"] == "file" and field["accept"] == "image/*" and field.has_attr("data-signature")
     assert _label_of(page, field) == "接班人签名" and field.has_attr("required")
+
+
+@pytest.mark.parametrize(("bounds", "shown"), [
+    ({"min": 2.0}, "正常范围:不低于 2 m"), ({"max": 0.6}, "正常范围:不高于 0.6 m"), ({}, "单位:m")])
+def test_a_number_shows_whatever_range_it_has(render, bounds, shown):
+    definition = validate_definition(checklist_definition(sections=[{"title": "水池", "items": [
+        {"key": "level", "label": "消防水池水位", "type": "number", "unit": "m", **bounds}]}]))
+    page = render(definition)
+    assert page.select_one("#item-level-range").get_text(strip=True) == shown
+
+
+def test_a_number_without_unit_or_range_describes_nothing(render):
+    definition = validate_definition(checklist_definition(sections=[{"title": "车场", "items": [
+        {"key": "cars", "label": "场内车辆数", "type": "number"}]}]))
+    page = render(definition)
+    assert page.select_one("#item-cars-range") is None
+    assert not page.select_one('input[name="item-cars"]').has_attr("aria-describedby")

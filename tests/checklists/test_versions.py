@@ -90,7 +90,10 @@ def test_templates_are_listed_by_purpose_without_the_archived_ones(ctx, world):
     archived = session.get(ChecklistTemplate, night.template_id)
     archived.archived = True
     session.commit()
-    keys = lambda stmt: [t.key for t in session.exec(stmt).all()]  # noqa: E731
+
+    def keys(stmt) -> list[str]:
+        return [t.key for t in session.exec(stmt).all()]
+
     assert keys(services.templates_stmt(world.org_a.id, "engineering")) == ["engineering-round"]
     patrols = keys(services.templates_stmt(world.org_a.id, "patrol"))
     assert sorted(patrols) == ["car-park-post", "fire-safety", "outdoor-environment"]
@@ -149,3 +152,14 @@ def test_importing_the_starters_keeps_an_edited_starter(ctx, world):
     services.import_starters(session, organisation_id=world.org_a.id)
     template = session.get(ChecklistTemplate, night.template_id)
     assert template.current_version_id == edited.id and template.name == "本项目夜巡"
+
+
+def test_deleting_an_organisation_deletes_its_templates_and_versions(ctx, world, db):
+    session = get_session()
+    first = factories.checklist(session, world.org_b)
+    services.save_template(session, actor=None, organisation_id=world.org_b.id, definition=_edited(first.definition))
+    mine = factories.checklist(session, world.org_a)
+    db.delete(db.get(type(world.org_b), world.org_b.id))
+    db.commit()
+    assert [t.id for t in db.exec(select(ChecklistTemplate)).all()] == [mine.template_id]
+    assert [v.id for v in db.exec(select(ChecklistVersion)).all()] == [mine.id]
