@@ -107,6 +107,79 @@ def server_figures(app) -> dict[str, str]:
     return figures
 
 
+def patrol_figures(app) -> dict[str, str]:
+    """A 30-checkpoint round with 10 photos; a board of 50 routes and 2,000 visits; the round's PDF."""
+    from datetime import timedelta
+
+    from app.core.db import engine, utcnow
+    from app.patrols.models import Round, Route, RouteStop, Schedule, Visit
+    from app.projects.models import Area, Checkpoint, Project
+
+    now = utcnow()
+    with app.app_context(), Session(engine()) as session:
+        project = Project(organisation_id=1, name="压测项目", kind="residential")
+        session.add(project)
+        session.flush()
+        area = Area(project_id=project.id, name="压测区")
+        session.add(area)
+        session.flush()
+        points = [Checkpoint(project_id=project.id, area_id=area.id, name=f"点 {i}") for i in range(30)]
+        session.add_all(points)
+        session.flush()
+        stops = [{"position": i + 1, "checkpoint_id": c.id, "name": c.name, "area": area.name, "digest": "",
+                  "template_version_id": None} for i, c in enumerate(points)]
+        rounds = []
+        for r in range(50):
+            route = Route(project_id=project.id, name=f"路线 {r:02d}", min_walk_seconds=0)
+            session.add(route)
+            session.flush()
+            session.add_all([RouteStop(route_id=route.id, position=i + 1, checkpoint_id=c.id) for i, c in enumerate(points[:10])])
+            schedule = Schedule(route_id=route.id, name="班次", start=(now - timedelta(hours=2)).time(),
+                                end=(now - timedelta(hours=2)).time(), guard_ids=[])
+            session.add(schedule)
+            session.flush()
+            for k in range(4):
+                slot = now - timedelta(hours=1, minutes=10 * k)
+                round_ = Round(project_id=project.id, route_id=route.id, schedule_id=None, slot_start=slot,
+                               window_end=slot + timedelta(hours=1), deadline=slot + timedelta(hours=1, minutes=15),
+                               closes_at=slot + timedelta(hours=2), stops=stops[:10])
+                session.add(round_)
+                rounds.append(round_)
+        session.flush()
+        session.add_all([Visit(round_id=r.id, project_id=project.id, position=i + 1, checkpoint_id=points[i].id,
+                               scanned_at=r.slot_start + timedelta(minutes=i)) for r in rounds for i in range(10)])
+        walk = Round(project_id=project.id, route_id=rounds[0].route_id, slot_start=now - timedelta(minutes=30),
+                     window_end=now + timedelta(minutes=30), deadline=now + timedelta(minutes=45),
+                     closes_at=now + timedelta(hours=2), stops=stops)
+        session.add(walk)
+        from app.accounts.models import Membership
+
+        session.add_all([Membership(user_id=u, project_id=project.id, role=role)
+                         for u, role in ((2, "guard"), (7, "supervisor"))])
+        session.commit()
+        project_id, walk_id, codes = project.id, walk.id, [c.code for c in points]
+
+    guard = log_in(app, "guard1")
+    token = guard.get("/api/v1/session").json["csrf_token"]
+    photo = photo_of_about_300kb(3)
+    start = time.perf_counter()
+    for i, code in enumerate(codes):
+        record = {"kind": "patrol_visit", "project_id": project_id,
+                  "client_time": (now - timedelta(minutes=29) + timedelta(seconds=40 * i)).isoformat(),
+                  "data": {"round_id": walk_id, "position": i + 1, "code": code, "method": "qr"}}
+        files = [(io.BytesIO(photo), f"photos~{i}.jpg")] if i % 3 == 0 and i < 30 else []
+        response = guard.post(f"/api/v1/records/{uuid.uuid4()}", data={"record": json.dumps(record), "photos": files},
+                              headers={"X-CSRFToken": token})
+        assert response.status_code == 201, response.get_data(as_text=True)
+    seconds = time.perf_counter() - start
+    supervisor = log_in(app, "supervisor1")
+    board = median_ms(lambda: supervisor.get(f"/projects/{project_id}/patrols"), 10)
+    pdf = median_ms(lambda: supervisor.get(f"/rounds/{walk_id}/report.pdf"), 3)
+    return {"a 30-checkpoint round with 10 photos, synced": f"{seconds:.2f} s",
+            "patrol board: 50 routes, 2,000 visits": f"{board:.0f} ms",
+            "30-checkpoint round PDF with 10 photos": f"{pdf:.0f} ms"}
+
+
 def browser_figures(app) -> dict[str, str]:
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
@@ -143,6 +216,7 @@ def browser_figures(app) -> dict[str, str]:
 def main() -> None:
     app = setup_app()
     figures = server_figures(app)
+    figures.update(patrol_figures(app))
     figures.update(browser_figures(app))
     for name, value in figures.items():
         print(f"{name:<48} {value:>14}")

@@ -151,7 +151,7 @@ def answer_label(item: dict, value) -> str:
 
 def _round_context(round_: Round, pdf: bool = False) -> dict:
     db = get_session()
-    [view] = services.assess_rounds(db, [round_], _now())
+    [view] = services.assess_rounds(db, [round_], _now(), whole_visits=True)
     visit_ids = [f.visit.id for f in view.assessment.visits]
     photos: dict[int, list[Photo]] = {}
     for photo in db.exec(select(Photo).where(Photo.owner_type == "visit", Photo.owner_id.in_(visit_ids))
@@ -192,7 +192,7 @@ def daily_report(project: Project):
 def visits_csv(project: Project):
     """The day's visits, one row each, for a spreadsheet."""
     day = _day_arg()
-    data = services.board(get_session(), project=project, day=day, now=_now())
+    data = services.board(get_session(), project=project, day=day, now=_now(), whole_visits=True)
     out = io.StringIO()
     out.write("\ufeff")  # Excel reads UTF-8 CSV as Chinese only with a BOM
     writer = csv.writer(out)

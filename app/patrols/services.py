@@ -204,20 +204,26 @@ def ensure_rounds(session: Session, *, project: Project, now: datetime) -> None:
         select(Schedule, Route).join(Route, Route.id == Schedule.route_id)
         .where(Route.project_id == project.id, Route.active == True, Schedule.active == True)  # noqa: E712
     ).all()
+    if not schedules:
+        return
+    existing = set(session.exec(select(Round.schedule_id, Round.slot_start).where(
+        Round.schedule_id.in_([schedule.id for schedule, _route in schedules]),
+        Round.slot_start >= _day_start(today, -1))).all())
+    snapshots: dict[int, list[dict]] = {}
     for schedule, route in schedules:
-        existing = set(session.exec(select(Round.slot_start).where(Round.schedule_id == schedule.id,
-                                                                    Round.slot_start >= _day_start(today, -1))).all())
-        snapshot = None
         for day in (today - timedelta(days=1), today, today + timedelta(days=1)):
             for slot in slots_for_day(day=day, start=schedule.start, end=schedule.end,
                                       interval_minutes=schedule.interval_minutes, window_minutes=schedule.window_minutes,
                                       grace_minutes=schedule.grace_minutes, tz=_tz()):
-                if slot.start in existing:
+                if (schedule.id, slot.start) in existing:
                     continue
-                snapshot = snapshot if snapshot is not None else _snapshot(session, route)
+                if route.id not in snapshots:
+                    snapshots[route.id] = _snapshot(session, route)
                 session.add(Round(project_id=project.id, route_id=route.id, schedule_id=schedule.id,
                                   slot_start=slot.start, window_end=slot.window_end, deadline=slot.deadline,
-                                  closes_at=slot.closes, stops=snapshot, guard_ids=list(schedule.guard_ids)))
+                                  closes_at=slot.closes, stops=snapshots[route.id], guard_ids=list(schedule.guard_ids)))
+    if not session.new:
+        return
     try:
         session.commit()
     except IntegrityError:  # another request generated them at the same moment
@@ -242,13 +248,20 @@ class RoundView:
     assessment: Assessment
 
 
-def assess_rounds(session: Session, rounds: list[Round], now: datetime) -> list[RoundView]:
-    """Assess many rounds with three queries, whatever their number."""
+# What verification and the board need of a visit; loading these columns is far cheaper than whole rows.
+VISIT_FACTS = (Visit.id, Visit.round_id, Visit.position, Visit.guard_id, Visit.scanned_at, Visit.method,
+               Visit.latitude, Visit.longitude, Visit.accuracy)
+
+
+def assess_rounds(session: Session, rounds: list[Round], now: datetime, *, whole_visits: bool = False
+                  ) -> list[RoundView]:
+    """Assess many rounds with three queries, whatever their number; `whole_visits` loads answers and notes too."""
     if not rounds:
         return []
     ids = [r.id for r in rounds]
-    visits: dict[int, list[Visit]] = {}
-    for visit in session.exec(select(Visit).where(Visit.round_id.in_(ids))).all():
+    visits: dict[int, list] = {}
+    stmt = select(Visit) if whole_visits else select(*VISIT_FACTS)
+    for visit in session.exec(stmt.where(Visit.round_id.in_(ids))).all():
         visits.setdefault(visit.round_id, []).append(visit)
     routes = {r.id: r for r in session.exec(select(Route).where(Route.id.in_({r.route_id for r in rounds}))).all()}
     checkpoint_ids = {stop["checkpoint_id"] for r in rounds for stop in r.stops}
@@ -265,12 +278,12 @@ def assess_rounds(session: Session, rounds: list[Round], now: datetime) -> list[
 
 
 def board(session: Session, *, project: Project, day: date, now: datetime, route_id: int | None = None,
-          guard_id: int | None = None) -> dict:
+          guard_id: int | None = None, whole_visits: bool = False) -> dict:
     ensure_rounds(session, project=project, now=now)
     stmt = rounds_stmt(project, day)
     if route_id:
         stmt = stmt.where(Round.route_id == route_id)
-    views = assess_rounds(session, session.exec(stmt).all(), now)
+    views = assess_rounds(session, session.exec(stmt).all(), now, whole_visits=whole_visits)
     if guard_id:
         views = [v for v in views if any(f.visit.guard_id == guard_id for f in v.assessment.visits)]
     counts = {key: 0 for key in ("due", "done", "late", "missed", "incomplete", "in_progress", "upcoming")}
