@@ -1,0 +1,67 @@
+"""Supervisors set up routes and schedules; bad values get clear messages."""
+from sqlmodel import select
+
+from app.patrols.models import Route, RouteStop, Schedule
+from tests import factories
+from tests.html import alert, soup, text
+
+
+def _new_route(client, world, name="夜间安全巡逻"):
+    response = client.post_form(f"/projects/{world.p1.id}/routes", {"name": name})
+    assert response.status_code == 302
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_a_supervisor_builds_a_route_in_order(login_as, world, db):
+    client = login_as("supervisor")
+    route_id = _new_route(client, world)
+    second = factories.checkpoint(db, world.areas["p1"], "消防通道")
+    for checkpoint in (world.checkpoints["p1"], second):
+        response = client.post_form(f"/routes/{route_id}/stops", {"checkpoint_id": checkpoint.id}, htmx=True)
+        assert soup(response).select_one("section")["id"] == "route-stops"
+    stops = db.exec(select(RouteStop).where(RouteStop.route_id == route_id).order_by(RouteStop.position)).all()
+    assert [s.checkpoint_id for s in stops] == [world.checkpoints["p1"].id, second.id]
+    response = client.post_form(f"/route-stops/{stops[1].id}/move", {"direction": "up"}, htmx=True)
+    assert [t.split(" ")[0] for t in text(response, "#route-stops ol > li strong")] == ["消防通道", world.checkpoints["p1"].name]
+
+
+def test_another_projects_checkpoint_cannot_join_a_route(login_as, world, db):
+    client = login_as("supervisor")
+    route_id = _new_route(client, world)
+    response = client.post_form(f"/routes/{route_id}/stops", {"checkpoint_id": world.checkpoints["p2"].id}, htmx=True)
+    assert response.status_code == 400 and alert(response) == "请选择本项目的巡更点。"
+    assert db.exec(select(RouteStop).where(RouteStop.route_id == route_id)).all() == []
+
+
+def test_schedule_refusals_are_explained(login_as, world, db):
+    client = login_as("supervisor")
+    route_id = _new_route(client, world)
+    cases = [
+        ({"start": "25:00", "end": "08:00", "interval_minutes": "120"}, "开始时间须为 时:分,如 20:00。"),
+        ({"start": "20:00", "end": "08:00", "interval_minutes": "abc"}, "间隔(分钟)须为整数。"),
+        ({"start": "20:00", "end": "08:00", "interval_minutes": "30", "window_minutes": "60"},
+         "可开始时长不能超过间隔,否则两轮会重叠。"),
+    ]
+    for form, message in cases:
+        response = client.post_form(f"/routes/{route_id}/schedules", {"name": "夜班", **form})
+        assert response.status_code == 400 and alert(response) == message
+    assert db.exec(select(Schedule).where(Schedule.route_id == route_id)).all() == []
+    response = client.post_form(f"/routes/{route_id}/schedules", {"name": "夜班", "start": "20:00", "end": "08:00",
+                                                                   "interval_minutes": "120",
+                                                                   "guard_ids": [world.users["guard"].id]})
+    assert response.status_code == 302
+    schedule = db.exec(select(Schedule).where(Schedule.route_id == route_id)).one()
+    assert schedule.guard_ids == [world.users["guard"].id] and schedule.grace_minutes == 15
+
+
+def test_guards_do_not_edit_routes(login_as, world):
+    guard = login_as("guard")
+    assert guard.get(f"/projects/{world.p1.id}/routes").status_code == 403
+    assert guard.post_form(f"/projects/{world.p1.id}/routes", {"name": "x"}).status_code == 403
+    assert guard.get(f"/routes/{world.routes['p1'].id}").status_code == 403
+
+
+def test_an_empty_route_name_is_refused(login_as, world, db):
+    response = login_as("supervisor").post_form(f"/projects/{world.p1.id}/routes", {"name": " "})
+    assert response.status_code == 400 and alert(response) == "请填写路线名称。"
+    assert db.exec(select(Route).where(Route.name == " ")).first() is None
