@@ -21,7 +21,7 @@ from app.patrols.models import Round, Route, RouteStop, Schedule
 from app.patrols.slots import service_day
 from app.projects.models import Project
 from app.projects.services import checkpoints_of
-from app.reports.pdf import data_uri, render_pdf
+from app.reports.pdf import data_uri, pdf_response, render_pdf
 from app.sync.services import Kind, register
 
 SUPERVISORS = ("supervisor",)
@@ -171,9 +171,8 @@ def _round_context(round_: Round, pdf: bool = False) -> dict:
 def round_report(round_id: int):
     """The round report as an A4 PDF."""
     round_ = load_or_404(Round, round_id, *SUPERVISORS)
-    pdf = render_pdf("reports/patrol_round.html", **_round_context(round_, pdf=True))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="round-{round_.id}.pdf"'})
+    return pdf_response(render_pdf("reports/patrol_round.html", **_round_context(round_, pdf=True)),
+                        f"round-{round_.id}.pdf")
 
 
 @bp.get("/projects/<int:project_id>/patrols/daily.pdf")
@@ -183,8 +182,7 @@ def daily_report(project: Project):
     day = _day_arg()
     data = services.board(get_session(), project=project, day=day, now=_now())
     pdf = render_pdf("reports/patrol_daily.html", project=project, day=day, local=_local, **data, **_labels())
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="patrols-{project.id}-{day}.pdf"'})
+    return pdf_response(pdf, f"patrols-{project.id}-{day}.pdf")
 
 
 @bp.get("/projects/<int:project_id>/patrols/visits.csv")

@@ -15,6 +15,7 @@ from app.checklists.services import AnswerError, check_answers, current_version,
 from app.core import audit
 from app.core.photos import attach
 from app.core.storage import storage
+from app.core.validation import required_text
 from app.patrols.models import Round, Route, RouteStop, Schedule, Visit
 from app.patrols.slots import slots_for_day
 from app.patrols.verify import Assessment, assess
@@ -42,12 +43,7 @@ def code_digest(code: str) -> str:
 # -- routes and schedules ---------------------------------------------------------------------
 
 def _text(value: str, label: str, limit: int = 120) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise PatrolError(_("请填写%(label)s。", label=label))
-    if len(value) > limit:
-        raise PatrolError(_("%(label)s不能超过 %(n)d 字。", label=label, n=limit))
-    return value
+    return required_text(value, label, limit, PatrolError)
 
 
 def _whole(value, label: str, low: int, high: int) -> int:

@@ -12,7 +12,7 @@ from app.core.permissions import (
 from app.core.views import back_to, is_htmx
 from app.projects import bp, services
 from app.projects.models import Area, Checkpoint, Project
-from app.reports.pdf import render_pdf
+from app.reports.pdf import pdf_response, render_pdf
 
 EDITORS = ("supervisor",)  # plus company admins, who pass every role check
 
@@ -243,9 +243,8 @@ def labels(project: Project):
     base = current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
     labels = [{"checkpoint": c, "area": a, "svg": services.qr_svg(base + url_for("projects.scan", code=c.code))}
               for c, a in rows]
-    pdf = render_pdf("reports/checkpoint_labels.html", project=project, labels=labels)
-    filename = f"labels-{project.id}.pdf"
-    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
+    return pdf_response(render_pdf("reports/checkpoint_labels.html", project=project, labels=labels),
+                        f"labels-{project.id}.pdf")
 
 
 @bp.get("/c/<code>")

@@ -5,6 +5,7 @@ from sqlmodel import Session, func, select
 
 from app.accounts.models import Membership, User
 from app.core import audit
+from app.core.validation import required_text
 from app.projects.models import Area, Checkpoint, Project
 
 PROJECT_KINDS = ("sales", "residential")
@@ -18,12 +19,7 @@ class ProjectError(ValueError):
 
 
 def _name(value: str, label: str, limit: int = 120) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ProjectError(_("请填写%(label)s。", label=label))
-    if len(value) > limit:
-        raise ProjectError(_("%(label)s不能超过 %(n)d 字。", label=label, n=limit))
-    return value
+    return required_text(value, label, limit, ProjectError)
 
 
 def _coordinate(value, low: float, high: float, label: str) -> float | None:

@@ -3,7 +3,7 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import urlparse
 
-from flask import current_app, render_template
+from flask import Response, current_app, render_template
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -35,6 +35,11 @@ def render_pdf(template: str, **context) -> bytes:
     html = render_template(template, pdf=True, **context)
     fetcher = StaticOnlyFetcher(current_app.static_folder)
     return HTML(string=html, base_url=BASE, url_fetcher=fetcher).write_pdf(font_config=FontConfiguration())
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    """A PDF shown in the browser's viewer, saved under `filename`."""
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 
 def data_uri(photo) -> str:

@@ -224,4 +224,4 @@ def test_parse_code(scan_page, open_page):
     page, _ = open_page()
     page.goto(scan_page + "?force=jsqr")
     got = page.evaluate("(texts) => texts.map((t) => WuyeScan.parseCode(t))", [text for text, _ in PARSED])
-    assert list(zip([text for text, _ in PARSED], got)) == PARSED
+    assert list(zip([text for text, _ in PARSED], got, strict=True)) == PARSED

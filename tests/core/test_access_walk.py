@@ -23,39 +23,32 @@ def _rules(app):
     return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
 
 
+# What each URL parameter stands for in the hidden project. A user id is another company's user:
+# only admins reach user screens.
+VALUES = {
+    "project_id": lambda w, h, db: getattr(w, h).id,
+    "area_id": lambda w, h, db: w.areas[h].id,
+    "checkpoint_id": lambda w, h, db: w.checkpoints[h].id,
+    "code": lambda w, h, db: w.checkpoints[h].code,
+    "user_id": lambda w, h, db: w.users["guard" if h == "p1" else "other_admin"].id,
+    "membership_id": lambda w, h, db: db.exec(select(Membership.id).where(
+        Membership.project_id == getattr(w, h).id)).first() or 999999,
+    "ticket_id": lambda w, h, db: w.tickets[h].id,
+    "photo_id": lambda w, h, db: w.photos[h].id,
+    "client_id": lambda w, h, db: w.records[h].client_id,
+    "round_id": lambda w, h, db: w.rounds[h].id,
+    "route_id": lambda w, h, db: w.routes[h].id,
+    "stop_id": lambda w, h, db: w.stops[h].id,
+    "schedule_id": lambda w, h, db: w.schedules[h].id,
+    "position": lambda w, h, db: 1,
+    "token": lambda w, h, db: "forged-token",
+}
+
+
 def _value_for(arg: str, world, hidden: str, db) -> object:
-    project = getattr(world, hidden)
-    if arg == "project_id":
-        return project.id
-    if arg == "area_id":
-        return world.areas[hidden].id
-    if arg == "checkpoint_id":
-        return world.checkpoints[hidden].id
-    if arg == "code":
-        return world.checkpoints[hidden].code
-    if arg == "user_id":  # a user of another company (only admins reach user screens)
-        return world.users["guard" if hidden == "p1" else "other_admin"].id
-    if arg == "membership_id":
-        return db.exec(select(Membership.id).where(Membership.project_id == project.id)).first() or 999999
-    if arg == "ticket_id":
-        return world.tickets[hidden].id
-    if arg == "photo_id":
-        return world.photos[hidden].id
-    if arg == "client_id":
-        return world.records[hidden].client_id
-    if arg == "round_id":
-        return world.rounds[hidden].id
-    if arg == "route_id":
-        return world.routes[hidden].id
-    if arg == "stop_id":
-        return world.stops[hidden].id
-    if arg == "schedule_id":
-        return world.schedules[hidden].id
-    if arg == "position":
-        return 1
-    if arg == "token":
-        return "forged-token"
-    raise AssertionError(f"the access walk does not know URL parameter <{arg}>: add it to _value_for")
+    if arg not in VALUES:
+        raise AssertionError(f"the access walk does not know URL parameter <{arg}>: add it to VALUES")
+    return VALUES[arg](world, hidden, db)
 
 
 def _secrets(world, hidden: str) -> list[str]:
