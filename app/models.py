@@ -5,6 +5,7 @@ def load_all() -> None:
     from app.accounts import models as _accounts  # noqa: F401
     from app.checklists import models as _checklists  # noqa: F401
     from app.core import audit as _audit  # noqa: F401
+    from app.core import notifications as _notifications  # noqa: F401
     from app.core import photos as _photos  # noqa: F401
     from app.patrols import models as _patrols  # noqa: F401
     from app.projects import models as _projects  # noqa: F401

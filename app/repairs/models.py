@@ -1,4 +1,4 @@
-"""Repair tickets (报修工单). For now a reported ticket with its photos; the repairs issue adds the workflow."""
+"""Repair tickets (报修工单): where they came from, who works them, and how the reporter judged the repair."""
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -7,6 +7,8 @@ from sqlmodel import Field, SQLModel
 from app.core.db import UTCDateTime, utcnow
 
 SOURCES = ("front_desk", "patrol", "handover", "inspection", "resident")
+SEVERITIES = ("minor", "medium", "major")  # 小修 / 中修 / 大修; urgency (紧急) is a flag beside it
+CATEGORIES = ("水", "电", "门窗", "消防", "电梯", "保洁", "绿化", "其他")
 
 
 class Ticket(SQLModel, table=True):
@@ -20,9 +22,46 @@ class Ticket(SQLModel, table=True):
     location: str = Field(default="", max_length=200)
     description: str = Field(max_length=2000)
     source: str = Field(default="front_desk", max_length=20)
+    category: str = Field(default="其他", max_length=20)
+    severity: str = Field(default="minor", max_length=10)
+    urgent: bool = Field(default=False)
+    # reported (待派单) → dispatched → in_progress → awaiting_callback → closed; returned, reopened, cancelled
     status: str = Field(default="reported", max_length=20)
     reporter_id: int | None = Field(default=None, sa_column_args=[sa.ForeignKey("user.id", ondelete="SET NULL")])
+    reporter_name: str = Field(default="", max_length=60)  # a resident or visitor without an account
+    reporter_phone: str = Field(default="", max_length=20)
     reported_at: datetime = Field(sa_type=UTCDateTime)  # when the reporter saw it (device time)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # when it reached the server
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # completion target, by severity
+    assignee_id: int | None = Field(default=None, sa_column_args=[sa.ForeignKey("user.id", ondelete="SET NULL")],
+                                    index=True)
+    dispatched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    dispatched_by: int | None = Field(default=None, sa_column_args=[sa.ForeignKey("user.id", ondelete="SET NULL")])
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    work_note: str = Field(default="", max_length=2000)
+    materials: str = Field(default="", max_length=500)
+    callback_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    callback_reached: bool | None = Field(default=None)
+    satisfaction: int | None = Field(default=None)  # 1-5
+    callback_comment: str = Field(default="", max_length=500)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reason: str = Field(default="", max_length=500)  # why it was last returned, reopened or cancelled
+    reopen_count: int = Field(default=0)
+    public_token: str | None = Field(default=None, max_length=32, unique=True)  # a resident's private status link
+    source_ip: str = Field(default="", max_length=45)  # where a public request came from (rate limit)
 
     __table_args__ = (sa.Index("ix_ticket_project_status", "project_id", "status"),)
+
+
+class RepairSettings(SQLModel, table=True):
+    """A project's service targets; without a row, the defaults below apply."""
+
+    __tablename__ = "repair_settings"
+
+    project_id: int = Field(sa_column_args=[sa.ForeignKey("project.id", ondelete="CASCADE")], primary_key=True)
+    dispatch_minutes: int = Field(default=3)
+    urgent_hours: int = Field(default=4)
+    minor_days: int = Field(default=7)
+    medium_days: int = Field(default=30)
+    major_days: int = Field(default=60)

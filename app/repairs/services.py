@@ -1,17 +1,22 @@
-"""Reporting a repair ticket, online or from the offline outbox."""
+"""Repair tickets: reporting (online or from the outbox), service targets, and the workflow."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from app.accounts.models import PROJECT_ROLES
+from app.accounts.models import PROJECT_ROLES, Membership, User
 from app.core import audit
+from app.core.db import utcnow
+from app.core.notifications import notify
+from app.core.permissions import roles_in, visible_projects_stmt
 from app.core.photos import Photo, attach, photos_of
-from app.core.permissions import visible_projects_stmt
 from app.core.storage import storage
 from app.projects.models import Area, Project
-from app.repairs.models import Ticket
+from app.repairs import workflow
+from app.repairs.models import CATEGORIES, SEVERITIES, RepairSettings, Ticket
 from app.sync.services import Kind, RecordRefused, Submission, register
 
 MAX_DESCRIPTION = 2000
@@ -25,16 +30,21 @@ def _ticket_number(ticket: Ticket) -> str:
 
 def open_ticket(session: Session, *, user, project_id: int, description: str, source: str, reported_at,
                 photos: list, photo_prefix: str, area_id: int | None = None, checkpoint_id: int | None = None,
-                location: str = "") -> Ticket:
-    """A new ticket in status "reported", with its before-photos; every capability reports through here."""
+                location: str = "", category: str = "其他", severity: str = "minor", urgent: bool = False,
+                reporter_name: str = "", reporter_phone: str = "") -> Ticket:
+    """A new ticket in status "reported" (待派单), with its before-photos; every capability reports through here."""
     ticket = Ticket(project_id=project_id, area_id=area_id, checkpoint_id=checkpoint_id, location=location[:MAX_LOCATION],
-                    description=description[:MAX_DESCRIPTION], source=source, reporter_id=user.id,
-                    reported_at=reported_at)
+                    description=description[:MAX_DESCRIPTION], source=source, reporter_id=user.id if user else None,
+                    reported_at=reported_at, category=category if category in CATEGORIES else "其他",
+                    severity=severity if severity in SEVERITIES else "minor", urgent=urgent,
+                    reporter_name=reporter_name[:60], reporter_phone=reporter_phone[:20])
     session.add(ticket)
     session.flush()
+    ticket.due_at = completion_due(settings_for(session, project_id), severity=ticket.severity, urgent=urgent,
+                                   start=ticket.created_at)
     ticket.number = _ticket_number(ticket)
     attach(session, storage(), photos, project_id=project_id, owner_type="ticket", owner_id=ticket.id,
-           uploaded_by=user.id, taken_at=reported_at, prefix=photo_prefix)
+           uploaded_by=user.id if user else None, taken_at=reported_at, prefix=photo_prefix)
     audit.record(session, actor=user, action="ticket.report", obj=ticket,
                  after={"number": ticket.number, "source": source, "description": ticket.description,
                         "photos": len(photos)})
@@ -64,7 +74,8 @@ def report(session: Session, submission: Submission) -> dict:
     ticket = open_ticket(session, user=submission.user, project_id=project.id, description=description,
                          source="front_desk", reported_at=submission.client_time, photos=submission.photos,
                          photo_prefix=f"tickets/{project.id}/{submission.client_id}",
-                         area_id=area_id and int(area_id), location=location)
+                         area_id=area_id and int(area_id), location=location, category=str(data.get("category", "")),
+                         severity=str(data.get("severity", "")), urgent=str(data.get("urgent", "")) in ("1", "true", "on"))
     return {"id": ticket.id, "number": ticket.number, "status": ticket.status,
             "url": url_for("repairs.ticket", ticket_id=ticket.id)}
 
@@ -84,3 +95,157 @@ def tickets_stmt(project: Project):
 
 def ticket_photos(session: Session, ticket: Ticket) -> list[Photo]:
     return photos_of(session, "ticket", ticket.id)
+
+
+# -- service targets --------------------------------------------------------------------------
+
+def settings_for(session: Session, project_id: int) -> RepairSettings:
+    return session.get(RepairSettings, project_id) or RepairSettings(project_id=project_id)
+
+
+def completion_due(settings: RepairSettings, *, severity: str, urgent: bool, start: datetime) -> datetime:
+    """When the repair must be done: 4 h if urgent, else by severity (7 / 30 / 60 days by default)."""
+    if urgent:
+        return start + timedelta(hours=settings.urgent_hours)
+    days = {"minor": settings.minor_days, "medium": settings.medium_days, "major": settings.major_days}[severity]
+    return start + timedelta(days=days)
+
+
+@dataclass
+class Clock:
+    """What the ticket is waiting for, by when, and whether that time has passed."""
+
+    what: str  # "dispatch" | "completion"
+    due: datetime
+    overdue: bool
+    left: timedelta
+
+
+def clock(ticket: Ticket, settings: RepairSettings, now: datetime) -> Clock | None:
+    if ticket.status in ("reported", "returned", "reopened"):
+        due = (ticket.created_at if ticket.status == "reported" else now) + timedelta(minutes=settings.dispatch_minutes)
+        if ticket.status == "reported":
+            return Clock("dispatch", due, now > due, due - now)
+    if ticket.status in ("reported", "dispatched", "in_progress", "returned", "reopened") and ticket.due_at:
+        return Clock("completion", ticket.due_at, now > ticket.due_at, ticket.due_at - now)
+    return None
+
+
+# -- the workflow -----------------------------------------------------------------------------
+
+STATUS_LABELS = {"reported": "待派单", "dispatched": "已派单", "in_progress": "处理中", "awaiting_callback": "待回访",
+                 "closed": "已关闭", "returned": "已退回", "reopened": "重开", "cancelled": "已取消"}
+ACTION_LABELS = {"dispatch": "派单", "start": "开始处理", "finish": "完工", "return": "退回", "callback": "回访",
+                 "cancel": "取消"}
+
+
+class TicketError(ValueError):
+    def __init__(self, message: str, status: int = 422, fields: dict | None = None):
+        super().__init__(message)
+        self.message, self.status, self.fields = message, status, fields or {}
+
+
+def _refuse(code: str, action: str, ticket: Ticket) -> TicketError:
+    label = _(ACTION_LABELS[action])
+    if code == "state":
+        return TicketError(_("工单当前状态为“%(status)s”,不能%(action)s。", status=_(STATUS_LABELS[ticket.status]),
+                             action=label), 409)
+    if code == "role":
+        return TicketError(_("您的角色不能%(action)s。", action=label), 403)
+    return TicketError(_("只有被派单的工程人员可以%(action)s。", action=label), 403)
+
+
+def _text_field(value, limit: int) -> str:
+    return str(value or "").strip()[:limit]
+
+
+def act(session: Session, *, actor, ticket: Ticket, action: str, now: datetime, event_time: datetime | None = None,
+        assignee_id=None, reason: str = "", work_note: str = "", materials: str = "", photos: list = (),
+        photo_prefix: str = "", reached: bool = True, satisfaction=None, comment: str = "") -> Ticket:
+    """Apply one workflow action, or raise TicketError; the caller commits (the sync API commits with its record)."""
+    if action not in workflow.TRANSITIONS:
+        raise TicketError(_("未知操作。"), 400)
+    project = session.get(Project, ticket.project_id)
+    code = workflow.refusal(action, ticket.status, roles_in(session, actor, project), ticket.assignee_id == actor.id)
+    if code:
+        raise _refuse(code, action, ticket)
+    event_time = event_time or now
+    before = {"status": ticket.status, "assignee_id": ticket.assignee_id}
+    reason, comment = _text_field(reason, 500), _text_field(comment, 500)
+    url = url_for("repairs.ticket", ticket_id=ticket.id)
+    if action == "dispatch":
+        engineer = session.get(User, int(assignee_id)) if str(assignee_id or "").isdigit() else None
+        is_engineer = engineer is not None and session.exec(select(Membership.id).where(
+            Membership.user_id == engineer.id, Membership.project_id == project.id, Membership.role == "engineer")).first()
+        if not is_engineer or not engineer.active:
+            raise TicketError(_("请选择本项目的工程人员。"), fields={"assignee_id": _("请选择工程人员")})
+        ticket.assignee_id, ticket.dispatched_at, ticket.dispatched_by = engineer.id, now, actor.id
+        notify(session, user_ids=[engineer.id], project_id=project.id, url=url,
+               text=_("新派单 %(number)s:%(text)s", number=ticket.number, text=ticket.description[:60]))
+    elif action == "start":
+        ticket.started_at = event_time
+    elif action == "finish":
+        if not photos:
+            raise TicketError(_("完工须上传维修后照片。"), fields={"photos": _("请拍维修后照片")})
+        work_note = _text_field(work_note, 2000)
+        if not work_note:
+            raise TicketError(_("请填写维修说明。"), fields={"work_note": _("请填写维修说明")})
+        ticket.finished_at, ticket.work_note, ticket.materials = event_time, work_note, _text_field(materials, 500)
+        existing = len(photos_of(session, "ticket_after", ticket.id))
+        attach(session, storage(), photos, project_id=project.id, owner_type="ticket_after", owner_id=ticket.id,
+               uploaded_by=actor.id, taken_at=event_time, prefix=photo_prefix or f"tickets/{project.id}/{ticket.id}/after-{existing}")
+    elif action in ("return", "cancel"):
+        if not reason:
+            raise TicketError(_("请填写原因。"), fields={"reason": _("请填写原因")})
+        ticket.reason = reason
+        if action == "return":
+            supervisors = session.exec(select(Membership.user_id).where(Membership.project_id == project.id,
+                                                                        Membership.role == "supervisor")).all()
+            notify(session, user_ids=supervisors, project_id=project.id, url=url,
+                   text=_("工单 %(number)s 被退回:%(reason)s", number=ticket.number, reason=reason[:60]))
+    elif action == "callback":
+        ticket.callback_at, ticket.callback_reached, ticket.callback_comment = now, bool(reached), comment
+        if reached:
+            try:
+                score = int(satisfaction)
+            except (TypeError, ValueError):
+                score = 0
+            if not 1 <= score <= 5:
+                raise TicketError(_("满意度须为 1 到 5 分。"), fields={"satisfaction": _("请选择 1-5 分")})
+            ticket.satisfaction = score
+    new_status = workflow.target(action, satisfied=(ticket.satisfaction or 0) >= workflow.SATISFIED,
+                                 reached=bool(reached)) if action == "callback" else workflow.target(action)
+    if new_status:
+        ticket.status = new_status
+    if new_status == "closed":
+        ticket.closed_at = now
+    if new_status == "reopened":
+        ticket.reopen_count += 1
+        ticket.reason = comment
+        notify(session, user_ids=[u for u in (ticket.assignee_id,) if u], project_id=project.id, url=url,
+               text=_("工单 %(number)s 回访不满意,已重开。", number=ticket.number))
+    session.add(ticket)
+    audit.record(session, actor=actor, action=f"ticket.{action}", obj=ticket, before=before,
+                 after={"status": ticket.status, "assignee_id": ticket.assignee_id, "reason": ticket.reason,
+                        "satisfaction": ticket.satisfaction})
+    return ticket
+
+
+def act_from_outbox(session: Session, submission: Submission) -> dict:
+    """The `ticket_action` record kind: an engineer starts or finishes a repair on a phone, maybe offline."""
+    data = submission.data
+    ticket = session.get(Ticket, int(data["ticket_id"])) if str(data.get("ticket_id", "")).isdigit() else None
+    if ticket is None or ticket.project_id != submission.project.id:
+        raise RecordRefused(_("找不到这张工单。"), status=404)
+    try:
+        act(session, actor=submission.user, ticket=ticket, action=str(data.get("action", "")), now=utcnow(),
+            event_time=submission.client_time, reason=data.get("reason", ""), work_note=data.get("work_note", ""),
+            materials=data.get("materials", ""), photos=submission.photos,
+            photo_prefix=f"tickets/{ticket.project_id}/{submission.client_id}")
+    except TicketError as exc:
+        raise RecordRefused(exc.message, exc.fields, status=exc.status if exc.status != 409 else 422) from None
+    return {"id": ticket.id, "number": ticket.number, "status": ticket.status,
+            "url": url_for("repairs.ticket", ticket_id=ticket.id)}
+
+
+register(Kind(name="ticket_action", roles=("engineer",), handle=act_from_outbox, max_photos=6, label="工单处理"))
