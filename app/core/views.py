@@ -6,9 +6,9 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
 
 
-def render(page: str, fragment: str | None = None, status: int = 200, **context):
+def render(template_name: str, fragment: str | None = None, status: int = 200, **context):
     """The full page, or only its fragment when htmx asks: the page includes the same fragment."""
-    template = fragment if fragment and is_htmx() else page
+    template = fragment if fragment and is_htmx() else template_name
     return render_template(template, **context), status
 
 

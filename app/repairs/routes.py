@@ -1,20 +1,23 @@
 """Reporting repair tickets (also offline, through the outbox) and reading them."""
 import uuid
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import func, select
 
 from app.core import home
 from app.core.db import get_session, utcnow
-from app.core.permissions import load_or_404, logged_in, project_required
+from app.accounts.models import Membership, User
+from app.core.permissions import load_or_404, logged_in, project_required, roles_in
+from app.core.photos import PhotoError, photos_of, process
 from app.core.storage import storage
+from app.core.views import back_to, render
 from app.projects.models import Area, Project
 from app.projects.services import areas_of
-from app.repairs import bp, services
-from app.repairs.models import Ticket
-from app.sync.services import RecordRefused, accept
+from app.repairs import bp, services, workflow
+from app.repairs.models import CATEGORIES, Ticket
+from app.sync.services import Kind, RecordRefused, accept, register
 
 READERS = ("supervisor", "engineer")
 
@@ -22,11 +25,21 @@ READERS = ("supervisor", "engineer")
 @home.register
 def _home_tasks(session, user, project, roles):
     tasks = [home.Task(title=_("报修 / 异常上报"), url=url_for("repairs.report_form", project_id=project.id))]
-    if roles & {"supervisor", "engineer", "admin"}:
+    if roles & {"supervisor", "admin"}:
         open_count = session.exec(select(func.count()).select_from(Ticket).where(
-            Ticket.project_id == project.id, Ticket.status == "reported")).one()
+            Ticket.project_id == project.id, Ticket.status.in_(("reported", "returned", "reopened")))).one()
         tasks.append(home.Task(title=_("报修工单"), url=url_for("repairs.tickets", project_id=project.id),
-                               detail=_("%(n)d 个待处理", n=open_count), urgent=bool(open_count)))
+                               detail=_("%(n)d 个待派单", n=open_count), urgent=bool(open_count)))
+    if roles & {"engineer"}:
+        mine = [t for t, _clock in services.my_tickets(session, user, utcnow()) if t.project_id == project.id]
+        tasks.append(home.Task(title=_("我的工单"), url=url_for("repairs.my_tickets"),
+                               detail=_("%(n)d 个待处理", n=len(mine)), urgent=bool(mine)))
+    if roles & {"supervisor", "attendant", "admin"}:
+        waiting = session.exec(select(func.count()).select_from(Ticket).where(
+            Ticket.project_id == project.id, Ticket.status == "awaiting_callback")).one()
+        if waiting:
+            tasks.append(home.Task(title=_("待回访"), url=url_for("repairs.callbacks", project_id=project.id),
+                                   detail=_("%(n)d 个", n=waiting)))
     return tasks
 
 
@@ -64,21 +77,105 @@ def report(project):
     return redirect(answer["url"])
 
 
+TICKET_FILTERS = {"open": workflow.OPEN, "callback": ("awaiting_callback",), "closed": ("closed",),
+                  "cancelled": ("cancelled",)}
+PAGE_SIZE = 50
+
+
 @bp.get("/projects/<int:project_id>/tickets")
-@project_required(*READERS)
+@project_required(*READERS, "attendant")
 def tickets(project):
-    """The project's tickets, newest first."""
-    rows = get_session().exec(services.tickets_stmt(project).limit(200)).all()
-    return render_template("repairs/tickets.html", project=project, tickets=rows)
+    """The project's tickets, filtered and paged; overdue ones stand out."""
+    db = get_session()
+    show = request.args.get("show", "open")
+    page = max(1, request.args.get("page", 1, type=int))
+    stmt = services.tickets_stmt(project, statuses=TICKET_FILTERS.get(show), category=request.args.get("category"))
+    rows = db.exec(stmt.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    settings = services.settings_for(db, project.id)
+    now = utcnow()
+    return render("repairs/tickets.html", "repairs/_ticket_rows.html", project=project, show=show, page=page,
+                  tickets=[(t, services.clock(t, settings, now)) for t in rows[:PAGE_SIZE]], more=len(rows) > PAGE_SIZE,
+                  categories=CATEGORIES, category=request.args.get("category", ""), **_labels())
+
+
+def _labels() -> dict:
+    return {"status_labels": {k: _(v) for k, v in services.STATUS_LABELS.items()},
+            "severity_labels": {"minor": _("小修"), "medium": _("中修"), "major": _("大修")}}
+
+
+def _ticket_page(ticket: Ticket, status: int = 200, **extra):
+    db = get_session()
+    project = db.get(Project, ticket.project_id)
+    roles = roles_in(db, current_user, project)
+    actions = [a for a in workflow.TRANSITIONS
+               if not workflow.refusal(a, ticket.status, roles, ticket.assignee_id == current_user.id)]
+    engineers = db.exec(select(User).join(Membership, Membership.user_id == User.id).where(
+        Membership.project_id == project.id, Membership.role == "engineer", User.active == True)).all()  # noqa: E712
+    people = {u.id: u for u in db.exec(select(User).where(User.id.in_(
+        [i for i in (ticket.reporter_id, ticket.assignee_id, ticket.dispatched_by) if i]))).all()}
+    return render_template(
+        "repairs/ticket.html", ticket=ticket, project=project, people=people, actions=actions, engineers=engineers,
+        area=db.get(Area, ticket.area_id) if ticket.area_id else None, photos=services.ticket_photos(db, ticket),
+        after_photos=photos_of(db, "ticket_after", ticket.id),
+        clock=services.clock(ticket, services.settings_for(db, project.id), utcnow()), **_labels(), **extra), status
 
 
 @bp.get("/tickets/<int:ticket_id>")
 @logged_in
 def ticket(ticket_id: int):
-    """One ticket with its photos."""
-    ticket = load_or_404(Ticket, ticket_id)
-    db = get_session()
-    return render_template("repairs/ticket.html", ticket=ticket, project=db.get(Project, ticket.project_id),
-                           area=db.get(Area, ticket.area_id) if ticket.area_id else None,
-                           photos=services.ticket_photos(db, ticket))
+    """One ticket: what, where, its photos, its clock, and the actions this user may take."""
+    return _ticket_page(load_or_404(Ticket, ticket_id))
 
+
+@bp.post("/tickets/<int:ticket_id>/act")
+@logged_in
+def act(ticket_id: int):
+    """Dispatch, start, finish, return, call back or cancel (the page without JavaScript posts here)."""
+    ticket = load_or_404(Ticket, ticket_id)
+    form = request.form
+    photos = []
+    try:
+        for upload in request.files.getlist("photos"):
+            if upload.filename:
+                photos.append(process(upload.read(), max_bytes=current_app.config["PHOTO_MAX_BYTES"]))
+        services.act(get_session(), actor=current_user, ticket=ticket, action=form.get("action", ""), now=utcnow(),
+                     assignee_id=form.get("assignee_id"), reason=form.get("reason", ""),
+                     work_note=form.get("work_note", ""), materials=form.get("materials", ""), photos=photos,
+                     reached=form.get("reached", "1") == "1", satisfaction=form.get("satisfaction"),
+                     comment=form.get("comment", ""))
+    except (services.TicketError, PhotoError) as exc:
+        get_session().rollback()
+        get_session().refresh(ticket)
+        return _ticket_page(ticket, getattr(exc, "status", 422), error=str(exc), form=form)
+    get_session().commit()
+    flash(_("工单 %(number)s:%(status)s。", number=ticket.number, status=_(services.STATUS_LABELS[ticket.status])),
+          "success")
+    return back_to("repairs.ticket", ticket_id=ticket.id)
+
+
+def _engineer_pages(session, user) -> list[str]:
+    """An engineer keeps "my tickets" and each open ticket of theirs, to work them without signal."""
+    pages = [url_for("repairs.my_tickets")]
+    pages.extend(url_for("repairs.ticket", ticket_id=t.id) for t, _clock in services.my_tickets(session, user, utcnow()))
+    return pages
+
+
+register(Kind(name="ticket_action", roles=("engineer",), handle=services.act_from_outbox, max_photos=6,
+              label="工单处理", offline_pages=_engineer_pages))
+
+
+@bp.get("/my-tickets")
+@logged_in
+def my_tickets():
+    """An engineer's open tickets, the most urgent first."""
+    rows = services.my_tickets(get_session(), current_user, utcnow())
+    return render_template("repairs/my_tickets.html", tickets=rows, **_labels())
+
+
+@bp.get("/projects/<int:project_id>/callbacks")
+@project_required("supervisor", "attendant")
+def callbacks(project):
+    """Tickets waiting for the call to the reporter."""
+    db = get_session()
+    rows = db.exec(services.tickets_stmt(project, statuses=("awaiting_callback",))).all()
+    return render_template("repairs/callbacks.html", project=project, tickets=rows, **_labels())

@@ -89,8 +89,28 @@ register(Kind(name="ticket_report", roles=PROJECT_ROLES, handle=report, max_phot
               offline_pages=_offline_pages))
 
 
-def tickets_stmt(project: Project):
-    return select(Ticket).where(Ticket.project_id == project.id).order_by(Ticket.created_at.desc())
+def tickets_stmt(project: Project, *, statuses=None, category: str | None = None):
+    stmt = select(Ticket).where(Ticket.project_id == project.id)
+    if statuses:
+        stmt = stmt.where(Ticket.status.in_(statuses))
+    if category:
+        stmt = stmt.where(Ticket.category == category)
+    return stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+
+
+def my_tickets(session: Session, user, now: datetime) -> list[tuple[Ticket, "Clock | None"]]:
+    """An engineer's open tickets: overdue first, then urgent, then by due time."""
+    rows = session.exec(select(Ticket).where(Ticket.assignee_id == user.id,
+                                             Ticket.status.in_(("dispatched", "in_progress")))).all()
+    settings = {}
+    out = []
+    for ticket in rows:
+        if ticket.project_id not in settings:
+            settings[ticket.project_id] = settings_for(session, ticket.project_id)
+        out.append((ticket, clock(ticket, settings[ticket.project_id], now)))
+    far = now + timedelta(days=3650)
+    return sorted(out, key=lambda pair: (not (pair[1] and pair[1].overdue), not pair[0].urgent,
+                                         pair[1].due if pair[1] else far))
 
 
 def ticket_photos(session: Session, ticket: Ticket) -> list[Photo]:
@@ -247,5 +267,3 @@ def act_from_outbox(session: Session, submission: Submission) -> dict:
     return {"id": ticket.id, "number": ticket.number, "status": ticket.status,
             "url": url_for("repairs.ticket", ticket_id=ticket.id)}
 
-
-register(Kind(name="ticket_action", roles=("engineer",), handle=act_from_outbox, max_photos=6, label="工单处理"))

@@ -1,0 +1,286 @@
+"""Monthly repair figures (报修月报) of a project: the service, its page, PDF and CSV.
+
+The figures are counted in the database (one GROUP BY category), so a month of 10,000 tickets costs one query.
+"""
+import csv
+import io
+import re
+from dataclasses import astuple, dataclass, field, fields
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import Response, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlmodel import Session, select
+from werkzeug.exceptions import BadRequest
+
+from app.core.db import get_session, utcnow
+from app.core.permissions import project_required
+from app.projects.models import Project
+from app.repairs import bp
+from app.repairs.models import CATEGORIES, Ticket
+from app.repairs.services import settings_for
+from app.repairs.workflow import SATISFIED
+from app.reports.pdf import pdf_response, render_pdf
+
+FINISHED_STATUSES = ("awaiting_callback", "closed")
+
+
+@dataclass
+class Tally:
+    """Counts of one month's tickets (all of them, or one category's) and the rates derived from them."""
+
+    tickets: int = 0  # created in the month, cancelled ones excluded
+    cancelled: int = 0  # created in the month and cancelled since
+    completed: int = 0
+    on_time: int = 0  # completed, finished_at <= due_at
+    dispatched: int = 0
+    dispatch_seconds: float = 0.0  # summed over the dispatched
+    dispatched_in_target: int = 0
+    timed: int = 0  # completed with a finished_at, the ones a time to finish is known for
+    finish_seconds: float = 0.0  # summed over the timed
+    reached: int = 0  # completed, callback reached the reporter
+    satisfied: int = 0  # reached, satisfaction >= SATISFIED
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(*(a + b for a, b in zip(astuple(self), astuple(other))))
+
+    @property
+    def completion_rate(self) -> float | None:
+        return _ratio(self.completed, self.tickets)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _ratio(self.on_time, self.completed)
+
+    @property
+    def avg_dispatch_minutes(self) -> float | None:
+        return _ratio(self.dispatch_seconds / 60, self.dispatched)
+
+    @property
+    def dispatch_target_rate(self) -> float | None:
+        return _ratio(self.dispatched_in_target, self.dispatched)
+
+    @property
+    def avg_finish_hours(self) -> float | None:
+        return _ratio(self.finish_seconds / 3600, self.timed)
+
+    @property
+    def callback_rate(self) -> float | None:
+        return _ratio(self.reached, self.completed)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return _ratio(self.satisfied, self.reached)
+
+
+def _ratio(part, whole) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass
+class Figures:
+    project_id: int
+    year: int
+    month: int
+    start: datetime  # the local month's first instant, in UTC (included)
+    end: datetime  # the next month's first instant, in UTC (excluded)
+    tz: str  # the time zone whose calendar month this is
+    dispatch_minutes: int  # the project's dispatch target
+    total: Tally = field(default_factory=Tally)
+    categories: dict[str, Tally] = field(default_factory=dict)  # every known category, then any other found
+
+    @property
+    def label(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def empty(self) -> bool:
+        return not (self.total.tickets or self.total.cancelled)
+
+
+class _seconds_between(FunctionElement):
+    """later − earlier in seconds (NULL if either is NULL), in each database's own date arithmetic."""
+
+    type = sa.Float()
+    name = "seconds_between"
+    inherit_cache = True
+
+
+@compiles(_seconds_between)
+def _seconds_between_standard(element, compiler, **kw):  # PostgreSQL
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+
+
+@compiles(_seconds_between, "sqlite")
+def _seconds_between_sqlite(element, compiler, **kw):
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+
+def month_bounds(year: int, month: int, tz: str) -> tuple[datetime, datetime]:
+    """The local calendar month [start, end) as UTC instants."""
+    zone = ZoneInfo(tz)
+    after = (year + 1, 1) if month == 12 else (year, month + 1)
+    return (datetime(year, month, 1, tzinfo=zone).astimezone(timezone.utc),
+            datetime(*after, 1, tzinfo=zone).astimezone(timezone.utc))
+
+
+def months_back(year: int, month: int, count: int = 12) -> list[tuple[int, int]]:
+    """(year, month) of the given month and the `count - 1` before it, newest first: a month selector's options."""
+    index = year * 12 + month - 1
+    return [(i // 12, i % 12 + 1) for i in range(index, index - count, -1)]
+
+
+def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_minutes: int):
+    """One row per category of the tickets created in [start, end), each column a sum `Tally` takes as is."""
+    live = Ticket.status != "cancelled"
+    completed = sa.and_(live, sa.or_(Ticket.finished_at.is_not(None), Ticket.status.in_(FINISHED_STATUSES)))
+    reached = sa.and_(completed, Ticket.callback_reached == sa.true())
+    dispatch = _seconds_between(Ticket.dispatched_at, Ticket.created_at)
+    finish = _seconds_between(Ticket.finished_at, Ticket.created_at)
+
+    def count(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    def total(condition, seconds):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, seconds), else_=None)), 0.0)
+
+    dispatched = sa.and_(live, Ticket.dispatched_at.is_not(None))
+    timed = sa.and_(completed, Ticket.finished_at.is_not(None))
+    return (select(Ticket.category,
+                   count(live), count(~live), count(completed),
+                   count(sa.and_(completed, Ticket.finished_at <= Ticket.due_at)),
+                   count(dispatched), total(dispatched, dispatch),
+                   count(sa.and_(dispatched, dispatch <= dispatch_minutes * 60)),
+                   count(timed), total(timed, finish),
+                   count(reached), count(sa.and_(reached, Ticket.satisfaction >= SATISFIED)))
+            .where(Ticket.project_id == project_id, Ticket.created_at >= start, Ticket.created_at < end)
+            .group_by(Ticket.category))
+
+
+def month_figures(session: Session, *, project_id: int, year: int, month: int, tz: str = "Asia/Shanghai") -> Figures:
+    """A project's repair figures for one local calendar month.
+
+    - tickets: created in the month (local time); cancelled ones are counted apart and left out of every figure below.
+    - completed: of those, finished (finished_at set, or status awaiting_callback / closed).
+    - completion rate = completed / tickets.
+    - on-time rate = completed with finished_at ≤ due_at / completed (no due date or finish time: not on time).
+    - time to dispatch = mean(dispatched_at − created_at) in minutes over the dispatched tickets, and the share of
+      them dispatched within the project's target (RepairSettings.dispatch_minutes, 3 by default).
+    - time to finish = mean(finished_at − created_at) in hours over the completed tickets with a finished_at.
+    - callback rate = completed tickets whose callback reached the reporter / completed.
+    - satisfaction rate = reached callbacks with satisfaction ≥ 4 / reached callbacks.
+    - by category: the same counts per category.
+    A rate whose denominator is 0 is None.
+    """
+    start, end = month_bounds(year, month, tz)
+    target = settings_for(session, project_id).dispatch_minutes
+    figures = Figures(project_id=project_id, year=year, month=month, start=start, end=end, tz=tz,
+                      dispatch_minutes=target, categories={c: Tally() for c in CATEGORIES})
+    rows = session.exec(figures_stmt(project_id=project_id, start=start, end=end, dispatch_minutes=target)).all()
+    for category, *sums in rows:
+        tally = Tally(*(int(v) if f.type is int else float(v) for f, v in zip(fields(Tally), sums)))
+        figures.categories[category] = figures.categories.get(category, Tally()) + tally
+        figures.total = figures.total + tally
+    return figures
+
+
+# -- formatting ---------------------------------------------------------------------------------
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def amount(value: float | None, unit: str = "") -> str:
+    return "—" if value is None else f"{value:.1f} {unit}".rstrip()
+
+
+# -- views --------------------------------------------------------------------------------------
+
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def _local_month() -> tuple[int, int]:
+    today = utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    return today.year, today.month
+
+
+def _month_arg() -> tuple[int, int]:
+    """The `month=YYYY-MM` query argument (the current local month when absent); else a 400 that says why."""
+    value = request.args.get("month", "").strip()
+    if not value:
+        return _local_month()
+    found = MONTH.fullmatch(value)
+    if not found or not 1 <= int(found[2]) <= 12 or not 2000 <= int(found[1]) <= 2999:
+        refusal = BadRequest(_("无法识别月份“%(value)s”,请用 YYYY-MM 格式,例如 2026-03。", value=value[:20]))
+        refusal.user_message = True  # the error page shows this text instead of the generic one
+        raise refusal
+    return int(found[1]), int(found[2])
+
+
+def _context(project: Project) -> dict:
+    """What the page, the PDF and the CSV show, built once for the requested month."""
+    year, month = _month_arg()
+    figures = month_figures(get_session(), project_id=project.id, year=year, month=month,
+                            tz=current_app.config["TIMEZONE"])
+    options = months_back(*_local_month(), count=24)
+    if (year, month) not in options:
+        options.insert(0, (year, month))
+    return {"project": project, "figures": figures, "months": [f"{y:04d}-{m:02d}" for y, m in options],
+            "percent": percent, "amount": amount, "satisfied_from": SATISFIED, "generated_at": utcnow()}
+
+
+@bp.get("/projects/<int:project_id>/repairs/figures")
+@project_required("supervisor")
+def figures(project: Project):
+    """The month's repair figures: headline cards, tickets by category, links to the PDF and the CSV."""
+    return render_template("repairs/figures.html", **_context(project))
+
+
+@bp.get("/projects/<int:project_id>/repairs/figures.pdf")
+@project_required("supervisor")
+def figures_pdf(project: Project):
+    """The month's repair figures as an A4 PDF (报修月报)."""
+    context = _context(project)
+    return pdf_response(render_pdf("reports/repair_month.html", **context),
+                        f"repairs-{project.id}-{context['figures'].label}.pdf")
+
+
+CSV_COLUMNS = (
+    (_l("类别"), None), (_l("工单数"), "tickets"), (_l("已取消"), "cancelled"), (_l("已完成"), "completed"),
+    (_l("完成率"), "completion_rate"), (_l("按时完成"), "on_time"), (_l("按时完成率"), "on_time_rate"),
+    (_l("已派单"), "dispatched"), (_l("平均派单用时(分钟)"), "avg_dispatch_minutes"),
+    (_l("派单达标"), "dispatched_in_target"), (_l("派单达标率"), "dispatch_target_rate"),
+    (_l("平均完工用时(小时)"), "avg_finish_hours"), (_l("已回访"), "reached"), (_l("回访率"), "callback_rate"),
+    (_l("满意"), "satisfied"), (_l("满意率"), "satisfaction_rate"),
+)
+
+
+def _csv_cell(tally: Tally, attr: str) -> str:
+    value = getattr(tally, attr)
+    if value is None:
+        return ""  # a spreadsheet reads an empty cell as "no figure"
+    if attr.endswith("_rate"):
+        return f"{value * 100:.1f}%"
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
+@bp.get("/projects/<int:project_id>/repairs/figures.csv")
+@project_required("supervisor")
+def figures_csv(project: Project):
+    """The month's figures for a spreadsheet: one row per category, then the total."""
+    figures = _context(project)["figures"]
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel reads UTF-8 CSV as Chinese only with a BOM
+    writer = csv.writer(out)
+    writer.writerow([str(label) for label, _attr in CSV_COLUMNS])
+    for name, tally in [*figures.categories.items(), (_("合计"), figures.total)]:
+        writer.writerow([name, *(_csv_cell(tally, attr) for _label, attr in CSV_COLUMNS[1:])])
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="repairs-{project.id}-{figures.label}.csv"'})
