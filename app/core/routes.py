@@ -4,12 +4,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, current_app, redirect, render_template, send_file
+from flask import Response, abort, current_app, redirect, render_template, send_file, url_for
 from flask_babel import format_date
 from flask_login import current_user
 
-from app.core import bp, home
-from app.core.db import get_session
+from app.core import bp, home, notifications
+from app.core.db import get_session, utcnow
 from app.core.permissions import load_or_404, logged_in, public
 from app.core.photos import Photo
 from app.core.storage import LocalStorage, StorageError, storage
@@ -111,3 +111,29 @@ def _send_photo(key: str):
     response = send_file(fh, mimetype="image/jpeg", max_age=3600)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@bp.get("/notifications/bell")
+@logged_in
+def bell():
+    """The bell's unread count (htmx polls it); overdue alerts are raised here."""
+    db = get_session()
+    notifications.refresh(db, current_user, utcnow())
+    return render_template("core/_bell.html", unread=notifications.unread_count(db, current_user.id))
+
+
+@bp.get("/notifications")
+@logged_in
+def notification_list():
+    """The user's notifications, newest first."""
+    db = get_session()
+    return render_template("core/notifications.html", items=notifications.latest(db, current_user.id),
+                           unread=notifications.unread_count(db, current_user.id))
+
+
+@bp.post("/notifications/read")
+@logged_in
+def notifications_read():
+    """Mark every notification read."""
+    notifications.mark_all_read(get_session(), current_user.id)
+    return redirect(url_for("core.notification_list"))

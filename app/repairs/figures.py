@@ -120,7 +120,8 @@ def _seconds_between_standard(element, compiler, **kw):  # PostgreSQL
 @compiles(_seconds_between, "sqlite")
 def _seconds_between_sqlite(element, compiler, **kw):
     later, earlier = (compiler.process(c, **kw) for c in element.clauses)
-    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+    # Rounded to the millisecond SQLite keeps, so that exactly 3 minutes compares equal to 180 s.
+    return f"round((julianday({later}) - julianday({earlier})) * 86400.0, 3)"
 
 
 def month_bounds(year: int, month: int, tz: str) -> tuple[datetime, datetime]:
@@ -138,9 +139,11 @@ def months_back(year: int, month: int, count: int = 12) -> list[tuple[int, int]]
 
 
 def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_minutes: int):
-    """One row per category of the tickets created in [start, end), each column a sum `Tally` takes as is."""
+    """One row per category of the tickets created in [start, end): the category and a column per `Tally` field."""
     live = Ticket.status != "cancelled"
     completed = sa.and_(live, sa.or_(Ticket.finished_at.is_not(None), Ticket.status.in_(FINISHED_STATUSES)))
+    dispatched = sa.and_(live, Ticket.dispatched_at.is_not(None))
+    timed = sa.and_(completed, Ticket.finished_at.is_not(None))
     reached = sa.and_(completed, Ticket.callback_reached == sa.true())
     dispatch = _seconds_between(Ticket.dispatched_at, Ticket.created_at)
     finish = _seconds_between(Ticket.finished_at, Ticket.created_at)
@@ -148,18 +151,18 @@ def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_mi
     def count(condition):
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
-    def total(condition, seconds):
-        return sa.func.coalesce(sa.func.sum(sa.case((condition, seconds), else_=None)), 0.0)
+    def seconds(condition, duration):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, duration), else_=None)), 0.0)
 
-    dispatched = sa.and_(live, Ticket.dispatched_at.is_not(None))
-    timed = sa.and_(completed, Ticket.finished_at.is_not(None))
-    return (select(Ticket.category,
-                   count(live), count(~live), count(completed),
-                   count(sa.and_(completed, Ticket.finished_at <= Ticket.due_at)),
-                   count(dispatched), total(dispatched, dispatch),
-                   count(sa.and_(dispatched, dispatch <= dispatch_minutes * 60)),
-                   count(timed), total(timed, finish),
-                   count(reached), count(sa.and_(reached, Ticket.satisfaction >= SATISFIED)))
+    columns = {
+        "tickets": count(live), "cancelled": count(~live), "completed": count(completed),
+        "on_time": count(sa.and_(completed, Ticket.finished_at <= Ticket.due_at)),
+        "dispatched": count(dispatched), "dispatch_seconds": seconds(dispatched, dispatch),
+        "dispatched_in_target": count(sa.and_(dispatched, dispatch <= dispatch_minutes * 60)),
+        "timed": count(timed), "finish_seconds": seconds(timed, finish),
+        "reached": count(reached), "satisfied": count(sa.and_(reached, Ticket.satisfaction >= SATISFIED)),
+    }
+    return (select(Ticket.category, *(column.label(name) for name, column in columns.items()))
             .where(Ticket.project_id == project_id, Ticket.created_at >= start, Ticket.created_at < end)
             .group_by(Ticket.category))
 
@@ -183,10 +186,9 @@ def month_figures(session: Session, *, project_id: int, year: int, month: int, t
     target = settings_for(session, project_id).dispatch_minutes
     figures = Figures(project_id=project_id, year=year, month=month, start=start, end=end, tz=tz,
                       dispatch_minutes=target, categories={c: Tally() for c in CATEGORIES})
-    rows = session.exec(figures_stmt(project_id=project_id, start=start, end=end, dispatch_minutes=target)).all()
-    for category, *sums in rows:
-        tally = Tally(*(int(v) if f.type is int else float(v) for f, v in zip(fields(Tally), sums)))
-        figures.categories[category] = figures.categories.get(category, Tally()) + tally
+    for row in session.exec(figures_stmt(project_id=project_id, start=start, end=end, dispatch_minutes=target)):
+        tally = Tally(**{f.name: f.type(row._mapping[f.name]) for f in fields(Tally)})  # PostgreSQL sums are Decimal
+        figures.categories[row.category] = figures.categories.get(row.category, Tally()) + tally
         figures.total = figures.total + tally
     return figures
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from app.accounts.models import PROJECT_ROLES, Membership, User
 from app.core import audit
 from app.core.db import utcnow
-from app.core.notifications import notify
+from app.core.notifications import notify, register_refresher
 from app.core.permissions import roles_in, visible_projects_stmt
 from app.core.photos import Photo, attach, photos_of
 from app.core.storage import storage
@@ -267,3 +267,21 @@ def act_from_outbox(session: Session, submission: Submission) -> dict:
     return {"id": ticket.id, "number": ticket.number, "status": ticket.status,
             "url": url_for("repairs.ticket", ticket_id=ticket.id)}
 
+
+
+def notify_overdue(session: Session, user, now: datetime) -> None:
+    """Tell supervisors (and the engineer) once about each of their tickets that ran past its target."""
+    supervised = select(Membership.project_id).where(Membership.user_id == user.id, Membership.role == "supervisor")
+    candidates = session.exec(select(Ticket).where(
+        Ticket.status.in_(workflow.OPEN), (Ticket.project_id.in_(supervised)) | (Ticket.assignee_id == user.id),
+        (Ticket.due_at < now) | ((Ticket.status == "reported") & (Ticket.created_at < now - timedelta(minutes=3))))).all()
+    for ticket in candidates:
+        state = clock(ticket, settings_for(session, ticket.project_id), now)
+        if state and state.overdue:
+            text = (_("工单 %(number)s 超时未派单", number=ticket.number) if state.what == "dispatch"
+                    else _("工单 %(number)s 已超过完成期限", number=ticket.number))
+            notify(session, user_ids=[user.id], project_id=ticket.project_id, text=text,
+                   url=url_for("repairs.ticket", ticket_id=ticket.id), key=f"overdue-{state.what}:{ticket.id}")
+
+
+register_refresher(notify_overdue)

@@ -103,11 +103,18 @@ function errorBoxFrom(xhr) {
   return box ? document.importNode(box, true) : null;
 }
 
-function onSendError() {
+// Background polls (the bell, a board) fail quietly: nobody asked for them, and offline they always fail.
+function isQuiet(event) {
+  return Boolean(event.detail.elt && event.detail.elt.closest("[data-quiet-errors]"));
+}
+
+function onSendError(event) {
+  if (isQuiet(event)) return;
   showErrorMessage(document.body.dataset.offlineError || text("network_error"));
 }
 
 function onResponseError(event) {
+  if (isQuiet(event)) return;
   const placeholder = showErrorMessage(text("response_error"));
   const box = errorBoxFrom(event.detail.xhr);
   if (!box) return;

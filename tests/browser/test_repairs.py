@@ -1,0 +1,77 @@
+"""A repair from report to callback on 360×740 phones, the engineer finishing it offline."""
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from app.core.photos import Photo
+from app.repairs.models import Ticket
+from tests import factories, images
+from tests.browser.conftest import PHONE_CONTEXT, log_in, wait_for_kept_pages
+
+
+def _phone(browser, site):
+    context = browser.new_context(**PHONE_CONTEXT, base_url=site.url)
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+def _ticket(db, description):
+    db.expire_all()
+    return db.exec(select(Ticket).where(Ticket.description == description)).one()
+
+
+def test_report_dispatch_finish_offline_and_call_back(browser, site, offline_phone, world, db, tmp_path):
+    leak, fixed = tmp_path / "leak.jpg", tmp_path / "fixed.jpg"
+    leak.write_bytes(images.image())
+    fixed.write_bytes(images.image("JPEG", color=(20, 160, 60)))
+
+    attendant_ctx, attendant = _phone(browser, site)
+    log_in(attendant, "attendant", factories.PASSWORD)
+    attendant.get_by_role("link", name="报修 / 异常上报").first.click()
+    attendant.get_by_label("问题描述").fill("样板间A 卫生间天花板漏水")
+    attendant.get_by_label("照片").set_input_files(str(leak))
+    attendant.get_by_role("button", name="提交").click()
+    expect(attendant.locator("#sync-badge")).to_have_text("✓ 已全部同步")
+    ticket = _ticket(db, "样板间A 卫生间天花板漏水")
+    attendant_ctx.close()
+
+    supervisor_ctx, supervisor = _phone(browser, site)
+    log_in(supervisor, "supervisor", factories.PASSWORD)
+    supervisor.goto(f"/tickets/{ticket.id}")
+    expect(supervisor.locator(".ticket-status")).to_have_text("待派单")
+    supervisor.get_by_label("派给").select_option(label=world.users["engineer"].display_name)
+    supervisor.get_by_role("button", name="派单").click()
+    expect(supervisor.locator(".ticket-status")).to_have_text("已派单")
+
+    phone, network = offline_phone
+    engineer = phone.new_page()
+    log_in(engineer, "engineer", factories.PASSWORD)
+    engineer.get_by_role("link", name="我的工单").first.click()
+    engineer.get_by_role("link", name=ticket.number).click()
+    engineer.get_by_role("button", name="开始处理").click()
+    expect(engineer.get_by_role("heading", name="我的工单")).to_be_visible()
+    expect(engineer.locator("#sync-badge")).to_have_text("✓ 已全部同步")
+    engineer.goto(f"/tickets/{ticket.id}")  # online once more: the kept copy now has the finish form
+    expect(engineer.get_by_role("heading", name="完工")).to_be_visible()
+    wait_for_kept_pages(engineer, ["/my-tickets", f"/tickets/{ticket.id}"])
+
+    network.cut()  # in the plant room
+    engineer.reload()
+    engineer.get_by_label("维修说明").fill("更换了三通接头")
+    engineer.get_by_label("使用材料").fill("三通接头 1 个")
+    engineer.get_by_label("维修后照片").set_input_files(str(fixed))
+    engineer.get_by_role("button", name="提交完工").click()
+    expect(engineer.locator("#sync-badge")).to_have_text("待同步 1")
+    assert _ticket(db, "样板间A 卫生间天花板漏水").status == "in_progress"
+    network.restore()
+    expect(engineer.locator("#sync-badge")).to_have_text("✓ 已全部同步")
+    finished = _ticket(db, "样板间A 卫生间天花板漏水")
+    assert finished.status == "awaiting_callback" and finished.work_note == "更换了三通接头"
+    assert len(db.exec(select(Photo).where(Photo.owner_type == "ticket_after", Photo.owner_id == ticket.id)).all()) == 1
+
+    supervisor.goto(f"/tickets/{ticket.id}")
+    supervisor.get_by_label("5", exact=True).check()
+    supervisor.get_by_label("回访记录").fill("业主表示满意")
+    supervisor.get_by_role("button", name="保存回访").click()
+    expect(supervisor.locator(".ticket-status")).to_have_text("已关闭")
+    assert _ticket(db, "样板间A 卫生间天花板漏水").satisfaction == 5
+    supervisor_ctx.close()
