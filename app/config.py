@@ -58,4 +58,5 @@ class Config:
     ARGON2_PARALLELISM = 2
 
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    RESIDENT_MIN_FILL_SECONDS = 3  # a resident's form sent faster than this is a bot
     PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 15 * 1000 * 1000))  # per photo, before downscaling

@@ -95,7 +95,8 @@ def tickets(project):
     now = utcnow()
     return render("repairs/tickets.html", "repairs/_ticket_rows.html", project=project, show=show, page=page,
                   tickets=[(t, services.clock(t, settings, now)) for t in rows[:PAGE_SIZE]], more=len(rows) > PAGE_SIZE,
-                  categories=CATEGORIES, category=request.args.get("category", ""), **_labels())
+                  categories=CATEGORIES, category=request.args.get("category", ""),
+                  my_roles=roles_in(db, current_user, project), **_labels())
 
 
 def _labels() -> dict:

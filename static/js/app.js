@@ -124,7 +124,14 @@ function onResponseError(event) {
   placeholder.replaceWith(box);
 }
 
+// A background poll whose session expired must not send the page to the login screen (htmx follows
+// HX-Redirect on its own): the user may be in the middle of a form, offline work waits for re-login anyway.
+function keepQuietPollsInPlace(event) {
+  if (isQuiet(event) && event.detail.xhr.status === 401) event.preventDefault();
+}
+
 function watchHtmxErrors() {
+  document.addEventListener("htmx:beforeOnLoad", keepQuietPollsInPlace);
   document.addEventListener("htmx:sendError", onSendError);
   document.addEventListener("htmx:responseError", onResponseError);
 }
