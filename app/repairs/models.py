@@ -2,7 +2,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import JSON, Field, SQLModel
 
 from app.core.db import UTCDateTime, utcnow
 
@@ -65,3 +65,4 @@ class RepairSettings(SQLModel, table=True):
     minor_days: int = Field(default=7)
     medium_days: int = Field(default=30)
     major_days: int = Field(default=60)
+    categories: list[str] = Field(default_factory=lambda: list(CATEGORIES), sa_type=JSON)

@@ -16,7 +16,7 @@ from app.core.views import back_to, render
 from app.projects.models import Area, Project
 from app.projects.services import areas_of
 from app.repairs import bp, services, workflow
-from app.repairs.models import CATEGORIES, Ticket
+from app.repairs.models import Ticket
 from app.sync.services import Kind, RecordRefused, accept, register
 
 READERS = ("supervisor", "engineer")
@@ -45,6 +45,7 @@ def _home_tasks(session, user, project, roles):
 
 def _form_page(project, status: int = 200, **extra):
     return render_template("repairs/report.html", project=project, areas=areas_of(get_session(), project),
+                           categories=services.settings_for(get_session(), project.id).categories,
                            client_id=str(uuid.uuid4()), **extra), status
 
 
@@ -66,7 +67,8 @@ def report(project):
     except ValueError:
         client_id = str(uuid.uuid4())
     envelope = {"kind": "ticket_report", "project_id": project.id, "client_time": utcnow().isoformat(),
-                "data": {key: form.get(key, "") for key in ("description", "location", "area_id")}}
+                "data": {key: form.get(key, "") for key in ("description", "location", "area_id", "category",
+                                                            "severity", "urgent")}}
     files = [(f.filename, f.read()) for f in request.files.getlist("photos") if f.filename]
     try:
         answer, _replayed = accept(get_session(), storage(), user=current_user, client_id=client_id,
@@ -95,7 +97,7 @@ def tickets(project):
     now = utcnow()
     return render("repairs/tickets.html", "repairs/_ticket_rows.html", project=project, show=show, page=page,
                   tickets=[(t, services.clock(t, settings, now)) for t in rows[:PAGE_SIZE]], more=len(rows) > PAGE_SIZE,
-                  categories=CATEGORIES, category=request.args.get("category", ""),
+                  categories=settings.categories, category=request.args.get("category", ""),
                   my_roles=roles_in(db, current_user, project), **_labels())
 
 
@@ -163,6 +165,27 @@ def _engineer_pages(session, user) -> list[str]:
 
 register(Kind(name="ticket_action", roles=("engineer",), handle=services.act_from_outbox, max_photos=6,
               label="工单处理", offline_pages=_engineer_pages))
+
+
+@bp.route("/projects/<int:project_id>/repairs/settings", methods=["GET", "POST"])
+@project_required("supervisor")
+def repair_settings(project):
+    """The project's service targets and ticket categories."""
+    db = get_session()
+    error = None
+    if request.method == "POST":
+        try:
+            services.save_settings(db, actor=current_user, project=project, values=request.form,
+                                   categories=request.form.get("categories", ""))
+        except services.TicketError as exc:
+            db.rollback()
+            error = exc.message
+        else:
+            flash(_("已保存。"), "success")
+            return back_to("repairs.repair_settings", project_id=project.id)
+    return render_template("repairs/settings.html", project=project, settings=services.settings_for(db, project.id),
+                           labels=services.SETTING_LABELS, form=request.form if error else None,
+                           error=error), 400 if error else 200
 
 
 @bp.get("/my-tickets")

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from app.accounts.models import PROJECT_ROLES, Membership, User
@@ -35,7 +36,8 @@ def open_ticket(session: Session, *, user, project_id: int, description: str, so
     """A new ticket in status "reported" (待派单), with its before-photos; every capability reports through here."""
     ticket = Ticket(project_id=project_id, area_id=area_id, checkpoint_id=checkpoint_id, location=location[:MAX_LOCATION],
                     description=description[:MAX_DESCRIPTION], source=source, reporter_id=user.id if user else None,
-                    reported_at=reported_at, category=category if category in CATEGORIES else "其他",
+                    reported_at=reported_at,
+                    category=category if category in settings_for(session, project_id).categories else "其他",
                     severity=severity if severity in SEVERITIES else "minor", urgent=urgent,
                     reporter_name=reporter_name[:60], reporter_phone=reporter_phone[:20])
     session.add(ticket)
@@ -149,6 +151,36 @@ def clock(ticket: Ticket, settings: RepairSettings, now: datetime) -> Clock | No
     if ticket.status in ("reported", "dispatched", "in_progress", "returned", "reopened") and ticket.due_at:
         return Clock("completion", ticket.due_at, now > ticket.due_at, ticket.due_at - now)
     return None
+
+
+SETTING_LIMITS = {"dispatch_minutes": (1, 240), "urgent_hours": (1, 72), "minor_days": (1, 60), "medium_days": (1, 120),
+                  "major_days": (1, 365)}
+
+
+def save_settings(session: Session, *, actor, project: Project, values: dict, categories: str) -> RepairSettings:
+    """A project's service targets and category list, each checked; refused whole with the first problem."""
+    settings = session.get(RepairSettings, project.id) or RepairSettings(project_id=project.id)
+    before = {k: getattr(settings, k) for k in (*SETTING_LIMITS, "categories")}
+    for key, (low, high) in SETTING_LIMITS.items():
+        raw = str(values.get(key, "")).strip()
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            raise TicketError(_("%(field)s须为 %(low)d 到 %(high)d 之间的整数。", field=str(SETTING_LABELS[key]),
+                                low=low, high=high), fields={key: _("超出范围")})
+        setattr(settings, key, int(raw))
+    names = list(dict.fromkeys(c.strip()[:20] for c in categories.replace(",", "\n").replace("、", "\n").splitlines()
+                               if c.strip()))
+    if not names:
+        raise TicketError(_("至少需要一个类别。"), fields={"categories": _("请填写类别")})
+    settings.categories = names if "其他" in names else [*names, "其他"]
+    session.add(settings)
+    audit.record(session, actor=actor, action="repair_settings.update", obj=settings, project_id=project.id,
+                 before=before, after={k: getattr(settings, k) for k in (*SETTING_LIMITS, "categories")})
+    session.commit()
+    return settings
+
+
+SETTING_LABELS = {"dispatch_minutes": _l("派单时限(分钟)"), "urgent_hours": _l("紧急完成时限(小时)"),
+                  "minor_days": _l("小修时限(天)"), "medium_days": _l("中修时限(天)"), "major_days": _l("大修时限(天)")}
 
 
 # -- the workflow -----------------------------------------------------------------------------

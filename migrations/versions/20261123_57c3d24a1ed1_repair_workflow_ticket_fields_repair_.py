@@ -39,6 +39,7 @@ def upgrade() -> None:
     sa.Column('minor_days', sa.Integer(), nullable=False),
     sa.Column('medium_days', sa.Integer(), nullable=False),
     sa.Column('major_days', sa.Integer(), nullable=False),
+    sa.Column('categories', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('project_id')
     )

@@ -1,6 +1,7 @@
 """Reporting a repair without JavaScript, and reading tickets: the same service as the outbox."""
 import io
 import uuid
+from datetime import timedelta
 
 from sqlmodel import select
 
@@ -58,3 +59,54 @@ def test_the_home_screen_offers_the_report_form_to_every_role(login_as, world):
     tasks = text(login_as("guard").get("/"), ".project-card li a")
     assert "报修 / 异常上报" in tasks and "报修工单" not in tasks
     assert "报修工单" in text(login_as("supervisor").get("/"), ".project-card li a")
+
+
+def test_category_severity_and_urgency_set_the_completion_target(login_as, world, db):
+    response = _report(login_as("attendant"), world, category="电", severity="major", urgent="1")
+    ticket = db.exec(select(Ticket).where(Ticket.description == "水吧台下水管漏水")).one()
+    assert response.status_code == 302
+    assert (ticket.category, ticket.severity, ticket.urgent) == ("电", "major", True)
+    assert ticket.due_at - ticket.created_at == timedelta(hours=4)  # urgent: four hours, whatever the severity
+
+
+def test_an_unknown_category_falls_back_to_other(login_as, world, db):
+    _report(login_as("attendant"), world, category="<script>", severity="huge")
+    ticket = db.exec(select(Ticket).where(Ticket.description == "水吧台下水管漏水")).one()
+    assert (ticket.category, ticket.severity) == ("其他", "minor")
+    assert ticket.due_at - ticket.created_at == timedelta(days=7)
+
+
+def test_a_100_mb_upload_is_refused_with_a_clear_message(login_as, world, db):
+    response = _report(login_as("attendant"), world, photos=[(io.BytesIO(b"\xff" * (100 * 1024 * 1024)), "big.jpg")])
+    assert response.status_code == 413 and "文件太大" in alert(response)
+    assert db.exec(select(Ticket).where(Ticket.description == "水吧台下水管漏水")).first() is None
+
+
+def test_a_jpeg_with_something_hidden_after_it_is_stored_clean(login_as, world, db, app):
+    from app.core.photos import Photo
+    from app.core.storage import storage
+
+    polyglot = images.image() + b"<script>alert(1)</script>PK\x03\x04"
+    _report(login_as("attendant"), world, photos=[(io.BytesIO(polyglot), "x.jpg")])
+    ticket = db.exec(select(Ticket).where(Ticket.description == "水吧台下水管漏水")).one()
+    photo = db.exec(select(Photo).where(Photo.owner_type == "ticket", Photo.owner_id == ticket.id)).one()
+    with app.app_context():
+        stored = storage().open(photo.key).read()
+    assert stored.startswith(b"\xff\xd8") and b"<script>" not in stored and b"PK\x03\x04" not in stored
+
+
+def test_a_supervisor_edits_targets_and_categories(login_as, world, db):
+    from app.repairs.models import RepairSettings
+
+    client = login_as("supervisor")
+    form = {"dispatch_minutes": "5", "urgent_hours": "2", "minor_days": "3", "medium_days": "20", "major_days": "45",
+            "categories": "水电\n门窗\n空调"}
+    assert client.post_form(f"/projects/{world.p1.id}/repairs/settings", form).status_code == 302
+    settings = db.get(RepairSettings, world.p1.id)
+    assert (settings.minor_days, settings.categories) == (3, ["水电", "门窗", "空调", "其他"])
+    refused = client.post_form(f"/projects/{world.p1.id}/repairs/settings", {**form, "minor_days": "0"})
+    assert refused.status_code == 400 and alert(refused) == "小修时限(天)须为 1 到 60 之间的整数。"
+    _report(client, world, category="空调")
+    ticket = db.exec(select(Ticket).where(Ticket.description == "水吧台下水管漏水")).one()
+    assert ticket.category == "空调" and ticket.due_at - ticket.created_at == timedelta(days=3)
+    assert login_as("engineer").get(f"/projects/{world.p1.id}/repairs/settings").status_code == 403
