@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import select
 
@@ -26,10 +27,10 @@ from app.sync.services import Kind, register
 
 SUPERVISORS = ("supervisor",)
 WALKERS = ("guard",)
-FLAG_LABELS = {"late": "迟到", "out_of_order": "顺序不对", "too_fast": "间隔过短", "duplicate": "重复扫码",
-               "manual": "手动输入", "gps_far": "定位偏离"}
-STATUS_LABELS = {"upcoming": "未到时间", "due": "待巡", "in_progress": "进行中", "done": "已完成", "late": "迟到",
-                 "incomplete": "未完成", "missed": "漏巡"}
+FLAG_LABELS = {"late": _l("迟到"), "out_of_order": _l("顺序不对"), "too_fast": _l("间隔过短"), "duplicate": _l("重复扫码"),
+               "manual": _l("手动输入"), "gps_far": _l("定位偏离")}
+STATUS_LABELS = {"upcoming": _l("未到时间"), "due": _l("待巡"), "in_progress": _l("进行中"), "done": _l("已完成"),
+                 "late": _l("迟到"), "incomplete": _l("未完成"), "missed": _l("漏巡")}
 
 
 def _now() -> datetime:
@@ -41,8 +42,8 @@ def _today() -> date:
 
 
 def _labels() -> dict:
-    return {"flag_labels": {k: _(v) for k, v in FLAG_LABELS.items()},
-            "status_labels": {k: _(v) for k, v in STATUS_LABELS.items()}}
+    return {"flag_labels": {k: str(v) for k, v in FLAG_LABELS.items()},
+            "status_labels": {k: str(v) for k, v in STATUS_LABELS.items()}}
 
 
 def _offline_pages(session, user) -> list[str]:
@@ -71,7 +72,7 @@ def _home_tasks(session, user, project, roles):
             tasks.append(home.Task(
                 title=f"{view.route.name} · {_local(view.round.slot_start):%H:%M}",
                 url=url_for("patrols.walk", round_id=view.round.id),
-                detail=_(STATUS_LABELS[view.assessment.status]), urgent=view.assessment.status == "due"))
+                detail=str(STATUS_LABELS[view.assessment.status]), urgent=view.assessment.status == "due"))
     if roles & {"supervisor", "admin"}:
         tasks.append(home.Task(title=_("巡更看板"), url=url_for("patrols.board", project_id=project.id)))
     return tasks
@@ -140,13 +141,13 @@ def round_detail(round_id: int):
     return render_template("patrols/round.html", **_round_context(round_))
 
 
-ANSWER_LABELS = {"pass": "合格", "fail": "不合格", "na": "不适用", "yes": "是", "no": "否"}
+ANSWER_LABELS = {"pass": _l("合格"), "fail": _l("不合格"), "na": _l("不适用"), "yes": _l("是"), "no": _l("否")}
 
 
 def answer_label(item: dict, value) -> str:
     if item["type"] == "number" and value is not None:
         return f"{value:g} {item.get('unit') or ''}".strip()
-    return _(ANSWER_LABELS[value]) if value in ANSWER_LABELS else str(value)
+    return str(ANSWER_LABELS[value]) if value in ANSWER_LABELS else str(value)
 
 
 def _round_context(round_: Round, pdf: bool = False) -> dict:

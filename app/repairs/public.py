@@ -192,7 +192,7 @@ def resident_status(token: str):
     db = get_session()
     ticket = ticket_by_public_token(db, token=token) or abort(404)
     return render_template("repairs/public/status.html", ticket=ticket, project=db.get(Project, ticket.project_id),
-                           status_label=_(services.STATUS_LABELS.get(ticket.status, ticket.status)))
+                           status_label=str(services.STATUS_LABELS.get(ticket.status, ticket.status)))
 
 
 @bp.get("/projects/<int:project_id>/resident-link")

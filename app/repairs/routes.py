@@ -102,7 +102,7 @@ def tickets(project):
 
 
 def _labels() -> dict:
-    return {"status_labels": {k: _(v) for k, v in services.STATUS_LABELS.items()},
+    return {"status_labels": {k: str(v) for k, v in services.STATUS_LABELS.items()},
             "severity_labels": {"minor": _("小修"), "medium": _("中修"), "major": _("大修")}}
 
 
@@ -151,7 +151,7 @@ def act(ticket_id: int):
         get_session().refresh(ticket)
         return _ticket_page(ticket, getattr(exc, "status", 422), error=str(exc), form=form)
     get_session().commit()
-    flash(_("工单 %(number)s:%(status)s。", number=ticket.number, status=_(services.STATUS_LABELS[ticket.status])),
+    flash(_("工单 %(number)s:%(status)s。", number=ticket.number, status=str(services.STATUS_LABELS[ticket.status])),
           "success")
     return back_to("repairs.ticket", ticket_id=ticket.id)
 

@@ -185,10 +185,11 @@ SETTING_LABELS = {"dispatch_minutes": _l("派单时限(分钟)"), "urgent_hours"
 
 # -- the workflow -----------------------------------------------------------------------------
 
-STATUS_LABELS = {"reported": "待派单", "dispatched": "已派单", "in_progress": "处理中", "awaiting_callback": "待回访",
-                 "closed": "已关闭", "returned": "已退回", "reopened": "重开", "cancelled": "已取消"}
-ACTION_LABELS = {"dispatch": "派单", "start": "开始处理", "finish": "完工", "return": "退回", "callback": "回访",
-                 "cancel": "取消"}
+STATUS_LABELS = {"reported": _l("待派单"), "dispatched": _l("已派单"), "in_progress": _l("处理中"),
+                 "awaiting_callback": _l("待回访"), "closed": _l("已关闭"), "returned": _l("已退回"),
+                 "reopened": _l("重开"), "cancelled": _l("已取消")}
+ACTION_LABELS = {"dispatch": _l("派单"), "start": _l("开始处理"), "finish": _l("完工"), "return": _l("退回"),
+                 "callback": _l("回访"), "cancel": _l("取消")}
 
 
 class TicketError(ValueError):
@@ -198,9 +199,9 @@ class TicketError(ValueError):
 
 
 def _refuse(code: str, action: str, ticket: Ticket) -> TicketError:
-    label = _(ACTION_LABELS[action])
+    label = str(ACTION_LABELS[action])
     if code == "state":
-        return TicketError(_("工单当前状态为“%(status)s”,不能%(action)s。", status=_(STATUS_LABELS[ticket.status]),
+        return TicketError(_("工单当前状态为“%(status)s”,不能%(action)s。", status=str(STATUS_LABELS[ticket.status]),
                              action=label), 409)
     if code == "role":
         return TicketError(_("您的角色不能%(action)s。", action=label), 403)
