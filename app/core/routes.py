@@ -119,7 +119,7 @@ def bell():
     """The bell's unread count (htmx polls it); overdue alerts are raised here."""
     db = get_session()
     notifications.refresh(db, current_user, utcnow())
-    return render_template("core/_bell.html", unread=notifications.unread_count(db, current_user.id))
+    return render_template("core/_bell.html", unread=notifications.unread_count(db, current_user.id), polled=True)
 
 
 @bp.get("/notifications")

@@ -12,7 +12,7 @@ from tests.browser.conftest import (
     CHROMIUM, CHROMIUM_ARGS, PHONE_CONTEXT, Network, ServerThread, log_in, wait_for_kept_pages,
 )
 
-SYNCED = "✓ 已全部同步"
+SYNCED = "✓ 已同步"
 
 
 @pytest.fixture

@@ -82,7 +82,7 @@ def test_a_guard_walks_a_round_partly_offline(offline_phone, world, db, due_roun
     page.once("dialog", lambda dialog: dialog.accept())  # the third checkpoint is skipped: accept the warning
     page.get_by_role("button", name="结束本轮").click()
     expect(page.get_by_role("heading", name="今日工作")).to_be_visible()
-    expect(page.locator("#sync-badge")).to_have_text("✓ 已全部同步")
+    expect(page.locator("#sync-badge")).to_have_text("✓ 已同步")
 
     visits = db.exec(select(Visit).where(Visit.round_id == round_.id).order_by(Visit.position)).all()
     assert [(v.position, v.method) for v in visits] == [(1, "manual"), (2, "manual")]
