@@ -143,7 +143,12 @@ def accept(session: Session, storage, *, user: User, client_id: str, envelope: d
             raise
         return prior.result, True
     except RecordRefused:
+        # A concurrent copy may have committed between our first look and the handler's checks (which then
+        # see its effect, e.g. a ticket already started): that copy's answer is this one's too.
         session.rollback()
+        prior = prior_answer(session, client_id=client_id, user=user)
+        if prior is not None:
+            return prior.result, True
         raise
     return answer, False
 

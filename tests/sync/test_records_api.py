@@ -169,3 +169,39 @@ def test_the_openapi_description_covers_the_api(client):
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.")
     assert {"/api/v1/session", "/api/v1/offline-pages", "/api/v1/records/{client_id}"} <= set(spec["paths"])
+
+
+def test_a_copy_refused_because_its_twin_just_committed_gets_the_twins_answer(app, world):
+    """Under READ COMMITTED a copy can miss its twin's sync record yet see the twin's effects afterwards.
+
+    The race is made certain by hiding the twin's record from the first look only.
+    """
+    from app.core.db import get_session
+    from app.sync import services
+
+    context = app.test_request_context()
+    context.push()
+    session = get_session()
+    guard = session.get(type(world.users["guard"]), world.users["guard"].id)
+    client_id = str(uuid.uuid4())
+    first, _ = services.accept(session, None, user=guard, client_id=client_id, envelope=_envelope(world), files=[])
+    real_prior = services.prior_answer
+    calls = []
+
+    def late_prior(session, *, client_id, user):  # the twin's record is not visible at the first look
+        calls.append(1)
+        return None if len(calls) == 1 else real_prior(session, client_id=client_id, user=user)
+
+    def refuse(session, submission):
+        raise services.RecordRefused("工单当前状态为“处理中”,不能开始处理。")
+
+    services.KINDS["refused_twin"] = services.Kind(name="refused_twin", roles=(), handle=refuse)
+    services.prior_answer = late_prior
+    try:
+        answer, replayed = services.accept(session, None, user=guard, client_id=client_id,
+                                           envelope=_envelope(world, kind="refused_twin"), files=[])
+    finally:
+        services.prior_answer = real_prior
+        del services.KINDS["refused_twin"]
+        context.pop()
+    assert replayed and answer == first
