@@ -47,7 +47,7 @@ class Tally:
     satisfied: int = 0  # reached, satisfaction >= SATISFIED
 
     def __add__(self, other: "Tally") -> "Tally":
-        return Tally(*(a + b for a, b in zip(astuple(self), astuple(other))))
+        return Tally(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
     @property
     def completion_rate(self) -> float | None:

@@ -17,7 +17,7 @@ from app.core.photos import Photo, attach, photos_of
 from app.core.storage import storage
 from app.projects.models import Area, Project
 from app.repairs import workflow
-from app.repairs.models import CATEGORIES, SEVERITIES, RepairSettings, Ticket
+from app.repairs.models import SEVERITIES, RepairSettings, Ticket
 from app.sync.services import Kind, RecordRefused, Submission, register
 
 MAX_DESCRIPTION = 2000
