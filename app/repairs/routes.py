@@ -119,7 +119,7 @@ def _ticket_page(ticket: Ticket, status: int = 200, **extra):
     return render_template(
         "repairs/ticket.html", ticket=ticket, project=project, people=people, actions=actions, engineers=engineers,
         area=db.get(Area, ticket.area_id) if ticket.area_id else None, photos=services.ticket_photos(db, ticket),
-        after_photos=photos_of(db, "ticket_after", ticket.id),
+        after_photos=photos_of(db, "ticket_after", ticket.id), work_photos=photos_of(db, "ticket_work", ticket.id),
         clock=services.clock(ticket, services.settings_for(db, project.id), utcnow()), **_labels(), **extra), status
 
 

@@ -189,7 +189,7 @@ STATUS_LABELS = {"reported": _l("待派单"), "dispatched": _l("已派单"), "in
                  "awaiting_callback": _l("待回访"), "closed": _l("已关闭"), "returned": _l("已退回"),
                  "reopened": _l("重开"), "cancelled": _l("已取消")}
 ACTION_LABELS = {"dispatch": _l("派单"), "start": _l("开始处理"), "finish": _l("完工"), "return": _l("退回"),
-                 "callback": _l("回访"), "cancel": _l("取消")}
+                 "callback": _l("回访"), "cancel": _l("取消"), "add_photos": _l("添加照片")}
 
 
 class TicketError(ValueError):
@@ -247,6 +247,12 @@ def act(session: Session, *, actor, ticket: Ticket, action: str, now: datetime, 
         existing = len(photos_of(session, "ticket_after", ticket.id))
         attach(session, storage(), photos, project_id=project.id, owner_type="ticket_after", owner_id=ticket.id,
                uploaded_by=actor.id, taken_at=event_time, prefix=photo_prefix or f"tickets/{project.id}/{ticket.id}/after-{existing}")
+    elif action == "add_photos":
+        if not photos:
+            raise TicketError(_("请选择要添加的照片。"), fields={"photos": _("请选择照片")})
+        existing = len(photos_of(session, "ticket_work", ticket.id))
+        attach(session, storage(), photos, project_id=project.id, owner_type="ticket_work", owner_id=ticket.id,
+               uploaded_by=actor.id, taken_at=event_time, prefix=photo_prefix or f"tickets/{project.id}/{ticket.id}/work-{existing}")
     elif action in ("return", "cancel"):
         if not reason:
             raise TicketError(_("请填写原因。"), fields={"reason": _("请填写原因")})

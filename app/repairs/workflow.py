@@ -3,6 +3,7 @@
     reported (待派单) ─dispatch→ dispatched (已派单) ─start→ in_progress (处理中) ─finish→ awaiting_callback (待回访)
     awaiting_callback ─callback, satisfied→ closed (已关闭) │ ─callback, unsatisfied→ reopened (重开) ─dispatch→ …
     dispatched / in_progress ─return→ returned (已退回) ─dispatch→ …      any open state ─cancel→ cancelled (已取消)
+    dispatched / in_progress ─add_photos→ (unchanged): the engineer documents the work as it goes
 """
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ TRANSITIONS = {
     "start": Transition(frozenset({"dispatched"}), ("engineer",), assignee_only=True),
     "finish": Transition(frozenset({"in_progress"}), ("engineer",), assignee_only=True),
     "return": Transition(frozenset({"dispatched", "in_progress"}), ("engineer",), assignee_only=True),
+    "add_photos": Transition(frozenset({"dispatched", "in_progress"}), ("engineer",), assignee_only=True),
     "callback": Transition(frozenset({"awaiting_callback"}), ("supervisor", "attendant")),
     "cancel": Transition(frozenset(OPEN), ("supervisor",)),
 }
@@ -41,7 +43,9 @@ def refusal(action: str, status: str, roles: set[str], is_assignee: bool) -> str
 
 
 def target(action: str, *, satisfied: bool | None = None, reached: bool = True) -> str | None:
-    """The state an allowed action leads to (None: a callback that did not reach the reporter changes nothing)."""
+    """The state an allowed action leads to (None: it changes nothing, like photos added or an unanswered call)."""
+    if action == "add_photos":
+        return None
     if action == "callback":
         if not reached:
             return None
