@@ -1,7 +1,8 @@
 """The photo pipeline shared by every capability: verify by decoding, cap, re-encode, thumbnail, store.
 
 Whatever the phone sends (JPEG, PNG, WebP, HEIC), what is kept is a JPEG re-encoded from the decoded
-pixels, orientation applied, with no metadata (no GPS position, no device serial), plus a thumbnail.
+pixels, orientation applied, with no metadata (no device serial, and no GPS position unless the project
+chose to keep it), plus a thumbnail.
 Anything that does not decode as one of those formats is refused with a message for the user.
 """
 import hashlib
@@ -61,13 +62,27 @@ class ProcessedPhoto:
     sha256: str
 
 
-def _jpeg(image: Image.Image, quality: int) -> bytes:
+GPS_IFD = 0x8825
+
+
+def _jpeg(image: Image.Image, quality: int, exif: Image.Exif | None = None) -> bytes:
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    extra = {"exif": exif} if exif is not None else {}
+    image.save(out, "JPEG", quality=quality, optimize=True, progressive=True, **extra)
     return out.getvalue()
 
 
-def process(raw: bytes, *, max_bytes: int) -> ProcessedPhoto:
+def _location_only(source: Image.Image) -> Image.Exif | None:
+    """An EXIF block holding nothing but the source's GPS position, if it had one."""
+    gps = source.getexif().get_ifd(GPS_IFD)
+    if not gps:
+        return None
+    exif = Image.Exif()
+    exif.get_ifd(GPS_IFD).update(gps)
+    return exif
+
+
+def process(raw: bytes, *, max_bytes: int, keep_location: bool = False) -> ProcessedPhoto:
     """Decode, check and re-encode one photo; raise PhotoError with the reason."""
     if len(raw) > max_bytes:
         raise PhotoError(_("照片太大(%(mb).1f MB),上限 %(max)d MB。", mb=len(raw) / 1e6, max=max_bytes // 1_000_000))
@@ -83,6 +98,7 @@ def process(raw: bytes, *, max_bytes: int) -> ProcessedPhoto:
             if probe.width * probe.height > MAX_PIXELS:
                 raise PhotoError(_("图片像素过多,无法处理。"))
             probe.load()  # decodes every pixel: a truncated or corrupt file fails here
+            location = _location_only(probe) if keep_location else None
             image = ImageOps.exif_transpose(probe)
     except PhotoError:
         raise
@@ -92,7 +108,7 @@ def process(raw: bytes, *, max_bytes: int) -> ProcessedPhoto:
         raise PhotoError(_("文件不是可识别的照片,或已损坏。")) from None
     image = image.convert("RGB")
     image.thumbnail((LONG_SIDE, LONG_SIDE))
-    data = _jpeg(image, 85)
+    data = _jpeg(image, 85, location)
     thumb = image.copy()
     thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
     return ProcessedPhoto(data=data, thumb=_jpeg(thumb, 75), width=image.width, height=image.height,

@@ -29,6 +29,7 @@ class Project(SQLModel, table=True):
     kind: str = Field(default="sales", max_length=20)  # sales | residential
     address: str = Field(default="", max_length=255)
     archived: bool = Field(default=False)
+    keep_photo_location: bool = Field(default=False)  # keep the GPS position in photos' metadata
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     __table_args__ = (sa.UniqueConstraint("organisation_id", "name"),)

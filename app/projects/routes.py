@@ -78,7 +78,8 @@ def update(project: Project):
     try:
         services.save_project(get_session(), actor=current_user, project=project, name=form.get("name", ""),
                               kind=form.get("kind", ""), address=form.get("address", ""),
-                              archived=bool(form.get("archived")))
+                              archived=bool(form.get("archived")),
+                              keep_photo_location=bool(form.get("keep_photo_location")))
     except services.ProjectError as exc:
         return render_template("projects/detail.html", **_project_context(project, error=str(exc))), 400
     flash(_("已保存。"), "success")

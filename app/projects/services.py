@@ -9,7 +9,7 @@ from app.core.validation import required_text
 from app.projects.models import Area, Checkpoint, Project
 
 PROJECT_KINDS = ("sales", "residential")
-PROJECT_FIELDS = ("name", "kind", "address", "archived")
+PROJECT_FIELDS = ("name", "kind", "address", "archived", "keep_photo_location")
 AREA_FIELDS = ("name", "position")
 CHECKPOINT_FIELDS = ("name", "area_id", "note", "latitude", "longitude")
 
@@ -42,7 +42,7 @@ def _unique(session: Session, stmt, message: str) -> None:
 # -- projects ---------------------------------------------------------------------------------
 
 def save_project(session: Session, *, actor: User, project: Project | None = None, name: str, kind: str,
-                 address: str = "", archived: bool = False) -> Project:
+                 address: str = "", archived: bool = False, keep_photo_location: bool = False) -> Project:
     name = _name(name, _("项目名称"))
     if kind not in PROJECT_KINDS:
         raise ProjectError(_("请选择项目类型。"))
@@ -57,6 +57,7 @@ def save_project(session: Session, *, actor: User, project: Project | None = Non
     _unique(session, stmt, _("已有同名项目:%(name)s。", name=name))
     before = None if creating else audit.snapshot(project, PROJECT_FIELDS)
     project.name, project.kind, project.address, project.archived = name, kind, address, archived
+    project.keep_photo_location = keep_photo_location
     session.add(project)
     session.flush()
     audit.record(session, actor=actor, action="project.create" if creating else "project.update", obj=project,

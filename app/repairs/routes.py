@@ -140,7 +140,8 @@ def act(ticket_id: int):
     try:
         for upload in request.files.getlist("photos"):
             if upload.filename:
-                photos.append(process(upload.read(), max_bytes=current_app.config["PHOTO_MAX_BYTES"]))
+                photos.append(process(upload.read(), max_bytes=current_app.config["PHOTO_MAX_BYTES"],
+                                      keep_location=get_session().get(Project, ticket.project_id).keep_photo_location))
         services.act(get_session(), actor=current_user, ticket=ticket, action=form.get("action", ""), now=utcnow(),
                      assignee_id=form.get("assignee_id"), reason=form.get("reason", ""),
                      work_note=form.get("work_note", ""), materials=form.get("materials", ""), photos=photos,

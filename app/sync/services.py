@@ -124,7 +124,8 @@ def accept(session: Session, storage, *, user: User, client_id: str, envelope: d
     processed = []
     for number, (_name, raw) in enumerate(files, start=1):
         try:
-            processed.append(photo_pipeline.process(raw, max_bytes=current_app.config["PHOTO_MAX_BYTES"]))
+            processed.append(photo_pipeline.process(raw, max_bytes=current_app.config["PHOTO_MAX_BYTES"],
+                                                    keep_location=project.keep_photo_location))
         except photo_pipeline.PhotoError as exc:
             raise RecordRefused(_("第 %(n)d 张照片:%(reason)s", n=number, reason=str(exc)), {"photos": str(exc)}) from None
 

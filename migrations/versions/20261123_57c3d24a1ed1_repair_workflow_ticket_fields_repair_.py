@@ -1,4 +1,4 @@
-"""repair workflow: ticket fields, repair settings, notifications
+"""repair workflow: ticket fields, repair settings, notifications; projects may keep photo locations
 
 Revision ID: 57c3d24a1ed1
 Revises: 20125d3bbe9c
@@ -43,6 +43,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('project_id')
     )
+    with op.batch_alter_table('project', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('keep_photo_location', sa.Boolean(), nullable=False, server_default=sa.false()))
+
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.add_column(sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False, server_default='其他'))
         batch_op.add_column(sa.Column('severity', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False, server_default='minor'))
@@ -74,6 +77,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('project', schema=None) as batch_op:
+        batch_op.drop_column('keep_photo_location')
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.drop_constraint('fk_ticket_dispatched_by_user', type_='foreignkey')
         batch_op.drop_constraint('fk_ticket_assignee_id_user', type_='foreignkey')

@@ -43,3 +43,12 @@ def test_hostile_or_broken_files_are_refused_with_a_reason(app, ctx, raw, messag
 def test_a_file_over_the_cap_is_refused_before_decoding(app, ctx):
     with pytest.raises(PhotoError, match="照片太大"):
         process(b"\xff\xd8" + b"0" * 2_000_001, max_bytes=2_000_000)
+
+
+def test_a_project_may_keep_the_gps_position_but_nothing_else(app, ctx):
+    photo = process(images.jpeg_with_orientation_and_gps(), max_bytes=CAP, keep_location=True)
+    with Image.open(io.BytesIO(photo.data)) as result:
+        exif = result.getexif()
+        assert exif.get_ifd(0x8825)[2] == (30.0, 35.0, 0.0)  # latitude kept
+        assert 0x010F not in exif and 0x0112 not in exif  # camera make and orientation still gone
+        assert result.size == (200, 400)

@@ -205,3 +205,23 @@ def test_a_copy_refused_because_its_twin_just_committed_gets_the_twins_answer(ap
         del services.KINDS["refused_twin"]
         context.pop()
     assert replayed and answer == first
+
+
+def test_photo_positions_are_dropped_unless_the_project_keeps_them(app, login_as, world, db):
+    from PIL import Image
+
+    from app.core.storage import storage
+    from app.projects.models import Project
+
+    client = login_as("guard")
+    kept = {}
+    for keep in (False, True):
+        project = db.get(Project, world.p1.id)
+        project.keep_photo_location = keep
+        db.add(project)
+        db.commit()
+        response = _post(client, str(uuid.uuid4()), _envelope(world), [images.jpeg_with_orientation_and_gps()])
+        photo = db.exec(select(Photo).where(Photo.owner_type == "ticket", Photo.owner_id == response.json["id"])).one()
+        with app.app_context(), Image.open(storage().open(photo.key)) as stored:
+            kept[keep] = bool(stored.getexif().get_ifd(0x8825))
+    assert kept == {False: False, True: True}
