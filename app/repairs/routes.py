@@ -31,9 +31,11 @@ def _home_tasks(session, user, project, roles):
         tasks.append(home.Task(title=_("报修工单"), url=url_for("repairs.tickets", project_id=project.id),
                                detail=_("%(n)d 个待派单", n=open_count), urgent=bool(open_count)))
     if roles & {"engineer"}:
-        mine = [t for t, _clock in services.my_tickets(session, user, utcnow()) if t.project_id == project.id]
+        mine = session.exec(select(func.count()).select_from(Ticket).where(
+            Ticket.project_id == project.id, Ticket.assignee_id == user.id,
+            Ticket.status.in_(services.ENGINEER_STATES))).one()
         tasks.append(home.Task(title=_("我的工单"), url=url_for("repairs.my_tickets"),
-                               detail=_("%(n)d 个待处理", n=len(mine)), urgent=bool(mine)))
+                               detail=_("%(n)d 个待处理", n=mine), urgent=bool(mine)))
     if roles & {"supervisor", "attendant", "admin"}:
         waiting = session.exec(select(func.count()).select_from(Ticket).where(
             Ticket.project_id == project.id, Ticket.status == "awaiting_callback")).one()

@@ -34,16 +34,16 @@ def open_ticket(session: Session, *, user, project_id: int, description: str, so
                 location: str = "", category: str = "其他", severity: str = "minor", urgent: bool = False,
                 reporter_name: str = "", reporter_phone: str = "") -> Ticket:
     """A new ticket in status "reported" (待派单), with its before-photos; every capability reports through here."""
+    settings = settings_for(session, project_id)
     ticket = Ticket(project_id=project_id, area_id=area_id, checkpoint_id=checkpoint_id, location=location[:MAX_LOCATION],
                     description=description[:MAX_DESCRIPTION], source=source, reporter_id=user.id if user else None,
                     reported_at=reported_at,
-                    category=category if category in settings_for(session, project_id).categories else "其他",
+                    category=category if category in settings.categories else "其他",
                     severity=severity if severity in SEVERITIES else "minor", urgent=urgent,
                     reporter_name=reporter_name[:60], reporter_phone=reporter_phone[:20])
     session.add(ticket)
     session.flush()
-    ticket.due_at = completion_due(settings_for(session, project_id), severity=ticket.severity, urgent=urgent,
-                                   start=ticket.created_at)
+    ticket.due_at = completion_due(settings, severity=ticket.severity, urgent=urgent, start=ticket.created_at)
     ticket.number = _ticket_number(ticket)
     attach(session, storage(), photos, project_id=project_id, owner_type="ticket", owner_id=ticket.id,
            uploaded_by=user.id if user else None, taken_at=reported_at, prefix=photo_prefix)
@@ -100,10 +100,12 @@ def tickets_stmt(project: Project, *, statuses=None, category: str | None = None
     return stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
 
 
+ENGINEER_STATES = ("dispatched", "in_progress")  # what an engineer has on their plate
+
+
 def my_tickets(session: Session, user, now: datetime) -> list[tuple[Ticket, "Clock | None"]]:
     """An engineer's open tickets: overdue first, then urgent, then by due time."""
-    rows = session.exec(select(Ticket).where(Ticket.assignee_id == user.id,
-                                             Ticket.status.in_(("dispatched", "in_progress")))).all()
+    rows = session.exec(select(Ticket).where(Ticket.assignee_id == user.id, Ticket.status.in_(ENGINEER_STATES))).all()
     settings = {}
     out = []
     for ticket in rows:
@@ -144,11 +146,10 @@ class Clock:
 
 
 def clock(ticket: Ticket, settings: RepairSettings, now: datetime) -> Clock | None:
-    if ticket.status in ("reported", "returned", "reopened"):
-        due = (ticket.created_at if ticket.status == "reported" else now) + timedelta(minutes=settings.dispatch_minutes)
-        if ticket.status == "reported":
-            return Clock("dispatch", due, now > due, due - now)
-    if ticket.status in ("reported", "dispatched", "in_progress", "returned", "reopened") and ticket.due_at:
+    if ticket.status == "reported":
+        due = ticket.created_at + timedelta(minutes=settings.dispatch_minutes)
+        return Clock("dispatch", due, now > due, due - now)
+    if ticket.status in workflow.OPEN and ticket.due_at:
         return Clock("completion", ticket.due_at, now > ticket.due_at, ticket.due_at - now)
     return None
 
