@@ -6,7 +6,6 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from app.checklists.services import save_template
 from app.core.db import get_session, utcnow
 from app.patrols import services
 from app.patrols.models import Visit
@@ -14,28 +13,20 @@ from app.projects.models import Project
 from app.repairs.models import Ticket
 from tests import factories, images
 from tests.browser.conftest import log_in, wait_for_kept_pages
-from tests.patrols.conftest import NIGHT_CHECK
+from tests.patrols.conftest import night_route, three_checkpoints
 
 
 @pytest.fixture
 def due_round(app, world, db):
     """A route of three checkpoints with a round due right now."""
-    checkpoints = [world.checkpoints["p1"], factories.checkpoint(db, world.areas["p1"], "消防通道"),
-                   factories.checkpoint(db, world.areas["p1"], "配电房")]
+    checkpoints = three_checkpoints(db, world)
     start = (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(minutes=5)).strftime("%H:%M")
     with app.test_request_context():
         session = get_session()
-        admin = session.get(type(world.users["admin"]), world.users["admin"].id)
-        version = save_template(session, actor=admin, organisation_id=world.org_a.id, definition=NIGHT_CHECK)
-        project = session.get(Project, world.p1.id)
-        route = services.save_route(session, actor=admin, project=project, name="夜间巡逻")
-        for index, checkpoint in enumerate(checkpoints):
-            services.add_stop(session, actor=admin, route=route, checkpoint_id=checkpoint.id,
-                              template_id=version.template_id if index == 0 else None)
-        services.save_schedule(session, actor=admin, route=route, name="现在这轮", start=start, end=start,
-                               interval_minutes=0, window_minutes=60)
-        views = services.my_rounds(session, user=session.get(type(admin), world.users["guard"].id), project=project,
-                                   now=utcnow())
+        route, _schedule, _template = night_route(session, world, checkpoints, name="现在这轮", start=start, end=start,
+                                                  interval_minutes=0, window_minutes=60)
+        guard = session.get(type(world.users["guard"]), world.users["guard"].id)
+        views = services.my_rounds(session, user=guard, project=session.get(Project, world.p1.id), now=utcnow())
         [view] = [v for v in views if v.route.id == route.id]
         return view.round, checkpoints
 

@@ -34,24 +34,30 @@ class Patrol:
     template_id: int
 
 
+def night_route(session, world, checkpoints, **schedule) -> tuple[Route, Schedule, int]:
+    """A route through `checkpoints`, the first with the night checklist, and a schedule (save_schedule's fields)."""
+    admin = session.get(type(world.users["admin"]), world.users["admin"].id)
+    version = save_template(session, actor=admin, organisation_id=world.org_a.id, definition=NIGHT_CHECK)
+    route = services.save_route(session, actor=admin, project=session.get(type(world.p1), world.p1.id), name="夜间巡逻")
+    for index, checkpoint in enumerate(checkpoints):
+        services.add_stop(session, actor=admin, route=route, checkpoint_id=checkpoint.id,
+                          template_id=version.template_id if index == 0 else None)
+    return route, services.save_schedule(session, actor=admin, route=route, **schedule), version.template_id
+
+
+def three_checkpoints(db, world) -> list:
+    return [world.checkpoints["p1"], factories.checkpoint(db, world.areas["p1"], "消防通道"),
+            factories.checkpoint(db, world.areas["p1"], "配电房")]
+
+
 @pytest.fixture
 def patrol(app, world, db) -> Patrol:
-    checkpoints = [world.checkpoints["p1"], factories.checkpoint(db, world.areas["p1"], "消防通道"),
-                   factories.checkpoint(db, world.areas["p1"], "配电房")]
+    checkpoints = three_checkpoints(db, world)
     with app.test_request_context():
         session = get_session()
-        admin = session.get(type(world.users["admin"]), world.users["admin"].id)
-        version = save_template(session, actor=admin, organisation_id=world.org_a.id, definition=NIGHT_CHECK)
+        route, schedule, template_id = night_route(session, world, checkpoints, name="夜班", start="20:00",
+                                                   end="08:00", interval_minutes=120)
         project = session.get(type(world.p1), world.p1.id)
-        route = services.save_route(session, actor=admin, project=project, name="夜间巡逻")
-        for index, checkpoint in enumerate(checkpoints):
-            services.add_stop(session, actor=admin, route=route, checkpoint_id=checkpoint.id,
-                              template_id=version.template_id if index == 0 else None)
-        schedule = services.save_schedule(session, actor=admin, route=route, name="夜班", start="20:00", end="08:00",
-                                          interval_minutes=120)
         services.ensure_rounds(session, project=project, now=NIGHT)
         round_ = session.exec(services.rounds_stmt(project, NIGHT_DAY).where(Round.slot_start == NIGHT)).one()
-        return Patrol(route=route, schedule=schedule, checkpoints=checkpoints, round=round_,
-                      template_id=version.template_id)
-
-
+        return Patrol(route=route, schedule=schedule, checkpoints=checkpoints, round=round_, template_id=template_id)
