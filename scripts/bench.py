@@ -216,6 +216,58 @@ def repair_figures(app) -> dict[str, str]:
     }
 
 
+def handovers_figures(app) -> dict[str, str]:
+    """A 120-item sample-room handover with 5 photos and 2 signatures through the sync API, and its PDF."""
+    from sqlmodel import select
+
+    from app.accounts.models import User
+    from app.core.db import engine, utcnow
+    from app.handovers.models import InventoryVersion, Room
+    from app.projects.models import Area
+
+    with app.app_context(), Session(engine()) as session:
+        area = Area(project_id=1, name="压测样板间")
+        session.add(area)
+        session.flush()
+        room = Room(project_id=1, area_id=area.id, name=area.name)
+        session.add(room)
+        session.flush()
+        items = [{"key": f"i{n}", "name": f"压测物品 {n}", "category": "饰品", "quantity": 2, "location": "客厅",
+                  "photo_id": None} for n in range(1, 121)]
+        version = InventoryVersion(room_id=room.id, number=1, items=items)
+        session.add(version)
+        session.flush()
+        room.current_version_id = version.id
+        session.commit()
+        room_id, version_id = room.id, version.id
+        incoming = session.exec(select(User).where(User.username == "attendant2")).one().id
+    attendant = log_in(app, "attendant1")
+    token = attendant.get("/api/v1/session").json["csrf_token"]
+    data = {"room_id": str(room_id), "version_id": str(version_id), "incoming_id": str(incoming),
+            "incoming_password": "demo1234"}
+    for n in range(1, 121):
+        damaged = n <= 5
+        data[f"status-i{n}"], data[f"found-i{n}"] = ("damaged" if damaged else "present"), "2"
+    photos = [(f"photo-i{n}~1.jpg", photo_of_about_300kb(n)) for n in range(1, 6)]
+    signature = io.BytesIO()
+    Image.effect_noise((600, 220), 80).convert("RGB").save(signature, "PNG")
+    photos += [("sign-outgoing~1.jpg", signature.getvalue()), ("sign-incoming~1.jpg", signature.getvalue())]
+    ids = []
+
+    def handover():
+        record = {"kind": "room_handover", "project_id": 1, "client_time": utcnow().isoformat(), "data": data}
+        response = attendant.post(f"/api/v1/records/{uuid.uuid4()}", headers={"X-CSRFToken": token}, data={
+            "record": json.dumps(record), "photos": [(io.BytesIO(raw), name) for name, raw in photos]})
+        assert response.status_code == 201, response.get_data(as_text=True)
+        ids.append(response.json["id"])
+
+    accepted = median_ms(handover, 5)
+    supervisor = log_in(app, "supervisor1")
+    pdf = median_ms(lambda: supervisor.get(f"/handovers/{ids[-1]}/record.pdf"), 3)
+    return {"handover, 120 items, 5 photos + 2 signatures, accepted": f"{accepted:.0f} ms",
+            "handover record PDF, 120 items, 5 photos": f"{pdf:.0f} ms"}
+
+
 def browser_figures(app) -> dict[str, str]:
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
@@ -254,6 +306,7 @@ def main() -> None:
     figures = server_figures(app)
     figures.update(patrol_figures(app))
     figures.update(repair_figures(app))
+    figures.update(handovers_figures(app))
     figures.update(browser_figures(app))
     for name, value in figures.items():
         print(f"{name:<48} {value:>14}")

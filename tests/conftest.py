@@ -119,7 +119,12 @@ def client(app):
 def world(app):
     """Two organisations; org A has projects P1 and P2 with one user per role in P1; org B has project Q."""
     with Session(engine_of(app), expire_on_commit=False) as session:
-        return factories.world(session)
+        w = factories.world(session)
+        # -- handovers: per project a sample room, a locked handover, a closing check; attendant_b in P1 --
+        from tests.handovers.builders import handover_world
+
+        handover_world(session, w)
+        return w
 
 
 @pytest.fixture

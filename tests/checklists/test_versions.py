@@ -115,7 +115,8 @@ def test_an_exported_definition_imports_back_unchanged(ctx, world):
 
 # -- starters ---------------------------------------------------------------------------------------
 
-STARTER_KEYS = ["car-park-post", "engineering-round", "fire-safety", "night-patrol", "outdoor-environment"]
+STARTER_KEYS = ["car-park-post", "engineering-round", "fire-safety", "night-patrol", "outdoor-environment",
+                "sample-room-closing", "sample-room-opening"]
 
 
 def test_every_starter_is_a_valid_realistic_checklist(ctx):

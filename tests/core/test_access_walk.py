@@ -42,6 +42,11 @@ VALUES = {
     "schedule_id": lambda w, h, db: w.schedules[h].id,
     "position": lambda w, h, db: 1,
     "token": lambda w, h, db: "forged-token",
+    "room_id": lambda w, h, db: w.rooms[h].id,
+    "item_key": lambda w, h, db: "i1",
+    "kind": lambda w, h, db: "closing",
+    "handover_id": lambda w, h, db: w.handovers[h].id,
+    "check_id": lambda w, h, db: w.room_checks[h].id,
 }
 
 
@@ -54,7 +59,7 @@ def _value_for(arg: str, world, hidden: str, db) -> object:
 def _secrets(world, hidden: str) -> list[str]:
     return [getattr(world, hidden).name, world.areas[hidden].name, world.checkpoints[hidden].name,
             world.checkpoints[hidden].code, world.tickets[hidden].description, world.tickets[hidden].number,
-            world.routes[hidden].name, "PHOTO-BYTES"]
+            world.routes[hidden].name, "PHOTO-BYTES", world.rooms[hidden].name, world.handover_lines[hidden].name]
 
 
 def _row_counts(app) -> dict[str, int]:

@@ -1,0 +1,42 @@
+"""Demo sample rooms: 样板间A and 样板间B of the sales centre, each with a realistic inventory (样板间物品清单)."""
+from sqlmodel import Session, select
+
+from app.accounts.models import User
+from app.checklists import services as checklists
+from app.handovers import services
+from app.handovers.models import Room
+from app.projects.models import Area, Project
+
+# (name, category, quantity, location)
+INVENTORIES = {
+    "样板间A": [
+        ("水晶吊灯", "灯具", 1, "客厅顶部"), ("落地灯", "灯具", 1, "客厅沙发右侧"), ("床头台灯", "灯具", 2, "主卧床头柜"),
+        ("三人位布艺沙发", "家私", 1, "客厅"), ("大理石茶几", "家私", 1, "客厅中央"), ("实木餐桌", "家私", 1, "餐厅"),
+        ("餐椅", "家私", 6, "餐厅餐桌四周"), ("双人床", "家私", 1, "主卧"), ("骨瓷餐盘", "餐具", 6, "餐桌"),
+        ("高脚红酒杯", "餐具", 6, "餐桌"), ("银质刀叉套装", "餐具", 6, "餐桌"), ("餐巾环", "餐具", 6, "餐桌"),
+        ("真丝床品四件套", "寝具", 1, "主卧床上"), ("装饰抱枕", "寝具", 4, "主卧床头"), ("羊毛地毯", "饰品", 1, "客厅茶几下"),
+        ("装饰画", "饰品", 3, "客厅及走廊墙面"), ("陶瓷花瓶", "饰品", 2, "玄关柜、餐桌"), ("仿真绿植", "饰品", 2, "客厅角落"),
+        ("液晶电视", "电器", 1, "客厅电视墙"), ("蓝牙音箱", "电器", 1, "客厅电视柜"),
+    ],
+    "样板间B": [
+        ("吸顶灯", "灯具", 3, "客厅、次卧、书房"), ("壁灯", "灯具", 2, "主卧床头两侧"), ("L 型皮沙发", "家私", 1, "客厅"),
+        ("书桌", "家私", 1, "书房"), ("书椅", "家私", 1, "书房"), ("儿童床", "家私", 1, "次卧"), ("衣柜", "家私", 2, "主卧、次卧"),
+        ("咖啡杯碟", "餐具", 4, "岛台"), ("玻璃水杯", "餐具", 4, "岛台"), ("儿童床品三件套", "寝具", 1, "次卧床上"),
+        ("羽绒被", "寝具", 1, "主卧床上"), ("毛绒玩偶", "饰品", 3, "次卧床上"), ("装饰书籍", "饰品", 12, "书房书架"),
+        ("艺术摆件", "饰品", 2, "客厅电视柜"), ("挂钟", "饰品", 1, "餐厅墙面"), ("咖啡机", "电器", 1, "厨房台面"),
+        ("冰箱", "电器", 1, "厨房"), ("扫地机器人", "电器", 1, "客厅角落"),
+    ],
+}
+
+
+def seed(session: Session, org, project: Project, admin: User) -> None:
+    """Make the two sample rooms and their inventories if missing; import the opening/closing templates."""
+    checklists.import_starters(session, organisation_id=org.id, actor=admin)
+    for room_name, items in INVENTORIES.items():
+        area = session.exec(select(Area).where(Area.project_id == project.id, Area.name == room_name)).first()
+        if area is None or session.exec(select(Room.id).where(Room.area_id == area.id)).first():
+            continue
+        room = services.create_room(session, actor=admin, project=project, area_id=area.id)
+        listed = [{"key": f"i{n}", "name": name, "category": category, "quantity": quantity, "location": location,
+                   "photo_id": None} for n, (name, category, quantity, location) in enumerate(items, start=1)]
+        services.publish(session, actor=admin, room=room, items=listed)

@@ -1,0 +1,328 @@
+"""Sample rooms: the inventory (supervisors edit it in place), handovers and opening/closing checks on the phone."""
+import csv
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Response, abort, current_app, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.checklists.services import get_version
+from app.core import home
+from app.core.db import get_session, utcnow
+from app.core.permissions import has_role, load_or_404, logged_in, project_required, visible_projects_stmt
+from app.core.photos import PhotoError, photos_of, process
+from app.core.views import back_to, is_htmx, render
+from app.handovers import bp, services, workflow
+from app.handovers.models import CATEGORIES, CHECK_KINDS, LINE_STATUSES, Handover, Room, RoomCheck
+from app.projects.models import Project
+from app.reports.pdf import data_uri, pdf_response, render_pdf
+from app.sync.services import Kind, register
+
+EDITORS = ("supervisor",)  # plus company admins, who pass every role check
+READERS = ("supervisor", "attendant")
+COUNTERS = ("attendant",)
+CLOSERS = ("attendant",)
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])) if moment else None
+
+
+def _labels() -> dict:
+    return {"status_labels": {k: str(v) for k, v in services.STATUS_LABELS.items()},
+            "state_labels": {k: str(v) for k, v in services.STATE_LABELS.items()},
+            "check_labels": {k: str(v) for k, v in services.CHECK_LABELS.items()}}
+
+
+def _offline_pages(session, user) -> list[str]:
+    pages = []
+    for project in session.exec(visible_projects_stmt(user).where(Project.archived == False)).all():  # noqa: E712
+        if not has_role(session, user, project, COUNTERS):
+            continue
+        pages.extend([url_for("static", filename="js/signature.js"), url_for("handovers.rooms", project_id=project.id)])
+        for room in services.rooms_of(session, project):
+            pages.append(url_for("handovers.handover_form", room_id=room.id))
+            pages.extend(url_for("handovers.check_form", room_id=room.id, kind=kind) for kind in CHECK_KINDS)
+    return pages
+
+
+register(Kind(name="room_handover", roles=COUNTERS, handle=services.record_handover, max_photos=60,
+              label="样板间交接", offline_pages=_offline_pages))
+register(Kind(name="room_check", roles=CLOSERS, handle=services.record_check, max_photos=30, label="开场/收场检查"))
+
+
+@home.register
+def _home_tasks(session, user, project, roles):
+    if not roles & {"attendant", "supervisor", "admin"} or not services.rooms_of(session, project):
+        return []
+    status = services.rooms_status(session, project=project)
+    open_rooms = sum(1 for row in status["room_rows"] if row.discrepancies)
+    detail = _("%(n)d 个样板间有缺失或损坏", n=open_rooms) if open_rooms else ""
+    return [home.Task(title=_("样板间交接 / 开场收场"), url=url_for("handovers.rooms", project_id=project.id),
+                      detail=detail, urgent=bool(open_rooms) and bool(roles & {"supervisor", "admin"}))]
+
+
+# -- rooms and the inventory ------------------------------------------------------------------
+
+def _can_edit(project: Project) -> bool:
+    return has_role(get_session(), current_user, project, EDITORS)
+
+
+def _can_count(project: Project) -> bool:
+    return has_role(get_session(), current_user, project, COUNTERS)
+
+
+def _rooms_page(project: Project, status: int = 200, **extra):
+    db = get_session()
+    context = {**_labels(), **services.rooms_status(db, project=project), **extra}
+    return render("handovers/rooms.html", status=status, can_edit=_can_edit(project),
+                  can_count=_can_count(project), areas=services.free_areas(db, project), **context)
+
+
+@bp.get("/projects/<int:project_id>/rooms")
+@project_required(*READERS)
+def rooms(project: Project):
+    """The sample rooms of a project: their last handover, and where to count, open or close each."""
+    return _rooms_page(project)
+
+
+@bp.post("/projects/<int:project_id>/rooms")
+@project_required(*EDITORS)
+def create_room(project: Project):
+    """Make one of the project's areas a sample room (supervisors)."""
+    try:
+        room = services.create_room(get_session(), actor=current_user, project=project,
+                                    area_id=request.form.get("area_id"))
+    except services.HandoverError as exc:
+        get_session().rollback()
+        return _rooms_page(project, 422, error=exc.message)
+    return back_to("handovers.room", room_id=room.id)
+
+
+def _room_page(room: Room, status: int = 200, **extra):
+    db = get_session()
+    version = services.version_of(db, room)
+    project = db.get(Project, room.project_id)
+    return render("handovers/room.html", "handovers/_inventory.html", status=status, room=room, project=project,
+                  version=version, items=list(version.items) if version else [], categories=CATEGORIES,
+                  can_edit=_can_edit(project), can_count=_can_count(project), **services.history(db, room),
+                  **_labels(), **extra)
+
+
+@bp.get("/rooms/<int:room_id>")
+@logged_in
+def room(room_id: int):
+    """A room: its inventory (edited in place by supervisors) and its history of handovers and checks."""
+    return _room_page(load_or_404(Room, room_id, *READERS))
+
+
+def _photo_upload(project: Project):
+    upload = request.files.get("photo")
+    if upload is None or not upload.filename:
+        return None
+    return process(upload.read(), max_bytes=current_app.config["PHOTO_MAX_BYTES"],
+                   keep_location=project.keep_photo_location)
+
+
+def _save_item(room: Room, key: str | None):
+    db = get_session()
+    form = request.form
+    try:
+        services.save_item(db, actor=current_user, room=room, key=key, name=form.get("name", ""),
+                           category=form.get("category", ""), quantity=form.get("quantity", ""),
+                           location=form.get("location", ""), photo=_photo_upload(db.get(Project, room.project_id)))
+    except (services.HandoverError, PhotoError) as exc:
+        db.rollback()
+        return _room_page(room, 422, error=str(exc), form=form, editing=key)
+    return None
+
+
+@bp.post("/rooms/<int:room_id>/items")
+@logged_in
+def add_item(room_id: int):
+    """Add an item to the inventory: a new version is published."""
+    room = load_or_404(Room, room_id, *EDITORS)
+    return _save_item(room, None) or _after_edit(room)
+
+
+@bp.get("/rooms/<int:room_id>/items/<item_key>")
+@logged_in
+def item(room_id: int, item_key: str):
+    """One inventory row (the edit form's cancel)."""
+    room = load_or_404(Room, room_id, *READERS)
+    return _item_fragment(room, item_key, "handovers/_item.html")
+
+
+@bp.get("/rooms/<int:room_id>/items/<item_key>/edit")
+@logged_in
+def edit_item(room_id: int, item_key: str):
+    """One inventory row as a form (supervisors)."""
+    room = load_or_404(Room, room_id, *EDITORS)
+    return _item_fragment(room, item_key, "handovers/_item_form.html")
+
+
+def _item_fragment(room: Room, key: str, template: str):
+    found = next((i for i in services.items_of(get_session(), room) if i["key"] == key), None)
+    if found is None:
+        abort(404)
+    return render(template, room=room, item=found, categories=CATEGORIES,
+                  can_edit=_can_edit(get_session().get(Project, room.project_id)))
+
+
+@bp.post("/rooms/<int:room_id>/items/<item_key>")
+@logged_in
+def update_item(room_id: int, item_key: str):
+    """Change an item (name, category, quantity, place, reference photo): a new version is published."""
+    room = load_or_404(Room, room_id, *EDITORS)
+    return _save_item(room, item_key) or _after_edit(room)
+
+
+@bp.post("/rooms/<int:room_id>/items/<item_key>/delete")
+@logged_in
+def delete_item(room_id: int, item_key: str):
+    """Take an item off the inventory: a new version is published."""
+    room = load_or_404(Room, room_id, *EDITORS)
+    try:
+        services.remove_item(get_session(), actor=current_user, room=room, key=item_key)
+    except services.HandoverError as exc:
+        return _room_page(room, 404, error=exc.message)
+    return _after_edit(room)
+
+
+def _after_edit(room: Room):
+    """An htmx edit gets the inventory back (its version number changed); a plain post is redirected."""
+    return _room_page(room) if is_htmx() else back_to("handovers.room", room_id=room.id)
+
+
+# -- the handover and the checks on the phone ---------------------------------------------------
+
+@bp.get("/rooms/<int:room_id>/handover")
+@logged_in
+def handover_form(room_id: int):
+    """The handover walk: count every item, photograph what is missing or damaged, both sign. Works offline."""
+    room = load_or_404(Room, room_id, *COUNTERS)
+    db = get_session()
+    project = db.get(Project, room.project_id)
+    version = services.version_of(db, room)
+    others = [u for u in services.attendants_of(db, project) if u.id != current_user.id]
+    return render("handovers/handover_form.html", room=room, project=project, version=version,
+                  items=version.items if version else [], last=services.last_counts(db, room), attendants=others,
+                  statuses=LINE_STATUSES, **_labels())
+
+
+@bp.get("/rooms/<int:room_id>/checks/<kind>")
+@logged_in
+def check_form(room_id: int, kind: str):
+    """The opening or closing check of a room; closing ends with the keys handed to the night guard. Offline too."""
+    room = load_or_404(Room, room_id, *CLOSERS)
+    if kind not in CHECK_KINDS:
+        abort(404)
+    db = get_session()
+    project = db.get(Project, room.project_id)
+    return render("handovers/check_form.html", room=room, project=project, kind=kind,
+                  version=services.check_template(db, project, kind), guards=services.guards_of(db, project),
+                  **_labels())
+
+
+@bp.get("/checks/<int:check_id>")
+@logged_in
+def check(check_id: int):
+    """One opening or closing check as recorded."""
+    record = load_or_404(RoomCheck, check_id, *READERS)
+    db = get_session()
+    return render("handovers/check.html", check=record, room=db.get(Room, record.room_id),
+                  project=db.get(Project, record.project_id), version=get_version(db, record.version_id)
+                  if record.version_id else None, people=services.users_by_id(db, [record.done_by, record.key_guard_id]),
+                  keys_signature=next(iter(photos_of(db, services.KEYS_SIGN, record.id)), None),
+                  photos=photos_of(db, services.CHECK_PHOTO, record.id), **_labels())
+
+
+# -- a handover's record, its amendments, its PDF -----------------------------------------------
+
+def _handover_context(handover: Handover, pdf: bool = False) -> dict:
+    db = get_session()
+    lines = services.lines_of(db, handover)
+    amendments = services.amendments_of(db, handover)
+    people = services.users_by_id(db, [handover.outgoing_id, handover.incoming_id] + [a.actor_id for a in amendments])
+    photo_src = data_uri if pdf else (lambda photo: url_for("core.photo_thumb", photo_id=photo.id))
+    version = db.get(services.InventoryVersion, handover.version_id)
+    return {"handover": handover, "room": db.get(Room, handover.room_id), "project": db.get(Project, handover.project_id),
+            "lines": lines, "photos": services.line_photos(db, lines), "signatures": services.signatures_of(db, handover),
+            "amendments": amendments, "people": people, "photo_src": photo_src, "version": version,
+            "now": utcnow(), "statuses": LINE_STATUSES, **_labels()}
+
+
+def _may_amend(handover: Handover) -> bool:
+    project = get_session().get(Project, handover.project_id)
+    return has_role(get_session(), current_user, project, EDITORS) or current_user.id in (
+        handover.outgoing_id, handover.incoming_id)
+
+
+def _handover_page(record: Handover, status: int = 200, **extra):
+    return render("handovers/handover.html", status=status, may_amend=_may_amend(record),
+                  **_handover_context(record), **extra)
+
+
+@bp.get("/handovers/<int:handover_id>")
+@logged_in
+def handover(handover_id: int):
+    """A handover as signed: every line, the discrepancies with photos, both signatures, the amendments."""
+    return _handover_page(load_or_404(Handover, handover_id, *READERS))
+
+
+@bp.post("/handovers/<int:handover_id>/amend")
+@logged_in
+def amend(handover_id: int):
+    """Correct a locked handover with a reason: an audited amendment (supervisors and the two attendants)."""
+    record = load_or_404(Handover, handover_id, *READERS)
+    if not _may_amend(record):
+        abort(403)
+    form, db = request.form, get_session()
+    key = form.get("line_key", "")
+    try:
+        photos = [p for p in [_photo_upload(db.get(Project, record.project_id))] if p]
+        services.amend(db, actor=current_user, handover=record, reason=form.get("reason", ""), now=utcnow(),
+                       counts={key: {"status": form.get("status"), "found": form.get("found"), "note": form.get("note", "")}},
+                       photos={key: photos})
+    except (services.HandoverError, workflow.StateError, PhotoError) as exc:
+        db.rollback()
+        db.refresh(record)
+        return _handover_page(record, 422, error=str(exc), form=form)
+    flash(_("更正已保存。"), "success")
+    return back_to("handovers.handover", handover_id=record.id)
+
+
+@bp.get("/handovers/<int:handover_id>/record.pdf")
+@logged_in
+def handover_pdf(handover_id: int):
+    """The handover record as an A4 PDF: items, discrepancies with photos, both signatures, names, times."""
+    record = load_or_404(Handover, handover_id, *READERS)
+    pdf = render_pdf("reports/handovers_record.html", **_handover_context(record, pdf=True))
+    return pdf_response(pdf, f"handover-{record.id}.pdf")
+
+
+@bp.get("/projects/<int:project_id>/handovers/discrepancies.csv")
+@project_required(*EDITORS)
+def discrepancies_csv(project: Project):
+    """Every missing, damaged or moved item found at a handover, for a spreadsheet."""
+    db = get_session()
+    rows = services.discrepancy_rows(db, project)
+    people = services.users_by_id(db, {i for _l, h, _r in rows for i in (h.outgoing_id, h.incoming_id)})
+    labels = _labels()["status_labels"]
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel reads UTF-8 CSV as Chinese only with a BOM
+    writer = csv.writer(out)
+    writer.writerow([_("交接时间"), _("样板间"), _("物品"), _("类别"), _("位置"), _("清单数量"), _("清点数量"),
+                     _("情况"), _("备注"), _("交班人"), _("接班人"), _("记录编号")])
+    for line, record, room_ in rows:
+        writer.writerow([f"{_local(record.counted_at):%Y-%m-%d %H:%M}", room_.name, line.name, line.category,
+                         line.location, line.expected, line.found, labels[line.status], line.note,
+                         _name(people, record.outgoing_id), _name(people, record.incoming_id), record.id])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="discrepancies-{project.id}.csv"'})
+
+
+def _name(people: dict, user_id) -> str:
+    return people[user_id].display_name if user_id in people else ""

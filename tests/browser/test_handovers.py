@@ -1,0 +1,102 @@
+"""A sample-room handover on a 360×740 phone: counted offline, both signatures drawn with the mouse, then synced."""
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from app.handovers.models import Handover, HandoverLine
+from app.repairs.models import Ticket
+from tests import factories, images
+from tests.browser.conftest import log_in, wait_for_kept_pages
+from tests.handovers import builders
+
+
+def _draw(page, canvas_selector: str, wiggle: int):
+    """A signature drawn with mouse events: press, a zig-zag of moves, release."""
+    canvas = page.locator(canvas_selector)
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    x, y = box["x"] + 20, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(x + step * (box["width"] - 40) / 12, y + (wiggle if step % 2 else -wiggle), steps=3)
+    page.mouse.up()
+
+
+def _wait_for_signatures(page, names):
+    """Each pad's PNG is made asynchronously after the stroke (evaluate polls: the page's CSP forbids eval)."""
+    for _ in range(100):
+        if page.evaluate("(ids) => ids.every((id) => document.getElementById(id).files.length === 1)", names):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"no signature image in {names}")
+
+
+def test_a_handover_counted_offline_and_signed_by_two_attendants(offline_phone, world, db, tmp_path):
+    room = builders.room(db, world.p1, "样板间A")
+    photo = tmp_path / "cup.jpg"
+    photo.write_bytes(images.image())
+    phone, network = offline_phone
+    page = phone.new_page()
+    log_in(page, "attendant", factories.PASSWORD)
+    page.get_by_role("link", name="样板间交接 / 开场收场").click()
+    expect(page.get_by_role("heading", name="样板间", exact=True)).to_be_visible()
+    form_url = f"/rooms/{room.id}/handover"
+    wait_for_kept_pages(page, [form_url, f"/projects/{world.p1.id}/rooms"])
+
+    network.cut()  # the sample room has no signal
+    page.goto(form_url)
+    expect(page.get_by_role("heading", name="交接班清点 · 样板间A")).to_be_visible()
+    page.get_by_role("radio", name="骨瓷咖啡杯:损坏").check()
+    page.locator("#photo-i2").set_input_files(str(photo))
+    page.locator("#note-i2").fill("杯口有裂纹")
+    _draw(page, 'canvas[data-signature-for="sign-outgoing"]', 12)
+    page.get_by_label("接班人", exact=True).select_option(label="attendant_b的名字")
+    page.get_by_label("接班人密码").fill(factories.PASSWORD)
+    _draw(page, 'canvas[data-signature-for="sign-incoming"]', 20)
+    _wait_for_signatures(page, ["sign-outgoing", "sign-incoming"])
+    page.get_by_role("button", name="提交交接").click()
+    expect(page.locator("#sync-badge")).to_have_text("待同步 1")
+    db.expire_all()
+    assert db.exec(select(Handover).where(Handover.room_id == room.id)).all() == []
+
+    network.restore()
+    expect(page.locator("#sync-badge")).to_have_text("✓ 已同步", timeout=20_000)
+    db.expire_all()
+    handover = db.exec(select(Handover).where(Handover.room_id == room.id)).one()
+    assert handover.state == "locked" and handover.incoming_id == world.users["attendant_b"].id
+    cup = db.exec(select(HandoverLine).where(HandoverLine.handover_id == handover.id, HandoverLine.item_key == "i2")).one()
+    assert (cup.status, cup.note) == ("damaged", "杯口有裂纹")
+    assert db.get(Ticket, cup.ticket_id).source == "handover"
+
+    page.goto(f"/handovers/{handover.id}")
+    signatures = page.locator(".signature-box img")
+    expect(signatures).to_have_count(2)
+    for index in (0, 1):  # real drawings: decoded, not blank
+        assert signatures.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
+
+
+def test_a_mistyped_password_is_refused_at_sync_and_corrected_without_signing_again(phone, world, db, tmp_path):
+    room = builders.room(db, world.p1, "样板间B")
+    page = phone.new_page()
+    log_in(page, "attendant", factories.PASSWORD)
+    page.goto(f"/rooms/{room.id}/handover")
+    _draw(page, 'canvas[data-signature-for="sign-outgoing"]', 12)
+    page.get_by_label("接班人", exact=True).select_option(label="attendant_b的名字")
+    page.get_by_label("接班人密码").fill("not-her-password")
+    _draw(page, 'canvas[data-signature-for="sign-incoming"]', 20)
+    _wait_for_signatures(page, ["sign-outgoing", "sign-incoming"])
+    page.get_by_role("button", name="提交交接").click()
+    expect(page.get_by_role("heading", name="样板间", exact=True)).to_be_visible()  # back on the rooms
+    page.goto("/sync")
+    entry = page.locator(".outbox-entry")
+    expect(entry.locator(".outbox-state")).to_have_text("同步失败")
+    expect(entry.locator(".form-error")).to_contain_text("密码不正确")
+
+    entry.get_by_role("link", name="修改").click()  # the same entry, filled in again, signatures kept
+    expect(page.get_by_label("接班人", exact=True)).to_have_value(str(world.users["attendant_b"].id))
+    page.get_by_label("接班人密码").fill(factories.PASSWORD)
+    page.get_by_role("button", name="提交交接").click()
+    expect(page.locator("#sync-badge")).to_have_text("✓ 已同步")
+    db.expire_all()
+    handover = db.exec(select(Handover).where(Handover.room_id == room.id)).one()
+    assert handover.state == "locked" and handover.incoming_id == world.users["attendant_b"].id
