@@ -84,6 +84,11 @@
     return put(entry);
   }
 
+  // A password typed into a form (a second signer's) stays on the phone only until the server has seen it.
+  function forgetSecrets(data) {
+    for (const name of Object.keys(data || {})) if (/password$/.test(name)) delete data[name];
+  }
+
   function isWaiting(entry) {
     return entry.state !== "synced" && entry.state !== "failed";
   }
@@ -158,6 +163,7 @@
       });
       entry.photo_count = entry.photos.length;
       entry.photos = [];  // the server has them; free the phone's storage
+      forgetSecrets(entry.data);
       await put(entry);
       return "next";
     }

@@ -100,3 +100,15 @@ def test_a_mistyped_password_is_refused_at_sync_and_corrected_without_signing_ag
     db.expire_all()
     handover = db.exec(select(Handover).where(Handover.room_id == room.id)).one()
     assert handover.state == "locked" and handover.incoming_id == world.users["attendant_b"].id
+    assert "incoming_password" not in _outbox_data(page)[0]  # the password left the phone with the record
+
+
+def _outbox_data(page) -> list[dict]:
+    return page.evaluate("""() => new Promise((resolve, reject) => {
+        const request = indexedDB.open("wuye");
+        request.onerror = () => reject(request.error);
+        request.onsuccess = () => {
+            const all = request.result.transaction("outbox").objectStore("outbox").getAll();
+            all.onsuccess = () => resolve(all.result.map((entry) => entry.data));
+        };
+    })""")
