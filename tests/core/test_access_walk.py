@@ -42,6 +42,11 @@ VALUES = {
     "schedule_id": lambda w, h, db: w.schedules[h].id,
     "position": lambda w, h, db: 1,
     "token": lambda w, h, db: "forged-token",
+    "organisation_id": lambda w, h, db: getattr(w, h).organisation_id,
+    "inspection_id": lambda w, h, db: w.inspections[h].id,
+    "deduction_id": lambda w, h, db: w.deductions[h].id,
+    "objection_id": lambda w, h, db: w.objections[h].id,
+    "rectification_id": lambda w, h, db: w.rectifications[h].id,
 }
 
 
@@ -54,7 +59,7 @@ def _value_for(arg: str, world, hidden: str, db) -> object:
 def _secrets(world, hidden: str) -> list[str]:
     return [getattr(world, hidden).name, world.areas[hidden].name, world.checkpoints[hidden].name,
             world.checkpoints[hidden].code, world.tickets[hidden].description, world.tickets[hidden].number,
-            world.routes[hidden].name, "PHOTO-BYTES"]
+            world.routes[hidden].name, world.deductions[hidden].label, "PHOTO-BYTES"]
 
 
 def _row_counts(app) -> dict[str, int]:
