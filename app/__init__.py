@@ -38,13 +38,15 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.accounts.routes import bp as accounts_bp
     from app.core.routes import bp as core_bp
     from app.handovers.routes import bp as handovers_bp
+    from app.inspections.routes import bp as inspections_bp
     from app.patrols.routes import bp as patrols_bp
     from app.projects.routes import bp as projects_bp
     from app.repairs import figures, public  # noqa: F401  (their views join the repairs blueprint)
     from app.repairs.routes import bp as repairs_bp
     from app.sync.routes import bp as sync_bp
 
-    for blueprint in (core_bp, accounts_bp, projects_bp, sync_bp, repairs_bp, patrols_bp, handovers_bp):
+    for blueprint in (core_bp, accounts_bp, projects_bp, sync_bp, repairs_bp, patrols_bp, handovers_bp,
+                      inspections_bp):
         app.register_blueprint(blueprint)
 
     from app import cli

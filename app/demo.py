@@ -5,6 +5,7 @@ from app.accounts import services as accounts
 from app.accounts.models import User
 from app.checklists import services as checklists
 from app.handovers import demo as handovers_demo
+from app.inspections import demo as inspections_demo
 from app.patrols import services as patrols
 from app.patrols.models import Route
 from app.projects.models import Area, Checkpoint, Organisation, Project
@@ -75,6 +76,7 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
                 pass  # already a member
     _seed_patrols(session, org, by_name["江城壹号销售中心"], admin)
     handovers_demo.seed(session, org, by_name["江城壹号销售中心"], admin)
+    inspections_demo.seed(session, org, admin)
     return [(u, PASSWORD, r) for u, _n, r, _p in USERS]
 
 

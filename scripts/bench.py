@@ -301,12 +301,73 @@ def browser_figures(app) -> dict[str, str]:
     return {"offline reload of a kept form page (chromium)": f"{statistics.median(times):.0f} ms"}
 
 
+def inspections_figures(app) -> dict[str, str]:
+    """The 144-point sheet (79 items) scored with 20 photographed deductions; its PDF; a ranking of 200 sites × 4."""
+    from datetime import timedelta
+
+    from app.checklists.models import ChecklistTemplate
+    from app.checklists.services import current_version
+    from app.core.db import engine, utcnow
+    from sqlmodel import select
+
+    from app.inspections.models import Inspection, InspectionSheet
+    from app.projects.models import Project
+
+    with app.app_context(), Session(engine()) as session:
+        template = session.exec(select(ChecklistTemplate).where(ChecklistTemplate.key == "property-inspection")).one()
+        version = current_version(session, template)
+    items = [i for s in version.definition["sections"] for i in s["items"] if not i["last_time"]]
+    inspector = log_in(app, "inspector1")
+    token = inspector.get("/api/v1/session").json["csrf_token"]
+    photos = [photo_of_about_300kb(seed) for seed in range(20)]
+
+    def score_once() -> int:
+        data = {f"sheet-{template.id}": str(version.id)}
+        files = []
+        for index, item in enumerate(items):
+            data[f"v{version.id}-item-{item['key']}"] = "fail" if index < 20 else "pass"
+            if index < 20:
+                files.append((io.BytesIO(photos[index]), f"v{version.id}-photo-{item['key']}~1.jpg"))
+        record = {"kind": "inspection", "project_id": 1, "client_time": utcnow().isoformat(), "data": data}
+        response = inspector.post(f"/api/v1/records/{uuid.uuid4()}", data={"record": json.dumps(record), "photos": files},
+                                  headers={"X-CSRFToken": token})
+        assert response.status_code == 201, response.get_data(as_text=True)
+        return response.json["id"]
+
+    ids = []
+    sync_ms = median_ms(lambda: ids.append(score_once()), 3)
+    pdf_ms = median_ms(lambda: inspector.get(f"/inspections/{ids[-1]}/report.pdf"), 3)
+
+    now = utcnow()
+    with app.app_context(), Session(engine()) as session:
+        for n in range(200):
+            project = Project(organisation_id=1, name=f"排名压测项目 {n:03d}")
+            session.add(project)
+            session.flush()
+            for k in range(4):
+                at = now - timedelta(hours=k + 1)
+                row = Inspection(project_id=project.id, inspected_at=at, objection_deadline=at, status="effective")
+                session.add(row)
+                session.flush()
+                session.add(InspectionSheet(inspection_id=row.id, project_id=project.id, template_id=template.id,
+                                            version_id=version.id, name=template.name, base_score=144,
+                                            original_score=100 + (n * 7 + k) % 44, score=100 + (n * 7 + k) % 44,
+                                            percentage=0))
+        session.commit()
+    admin = log_in(app, "admin")
+    ranking_ms = median_ms(lambda: admin.get("/organisations/1/ranking"), 10)
+    return {"inspection: 144-point sheet, 20 photos, sync (server)": f"{sync_ms:.0f} ms",
+            "inspection: its report PDF (20 photos)": f"{pdf_ms:.0f} ms",
+            "inspection: ranking page, 200 sites × 4 inspections": f"{ranking_ms:.1f} ms"}
+
+
 def main() -> None:
     app = setup_app()
     figures = server_figures(app)
     figures.update(patrol_figures(app))
     figures.update(repair_figures(app))
     figures.update(handovers_figures(app))
+    figures.update(inspections_figures(app))
     figures.update(browser_figures(app))
     for name, value in figures.items():
         print(f"{name:<48} {value:>14}")

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from app.accounts.models import PROJECT_ROLES, Membership, User
 from app.core.db import utcnow
 from app.core.photos import Photo
+from app.inspections.models import Deduction, Inspection, InspectionSheet, Objection, Rectification
 from app.patrols.models import Round, Route, RouteStop, Schedule
 from app.projects.models import Area, Checkpoint, Organisation, Project
 from app.repairs.models import Ticket
@@ -79,6 +80,11 @@ class World:
     stops: dict[str, RouteStop] = field(default_factory=dict)
     schedules: dict[str, Schedule] = field(default_factory=dict)
     rounds: dict[str, Round] = field(default_factory=dict)
+    # inspections: one per project, with a deduction, an objection and a rectification item
+    inspections: dict[str, Inspection] = field(default_factory=dict)
+    deductions: dict[str, Deduction] = field(default_factory=dict)
+    objections: dict[str, Objection] = field(default_factory=dict)
+    rectifications: dict[str, Rectification] = field(default_factory=dict)
 
 
 def world(session: Session) -> World:
@@ -97,7 +103,61 @@ def world(session: Session) -> World:
         w.tickets[key], w.photos[key], w.records[key] = ticket(session, proj, reporter, f"{proj.name}的漏水")
         w.routes[key], w.stops[key], w.schedules[key], w.rounds[key] = route(session, w.checkpoints[key],
                                                                              f"{proj.name}的路线")
+    # -- inspections --
+    for key, proj in (("p1", w.p1), ("p2", w.p2), ("q", w.q)):
+        (w.inspections[key], w.deductions[key], w.objections[key],
+         w.rectifications[key]) = inspection(session, proj, f"{proj.name}的扣分项")
     return w
+
+
+def score_sheet_definition(key: str = "mini-sheet", base: int = 10, **changes) -> dict:
+    """A small score sheet: 10 points over two categories, a repeatable item, a veto item, last time's item."""
+    definition = {
+        "key": key, "name": "小检查表", "purpose": "inspection", "score_sheet": True, "base_score": base,
+        "sections": [
+            {"title": "销售大厅", "items": [
+                {"key": "floor", "label": "地面干净", "type": "pass_fail", "points": 3, "repeatable": True,
+                 "category": "环境展示类"},
+                {"key": "bins", "label": "垃圾桶不超过2/3", "type": "pass_fail", "points": 2, "category": "环境展示类",
+                 "creates_ticket": True},
+            ]},
+            {"title": "人员", "items": [
+                {"key": "badge", "label": "佩戴工牌", "type": "pass_fail", "points": 2, "category": "职业表现类",
+                 "na_allowed": False},
+                {"key": "promise", "label": "无违规承诺", "type": "pass_fail", "points": 1, "veto": True,
+                 "category": "风险管理类"},
+                {"key": "last", "label": "上次问题已关闭", "type": "pass_fail", "points": 2, "repeatable": True,
+                 "last_time": True, "category": "上次检查问题关闭情况"},
+            ]},
+        ],
+    }
+    definition.update(changes)
+    return definition
+
+
+def inspection(session: Session, project_: Project, label: str):
+    """An inspection row set made directly (no photos, no template): a sheet, one deduction, its objection and
+    rectification item."""
+    now = utcnow()
+    obj = Inspection(project_id=project_.id, inspected_at=now, objection_deadline=now + timedelta(days=3))
+    session.add(obj)
+    session.flush()
+    sheet = InspectionSheet(inspection_id=obj.id, project_id=project_.id, name="小检查表", base_score=10,
+                            answers={"bins": ["fail", 1]}, original_score=8, score=8, percentage=80.0,
+                            by_category={"环境展示类": 2})
+    session.add(sheet)
+    session.flush()
+    deduction = Deduction(inspection_id=obj.id, sheet_id=sheet.id, project_id=project_.id, item_key="bins", label=label,
+                          category="环境展示类", points=2)
+    session.add(deduction)
+    session.flush()
+    objection = Objection(inspection_id=obj.id, deduction_id=deduction.id, project_id=project_.id, raised_at=now,
+                          reason="已清理")
+    rectification = Rectification(project_id=project_.id, inspection_id=obj.id, deduction_id=deduction.id,
+                                  label=label, due_at=now + timedelta(days=7))
+    session.add_all([objection, rectification])
+    session.commit()
+    return obj, deduction, objection, rectification
 
 
 def route(session: Session, checkpoint_: Checkpoint, name: str) -> tuple[Route, RouteStop, Schedule, Round]:

@@ -21,6 +21,9 @@ SECTION_FIELDS = ("title", "items")
 ITEM_FIELDS = ("key", "label", "type", "required", "photo_when_failed", "creates_ticket", "help", "points",
                "repeatable", "veto", "category")
 TYPE_FIELDS = {"number": ("unit", "min", "max"), "choice": ("options",)}
+# Fields that only mean something on a score sheet (score_sheet: true); written out only there.
+SCORE_TEMPLATE_FIELDS = ("category_caps", "veto_ceiling")
+SCORE_ITEM_FIELDS = ("per_occurrence", "na_allowed", "last_time")
 
 MAX_TEMPLATE_KEY, MAX_ITEM_KEY = 60, 40
 MAX_NAME, MAX_TITLE, MAX_LABEL, MAX_HELP, MAX_UNIT, MAX_CATEGORY, MAX_OPTION = 120, 120, 200, 500, 20, 60, 100
@@ -106,8 +109,12 @@ class _Checker:
 
 # -- the definition ---------------------------------------------------------------------------------
 
-def _item(item, where: str, found: list) -> dict:
+def _item(item, where: str, found: list, score_sheet: bool = False) -> dict:
     check = _Checker(item, where, found)
+    if not score_sheet:
+        for name in SCORE_ITEM_FIELDS:
+            if name in item:
+                check.problem(_("“%(field)s”只用于评分表(score_sheet 为 true)。", field=name))
     kind = item.get("type")
     if kind is None:
         check.problem(_("缺少 type。"))
@@ -115,9 +122,9 @@ def _item(item, where: str, found: list) -> dict:
         check.problem(_("未知类型“%(type)s”,可用的类型:%(types)s。", type=kind, types="、".join(ITEM_TYPES)))
     if kind in ITEM_TYPES:
         elsewhere = {name: other for other, names in TYPE_FIELDS.items() if other != kind for name in names}
-        check.only(ITEM_FIELDS + TYPE_FIELDS.get(kind, ()), elsewhere)
+        check.only(ITEM_FIELDS + SCORE_ITEM_FIELDS + TYPE_FIELDS.get(kind, ()), elsewhere)
     else:  # the type is wrong already: do not also complain about its fields
-        check.only(ITEM_FIELDS + sum(TYPE_FIELDS.values(), ()))
+        check.only(ITEM_FIELDS + SCORE_ITEM_FIELDS + sum(TYPE_FIELDS.values(), ()))
     out = {"key": check.key("key", MAX_ITEM_KEY), "label": check.text("label", MAX_LABEL, required=True),
            "type": kind if kind in ITEM_TYPES else "text", "required": check.flag("required", True)}
     if kind == "number":
@@ -141,7 +148,30 @@ def _item(item, where: str, found: list) -> dict:
     out["repeatable"] = check.flag("repeatable", False)
     out["veto"] = check.flag("veto", False)
     out["category"] = check.text("category", MAX_CATEGORY)
+    if score_sheet:
+        _score_item(out, check)
     return out
+
+
+def _score_item(out: dict, check: "_Checker") -> None:
+    """The score-sheet fields of an item. On a repeatable item `points` is the most it deducts and
+    `per_occurrence` what each occurrence deducts ("每发现一处扣1分,本项最多扣3分"); `na_allowed` says
+    whether 不适用 may be answered; `last_time` marks the item that counts last time's rectification
+    items found not closed (the inspection fills it in)."""
+    per = check.number("per_occurrence")
+    if out["repeatable"]:
+        per = 1 if per is None else per
+        if per <= 0 or per > max(out["points"], 0) and out["points"] > 0:
+            check.problem(_("per_occurrence 须大于 0 且不超过 points。"))
+            per = 1
+    elif per is not None:
+        check.problem(_("per_occurrence 只用于可重复扣分的项(repeatable 为 true)。"))
+        per = None
+    out["per_occurrence"] = per
+    out["na_allowed"] = check.flag("na_allowed", True)
+    out["last_time"] = check.flag("last_time", False)
+    if out["last_time"] and out["type"] != "pass_fail":
+        check.problem(_("last_time 只用于 pass_fail 类型。"))
 
 
 def _options(options, check: _Checker) -> list[str]:
@@ -167,7 +197,12 @@ def _check(raw) -> tuple[dict, list[tuple[int | None, str]]]:
     if not isinstance(raw, dict):
         return {}, [(None, _("模板须为一个 JSON 对象。"))]
     top = _Checker(raw, "", found)
-    top.only(TEMPLATE_FIELDS)
+    top.only(TEMPLATE_FIELDS + SCORE_TEMPLATE_FIELDS)
+    score_sheet = raw.get("score_sheet") is True
+    if not score_sheet:
+        for name in SCORE_TEMPLATE_FIELDS:
+            if name in raw:
+                top.problem(_("“%(field)s”只用于评分表(score_sheet 为 true)。", field=name))
     purpose = raw.get("purpose", "other")
     if purpose not in PURPOSES:
         top.problem(_("purpose“%(value)s”无效,可用:%(purposes)s。", value=purpose, purposes="、".join(PURPOSES)))
@@ -199,7 +234,7 @@ def _check(raw) -> tuple[dict, list[tuple[int | None, str]]]:
             if not isinstance(item, dict):
                 _Checker(section, where, found).problem(_("须为一个对象。"))
                 continue
-            out_item = _item(item, where, found)
+            out_item = _item(item, where, found, score_sheet)
             if out_item["key"] in seen:
                 _Checker(item, where, found).problem(_("key 与%(other)s重复。", other=seen[out_item["key"]]))
             elif out_item["key"]:
@@ -216,9 +251,34 @@ def _check(raw) -> tuple[dict, list[tuple[int | None, str]]]:
             if total != base:
                 top.problem(_("扣分项合计 %(total)s 分,与基础分 %(base)s 分不符。",
                               total=format_points(total), base=base))
+        _score_sheet_fields(raw, out, top)
     elif base is not None:
         top.problem(_("base_score 只用于评分表(score_sheet 为 true)。"))
     return out, found
+
+
+def _score_sheet_fields(raw: dict, out: dict, top: "_Checker") -> None:
+    """category_caps (category → the most its items may deduct together) and veto_ceiling (the score a
+    failed veto item leaves at most; 0 by default)."""
+    categories = {item["category"] for _n, item in iter_items(out)}
+    caps = raw.get("category_caps", {})
+    out["category_caps"] = {}
+    if not isinstance(caps, dict):
+        top.problem(_("category_caps 须为 {类别: 扣分上限} 的对象。"))
+        caps = {}
+    for category, cap in caps.items():
+        if category not in categories:
+            top.problem(_("category_caps 的类别“%(category)s”没有任何项。", category=category))
+        elif isinstance(cap, bool) or not isinstance(cap, int | float) or not math.isfinite(cap) or cap <= 0:
+            top.problem(_("类别“%(category)s”的扣分上限须为正数。", category=category))
+        else:
+            out["category_caps"][category] = cap
+    ceiling = top.number("veto_ceiling", 0)
+    base = out["base_score"] if isinstance(out["base_score"], int) else 0
+    if ceiling is None or not 0 <= ceiling < max(base, 1):
+        top.problem(_("veto_ceiling 须为不小于 0、小于基础分的数字。"))
+        ceiling = 0
+    out["veto_ceiling"] = ceiling
 
 
 def _refusal(errors: list[str]) -> TemplateError:

@@ -116,11 +116,14 @@ def test_an_exported_definition_imports_back_unchanged(ctx, world):
 # -- starters ---------------------------------------------------------------------------------------
 
 STARTER_KEYS = ["car-park-post", "engineering-round", "fire-safety", "night-patrol", "outdoor-environment",
-                "sample-room-closing", "sample-room-opening"]
+                "property-inspection", "sales-inspection", "sample-room-closing", "sample-room-opening"]
+SCORE_SHEETS = ("property-inspection", "sales-inspection")  # checked in tests/inspections/test_starters.py
 
 
 def test_every_starter_is_a_valid_realistic_checklist(ctx):
     for path in sorted(services.STARTERS.glob("*.json")):
+        if path.stem in SCORE_SHEETS:
+            continue
         definition = services.parse_template_json(path.read_text(encoding="utf-8"))
         items = [item for _n, item in services.iter_items(definition)]
         kinds = [item["type"] for item in items]

@@ -47,6 +47,11 @@ VALUES = {
     "kind": lambda w, h, db: "closing",
     "handover_id": lambda w, h, db: w.handovers[h].id,
     "check_id": lambda w, h, db: w.room_checks[h].id,
+    "organisation_id": lambda w, h, db: getattr(w, h).organisation_id,
+    "inspection_id": lambda w, h, db: w.inspections[h].id,
+    "deduction_id": lambda w, h, db: w.deductions[h].id,
+    "objection_id": lambda w, h, db: w.objections[h].id,
+    "rectification_id": lambda w, h, db: w.rectifications[h].id,
 }
 
 
@@ -59,7 +64,8 @@ def _value_for(arg: str, world, hidden: str, db) -> object:
 def _secrets(world, hidden: str) -> list[str]:
     return [getattr(world, hidden).name, world.areas[hidden].name, world.checkpoints[hidden].name,
             world.checkpoints[hidden].code, world.tickets[hidden].description, world.tickets[hidden].number,
-            world.routes[hidden].name, "PHOTO-BYTES", world.rooms[hidden].name, world.handover_lines[hidden].name]
+            world.routes[hidden].name, "PHOTO-BYTES", world.rooms[hidden].name, world.handover_lines[hidden].name,
+            world.deductions[hidden].label]
 
 
 def _row_counts(app) -> dict[str, int]:

@@ -1,0 +1,174 @@
+"""The monthly ranking of every site (月度排名), frozen once the month has closed.
+
+A month's period runs from the end of the previous month's close day to the end of its own (the close
+day is the organisation's setting, 30 by default; a shorter month closes on its last day). Only effective
+inspections count; a site's score per sheet is the mean of that month's inspections, and its combined
+score is the total of its sheet scores over the total of their bases, as a percentage, so a site scored on
+both sheets and a site scored on one are compared fairly. Sites with the same combined score share a rank.
+
+Once the period has ended and none of its inspections is still provisional (at most the objection window
+later), the ranking is **stored** as it stands (RankingSnapshot): objections decided later, or a sheet
+changed later, do not move a ranking people have already been told.
+"""
+import calendar
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.checklists.models import ChecklistTemplate
+from app.inspections.models import Inspection, InspectionSheet, RankingSnapshot
+from app.inspections.services import settle, settings_for
+from app.projects.models import Project
+
+
+@dataclass
+class Row:
+    project_id: int
+    name: str
+    scores: dict[str, float | None] = field(default_factory=dict)  # sheet key → mean score that month
+    combined: float | None = None  # percentage of the bases scored
+    rank: int | None = None
+    inspections: int = 0  # effective inspections that month
+    provisional: int = 0  # still in their objection window (not counted yet)
+    previous_rank: int | None = None
+    change: float | None = None  # combined score minus last month's
+
+    @property
+    def inspected(self) -> bool:
+        return self.inspections > 0
+
+
+@dataclass
+class Ranking:
+    month: str
+    start: datetime
+    end: datetime
+    sheets: list[dict]  # [{key, name, base}]
+    rows: list[Row]
+    frozen: bool = False
+
+
+def parse_month(value: str | None, today: date) -> str:
+    try:
+        year, month = (int(part) for part in str(value).split("-"))
+        return f"{date(year, month, 1):%Y-%m}"
+    except (TypeError, ValueError):
+        return f"{today:%Y-%m}"
+
+
+def previous_month(month: str) -> str:
+    first = date.fromisoformat(month + "-01")
+    return f"{first - timedelta(days=1):%Y-%m}"
+
+
+def next_month(month: str) -> str:
+    first = date.fromisoformat(month + "-01")
+    return f"{first + timedelta(days=32):%Y-%m}"
+
+
+def _close(year: int, month: int, close_day: int, tz: ZoneInfo) -> datetime:
+    day = min(close_day, calendar.monthrange(year, month)[1])
+    return datetime.combine(date(year, month, day) + timedelta(days=1), time(0), tzinfo=tz)
+
+
+def period(month: str, close_day: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) of a month's period: after the previous close up to the end of this month's close day."""
+    first = date.fromisoformat(month + "-01")
+    before = first - timedelta(days=1)
+    return _close(before.year, before.month, close_day, tz), _close(first.year, first.month, close_day, tz)
+
+
+def month_of(moment: datetime, close_day: int, tz: ZoneInfo) -> str:
+    """The ranking month a moment belongs to (after the close day: the next month)."""
+    day = moment.astimezone(tz)
+    month = f"{day:%Y-%m}"
+    _start, end = period(month, close_day, tz)
+    return next_month(month) if day >= end else month
+
+
+def _sheets(session: Session, organisation_id: int) -> list[dict]:
+    templates = session.exec(select(ChecklistTemplate).where(ChecklistTemplate.organisation_id == organisation_id,
+                                                             ChecklistTemplate.is_score_sheet == True)  # noqa: E712
+                             .order_by(ChecklistTemplate.name)).all()
+    return [{"key": t.key, "name": t.name, "base": t.base_score, "id": t.id} for t in templates]
+
+
+def _compute(session: Session, organisation_id: int, month: str, start: datetime, end: datetime,
+             sheets: list[dict]) -> list[Row]:
+    projects = session.exec(select(Project).where(Project.organisation_id == organisation_id,
+                                                  Project.archived == False).order_by(Project.name)).all()  # noqa: E712
+    rows = {p.id: Row(project_id=p.id, name=p.name, scores={s["key"]: None for s in sheets}) for p in projects}
+    key_of = {s["id"]: s["key"] for s in sheets}
+    base_of = {s["key"]: s["base"] for s in sheets}
+    found = session.exec(
+        select(Inspection.id, Inspection.project_id, Inspection.status, InspectionSheet.template_id,
+               InspectionSheet.score)
+        .join(InspectionSheet, InspectionSheet.inspection_id == Inspection.id)
+        .where(Inspection.project_id.in_(list(rows)), Inspection.inspected_at >= start, Inspection.inspected_at < end)
+    ).all()
+    scores: dict[tuple[int, str], list[float]] = {}
+    counted: dict[int, set] = {}
+    waiting: dict[int, set] = {}
+    for inspection_id, project_id, status, template_id, score in found:
+        if status != "effective":
+            waiting.setdefault(project_id, set()).add(inspection_id)
+            continue
+        counted.setdefault(project_id, set()).add(inspection_id)
+        if template_id in key_of:
+            scores.setdefault((project_id, key_of[template_id]), []).append(score)
+    for (project_id, key), values in scores.items():
+        rows[project_id].scores[key] = round(sum(values) / len(values), 1)
+    for row in rows.values():
+        row.inspections = len(counted.get(row.project_id, ()))
+        row.provisional = len(waiting.get(row.project_id, ()))
+        scored = {k: v for k, v in row.scores.items() if v is not None}
+        if scored:
+            row.combined = round(sum(scored.values()) * 100 / sum(base_of[k] for k in scored), 1)
+    ranked = sorted((r for r in rows.values() if r.combined is not None), key=lambda r: (-r.combined, r.name))
+    for position, row in enumerate(ranked, start=1):
+        same = position > 1 and ranked[position - 2].combined == row.combined
+        row.rank = ranked[position - 2].rank if same else position  # ties share a rank: 1, 1, 3
+    return ranked + [r for r in rows.values() if r.combined is None]
+
+
+def _from_snapshot(snapshot: RankingSnapshot, start: datetime, end: datetime) -> Ranking:
+    return Ranking(month=snapshot.month, start=start, end=end, sheets=snapshot.sheets,
+                   rows=[Row(**row) for row in snapshot.rows], frozen=True)
+
+
+def ranking(session: Session, *, organisation_id: int, month: str, now: datetime, compare: bool = True) -> Ranking:
+    """The month's ranking: the stored one once frozen, else computed now (and frozen if it may be)."""
+    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    start, end = period(month, settings_for(session, organisation_id).close_day, tz)
+    snapshot = session.exec(select(RankingSnapshot).where(RankingSnapshot.organisation_id == organisation_id,
+                                                          RankingSnapshot.month == month)).first()
+    if snapshot is not None:
+        return _from_snapshot(snapshot, start, end)
+    settle(session, session.exec(select(Inspection).join(Project, Project.id == Inspection.project_id).where(
+        Project.organisation_id == organisation_id, Inspection.status == "provisional",
+        Inspection.inspected_at < end)).all(), now)
+    sheets = _sheets(session, organisation_id)
+    rows = _compute(session, organisation_id, month, start, end, sheets)
+    if compare:
+        before = {r.project_id: r for r in ranking(session, organisation_id=organisation_id,
+                                                    month=previous_month(month), now=now, compare=False).rows}
+        for row in rows:
+            last = before.get(row.project_id)
+            if last is not None:
+                row.previous_rank = last.rank
+                if last.combined is not None and row.combined is not None:
+                    row.change = round(row.combined - last.combined, 1)
+    result = Ranking(month=month, start=start, end=end, sheets=sheets, rows=rows)
+    if compare and now >= end and not any(r.provisional for r in rows):
+        session.add(RankingSnapshot(organisation_id=organisation_id, month=month, sheets=sheets,
+                                    rows=[asdict(r) for r in rows], frozen_at=now))
+        try:
+            session.commit()
+        except IntegrityError:  # frozen by another request at the same moment: the same rows
+            session.rollback()
+        result.frozen = True
+    return result

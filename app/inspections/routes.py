@@ -1,0 +1,369 @@
+"""Inspection scoring: the tablet form (offline), results with objections, rectification, ranking, reports."""
+import csv
+import io
+from datetime import datetime, timedelta
+
+from flask import Response, abort, current_app, flash, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlmodel import func, select
+
+from app.accounts.models import User
+from app.checklists.definition import format_points
+from app.core import home
+from app.core.db import get_session, utcnow
+from app.core.permissions import (
+    admin_required,
+    has_role,
+    load_or_404,
+    logged_in,
+    project_required,
+    roles_in,
+    visible_projects_stmt,
+)
+from app.core.photos import Photo, PhotoError, process
+from app.core.views import back_to, is_htmx, render
+from app.inspections import bp, ranking as rankings, scoring, services
+from app.inspections.models import Deduction, Inspection, Objection, Rectification
+from app.inspections.services import INSPECTORS, LEADS, InspectionError, local
+from app.projects.models import Project
+from app.reports.pdf import data_uri, pdf_response, render_pdf
+from app.sync.services import Kind, register
+
+READERS = INSPECTORS + LEADS
+STATUS_LABELS = {"provisional": _l("暂定(异议期内)"), "effective": _l("已生效")}
+OBJECTION_LABELS = {"pending": _l("待处理"), "accepted": _l("已采纳"), "rejected": _l("已驳回")}
+RECTIFICATION_LABELS = {"open": _l("待整改"), "closed": _l("已整改,待验证"), "verified": _l("已验证关闭")}
+SCRIPTS = ("js/inspection.js",)
+
+
+def _now() -> datetime:
+    return utcnow()
+
+
+def _labels() -> dict:
+    return {"status_labels": STATUS_LABELS, "objection_labels": OBJECTION_LABELS,
+            "rectification_labels": RECTIFICATION_LABELS, "local": local, "points": format_points}
+
+
+def _offline_pages(session, user) -> list[str]:
+    pages = []
+    for project in session.exec(visible_projects_stmt(user).where(Project.archived == False)).all():  # noqa: E712
+        if has_role(session, user, project, INSPECTORS):
+            pages.append(url_for("inspections.new", project_id=project.id))
+            pages.extend(url_for("static", filename=f) for f in SCRIPTS)
+    return pages
+
+
+register(Kind(name="inspection", roles=INSPECTORS, handle=services.record_inspection, max_photos=120,
+              label="案场检查", offline_pages=_offline_pages))
+
+
+@home.register
+def _home_tasks(session, user, project, roles):
+    tasks = []
+    if roles & {"inspector", "admin"}:
+        tasks.append(home.Task(title=_("案场检查评分"), url=url_for("inspections.new", project_id=project.id)))
+        pending = session.exec(select(func.count()).select_from(Objection).where(
+            Objection.project_id == project.id, Objection.status == "pending")).one()
+        if pending:
+            tasks.append(home.Task(title=_("待处理的异议"), url=url_for("inspections.index", project_id=project.id),
+                                   detail=_("%(n)d 条", n=pending), urgent=True))
+    if roles & {"supervisor", "inspector", "admin"}:
+        items = session.exec(select(Rectification).where(Rectification.project_id == project.id,
+                                                         Rectification.status.in_(("open", "closed")))).all()
+        late = sum(services.overdue(i, _now()) for i in items)
+        if items:
+            tasks.append(home.Task(title=_("整改项"), url=url_for("inspections.rectifications", project_id=project.id),
+                                   detail=_("%(n)d 项未关闭,%(late)d 项逾期", n=len(items), late=late), urgent=bool(late)))
+    if roles & {"supervisor", "inspector", "admin"}:
+        provisional = session.exec(select(func.count()).select_from(Inspection).where(
+            Inspection.project_id == project.id, Inspection.status == "provisional")).one()
+        tasks.append(home.Task(title=_("检查结果"), url=url_for("inspections.index", project_id=project.id),
+                               detail=_("%(n)d 个在异议期内", n=provisional) if provisional else ""))
+    return tasks
+
+
+def _uploads(field: str = "photos") -> list:
+    photos = []
+    for upload in request.files.getlist(field):
+        if upload.filename:
+            try:
+                photos.append(process(upload.read(), max_bytes=current_app.config["PHOTO_MAX_BYTES"]))
+            except PhotoError as exc:
+                raise InspectionError(str(exc)) from None
+    return photos
+
+
+# -- the inspector on a tablet ----------------------------------------------------------------------
+
+@bp.get("/projects/<int:project_id>/inspections/new")
+@project_required(*INSPECTORS)
+def new(project: Project):
+    """Score a site on one or both sheets; works offline: the whole visit is queued as one record."""
+    db = get_session()
+    return render_template("inspections/new.html", project=project,
+                           sheets=services.score_sheets(db, project.organisation_id),
+                           prior=services.open_rectifications(db, project.id), max_count=scoring.max_count,
+                           **_labels())
+
+
+@bp.get("/projects/<int:project_id>/inspections")
+@project_required(*READERS)
+def index(project: Project):
+    """A site's inspections, newest first, with their scores and state."""
+    db = get_session()
+    inspections = db.exec(services.inspections_stmt(project.id).limit(100)).all()
+    services.settle(db, inspections, _now())
+    pending = {o.inspection_id for o in db.exec(select(Objection).where(Objection.project_id == project.id,
+                                                                           Objection.status == "pending")).all()}
+    return render_template("inspections/index.html", project=project, inspections=inspections, pending=pending,
+                           sheets=services.sheets_of(db, [i.id for i in inspections]),
+                           can_inspect=has_role(db, current_user, project, INSPECTORS), **_labels())
+
+
+def _context(inspection: Inspection, pdf: bool = False) -> dict:
+    """What the result page and its PDF show; one function for both."""
+    db = get_session()
+    services.settle(db, [inspection], _now())
+    deductions = services.deductions_of(db, inspection)
+    objections = {o.deduction_id: o for o in services.objections_of(db, [inspection.id]).get(inspection.id, [])}
+    rectifications = services.rectifications_of(db, inspection)
+    objection_ids = [o.id for o in objections.values()]
+    photos: dict[tuple[str, int], list[Photo]] = {}
+    for owner_type, ids in (("inspection_deduction", [d.id for d in deductions]), ("inspection_objection", objection_ids),
+                            ("rectification", [r.id for r in rectifications])):
+        for photo in db.exec(select(Photo).where(Photo.owner_type == owner_type, Photo.owner_id.in_(list(ids)))
+                             .order_by(Photo.position)).all() if ids else []:
+            photos.setdefault((owner_type, photo.owner_id), []).append(photo)
+    sheets = services.sheets_of(db, [inspection.id]).get(inspection.id, [])
+    user_ids = {inspection.lead_id} | {r.owner_id for r in rectifications} | {o.raised_by for o in objections.values()} \
+        | {o.decided_by for o in objections.values()}
+    roles = roles_in(db, current_user, db.get(Project, inspection.project_id)) if not pdf else set()
+    return {"inspection": inspection, "project": db.get(Project, inspection.project_id), "sheets": sheets,
+            "categories": {s.id: services.categories_of(db, s) for s in sheets}, "deductions": deductions,
+            "objections": objections, "rectifications": rectifications, "photos": photos,
+            "users": {u.id: u for u in db.exec(select(User).where(User.id.in_([i for i in user_ids if i]))).all()},
+            "photo_src": data_uri if pdf else (lambda p: url_for("core.photo_thumb", photo_id=p.id)),
+            "can_object": bool(roles & {"supervisor", "admin"}) and inspection.status == "provisional"
+            and _now() < inspection.objection_deadline,
+            "can_decide": bool(roles & {"inspector", "admin"}), "now": _now(), "overdue": services.overdue,
+            **_labels()}
+
+
+@bp.get("/inspections/<int:inspection_id>")
+@logged_in
+def detail(inspection_id: int):
+    """An inspection's result: scores by category, deductions with photos, objections, rectification."""
+    inspection = load_or_404(Inspection, inspection_id, *READERS)
+    return render("inspections/detail.html", "inspections/_body.html", **_context(inspection))
+
+
+@bp.get("/inspections/<int:inspection_id>/report.pdf")
+@logged_in
+def report(inspection_id: int):
+    """The inspection report as an A4 PDF."""
+    inspection = load_or_404(Inspection, inspection_id, *READERS)
+    return pdf_response(render_pdf("reports/inspection_report.html", **_context(inspection, pdf=True)),
+                        f"inspection-{inspection.id}.pdf")
+
+
+def _after(inspection_id: int, error: InspectionError | None = None):
+    """The result again: the fragment for htmx, a redirect for a plain form, the error with its status."""
+    inspection = get_session().get(Inspection, inspection_id)
+    if error is not None:
+        if not is_htmx():
+            flash(error.message, "error")
+            return back_to("inspections.detail", inspection_id=inspection_id)
+        return render("inspections/detail.html", "inspections/_body.html", status=error.status, error=error.message,
+                      **_context(inspection))
+    if is_htmx():
+        return render("inspections/detail.html", "inspections/_body.html", **_context(inspection))
+    return back_to("inspections.detail", inspection_id=inspection_id)
+
+
+@bp.post("/deductions/<int:deduction_id>/objection")
+@logged_in
+def object_to(deduction_id: int):
+    """The project lead objects to one deduction, with a reason and perhaps a photo, within the window."""
+    deduction = load_or_404(Deduction, deduction_id, *LEADS)
+    try:
+        services.raise_objection(get_session(), actor=current_user, deduction=deduction,
+                                 reason=request.form.get("reason", ""), photos=_uploads(), now=_now())
+    except InspectionError as exc:
+        return _after(deduction.inspection_id, exc)
+    return _after(deduction.inspection_id)
+
+
+@bp.post("/objections/<int:objection_id>/decide")
+@logged_in
+def decide(objection_id: int):
+    """An inspector accepts the objection (points restored) or rejects it with a reason."""
+    objection = load_or_404(Objection, objection_id, *INSPECTORS)
+    try:
+        services.decide_objection(get_session(), actor=current_user, objection=objection,
+                                  accept=request.form.get("decision") == "accept",
+                                  reason=request.form.get("reason", ""), now=_now())
+    except InspectionError as exc:
+        return _after(objection.inspection_id, exc)
+    return _after(objection.inspection_id)
+
+
+@bp.post("/deductions/<int:deduction_id>/withdraw")
+@logged_in
+def withdraw(deduction_id: int):
+    """The inspector takes a deduction back while the result is provisional."""
+    deduction = load_or_404(Deduction, deduction_id, *INSPECTORS)
+    try:
+        services.withdraw_deduction(get_session(), actor=current_user, deduction=deduction,
+                                    reason=request.form.get("reason", ""), now=_now())
+    except InspectionError as exc:
+        return _after(deduction.inspection_id, exc)
+    return _after(deduction.inspection_id)
+
+
+# -- rectification --------------------------------------------------------------------------------
+
+def _rectification_page(project: Project, status: int = 200, error: str | None = None):
+    db = get_session()
+    items = db.exec(services.rectifications_stmt(project.id)).all()
+    photos: dict[int, list[Photo]] = {}
+    if items:
+        for photo in db.exec(select(Photo).where(Photo.owner_type == "rectification",
+                                                 Photo.owner_id.in_([i.id for i in items]))).all():
+            photos.setdefault(photo.owner_id, []).append(photo)
+    owners = {u.id: u for u in db.exec(select(User).where(User.id.in_([i.owner_id for i in items if i.owner_id]))).all()}
+    roles = roles_in(db, current_user, project)
+    return render("inspections/rectifications.html", "inspections/_rectifications.html", status=status,
+                  project=project, items=items, photos=photos, owners=owners, now=_now(), error=error,
+                  overdue=services.overdue, can_verify=bool(roles & {"inspector", "admin"}), **_labels())
+
+
+@bp.get("/projects/<int:project_id>/rectifications")
+@project_required(*READERS)
+def rectifications(project: Project):
+    """A site's rectification items: overdue first, then by due date."""
+    return _rectification_page(project)
+
+
+def _rectification_done(item: Rectification, error: InspectionError | None = None):
+    project = get_session().get(Project, item.project_id)
+    if error is not None and not is_htmx():
+        flash(error.message, "error")
+    if is_htmx():
+        return _rectification_page(project, error.status if error else 200, error.message if error else None)
+    return back_to("inspections.rectifications", project_id=project.id)
+
+
+@bp.post("/rectifications/<int:rectification_id>/close")
+@logged_in
+def close_rectification(rectification_id: int):
+    """The owner (or the project lead) reports the fix with an after-photo and a note."""
+    item = load_or_404(Rectification, rectification_id)
+    if item.owner_id != current_user.id and not has_role(get_session(), current_user,
+                                                        get_session().get(Project, item.project_id), LEADS):
+        abort(403)
+    try:
+        services.close_rectification(get_session(), actor=current_user, item=item, note=request.form.get("note", ""),
+                                     photos=_uploads(), now=_now())
+    except InspectionError as exc:
+        return _rectification_done(item, exc)
+    return _rectification_done(item)
+
+
+@bp.post("/rectifications/<int:rectification_id>/verify")
+@logged_in
+def verify_rectification(rectification_id: int):
+    """The inspector confirms the fix or sends it back."""
+    item = load_or_404(Rectification, rectification_id, *INSPECTORS)
+    try:
+        services.verify_rectification(get_session(), actor=current_user, item=item,
+                                      accept=request.form.get("decision") == "accept", now=_now())
+    except InspectionError as exc:
+        return _rectification_done(item, exc)
+    return _rectification_done(item)
+
+
+# -- the company: ranking, exports, settings --------------------------------------------------------
+
+def _own(organisation_id: int) -> int:
+    """Company screens name their organisation in the URL; another company's is a 404."""
+    if organisation_id != current_user.organisation_id:
+        abort(404)
+    return organisation_id
+
+
+def _month() -> str:
+    return rankings.parse_month(request.args.get("month"), local(_now()).date())
+
+
+def _ranking_context(org: int) -> dict:
+    db = get_session()
+    month = _month()
+    result = rankings.ranking(db, organisation_id=org, month=month, now=_now())
+    return {"ranking": result, "month": month, "organisation_id": org, "previous": rankings.previous_month(month),
+            "next": rankings.next_month(month), "one_day": timedelta(days=1), "now": _now(),
+            **_labels()}
+
+
+@bp.get("/organisations/<int:organisation_id>/ranking")
+@admin_required
+def ranking(organisation_id: int):
+    """Every site's effective scores of the month, ranked; frozen once the month has closed."""
+    return render_template("inspections/ranking.html", **_ranking_context(_own(organisation_id)))
+
+
+@bp.get("/organisations/<int:organisation_id>/ranking.pdf")
+@admin_required
+def ranking_pdf(organisation_id: int):
+    """The month's ranking as an A4 PDF with a bar chart."""
+    context = _ranking_context(_own(organisation_id))
+    return pdf_response(render_pdf("reports/inspection_ranking.html", **context), f"ranking-{context['month']}.pdf")
+
+
+@bp.get("/organisations/<int:organisation_id>/deductions.csv")
+@admin_required
+def deductions_csv(organisation_id: int):
+    """The month's deductions of every site, one row each, for Excel."""
+    db = get_session()
+    settings = services.settings_for(db, _own(organisation_id))
+    start, end = rankings.period(_month(), settings.close_day, local(_now()).tzinfo)
+    rows = db.exec(select(Deduction, Inspection, Project).join(Inspection, Inspection.id == Deduction.inspection_id)
+                   .join(Project, Project.id == Inspection.project_id)
+                   .where(Project.organisation_id == current_user.organisation_id, Inspection.inspected_at >= start,
+                          Inspection.inspected_at < end).order_by(Project.name, Inspection.inspected_at, Deduction.id)).all()
+    sheet_names = {s.id: s.name for sheets in services.sheets_of(db, {i.id for _d, i, _p in rows}).values() for s in sheets}
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel reads UTF-8 CSV as Chinese only with a BOM
+    writer = csv.writer(out)
+    writer.writerow([_("项目"), _("检查时间"), _("检查表"), _("类别"), _("扣分项"), _("次数"), _("扣分"), _("一票否决"),
+                     _("备注"), _("状态")])
+    for deduction, inspection, project in rows:
+        writer.writerow([project.name, f"{local(inspection.inspected_at):%Y-%m-%d %H:%M}", sheet_names.get(deduction.sheet_id, ""),
+                         deduction.category, deduction.label, deduction.count, format_points(deduction.points),
+                         _("是") if deduction.veto else "", deduction.note,
+                         _("已撤销") if deduction.withdrawn else str(STATUS_LABELS[inspection.status])])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="deductions-{_month()}.csv"'})
+
+
+@bp.route("/organisations/<int:organisation_id>/inspection-settings", methods=["GET", "POST"])
+@admin_required
+def settings(organisation_id: int):
+    """The company's objection window and the day the monthly ranking closes."""
+    db = get_session()
+    _own(organisation_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.save_settings(db, actor=current_user, organisation_id=current_user.organisation_id,
+                                   objection_days=request.form.get("objection_days"),
+                                   close_day=request.form.get("close_day"))
+        except InspectionError as exc:
+            error = exc.message
+        else:
+            flash(_("已保存。"), "success")
+            return back_to("inspections.settings", organisation_id=organisation_id)
+    return render_template("inspections/settings.html", error=error, form=request.form,
+                           settings=services.settings_for(db, current_user.organisation_id)), 422 if error else 200

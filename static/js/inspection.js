@@ -1,0 +1,125 @@
+// Scoring a site on a tablet: the running score of each sheet (the same arithmetic as
+// app/inspections/scoring.py), a photo required for every deduction, sheets switched on and off,
+// last time's items feeding their sheet, and a jump to the next unanswered item. Submitting goes
+// through the outbox (offline-forms.js): the whole visit is one record with its photos.
+(function () {
+  "use strict";
+
+  const form = document.getElementById("inspection-form");
+  if (!form) return;
+
+  const sheets = [...form.querySelectorAll(".inspect-sheet")].map((el) => ({
+    el, id: el.dataset.sheet, template: el.dataset.template,
+    definition: JSON.parse(el.querySelector(".sheet-definition").textContent),
+  }));
+
+  function checked(name) {
+    const input = form.querySelector(`input[name="${CSS.escape(name)}"]:checked`);
+    return input ? input.value : "";
+  }
+
+  function enabled(sheet) {
+    const toggle = form.querySelector(`[data-sheet-toggle="${sheet.id}"]`);
+    return !toggle || toggle.checked;
+  }
+
+  function notClosed(sheet) {
+    return [...form.querySelectorAll(`.prior-item[data-template="${sheet.template}"]`)]
+      .filter((box) => box.querySelector('input[value="open"]:checked')).length;
+  }
+
+  function itemsOf(definition) {
+    return definition.sections.flatMap((section) => section.items);
+  }
+
+  function maxCount(item) {
+    return item.repeatable ? Math.max(1, Math.ceil(item.points / item.per_occurrence)) : 1;
+  }
+
+  // Score = base − Σ category deductions (each at most its cap), never below 0; a failed veto item
+  // leaves at most the veto ceiling. Unanswered and N/A items deduct nothing.
+  function score(sheet) {
+    const d = sheet.definition;
+    const byCategory = {};
+    let vetoed = false;
+    for (const item of itemsOf(d)) {
+      let count = 0;
+      if (item.last_time) {
+        count = Math.min(notClosed(sheet), maxCount(item));
+      } else if (checked(`v${sheet.id}-item-${item.key}`) === "fail") {
+        const input = form.elements.namedItem(`v${sheet.id}-count-${item.key}`);
+        count = input ? Math.max(1, Math.min(Number(input.value) || 1, maxCount(item))) : 1;
+      }
+      if (!count) continue;
+      const amount = item.repeatable ? Math.min(item.points, item.per_occurrence * count) : item.points;
+      byCategory[item.category] = (byCategory[item.category] || 0) + amount;
+      if (item.veto) vetoed = true;
+    }
+    const caps = d.category_caps || {};
+    let total = 0;
+    for (const [category, amount] of Object.entries(byCategory)) {
+      total += category in caps ? Math.min(amount, caps[category]) : amount;
+    }
+    let result = Math.max(0, d.base_score - total);
+    if (vetoed) result = Math.min(result, d.veto_ceiling || 0);
+    return Math.round(result * 100) / 100;
+  }
+
+  function unanswered() {
+    const boxes = [...form.querySelectorAll(".prior-item")];
+    for (const sheet of sheets) {
+      if (enabled(sheet)) boxes.push(...sheet.el.querySelectorAll(".inspect-item:not([data-last-time])"));
+    }
+    return boxes.filter((box) => !box.querySelector("input[type=radio]:checked"));
+  }
+
+  function refresh() {
+    const waiting = unanswered();
+    for (const sheet of sheets) {
+      const on = enabled(sheet);
+      sheet.el.hidden = !on;
+      for (const field of sheet.el.querySelectorAll("input, textarea")) field.disabled = !on;
+      const nav = form.querySelector(`[data-sheet-nav="${sheet.id}"]`);
+      if (nav) nav.hidden = !on;
+      const chip = form.querySelector(`[data-score-for="${sheet.id}"]`);
+      chip.hidden = !on;
+      const value = score(sheet);
+      chip.querySelector(".score-value").textContent = value;
+      chip.querySelector(".score-percent").textContent = (Math.round(value * 1000 / sheet.definition.base_score) / 10);
+      for (const output of sheet.el.querySelectorAll(".last-time-count")) output.textContent = notClosed(sheet);
+      // Every deduction needs its photo: the photo field is required while the item is marked 扣分.
+      for (const box of sheet.el.querySelectorAll(".inspect-item:not([data-last-time])")) {
+        const photo = box.querySelector(".deduction-photo");
+        if (photo) photo.required = on && box.querySelector('input[value="fail"]:checked') !== null;
+      }
+    }
+    for (const link of form.querySelectorAll("[data-section-link]")) {
+      const section = document.getElementById(link.dataset.sectionLink);
+      const left = waiting.filter((box) => section.contains(box)).length;
+      link.querySelector(".nav-left").textContent = left ? ` ${left}` : " ✓";
+      link.classList.toggle("done", !left);
+    }
+    document.getElementById("unanswered-count").textContent = waiting.length;
+  }
+
+  document.getElementById("jump-unanswered").addEventListener("click", () => {
+    const [first] = unanswered();
+    if (!first) return;
+    first.scrollIntoView({ block: "center" });
+    first.querySelector("input").focus({ preventScroll: true });
+  });
+  // An 80-item sheet: after the deductions of an area, the rest of it passes with one tap.
+  form.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-pass-rest]");
+    if (!button) return;
+    for (const box of button.closest(".checklist-section").querySelectorAll(".inspect-item")) {
+      const pass = box.querySelector('input[value="pass"]');
+      if (pass && !box.querySelector("input[type=radio]:checked")) pass.checked = true;
+    }
+    refresh();
+  });
+  form.addEventListener("change", refresh);
+  form.addEventListener("input", refresh);
+  form.addEventListener("reset", () => setTimeout(refresh));
+  refresh();
+})();

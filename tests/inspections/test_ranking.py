@@ -1,0 +1,87 @@
+"""The monthly ranking: ties share a rank, sites not inspected are flagged, change versus last month, frozen after close."""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from app.core.db import get_session
+from app.inspections.models import Inspection, InspectionSheet, InspectionSettings, RankingSnapshot
+from app.inspections.ranking import month_of, period, ranking
+from tests import factories
+from tests.html import soup
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def inspected(session, project, version, score, at, status="effective"):
+    row = Inspection(project_id=project.id, inspected_at=at, objection_deadline=at + timedelta(days=3), status=status)
+    session.add(row)
+    session.flush()
+    session.add(InspectionSheet(inspection_id=row.id, project_id=project.id, template_id=version.template_id,
+                                version_id=version.id, name="小检查表", base_score=10, original_score=score, score=score,
+                                percentage=score * 10))
+    session.commit()
+    return row
+
+
+def local(*args):
+    return datetime(*args, tzinfo=TZ)
+
+
+def test_the_period_ends_with_the_close_day_or_the_months_last_day():
+    assert period("2025-05", 30, TZ) == (local(2025, 5, 1), local(2025, 5, 31))  # 30 April closed April
+    assert period("2025-02", 30, TZ) == (local(2025, 1, 31), local(2025, 3, 1))  # February closes on the 28th
+    assert month_of(local(2025, 5, 30, 23, 59), 30, TZ) == "2025-05"
+    assert month_of(local(2025, 5, 31, 9), 30, TZ) == "2025-06"  # after the close: next month's
+    assert month_of(local(2025, 5, 31, 9), 31, TZ) == "2025-05"
+
+
+def test_ties_share_a_rank_and_sites_not_inspected_are_flagged(app, world, db, sheet):
+    p3, p4 = factories.project(db, world.org_a, "三号项目"), factories.project(db, world.org_a, "四号项目")
+    inspected(db, world.p1, sheet, 7, local(2025, 4, 10))  # last month: 70 %
+    inspected(db, world.p1, sheet, 8, local(2025, 5, 3))
+    inspected(db, world.p1, sheet, 9, local(2025, 5, 20))  # mean 8.5 → 85 %
+    inspected(db, p3, sheet, 8.5, local(2025, 5, 12))  # 85 % too: a tie
+    inspected(db, p4, sheet, 6, local(2025, 5, 12))
+    inspected(db, p4, sheet, 10, local(2025, 5, 29), status="provisional")  # not counted yet
+    with app.test_request_context():
+        result = ranking(get_session(), organisation_id=world.org_a.id, month="2025-05", now=local(2025, 5, 30))
+    rows = [(r.name, r.rank, r.combined, r.inspections, r.change) for r in result.rows]
+    assert rows == [("三号项目", 1, 85.0, 1, None), ("江城壹号销售中心", 1, 85.0, 2, 15.0), ("四号项目", 3, 60.0, 1, None),
+                    ("秘密二号项目", None, None, 0, None)]
+    assert result.rows[2].provisional == 1 and not result.rows[3].inspected and not result.frozen
+    assert result.rows[1].scores == {"mini-sheet": 8.5}
+
+
+def test_the_ranking_freezes_after_the_close_once_nothing_is_provisional(app, world, db, sheet):
+    db.add(InspectionSettings(organisation_id=world.org_a.id, close_day=25))
+    db.commit()
+    inspected(db, world.p1, sheet, 9, local(2025, 5, 10))
+    late = inspected(db, world.p2, sheet, 5, local(2025, 5, 24), status="provisional")
+    with app.test_request_context():
+        session = get_session()
+        # the 26th: closed, but p2's objection window runs to the 27th — not frozen yet
+        assert not ranking(session, organisation_id=world.org_a.id, month="2025-05", now=local(2025, 5, 26)).frozen
+        frozen = ranking(session, organisation_id=world.org_a.id, month="2025-05", now=local(2025, 5, 28))
+        assert frozen.frozen and [(r.name, r.rank) for r in frozen.rows] == [("江城壹号销售中心", 1), ("秘密二号项目", 2)]
+        sheet_row = session.exec(select(InspectionSheet).where(InspectionSheet.inspection_id == late.id)).one()
+        sheet_row.score = 10  # changed after the freeze (say, a late decision): the ranking stays as it was
+        session.commit()
+        again = ranking(session, organisation_id=world.org_a.id, month="2025-05", now=local(2025, 6, 5))
+        assert [(r.name, r.combined) for r in again.rows] == [("江城壹号销售中心", 90.0), ("秘密二号项目", 50.0)]
+    assert db.exec(select(RankingSnapshot)).one().month == "2025-05"
+
+
+def test_the_ranking_page_shows_every_site_and_the_pdf_has_its_chart(login_as, world, db, sheet):
+    inspected(db, world.p1, sheet, 8, local(2025, 5, 3))
+    admin = login_as("admin")
+    page = admin.get(f"/organisations/{world.org_a.id}/ranking?month=2025-05")
+    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in soup(page).select("#ranking tbody tr")]
+    assert rows[0][:3] == ["1", "江城壹号销售中心", "8"] and rows[1][1] == "秘密二号项目" and "本月未检查" in rows[1][-1]
+    pdf = admin.get(f"/organisations/{world.org_a.id}/ranking.pdf?month=2025-05")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    from tests.inspections.test_reports import pdf_text
+
+    text = pdf_text(pdf.data)
+    assert "案场检查月度排名" in text and "江城壹号销售中心" in text and "80.0" in text
+    assert login_as("supervisor").get(f"/organisations/{world.org_a.id}/ranking").status_code == 403
