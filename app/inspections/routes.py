@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import func, select
 
-from app.accounts.models import User
+from app.accounts.models import Membership, User
 from app.checklists.definition import format_points
 from app.core import home
 from app.core.db import get_session, utcnow
@@ -294,6 +294,20 @@ def _own(organisation_id: int) -> int:
     return organisation_id
 
 
+def _ranked_sites(organisation_id: int) -> set[int] | None:
+    """Admins see every site of the ranking; an inspector sees the sites they inspect, with their company-wide
+    rank; anyone else gets a 404."""
+    _own(organisation_id)
+    if current_user.is_admin:
+        return None
+    sites = set(get_session().exec(select(Membership.project_id).join(Project).where(
+        Membership.user_id == current_user.id, Membership.role == "inspector",
+        Project.organisation_id == organisation_id)).all())
+    if not sites:
+        abort(404)
+    return sites
+
+
 def _month() -> str:
     return rankings.parse_month(request.args.get("month"), local(_now()).date())
 
@@ -301,24 +315,27 @@ def _month() -> str:
 def _ranking_context(org: int) -> dict:
     db = get_session()
     month = _month()
+    sites = _ranked_sites(org)
     result = rankings.ranking(db, organisation_id=org, month=month, now=_now())
+    if sites is not None:
+        result.rows = [row for row in result.rows if row.project_id in sites]
     return {"ranking": result, "month": month, "organisation_id": org, "previous": rankings.previous_month(month),
             "next": rankings.next_month(month), "one_day": timedelta(days=1), "now": _now(),
             **_labels()}
 
 
 @bp.get("/organisations/<int:organisation_id>/ranking")
-@admin_required
+@logged_in
 def ranking(organisation_id: int):
     """Every site's effective scores of the month, ranked; frozen once the month has closed."""
-    return render_template("inspections/ranking.html", **_ranking_context(_own(organisation_id)))
+    return render_template("inspections/ranking.html", **_ranking_context(organisation_id))
 
 
 @bp.get("/organisations/<int:organisation_id>/ranking.pdf")
-@admin_required
+@logged_in
 def ranking_pdf(organisation_id: int):
     """The month's ranking as an A4 PDF with a bar chart."""
-    context = _ranking_context(_own(organisation_id))
+    context = _ranking_context(organisation_id)
     return pdf_response(render_pdf("reports/inspection_ranking.html", **context), f"ranking-{context['month']}.pdf")
 
 

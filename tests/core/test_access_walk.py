@@ -47,7 +47,8 @@ VALUES = {
     "kind": lambda w, h, db: "closing",
     "handover_id": lambda w, h, db: w.handovers[h].id,
     "check_id": lambda w, h, db: w.room_checks[h].id,
-    "organisation_id": lambda w, h, db: getattr(w, h).organisation_id,
+    # A company the persona does not belong to (p2 is in their own company: then the other one).
+    "organisation_id": lambda w, h, db: (w.q if h == "p2" else getattr(w, h)).organisation_id,
     "inspection_id": lambda w, h, db: w.inspections[h].id,
     "deduction_id": lambda w, h, db: w.deductions[h].id,
     "objection_id": lambda w, h, db: w.objections[h].id,

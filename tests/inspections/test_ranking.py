@@ -84,4 +84,13 @@ def test_the_ranking_page_shows_every_site_and_the_pdf_has_its_chart(login_as, w
 
     text = pdf_text(pdf.data)
     assert "案场检查月度排名" in text and "江城壹号销售中心" in text and "80.0" in text
-    assert login_as("supervisor").get(f"/organisations/{world.org_a.id}/ranking").status_code == 403
+    assert login_as("supervisor").get(f"/organisations/{world.org_a.id}/ranking").status_code == 404
+
+
+def test_an_inspector_sees_the_sites_they_inspect_with_their_company_rank(login_as, world, db, sheet):
+    inspected(db, world.p1, sheet, 8, local(2025, 5, 3))
+    inspected(db, world.p2, sheet, 9, local(2025, 5, 4))  # p2 ranks first, but the inspector is not a member there
+    page = login_as("inspector").get(f"/organisations/{world.org_a.id}/ranking?month=2025-05")
+    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in soup(page).select("#ranking tbody tr")]
+    assert [row[:2] for row in rows] == [["2", "江城壹号销售中心"]]
+    assert world.p2.name not in page.get_data(as_text=True)
