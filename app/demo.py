@@ -7,6 +7,7 @@ from app.checklists import services as checklists
 from app.patrols import services as patrols
 from app.patrols.models import Route
 from app.projects.models import Area, Checkpoint, Organisation, Project
+from app.shifts import demo as shifts_demo
 
 PASSWORD = "demo1234"
 
@@ -73,6 +74,7 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
             except accounts.AccountError:
                 pass  # already a member
     _seed_patrols(session, org, by_name["江城壹号销售中心"], admin)
+    shifts_demo.seed(session, by_name["江城壹号销售中心"], admin)
     return [(u, PASSWORD, r) for u, _n, r, _p in USERS]
 
 

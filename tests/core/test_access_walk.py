@@ -42,6 +42,11 @@ VALUES = {
     "schedule_id": lambda w, h, db: w.schedules[h].id,
     "position": lambda w, h, db: 1,
     "token": lambda w, h, db: "forged-token",
+    "post_id": lambda w, h, db: w.shifts[h].post.id,  # shifts (issue 5)
+    "pattern_id": lambda w, h, db: w.shifts[h].pattern.id,
+    "matter_id": lambda w, h, db: w.shifts[h].matter.id,
+    "item_id": lambda w, h, db: w.shifts[h].item.id,
+    "request_id": lambda w, h, db: w.shifts[h].restock.id,
 }
 
 
@@ -54,7 +59,8 @@ def _value_for(arg: str, world, hidden: str, db) -> object:
 def _secrets(world, hidden: str) -> list[str]:
     return [getattr(world, hidden).name, world.areas[hidden].name, world.checkpoints[hidden].name,
             world.checkpoints[hidden].code, world.tickets[hidden].description, world.tickets[hidden].number,
-            world.routes[hidden].name, "PHOTO-BYTES"]
+            world.routes[hidden].name, world.shifts[hidden].post.name, world.shifts[hidden].item.name,
+            world.shifts[hidden].matter.text, "PHOTO-BYTES"]
 
 
 def _row_counts(app) -> dict[str, int]:
