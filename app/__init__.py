@@ -43,10 +43,12 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.projects.routes import bp as projects_bp
     from app.repairs import figures, public  # noqa: F401  (their views join the repairs blueprint)
     from app.repairs.routes import bp as repairs_bp
+    from app.shifts import reports, setup  # noqa: F401  (their views join the shifts blueprint)
+    from app.shifts.routes import bp as shifts_bp
     from app.sync.routes import bp as sync_bp
 
     for blueprint in (core_bp, accounts_bp, projects_bp, sync_bp, repairs_bp, patrols_bp, handovers_bp,
-                      inspections_bp):
+                      inspections_bp, shifts_bp):
         app.register_blueprint(blueprint)
 
     from app import cli

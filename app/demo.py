@@ -9,6 +9,7 @@ from app.inspections import demo as inspections_demo
 from app.patrols import services as patrols
 from app.patrols.models import Route
 from app.projects.models import Area, Checkpoint, Organisation, Project
+from app.shifts import demo as shifts_demo
 
 PASSWORD = "demo1234"
 
@@ -77,6 +78,7 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
     _seed_patrols(session, org, by_name["江城壹号销售中心"], admin)
     handovers_demo.seed(session, org, by_name["江城壹号销售中心"], admin)
     inspections_demo.seed(session, org, admin)
+    shifts_demo.seed(session, by_name["江城壹号销售中心"], admin)
     return [(u, PASSWORD, r) for u, _n, r, _p in USERS]
 
 

@@ -12,4 +12,5 @@ def load_all() -> None:
     from app.patrols import models as _patrols  # noqa: F401
     from app.projects import models as _projects  # noqa: F401
     from app.repairs import models as _repairs  # noqa: F401
+    from app.shifts import models as _shifts  # noqa: F401
     from app.sync import models as _sync  # noqa: F401

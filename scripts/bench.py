@@ -268,6 +268,56 @@ def handovers_figures(app) -> dict[str, str]:
             "handover record PDF, 120 items, 5 photos": f"{pdf:.0f} ms"}
 
 
+def shifts_figures(app) -> dict[str, str]:
+    """The attendant's my-shift page and counter taps, and the daily report over a year of water-bar records."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from app.core.db import engine, utcnow
+    from app.projects.models import Project
+    from app.shifts.models import Post, ShiftPattern, WaterCount, WaterEntry, WaterItem
+
+    with app.app_context(), Session(engine()) as session:
+        project = session.exec(select(Project).where(Project.name == "江城壹号销售中心")).one()
+        post = session.exec(select(Post).where(Post.project_id == project.id)).first()
+        pattern = session.exec(select(ShiftPattern).where(ShiftPattern.project_id == project.id)).first()
+        items = session.exec(select(WaterItem).where(WaterItem.project_id == project.id)).all()
+        today = utcnow().date()
+        for days_ago in range(1, 366):  # a year of daily usage, restocking and a count per item
+            day = today - timedelta(days=days_ago)
+            for item in items:
+                session.add(WaterEntry(project_id=project.id, item_id=item.id, day=day, used=3, restocked=3,
+                                       at=utcnow()))
+                session.add(WaterCount(project_id=project.id, item_id=item.id, day=day, counted=item.initial_stock,
+                                       at=utcnow()))
+        session.commit()
+        project_id, post_id, pattern_id = project.id, post.id, pattern.id
+
+    attendant = log_in(app, "attendant1")
+    token = attendant.get("/api/v1/session").json["csrf_token"]
+
+    def send(kind, data):
+        record = {"kind": kind, "project_id": project_id, "client_time": utcnow().isoformat(), "data": data}
+        response = attendant.post(f"/api/v1/records/{uuid.uuid4()}", data={"record": json.dumps(record)},
+                                  headers={"X-CSRFToken": token})
+        assert response.status_code == 201, response.get_data(as_text=True)
+
+    send("shift_clock_in", {"post_id": post_id, "pattern_id": pattern_id})
+    start = time.perf_counter()
+    for _ in range(100):
+        send("shift_visitors", {"count": 1})
+    taps = 100 / (time.perf_counter() - start)
+    supervisor = log_in(app, "supervisor1")
+    return {
+        "visitor taps delivered back to back": f"{taps:.0f} taps/s",
+        "my-shift page (7 items, a year of water bar)": f"{median_ms(lambda: attendant.get(f'/projects/{project_id}/my-shift'), 20):.0f} ms",
+        "shift board page": f"{median_ms(lambda: supervisor.get(f'/projects/{project_id}/shifts'), 20):.0f} ms",
+        "daily shift report PDF": f"{median_ms(lambda: supervisor.get(f'/projects/{project_id}/shifts/daily.pdf'), 3):.0f} ms",
+        "water-bar month page": f"{median_ms(lambda: supervisor.get(f'/projects/{project_id}/water/month'), 10):.0f} ms",
+    }
+
+
 def browser_figures(app) -> dict[str, str]:
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
@@ -368,6 +418,7 @@ def main() -> None:
     figures.update(repair_figures(app))
     figures.update(handovers_figures(app))
     figures.update(inspections_figures(app))
+    figures.update(shifts_figures(app))
     figures.update(browser_figures(app))
     for name, value in figures.items():
         print(f"{name:<48} {value:>14}")

@@ -85,6 +85,7 @@ class World:
     deductions: dict[str, Deduction] = field(default_factory=dict)
     objections: dict[str, Objection] = field(default_factory=dict)
     rectifications: dict[str, Rectification] = field(default_factory=dict)
+    shifts: dict[str, "ShiftObjects"] = field(default_factory=dict)  # shifts (issue 5)
 
 
 def world(session: Session) -> World:
@@ -103,6 +104,7 @@ def world(session: Session) -> World:
         w.tickets[key], w.photos[key], w.records[key] = ticket(session, proj, reporter, f"{proj.name}的漏水")
         w.routes[key], w.stops[key], w.schedules[key], w.rounds[key] = route(session, w.checkpoints[key],
                                                                              f"{proj.name}的路线")
+        w.shifts[key] = shift_objects(session, proj, reporter)  # shifts (issue 5)
     # -- inspections --
     for key, proj in (("p1", w.p1), ("p2", w.p2), ("q", w.q)):
         (w.inspections[key], w.deductions[key], w.objections[key],
@@ -228,3 +230,37 @@ def checklist(session: Session, organisation: Organisation, definition: dict | N
 
     return save_template(session, actor=actor, organisation_id=organisation.id,
                          definition=definition or checklist_definition())
+
+
+# -- shifts (issue 5) -------------------------------------------------------------------------
+
+@dataclass
+class ShiftObjects:
+    post: object
+    pattern: object
+    attendance: object
+    matter: object
+    item: object
+    restock: object
+
+
+def shift_objects(session: Session, project_: Project, person: User) -> ShiftObjects:
+    """A post and a shift pattern, a closed shift with one open matter, a water-bar item with a restock request."""
+    from app.shifts.models import Attendance, Matter, Post, RestockRequest, ShiftPattern, WaterItem
+
+    post = Post(project_id=project_.id, name=f"{project_.name}的水吧岗")
+    pattern = ShiftPattern(project_id=project_.id, name="早班", start=time(8), end=time(17))
+    item = WaterItem(project_id=project_.id, name=f"{project_.name}的矿泉水", unit="瓶", min_stock=10, initial_stock=5)
+    session.add_all([post, pattern, item])
+    session.flush()
+    now = utcnow()
+    attendance = Attendance(project_id=project_.id, post_id=post.id, pattern_id=pattern.id, user_id=person.id,
+                            started_at=now - timedelta(hours=9), ended_at=now - timedelta(hours=1), visitors=3)
+    session.add(attendance)
+    session.flush()
+    matter = Matter(project_id=project_.id, attendance_id=attendance.id, text=f"{project_.name}的交接事项",
+                    raised_by=person.id, raised_at=now - timedelta(hours=2))
+    restock = RestockRequest(project_id=project_.id, item_id=item.id, stock=5, requested_by=person.id)
+    session.add_all([matter, restock])
+    session.commit()
+    return ShiftObjects(post, pattern, attendance, matter, item, restock)

@@ -53,6 +53,11 @@ VALUES = {
     "deduction_id": lambda w, h, db: w.deductions[h].id,
     "objection_id": lambda w, h, db: w.objections[h].id,
     "rectification_id": lambda w, h, db: w.rectifications[h].id,
+    "post_id": lambda w, h, db: w.shifts[h].post.id,  # shifts (issue 5)
+    "pattern_id": lambda w, h, db: w.shifts[h].pattern.id,
+    "matter_id": lambda w, h, db: w.shifts[h].matter.id,
+    "item_id": lambda w, h, db: w.shifts[h].item.id,
+    "request_id": lambda w, h, db: w.shifts[h].restock.id,
 }
 
 
@@ -66,7 +71,8 @@ def _secrets(world, hidden: str) -> list[str]:
     return [getattr(world, hidden).name, world.areas[hidden].name, world.checkpoints[hidden].name,
             world.checkpoints[hidden].code, world.tickets[hidden].description, world.tickets[hidden].number,
             world.routes[hidden].name, "PHOTO-BYTES", world.rooms[hidden].name, world.handover_lines[hidden].name,
-            world.deductions[hidden].label]
+            world.deductions[hidden].label, world.shifts[hidden].post.name, world.shifts[hidden].item.name,
+            world.shifts[hidden].matter.text]
 
 
 def _row_counts(app) -> dict[str, int]:

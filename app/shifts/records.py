@@ -1,0 +1,128 @@
+"""The shift's outbox record kinds: what the my-shift page sends, online or not.
+
+A phone record carries no server id of the shift: it attaches to the sender's shift that covers its
+device time (the outbox sends oldest first, so a clock-in made offline arrives before the taps after it).
+Each counter tap or batch is its own record with its own UUID: the outbox delivers it exactly once and
+the handler adds, so taps are never lost nor counted twice.
+"""
+from flask import url_for
+from flask_babel import gettext as _
+from sqlmodel import Session
+
+from app.core.permissions import has_role, visible_projects_stmt
+from app.projects.models import Project
+from app.shifts import services, water
+from app.shifts.models import Matter
+from app.sync.services import Kind, RecordRefused, Submission, register
+
+ATTENDANTS = ("attendant",)
+
+
+def _refusing(handler):
+    """A ShiftError from the services becomes the outbox's refusal, with the same message and status."""
+
+    def handle(session: Session, submission: Submission) -> dict:
+        try:
+            return handler(session, submission)
+        except services.ShiftError as exc:
+            raise RecordRefused(exc.message, status=exc.status) from None
+
+    handle.__doc__ = handler.__doc__
+    return handle
+
+
+def _page(submission: Submission) -> str:
+    return url_for("shifts.my_shift", project_id=submission.project.id)
+
+
+@_refusing
+def clock_in(session: Session, s: Submission) -> dict:
+    """`shift_clock_in`: {post_id, pattern_id}, at the device time."""
+    attendance = services.clock_in(session, user=s.user, project=s.project, post_id=s.data.get("post_id"),
+                                   pattern_id=s.data.get("pattern_id"), at=s.client_time)
+    session.flush()
+    return {"attendance_id": attendance.id, "url": _page(s)}
+
+
+@_refusing
+def clock_out(session: Session, s: Submission) -> dict:
+    """`shift_clock_out`: ends the sender's open shift at the device time."""
+    attendance = services.clock_out(session, user=s.user, project=s.project, at=s.client_time)
+    return {"attendance_id": attendance.id, "visitors": attendance.visitors, "url": _page(s)}
+
+
+@_refusing
+def visitors(session: Session, s: Submission) -> dict:
+    """`shift_visitors`: {count}, added to the shift covering the device time; answers the new total."""
+    attendance = services.add_visitors(session, user=s.user, project=s.project, at=s.client_time,
+                                       count=s.data.get("count", 1))
+    return {"attendance_id": attendance.id, "visitors": attendance.visitors}
+
+
+@_refusing
+def event(session: Session, s: Submission) -> dict:
+    """`shift_event`: {text} and up to 3 photos."""
+    row = services.add_event(session, user=s.user, project=s.project, at=s.client_time, text=s.data.get("text"),
+                             photos=s.photos, photo_prefix=f"shifts/{s.project.id}/{s.client_id}")
+    return {"event_id": row.id, "url": _page(s)}
+
+
+@_refusing
+def matter(session: Session, s: Submission) -> dict:
+    """`shift_matter`: {text}, handed to the next shift."""
+    row = services.raise_matter(session, user=s.user, project=s.project, at=s.client_time, text=s.data.get("text"))
+    session.flush()
+    return {"matter_id": row.id, "url": _page(s)}
+
+
+@_refusing
+def acknowledge(session: Session, s: Submission) -> dict:
+    """`shift_matter_ack`: {matter_id} of this project."""
+    raw = s.data.get("matter_id")
+    row = session.get(Matter, int(raw)) if str(raw).isdigit() else None
+    if row is None or row.project_id != s.project.id:
+        raise services.ShiftError(_("找不到这个交接事项。"), status=404)
+    services.acknowledge(session, user=s.user, matter=row, at=s.client_time)
+    return {"matter_id": row.id, "acknowledged_by": row.acknowledged_by, "url": _page(s)}
+
+
+@_refusing
+def usage(session: Session, s: Submission) -> dict:
+    """`water_usage`: {"used-<item id>": n, "restocked-<item id>": n}, added to the local day."""
+    entries = water.record_usage(session, user=s.user, project=s.project, at=s.client_time,
+                                 used=water.parse_quantities(s.data, "used"),
+                                 restocked=water.parse_quantities(s.data, "restocked"))
+    return {"entries": len(entries), "url": _page(s)}
+
+
+@_refusing
+def count(session: Session, s: Submission) -> dict:
+    """`water_count`: {"count-<item id>": n}, the day's stock count."""
+    rows = water.record_count(session, user=s.user, project=s.project, at=s.client_time,
+                              counts=water.parse_quantities(s.data, "count", keep_zero=True))
+    return {"counted": len(rows), "url": _page(s)}
+
+
+def offline_pages(session: Session, user) -> list[str]:
+    """An attendant keeps the my-shift page of each project, and its script."""
+    pages = []
+    for project in session.exec(visible_projects_stmt(user).where(Project.archived == False)).all():  # noqa: E712
+        if has_role(session, user, project, ATTENDANTS):
+            pages.append(url_for("shifts.my_shift", project_id=project.id))
+    return [url_for("static", filename="js/shifts.js")] + pages if pages else []
+
+
+KINDS = (
+    Kind(name="shift_clock_in", roles=ATTENDANTS, handle=clock_in, max_photos=0, label="上岗打卡",
+         offline_pages=offline_pages),
+    Kind(name="shift_clock_out", roles=ATTENDANTS, handle=clock_out, max_photos=0, label="下班打卡"),
+    Kind(name="shift_visitors", roles=ATTENDANTS, handle=visitors, max_photos=0, label="接待人数"),
+    Kind(name="shift_event", roles=ATTENDANTS, handle=event, max_photos=3, label="值班事件"),
+    Kind(name="shift_matter", roles=ATTENDANTS, handle=matter, max_photos=0, label="交接事项"),
+    Kind(name="shift_matter_ack", roles=ATTENDANTS, handle=acknowledge, max_photos=0, label="确认交接事项"),
+    Kind(name="water_usage", roles=ATTENDANTS, handle=usage, max_photos=0, label="水吧用量"),
+    Kind(name="water_count", roles=ATTENDANTS, handle=count, max_photos=0, label="水吧盘点"),
+)
+LABELS = {kind.name: kind.label for kind in KINDS}
+for _kind in KINDS:
+    register(_kind)

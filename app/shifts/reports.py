@@ -1,0 +1,129 @@
+"""Shift reports: the daily shift report (page, A4 PDF, CSV) and the water bar's month (page, CSV)."""
+import csv
+import io
+import re
+from datetime import date
+
+from flask import Response, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+
+from app.core.db import get_session, utcnow
+from app.core.permissions import project_required
+from app.core.photos import photos_of
+from app.core.views import render
+from app.projects.models import Project
+from app.reports.pdf import data_uri, pdf_response, render_pdf
+from app.shifts import bp, services, water
+
+READERS = ("supervisor",)
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def _refuse(message: str):
+    refusal = BadRequest(message)
+    refusal.user_message = True  # the error page shows this text instead of the generic one
+    raise refusal
+
+
+def _day_arg() -> date:
+    """`?day=YYYY-MM-DD`, today (local) when absent; else a 400 that says why."""
+    value = request.args.get("day", "").strip()
+    if not value:
+        return services.local_day(utcnow())
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _refuse(_("无法识别日期“%(value)s”,请用 YYYY-MM-DD 格式。", value=value[:20]))
+
+
+def _month_arg() -> tuple[int, int]:
+    value = request.args.get("month", "").strip()
+    if not value:
+        today = services.local_day(utcnow())
+        return today.year, today.month
+    found = MONTH.fullmatch(value)
+    if not found or not 1 <= int(found[2]) <= 12 or not 2000 <= int(found[1]) <= 2999:
+        _refuse(_("无法识别月份“%(value)s”,请用 YYYY-MM 格式,例如 2026-03。", value=value[:20]))
+    return int(found[1]), int(found[2])
+
+
+def daily_context(project: Project, day: date) -> dict:
+    """What the daily shift report shows, the same for the page, the PDF and the CSV."""
+    db = get_session()
+    shifts = services.shifts_of_day(db, project, day)
+    ids = [row.attendance.id for row in shifts]
+    events = services.events_of(db, ids)
+    matters = services.matters_of(db, ids)
+    still_open = [m for m in services.open_matters(db, project) if m not in matters]
+    return {"project": project, "day": day, "shifts": shifts, "by_id": {r.attendance.id: r for r in shifts},
+            "events": [(e, photos_of(db, "shift_event", e.id)) for e in events], "matters": matters,
+            "still_open": still_open, "sheet": water.day_sheet(db, project, day, active_only=False),
+            "people": services.people(db, [u for m in matters + still_open
+                                           for u in (m.raised_by, m.acknowledged_by, m.closed_by)]),
+            "local": services.local, "generated_at": utcnow(),
+            "total_visitors": sum(r.attendance.visitors for r in shifts)}
+
+
+@bp.get("/projects/<int:project_id>/shifts/daily")
+@project_required(*READERS)
+def daily(project: Project):
+    """The daily shift report as a page, with links to its PDF and CSV."""
+    return render("shifts/daily.html", **daily_context(project, _day_arg()))
+
+
+@bp.get("/projects/<int:project_id>/shifts/daily.pdf")
+@project_required(*READERS)
+def daily_pdf(project: Project):
+    """The daily shift report (值班日报) as an A4 PDF."""
+    context = daily_context(project, _day_arg())
+    return pdf_response(render_pdf("reports/shifts_daily.html", data_uri=data_uri, **context),
+                        f"shifts-{project.id}-{context['day']}.pdf")
+
+
+def _csv(rows: list[list], filename: str) -> Response:
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel reads UTF-8 CSV as Chinese only with a BOM
+    csv.writer(out).writerows(rows)
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.get("/projects/<int:project_id>/shifts/daily.csv")
+@project_required(*READERS)
+def daily_csv(project: Project):
+    """The day's shifts, one row each, and the water-bar sheet below them, for a spreadsheet."""
+    c = daily_context(project, _day_arg())
+    clock = lambda moment: c["local"](moment).strftime("%Y-%m-%d %H:%M") if moment else ""  # noqa: E731
+    rows = [[_("岗位"), _("班次"), _("人员"), _("上班"), _("下班"), _("接待人数")]]
+    rows += [[r.post.name, r.pattern.name, r.user.display_name, clock(r.attendance.started_at),
+              clock(r.attendance.ended_at), r.attendance.visitors] for r in c["shifts"]]
+    rows += [[], [_("物品"), _("单位"), _("期初"), _("用量"), _("补货"), _("账面结存"), _("盘点"), _("差异(短缺为正)")]]
+    rows += [[i.name, i.unit, ln.opening, ln.used, ln.restocked, ln.expected,
+              "" if ln.counted is None else ln.counted, "" if ln.variance is None else ln.variance]
+             for i, ln in c["sheet"]]
+    return _csv(rows, f"shifts-{project.id}-{c['day']}.csv")
+
+
+def _month_context(project: Project) -> dict:
+    year, month = _month_arg()
+    lines = water.month_summary(get_session(), project, year, month)
+    return {"project": project, "month": f"{year:04d}-{month:02d}", "lines": lines,
+            "top": max([ln.used for ln in lines] + [1])}
+
+
+@bp.get("/projects/<int:project_id>/water/month")
+@project_required(*READERS)
+def water_month(project: Project):
+    """The water bar's month: quantities used and restocked per item, a bar chart, the summed variance."""
+    return render("shifts/water_month.html", **_month_context(project))
+
+
+@bp.get("/projects/<int:project_id>/water/month.csv")
+@project_required(*READERS)
+def water_month_csv(project: Project):
+    """The month's consumption per item, for a spreadsheet."""
+    c = _month_context(project)
+    rows = [[_("物品"), _("单位"), _("用量"), _("补货"), _("盘点天数"), _("差异合计(短缺为正)")]]
+    rows += [[ln.item.name, ln.item.unit, ln.used, ln.restocked, ln.counted_days, ln.variance] for ln in c["lines"]]
+    return _csv(rows, f"water-{project.id}-{c['month']}.csv")

@@ -1,0 +1,147 @@
+"""Sales-centre shifts: the attendant's my-shift page, the supervisor's board, and their set-up."""
+import uuid
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import func, select
+
+from app.core import home
+from app.core.db import get_session, utcnow
+from app.core.permissions import load_or_404, logged_in, project_required, roles_in
+from app.core.photos import photos_of
+from app.core.storage import storage
+from app.core.views import back_to, is_htmx, render
+from app.handovers import services as handovers
+from app.projects.models import Project
+from app.shifts import bp, records, services, water
+from app.shifts.models import Matter, Post, RestockRequest
+from app.sync.services import RecordRefused, accept
+
+SUPERVISORS = ("supervisor",)
+
+
+@home.register
+def _home_tasks(session, user, project, roles):
+    tasks = []
+    if "attendant" in roles:
+        on_duty = services.open_attendance(session, user=user, project=project)
+        waiting = sum(1 for m in services.open_matters(session, project)
+                      if m.acknowledged_at is None and m.raised_by != user.id)
+        detail = (_("在岗:%(post)s", post=session.get(Post, on_duty.post_id).name) if on_duty else _("未上岗"))
+        if waiting:
+            detail += " · " + _("%(n)d 个交接事项待确认", n=waiting)
+        tasks.append(home.Task(title=_("我的班次"), url=url_for("shifts.my_shift", project_id=project.id),
+                               detail=detail, urgent=bool(waiting)))
+    if roles & {"supervisor", "admin"} and services.posts_of(session, project):
+        pending = session.exec(select(func.count()).select_from(RestockRequest).where(
+            RestockRequest.project_id == project.id, RestockRequest.status == "pending")).one()
+        tasks.append(home.Task(title=_("案场值班"), url=url_for("shifts.board", project_id=project.id),
+                               detail=_("%(n)d 个补货申请待审批", n=pending), urgent=bool(pending)))
+    return tasks
+
+
+def _my_shift_context(project: Project) -> dict:
+    db, now = get_session(), utcnow()
+    current = services.open_attendance(db, user=current_user, project=project)
+    row = services.rows_of(db, [current])[0] if current else None
+    events = services.events_of(db, [current.id]) if current else []
+    matters = services.open_matters(db, project)
+    return {"project": project, "current": row, "events": [(e, photos_of(db, "shift_event", e.id)) for e in events],
+            "matters": matters, "people": services.people(db, [m.raised_by for m in matters]),
+            "posts": services.posts_of(db, project, active_only=True),
+            "patterns": services.patterns_of(db, project, active_only=True),
+            "sheet": water.day_sheet(db, project, services.local_day(now)), "local": services.local,
+            "new_id": lambda: str(uuid.uuid4())}  # each form's UUID: a double-submitted plain form counts once
+
+
+@bp.get("/projects/<int:project_id>/my-shift")
+@project_required(*records.ATTENDANTS)
+def my_shift(project: Project):
+    """The attendant's shift on the phone: clock in/out, counter, events, matters, water bar; works offline."""
+    return render("shifts/my_shift.html", **_my_shift_context(project))
+
+
+@bp.post("/projects/<int:project_id>/my-shift")
+@project_required(*records.ATTENDANTS)
+def my_shift_post(project: Project):
+    """The same forms without JavaScript: one record through the outbox's exactly-once path."""
+    kind = request.form.get("kind", "")
+    if kind not in records.LABELS:
+        abort(400)
+    try:
+        client_id = str(uuid.UUID(request.form.get("client_id", "")))
+    except ValueError:
+        client_id = str(uuid.uuid4())
+    data = {k: v for k, v in request.form.items() if k not in ("csrf_token", "client_id", "kind")}
+    files = [(f"photo~{n}.jpg", f.read()) for n, f in enumerate(request.files.getlist("photo"), 1) if f.filename]
+    envelope = {"kind": kind, "project_id": project.id, "client_time": utcnow().isoformat(), "data": data}
+    try:
+        accept(get_session(), storage(), user=current_user, client_id=client_id, envelope=envelope, files=files)
+    except RecordRefused as exc:
+        return render("shifts/my_shift.html", status=exc.status, error=exc.message, **_my_shift_context(project))
+    flash(_("已保存:%(what)s。", what=records.LABELS[kind]), "success")
+    return back_to("shifts.my_shift", project_id=project.id)
+
+
+# -- the supervisor's board -------------------------------------------------------------------
+
+def _board_context(project: Project) -> dict:
+    db = get_session()
+    matters = services.open_matters(db, project)
+    return {"project": project, "occupancy": services.occupancy(db, project), "matters": matters,
+            "people": services.people(db, [u for m in matters for u in (m.raised_by, m.acknowledged_by)]),
+            "requests": water.pending_requests(db, project), "levels": water.stock_levels(db, project),
+            "local": services.local, "today": services.local_day(utcnow()),
+            "rooms": handovers.rooms_status(db, project=project)}
+
+
+@bp.get("/projects/<int:project_id>/shifts")
+@project_required(*SUPERVISORS)
+def board(project: Project):
+    """Who is on which post now, the sample rooms' last handovers, open matters, pending restock requests."""
+    return render("shifts/board.html", **_board_context(project))
+
+
+@bp.post("/matters/<int:matter_id>/close")
+@logged_in
+def close_matter(matter_id: int):
+    """Close an open matter (a supervisor at any time; an attendant once it was acknowledged)."""
+    matter = load_or_404(Matter, matter_id, *SUPERVISORS, *records.ATTENDANTS)
+    db = get_session()
+    project = db.get(Project, matter.project_id)
+    supervising = bool(roles_in(db, current_user, project) & {"supervisor", "admin"})
+    try:
+        services.close_matter(db, user=current_user, matter=matter, note=request.form.get("note", ""), at=utcnow(),
+                              supervising=supervising)
+    except services.ShiftError as exc:
+        db.rollback()
+        if supervising:
+            return render("shifts/board.html", "shifts/_matters.html", status=exc.status, matter_error=exc.message,
+                          **_board_context(project))
+        return render("shifts/my_shift.html", status=exc.status, error=exc.message, **_my_shift_context(project))
+    if is_htmx() and supervising:
+        return render("shifts/board.html", "shifts/_matters.html", **_board_context(project))
+    flash(_("事项已关闭。"), "success")
+    return redirect(url_for("shifts.board" if supervising else "shifts.my_shift", project_id=project.id))
+
+
+@bp.post("/restock/<int:request_id>/decide")
+@logged_in
+def decide_restock(request_id: int):
+    """Approve a restock request, or decline it with a reason."""
+    restock = load_or_404(RestockRequest, request_id, *SUPERVISORS)
+    db = get_session()
+    project = db.get(Project, restock.project_id)
+    try:
+        water.decide(db, actor=current_user, request=restock, approve=request.form.get("decision") == "approve",
+                     reason=request.form.get("reason", ""), at=utcnow())
+    except services.ShiftError as exc:
+        db.rollback()
+        return render("shifts/board.html", "shifts/_restock.html", status=exc.status, restock_error=exc.message,
+                      **_board_context(project))
+    if is_htmx():
+        return render("shifts/board.html", "shifts/_restock.html", **_board_context(project))
+    flash(_("已处理补货申请。"), "success")
+    return back_to("shifts.board", project_id=project.id)
+

@@ -1,0 +1,320 @@
+"""Posts, shift patterns and the shift log: clocking in and out, the visitor counter, events, open matters.
+
+Actions that come from the phone (clock in/out, counter, events, matters) take the moment they happened
+(`at`, the device time of the outbox record) and add rows without committing: the outbox commits them
+with its sync record. Set-up actions (posts, patterns) commit.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from app.accounts.models import Membership, User
+from app.core import audit
+from app.core.photos import attach
+from app.core.storage import storage
+from app.core.validation import required_text
+from app.projects.models import Project
+from app.shifts.models import Attendance, Matter, Post, ShiftEvent, ShiftPattern
+
+MAX_TEXT = 500
+MAX_TAPS = 100  # one outbox record adds at most this many visitors: a stuck button is not a crowd
+
+
+class ShiftError(ValueError):
+    """A refusal to show the user (already translated); `status` is the HTTP answer."""
+
+    def __init__(self, message: str, status: int = 422):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+# -- local time -------------------------------------------------------------------------------
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone(zone())
+
+
+def local_day(moment: datetime) -> date:
+    return local(moment).date()
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The local day [start, end) as UTC instants."""
+    start = datetime.combine(day, time(0), tzinfo=zone())
+    return start.astimezone(timezone.utc), (start + timedelta(days=1)).astimezone(timezone.utc)
+
+
+def whole(value, label: str, low: int, high: int) -> int:
+    """A whole number typed into a form, within [low, high]; else ShiftError naming the field."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ShiftError(_("%(label)s须为整数。", label=label)) from None
+    if not low <= number <= high:
+        raise ShiftError(_("%(label)s须在 %(low)d 到 %(high)d 之间。", label=label, low=low, high=high))
+    return number
+
+
+def _text(value, label: str, limit: int = 40) -> str:
+    return required_text(value, label, limit, ShiftError)
+
+
+# -- posts and shift patterns -----------------------------------------------------------------
+
+def posts_of(session: Session, project: Project, *, active_only: bool = False) -> list[Post]:
+    stmt = select(Post).where(Post.project_id == project.id)
+    if active_only:
+        stmt = stmt.where(Post.active == True)  # noqa: E712
+    return session.exec(stmt.order_by(Post.id)).all()
+
+
+def patterns_of(session: Session, project: Project, *, active_only: bool = False) -> list[ShiftPattern]:
+    stmt = select(ShiftPattern).where(ShiftPattern.project_id == project.id)
+    if active_only:
+        stmt = stmt.where(ShiftPattern.active == True)  # noqa: E712
+    return session.exec(stmt.order_by(ShiftPattern.start, ShiftPattern.id)).all()
+
+
+def _unique_name(session: Session, model, project: Project, name: str, current) -> None:
+    other = session.exec(select(model).where(model.project_id == project.id, model.name == name)).first()
+    if other is not None and other is not current:
+        raise ShiftError(_("“%(name)s”已存在,请换一个名称。", name=name))
+
+
+def save_post(session: Session, *, actor: User, project: Project, name: str, active: bool = True,
+              post: Post | None = None) -> Post:
+    name = _text(name, _("岗位名称"))
+    _unique_name(session, Post, project, name, post)
+    before = post and audit.snapshot(post, ("name", "active"))
+    post = post or Post(project_id=project.id, name=name)
+    post.name, post.active = name, active
+    session.add(post)
+    audit.record(session, actor=actor, action="shift_post.update" if before else "shift_post.create", obj=post,
+                 before=before, after=audit.snapshot(post, ("name", "active")))
+    session.commit()
+    return post
+
+
+def _clock(value, label: str) -> time:
+    try:
+        return time.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ShiftError(_("%(label)s须为 时:分,如 08:00。", label=label)) from None
+
+
+def save_pattern(session: Session, *, actor: User, project: Project, name: str, start, end, active: bool = True,
+                 pattern: ShiftPattern | None = None) -> ShiftPattern:
+    """A shift pattern; it must end after it starts (sales-centre shifts never cross midnight)."""
+    name = _text(name, _("班次名称"))
+    begin, finish = _clock(start, _("上班时间")), _clock(end, _("下班时间"))
+    if finish <= begin:
+        raise ShiftError(_("下班时间(%(end)s)须晚于上班时间(%(start)s)。", start=f"{begin:%H:%M}",
+                           end=f"{finish:%H:%M}"))
+    _unique_name(session, ShiftPattern, project, name, pattern)
+    fields = ("name", "start", "end", "active")
+    before = pattern and {k: str(v) for k, v in audit.snapshot(pattern, fields).items()}
+    pattern = pattern or ShiftPattern(project_id=project.id, name=name, start=begin, end=finish)
+    pattern.name, pattern.start, pattern.end, pattern.active = name, begin, finish, active
+    session.add(pattern)
+    audit.record(session, actor=actor, action="shift_pattern.update" if before else "shift_pattern.create",
+                 obj=pattern, before=before, after={k: str(v) for k, v in audit.snapshot(pattern, fields).items()})
+    session.commit()
+    return pattern
+
+
+# -- clocking in and out ----------------------------------------------------------------------
+
+def _hm(moment: datetime) -> str:
+    return f"{local(moment):%m-%d %H:%M}"
+
+
+def open_attendance(session: Session, *, user: User, project: Project) -> Attendance | None:
+    """The user's shift in this project that has no clock-out yet."""
+    return session.exec(select(Attendance).where(Attendance.user_id == user.id, Attendance.project_id == project.id,
+                                                 Attendance.ended_at.is_(None))).first()
+
+
+def attendance_at(session: Session, *, user: User, project: Project, at: datetime) -> Attendance:
+    """The user's shift in this project that covers the moment `at`; what phone records attach to."""
+    found = session.exec(select(Attendance).where(
+        Attendance.user_id == user.id, Attendance.project_id == project.id, Attendance.started_at <= at,
+        sa.or_(Attendance.ended_at.is_(None), Attendance.ended_at >= at))).first()
+    if found is None:
+        raise ShiftError(_("%(when)s 您不在岗:请先上岗打卡。", when=_hm(at)))
+    return found
+
+
+def clock_in(session: Session, *, user: User, project: Project, post_id, pattern_id, at: datetime) -> Attendance:
+    """Start a shift on a post; one person is never on two shifts at once, in any project."""
+    post = session.get(Post, int(post_id)) if str(post_id).isdigit() else None
+    if post is None or post.project_id != project.id or not post.active:
+        raise ShiftError(_("请选择本项目的岗位。"))
+    pattern = session.get(ShiftPattern, int(pattern_id)) if str(pattern_id).isdigit() else None
+    if pattern is None or pattern.project_id != project.id or not pattern.active:
+        raise ShiftError(_("请选择班次。"))
+    # [at, open end) overlaps every shift still open and every shift that ended after `at`.
+    clash = session.exec(select(Attendance).where(
+        Attendance.user_id == user.id, sa.or_(Attendance.ended_at.is_(None), Attendance.ended_at > at))
+        .order_by(Attendance.started_at)).first()
+    if clash is not None:
+        other = session.get(Post, clash.post_id)
+        if clash.ended_at is None:
+            raise ShiftError(_("您已在“%(post)s”上岗(%(start)s 起),请先下班打卡。", post=other.name,
+                               start=_hm(clash.started_at)), status=409)
+        raise ShiftError(_("这个时间与您在“%(post)s”%(start)s 至 %(end)s 的班次重叠。", post=other.name,
+                           start=_hm(clash.started_at), end=_hm(clash.ended_at)), status=409)
+    attendance = Attendance(project_id=project.id, post_id=post.id, pattern_id=pattern.id, user_id=user.id,
+                            started_at=at)
+    session.add(attendance)
+    audit.record(session, actor=user, action="shift.clock_in", obj=attendance,
+                 after={"post": post.name, "shift": pattern.name, "at": at.isoformat()})
+    return attendance
+
+
+def clock_out(session: Session, *, user: User, project: Project, at: datetime) -> Attendance:
+    """End the user's open shift here; it cannot end before it started."""
+    attendance = open_attendance(session, user=user, project=project)
+    if attendance is None:
+        raise ShiftError(_("您在这个项目没有未下班的班次。"), status=409)
+    if at <= attendance.started_at:
+        raise ShiftError(_("下班时间(%(end)s)不能早于上班时间(%(start)s)。", end=_hm(at),
+                           start=_hm(attendance.started_at)))
+    attendance.ended_at = at
+    session.add(attendance)
+    audit.record(session, actor=user, action="shift.clock_out", obj=attendance, after={"at": at.isoformat()})
+    return attendance
+
+
+def add_visitors(session: Session, *, user: User, project: Project, at: datetime, count) -> Attendance:
+    """Add `count` visitors to the shift covering `at`; additive in SQL, so copies from phones never overwrite."""
+    count = whole(count, _("接待人数"), 1, MAX_TAPS)
+    attendance = attendance_at(session, user=user, project=project, at=at)
+    session.exec(sa.update(Attendance).where(Attendance.id == attendance.id)
+                 .values(visitors=Attendance.visitors + count))
+    session.refresh(attendance)
+    return attendance
+
+
+def add_event(session: Session, *, user: User, project: Project, at: datetime, text: str, photos: list,
+              photo_prefix: str) -> ShiftEvent:
+    text = required_text(text, _("事件内容"), MAX_TEXT, ShiftError)
+    attendance = attendance_at(session, user=user, project=project, at=at)
+    event = ShiftEvent(project_id=project.id, attendance_id=attendance.id, at=at, text=text)
+    session.add(event)
+    session.flush()
+    attach(session, storage(), photos, project_id=project.id, owner_type="shift_event", owner_id=event.id,
+           uploaded_by=user.id, taken_at=at, prefix=photo_prefix)
+    return event
+
+
+# -- open matters -----------------------------------------------------------------------------
+
+def raise_matter(session: Session, *, user: User, project: Project, at: datetime, text: str) -> Matter:
+    """A matter handed to the next shift ("what was not finished today goes into the handover book")."""
+    text = required_text(text, _("交接事项"), MAX_TEXT, ShiftError)
+    attendance = attendance_at(session, user=user, project=project, at=at)
+    matter = Matter(project_id=project.id, attendance_id=attendance.id, text=text, raised_by=user.id, raised_at=at)
+    session.add(matter)
+    audit.record(session, actor=user, action="shift_matter.raise", obj=matter, after={"text": text})
+    return matter
+
+
+def acknowledge(session: Session, *, user: User, matter: Matter, at: datetime) -> Matter:
+    """The next shift confirms it has taken the matter over; a second confirmation changes nothing."""
+    if matter.raised_by == user.id:
+        raise ShiftError(_("交接事项须由接班人确认,不能确认自己交出的事项。"))
+    if matter.closed_at is not None or matter.acknowledged_at is not None:
+        return matter
+    matter.acknowledged_by, matter.acknowledged_at = user.id, at
+    session.add(matter)
+    audit.record(session, actor=user, action="shift_matter.acknowledge", obj=matter)
+    return matter
+
+
+def close_matter(session: Session, *, user: User, matter: Matter, note: str, at: datetime,
+                 supervising: bool) -> Matter:
+    """Close a matter: once acknowledged by the next shift, or at any time by a supervisor."""
+    if matter.closed_at is not None:
+        raise ShiftError(_("这个事项已经关闭。"), status=409)
+    if matter.acknowledged_at is None and not supervising:
+        raise ShiftError(_("事项须先由接班人确认,才能关闭。"), status=409)
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise ShiftError(_("处理说明不能超过 200 字。"))
+    matter.closed_by, matter.closed_at, matter.close_note = user.id, at, note
+    session.add(matter)
+    audit.record(session, actor=user, action="shift_matter.close", obj=matter, after={"note": note})
+    session.commit()
+    return matter
+
+
+def open_matters(session: Session, project: Project) -> list[Matter]:
+    """Matters not closed yet, the unacknowledged first, oldest first."""
+    return session.exec(select(Matter).where(Matter.project_id == project.id, Matter.closed_at.is_(None))
+                        .order_by(Matter.acknowledged_at.is_not(None), Matter.raised_at, Matter.id)).all()
+
+
+# -- what the pages show ----------------------------------------------------------------------
+
+@dataclass
+class ShiftRow:
+    """A shift log line with its names resolved."""
+
+    attendance: Attendance
+    post: Post
+    pattern: ShiftPattern
+    user: User
+
+
+def rows_of(session: Session, attendances: list[Attendance]) -> list[ShiftRow]:
+    posts = {p.id: p for p in session.exec(select(Post).where(Post.id.in_({a.post_id for a in attendances})))}
+    patterns = {p.id: p for p in session.exec(select(ShiftPattern).where(
+        ShiftPattern.id.in_({a.pattern_id for a in attendances})))}
+    users = {u.id: u for u in session.exec(select(User).where(User.id.in_({a.user_id for a in attendances})))}
+    return [ShiftRow(a, posts[a.post_id], patterns[a.pattern_id], users[a.user_id]) for a in attendances]
+
+
+def occupancy(session: Session, project: Project) -> list[tuple[Post, list[ShiftRow]]]:
+    """Each active post with who is on it now."""
+    on_duty = rows_of(session, session.exec(select(Attendance).where(
+        Attendance.project_id == project.id, Attendance.ended_at.is_(None)).order_by(Attendance.started_at)).all())
+    return [(post, [r for r in on_duty if r.post.id == post.id])
+            for post in posts_of(session, project, active_only=True)]
+
+
+def shifts_of_day(session: Session, project: Project, day: date) -> list[ShiftRow]:
+    """The shifts that ran during the local day, by start."""
+    start, end = day_bounds(day)
+    return rows_of(session, session.exec(select(Attendance).where(
+        Attendance.project_id == project.id, Attendance.started_at < end,
+        sa.or_(Attendance.ended_at.is_(None), Attendance.ended_at >= start))
+        .order_by(Attendance.started_at, Attendance.id)).all())
+
+
+def events_of(session: Session, attendance_ids) -> list[ShiftEvent]:
+    return session.exec(select(ShiftEvent).where(ShiftEvent.attendance_id.in_(list(attendance_ids)))
+                        .order_by(ShiftEvent.at, ShiftEvent.id)).all()
+
+
+def matters_of(session: Session, attendance_ids) -> list[Matter]:
+    return session.exec(select(Matter).where(Matter.attendance_id.in_(list(attendance_ids)))
+                        .order_by(Matter.raised_at, Matter.id)).all()
+
+
+def people(session: Session, ids) -> dict[int, User]:
+    ids = {i for i in ids if i}
+    return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+def supervisors_of(session: Session, project_id: int) -> list[int]:
+    return session.exec(select(Membership.user_id).where(Membership.project_id == project_id,
+                                                         Membership.role == "supervisor")).all()

@@ -1,0 +1,41 @@
+// The my-shift page: +/- steppers for the water bar, and the visitor counter that counts taps still
+// waiting in the outbox. Each tap is its own outbox record (offline-forms.js queues it); the server adds
+// them up exactly once, and answers each with the shift's new total.
+(function () {
+  "use strict";
+
+  const page = document.getElementById("my-shift");
+  if (!page) return;
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-step]");
+    if (!button) return;
+    const input = document.getElementById(button.dataset.target);
+    input.value = Math.max(0, (Number(input.value) || 0) + Number(button.dataset.step));
+  });
+
+  // Shown = the larger of the page's count and the newest total the server answered for this shift,
+  // plus the taps not delivered yet. Totals only grow, so the larger one is the latest.
+  async function showCount() {
+    const output = document.getElementById("visitor-count");
+    const userId = Number(document.body.dataset.userId);
+    if (!output || !window.WuyeOutbox || !userId) return;
+    const projectId = Number(page.dataset.projectId);
+    const attendanceId = Number(page.dataset.attendanceId) || null;
+    let total = Number(output.dataset.count) || 0;
+    let waiting = 0;
+    for (const entry of await window.WuyeOutbox.list(userId)) {
+      if (entry.kind !== "shift_visitors" || entry.project_id !== projectId) continue;
+      if (entry.state === "synced") {
+        if (entry.result && entry.result.attendance_id === attendanceId) total = Math.max(total, entry.result.visitors);
+      } else if (entry.state !== "failed") {
+        waiting += Number(entry.data.count) || 1;
+      }
+    }
+    output.textContent = String(total + waiting);
+  }
+
+  window.addEventListener("outbox:changed", showCount);
+  if (window.WuyeOutbox && window.WuyeOutbox.channel) window.WuyeOutbox.channel.addEventListener("message", showCount);
+  showCount();
+})();

@@ -1,0 +1,65 @@
+"""An attendant's shift on a 360×740 phone: clock in, count visitors and log the water bar, partly offline."""
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from app.shifts.models import Attendance, WaterEntry
+from tests import factories
+from tests.browser.conftest import log_in, wait_for_kept_pages
+
+SYNCED_JS = """async () => {
+    const userId = Number(document.body.dataset.userId);
+    return (await window.WuyeOutbox.list(userId)).filter((e) => e.state === "synced").length;
+}"""
+
+
+def wait_until_synced(page, count: int, timeout_ms: int = 10_000):
+    """Wait until this many outbox entries have reached the server (the badge alone may not have caught up yet)."""
+    for _ in range(timeout_ms // 100):
+        if page.evaluate(SYNCED_JS) >= count:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"fewer than {count} outbox entries synced")
+
+
+def test_clock_in_count_and_water_bar_partly_offline(offline_phone, world, db):
+    li = factories.user(db, world.org_a, "li", roles=[(world.p1, "attendant")])
+    objects, my_shift = world.shifts["p1"], f"/projects/{world.p1.id}/my-shift"
+    context, network = offline_phone
+    page = context.new_page()
+    log_in(page, "li", factories.PASSWORD)
+    page.get_by_role("link", name="我的班次").click()
+    page.get_by_label("岗位").select_option(label=objects.post.name)
+    page.get_by_role("button", name="上岗打卡").click()
+    wait_until_synced(page, 1)
+    page.reload()
+    expect(page.locator(".shift-now strong")).to_have_text(f"在岗:{objects.post.name} · 早班")
+    wait_for_kept_pages(page, [my_shift])
+
+    tap = page.get_by_role("button", name="+1 接待")
+    tap.click()
+    tap.click()
+    expect(page.locator("#visitor-count")).to_have_text("2")
+    wait_until_synced(page, 3)
+
+    network.cut()  # the sales hall's basement water bar
+    page.reload()  # the kept copy: it knows the two taps from the outbox's answers
+    expect(page.locator("#visitor-count")).to_have_text("2")
+    for _ in range(3):
+        tap.click()
+    expect(page.locator("#visitor-count")).to_have_text("5")
+    plus = page.get_by_role("button", name=f"{objects.item.name} 加一")
+    plus.click()
+    plus.click()
+    expect(page.get_by_label(objects.item.name, exact=True)).to_have_value("2")
+    page.get_by_role("button", name="记录用量").click()
+    expect(page.locator("#sync-badge")).to_have_text("待同步 4")
+    db.expire_all()
+    assert db.exec(select(Attendance).where(Attendance.user_id == li.id)).one().visitors == 2
+
+    network.restore()
+    wait_until_synced(page, 7)
+    expect(page.locator("#sync-badge")).to_have_text("✓ 已同步")
+    expect(page.locator("#visitor-count")).to_have_text("5")
+    db.expire_all()
+    assert db.exec(select(Attendance).where(Attendance.user_id == li.id)).one().visitors == 5
+    assert db.exec(select(WaterEntry.used).where(WaterEntry.item_id == objects.item.id)).all() == [2]
