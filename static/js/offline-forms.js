@@ -43,6 +43,13 @@
     return photos;
   }
 
+  // Correcting a refused entry: a photo chosen again replaces that field's photos, the others stay.
+  function keptPhotos(before, chosen) {
+    const fieldOf = (photo) => photo.name.split("~")[0];
+    const fields = new Set(chosen.map(fieldOf));
+    return [...before.filter((photo) => !fields.has(fieldOf(photo))), ...chosen];
+  }
+
   function fieldsOf(form) {
     const data = {};
     for (const [name, value] of new FormData(form)) {
@@ -72,8 +79,9 @@
     form.reset();
     try {
       const photos = await downscaleAll(files);
-      if (editing && (await Outbox.get(editing))) {
-        await Outbox.replace(editing, { data, photos: photos.length ? photos : null });
+      const refused = editing && (await Outbox.get(editing));
+      if (refused && refused.kind === form.dataset.outboxKind) {
+        await Outbox.replace(editing, { data, photos: keptPhotos(refused.photos, photos) });
         history.replaceState(null, "", location.pathname);
       } else {
         await Outbox.add({
@@ -113,9 +121,10 @@
   // A refused entry opens in its form again (?outbox=<id>), filled in, to be corrected.
   async function fillFromOutbox() {
     const id = new URLSearchParams(location.search).get("outbox");
-    const form = document.querySelector("form[data-outbox-kind]");
-    const entry = id && form && (await Outbox.get(id));
-    if (!entry || entry.user_id !== userId) return;
+    const entry = id && (await Outbox.get(id));
+    // A page may hold several outbox forms (my shift): the entry opens in the form of its kind.
+    const form = entry && document.querySelector(`form[data-outbox-kind="${CSS.escape(entry.kind)}"]`);
+    if (!form || entry.user_id !== userId) return;
     fill(form, entry.data);
     const note = entry.photos.length ? text("photos_attached", { n: entry.photos.length }) : "";
     say(form, text("correct_and_resend") + (entry.last_error || "") + note, "error");
