@@ -63,3 +63,29 @@ def test_clock_in_count_and_water_bar_partly_offline(offline_phone, world, db):
     db.expire_all()
     assert db.exec(select(Attendance).where(Attendance.user_id == li.id)).one().visitors == 5
     assert db.exec(select(WaterEntry.used).where(WaterEntry.item_id == objects.item.id)).all() == [2]
+
+
+def test_a_refused_water_bar_entry_opens_in_the_water_bar_form_to_be_corrected(phone, world, db):
+    factories.user(db, world.org_a, "wang", roles=[(world.p1, "attendant")])
+    objects = world.shifts["p1"]
+    page = phone.new_page()
+    log_in(page, "wang", factories.PASSWORD)
+    page.goto(f"/projects/{world.p1.id}/my-shift")
+    page.get_by_label("岗位").select_option(label=objects.post.name)
+    page.get_by_role("button", name="上岗打卡").click()
+    wait_until_synced(page, 1)
+    page.reload()
+    page.get_by_label(objects.item.name, exact=True).fill("9999")  # more than the bar ever held
+    page.get_by_role("button", name="记录用量").click()
+    page.goto("/sync")
+    entry = page.locator(".outbox-entry", has_text="同步失败")
+    expect(entry).to_have_count(1)
+
+    entry.get_by_role("link", name="修改").click()  # my-shift holds several forms: the water bar's is filled
+    field = page.get_by_label(objects.item.name, exact=True)
+    expect(field).to_have_value("9999")
+    field.fill("1")
+    page.get_by_role("button", name="记录用量").click()
+    expect(page.locator("#sync-badge")).to_have_text("✓ 已同步")
+    db.expire_all()
+    assert db.exec(select(WaterEntry.used).where(WaterEntry.item_id == objects.item.id)).all() == [1]
