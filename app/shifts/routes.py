@@ -52,7 +52,8 @@ def _my_shift_context(project: Project) -> dict:
             "posts": services.posts_of(db, project, active_only=True),
             "patterns": services.patterns_of(db, project, active_only=True),
             "sheet": water.day_sheet(db, project, services.local_day(now)), "local": services.local,
-            "new_id": lambda: str(uuid.uuid4())}  # each form's UUID: a double-submitted plain form counts once
+            "new_id": lambda: str(uuid.uuid4()),  # each form's UUID: a double-submitted plain form counts once
+            "rendered_ms": int(now.timestamp() * 1000)}
 
 
 @bp.get("/projects/<int:project_id>/my-shift")

@@ -35,7 +35,27 @@
     output.textContent = String(total + waiting);
   }
 
-  window.addEventListener("outbox:changed", showCount);
-  if (window.WuyeOutbox && window.WuyeOutbox.channel) window.WuyeOutbox.channel.addEventListener("message", showCount);
-  showCount();
+  // A clock-in or -out made after this page was rendered (offline, on a kept copy) shows as done at once,
+  // instead of offering the same form again until the page is fetched anew.
+  async function showClocking() {
+    const userId = Number(document.body.dataset.userId);
+    if (!window.WuyeOutbox || !userId) return;
+    const projectId = Number(page.dataset.projectId);
+    const renderedAt = Number(page.dataset.renderedAt) || 0;
+    for (const entry of await window.WuyeOutbox.list(userId)) {
+      const done = document.querySelector(`[data-clocked="${entry.kind}"]`);
+      if (!done || entry.project_id !== projectId || entry.state === "failed" || entry.created_at < renderedAt) continue;
+      done.hidden = false;
+      document.querySelector(`form[data-outbox-kind="${entry.kind}"]`).hidden = true;
+    }
+  }
+
+  function refresh() {
+    showCount();
+    showClocking();
+  }
+
+  window.addEventListener("outbox:changed", refresh);
+  if (window.WuyeOutbox && window.WuyeOutbox.channel) window.WuyeOutbox.channel.addEventListener("message", refresh);
+  refresh();
 })();

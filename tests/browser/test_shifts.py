@@ -89,3 +89,27 @@ def test_a_refused_water_bar_entry_opens_in_the_water_bar_form_to_be_corrected(p
     expect(page.locator("#sync-badge")).to_have_text("✓ 已同步")
     db.expire_all()
     assert db.exec(select(WaterEntry.used).where(WaterEntry.item_id == objects.item.id)).all() == [1]
+
+
+def test_a_clock_in_made_offline_shows_as_done_on_the_kept_page(offline_phone, world, db):
+    factories.user(db, world.org_a, "zhao", roles=[(world.p1, "attendant")])
+    objects, my_shift = world.shifts["p1"], f"/projects/{world.p1.id}/my-shift"
+    context, network = offline_phone
+    page = context.new_page()
+    log_in(page, "zhao", factories.PASSWORD)
+    page.goto(my_shift)
+    wait_for_kept_pages(page, [my_shift])
+
+    network.cut()
+    page.reload()
+    page.get_by_label("岗位").select_option(label=objects.post.name)
+    page.get_by_role("button", name="上岗打卡").click()
+    expect(page.get_by_text("已上岗打卡;联网刷新后显示班次详情。")).to_be_visible()
+    expect(page.get_by_role("button", name="上岗打卡")).to_be_hidden()
+    page.reload()  # the kept copy still holds the form: it is not offered again
+    expect(page.get_by_role("button", name="上岗打卡")).to_be_hidden()
+
+    network.restore()
+    wait_until_synced(page, 1)
+    page.reload()
+    expect(page.locator(".shift-now strong")).to_have_text(f"在岗:{objects.post.name} · 早班")
