@@ -133,9 +133,22 @@
   // -- syncing ---------------------------------------------------------------------------------
 
   let syncing = null;
+  let forceAfter = false;
   function syncNow(force) {
     if (!userId || !navigator.onLine) return Promise.resolve();
-    syncing = syncing || Outbox.syncAll(userId, { force }).finally(() => { syncing = null; refreshPages(); });
+    if (syncing) {
+      // A tap on 立即同步 during a run that respects backoff (the one on page load): one forced run after it.
+      forceAfter = forceAfter || force;
+      return syncing;
+    }
+    syncing = Outbox.syncAll(userId, { force }).finally(() => {
+      syncing = null;
+      refreshPages();
+      if (forceAfter) {
+        forceAfter = false;
+        syncNow(true);
+      }
+    });
     return syncing;
   }
 
