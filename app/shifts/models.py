@@ -48,6 +48,8 @@ class Attendance(SQLModel, table=True):
     started_at: datetime = Field(sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     visitors: int = Field(default=0)  # only ever increased by an SQL "+ n": taps from several phones add up
+    # No clock-out: ended at the shift's scheduled end when the person next clocked in.
+    closed_unclocked: bool = Field(default=False)
 
 
 class ShiftEvent(SQLModel, table=True):

@@ -93,7 +93,7 @@ def _board_context(project: Project) -> dict:
     return {"project": project, "occupancy": services.occupancy(db, project), "matters": matters,
             "people": services.people(db, [u for m in matters for u in (m.raised_by, m.acknowledged_by)]),
             "requests": water.pending_requests(db, project), "levels": water.stock_levels(db, project),
-            "local": services.local, "today": services.local_day(utcnow()),
+            "local": services.local, "today": services.local_day(utcnow()), "now": utcnow(),
             "rooms": handovers.rooms_status(db, project=project)}
 
 

@@ -153,6 +153,29 @@ def attendance_at(session: Session, *, user: User, project: Project, at: datetim
     return found
 
 
+def scheduled_end(attendance: Attendance, pattern: ShiftPattern) -> datetime:
+    """When the shift was due to end: its pattern's end on the local day it began (shifts never cross midnight)."""
+    end = datetime.combine(local_day(attendance.started_at), pattern.end, tzinfo=zone()).astimezone(timezone.utc)
+    return max(end, attendance.started_at)
+
+
+def close_forgotten(session: Session, *, user: User, at: datetime) -> list[Attendance]:
+    """The person's shifts left open past their scheduled end (no clock-out): they end there, marked, so the
+    next clock-in is not refused for yesterday's forgotten one."""
+    closed = []
+    for attendance in session.exec(select(Attendance).where(Attendance.user_id == user.id,
+                                                            Attendance.ended_at.is_(None))).all():
+        end = scheduled_end(attendance, session.get(ShiftPattern, attendance.pattern_id))
+        if end <= at:
+            attendance.ended_at, attendance.closed_unclocked = end, True
+            session.add(attendance)
+            audit.record(session, actor=user, action="shift.closed_unclocked", obj=attendance,
+                         after={"at": end.isoformat()})
+            closed.append(attendance)
+    session.flush()
+    return closed
+
+
 def clock_in(session: Session, *, user: User, project: Project, post_id, pattern_id, at: datetime) -> Attendance:
     """Start a shift on a post; one person is never on two shifts at once, in any project."""
     post = session.get(Post, int(post_id)) if str(post_id).isdigit() else None
@@ -161,6 +184,7 @@ def clock_in(session: Session, *, user: User, project: Project, post_id, pattern
     pattern = session.get(ShiftPattern, int(pattern_id)) if str(pattern_id).isdigit() else None
     if pattern is None or pattern.project_id != project.id or not pattern.active:
         raise ShiftError(_("请选择班次。"))
+    close_forgotten(session, user=user, at=at)
     # [at, open end) overlaps every shift still open and every shift that ended after `at`.
     clash = session.exec(select(Attendance).where(
         Attendance.user_id == user.id, sa.or_(Attendance.ended_at.is_(None), Attendance.ended_at > at))
@@ -273,6 +297,10 @@ class ShiftRow:
     post: Post
     pattern: ShiftPattern
     user: User
+
+    def past_end(self, now: datetime) -> bool:
+        """Still open after its scheduled end: the attendant has not clocked out."""
+        return self.attendance.ended_at is None and scheduled_end(self.attendance, self.pattern) < now
 
 
 def rows_of(session: Session, attendances: list[Attendance]) -> list[ShiftRow]:

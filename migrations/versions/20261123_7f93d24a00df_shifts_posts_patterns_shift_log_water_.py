@@ -85,6 +85,7 @@ def upgrade() -> None:
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('visitors', sa.Integer(), nullable=False),
+    sa.Column('closed_unclocked', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['pattern_id'], ['shift_pattern.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['post_id'], ['shift_post.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], ondelete='CASCADE'),

@@ -1,4 +1,6 @@
 """The shift log: clocking in and out, the visitor counter, events and open matters, through the outbox."""
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
@@ -9,7 +11,8 @@ from app.shifts import services
 from app.shifts.models import Attendance, Matter, ShiftEvent
 from app.sync.services import RecordRefused
 from tests import images
-from tests.shifts.conftest import at, send
+from tests.html import text
+from tests.shifts.conftest import DAY, at, send
 
 
 def _clock_in(sc, user, moment):
@@ -49,6 +52,24 @@ def test_it_refuses_a_clock_in_inside_a_shift_already_ended(rctx, sc):
     assert "重叠" in refused.value.message
     _clock_in(sc, sc.li, at(17, 30))  # after the end: a new shift is fine
     assert len(get_session().exec(select(Attendance).where(Attendance.user_id == sc.li.id)).all()) == 2
+
+
+def test_a_forgotten_clock_out_ends_at_the_scheduled_end_when_she_clocks_in_next_morning(rctx, sc):
+    _clock_in(sc, sc.li, at(8))  # 早班 08:00-17:00, never clocked out
+    next_day = DAY + timedelta(days=1)
+    _clock_in(sc, sc.li, at(7, 55, next_day))
+    session = get_session()
+    session.expire_all()
+    shifts = session.exec(select(Attendance).where(Attendance.user_id == sc.li.id).order_by(Attendance.started_at)).all()
+    assert [(s.started_at, s.ended_at, s.closed_unclocked) for s in shifts] == [
+        (at(8), at(17), True), (at(7, 55, next_day), None, False)]
+    assert "shift.closed_unclocked" in session.exec(select(AuditLog.action)).all()
+
+
+def test_a_shift_still_open_after_its_end_shows_on_the_board_as_not_clocked_out(rctx, sc, login_as):
+    _clock_in(sc, sc.li, at(8))
+    page = login_as("supervisor").get(f"/projects/{sc.project.id}/shifts")
+    assert "已过下班时间,未打卡下班" in " ".join(text(page, "#occupancy li span"))
 
 
 def test_it_refuses_a_shift_that_ends_before_it_starts(rctx, sc):
