@@ -36,7 +36,7 @@ def seed(session: Session, org, project: Project, admin: User) -> None:
         area = session.exec(select(Area).where(Area.project_id == project.id, Area.name == room_name)).first()
         if area is None or session.exec(select(Room.id).where(Room.area_id == area.id)).first():
             continue
-        room = services.create_room(session, actor=admin, project=project, area_id=area.id)
         listed = [{"key": f"i{n}", "name": name, "category": category, "quantity": quantity, "location": location,
                    "photo_id": None} for n, (name, category, quantity, location) in enumerate(items, start=1)]
-        services.publish(session, actor=admin, room=room, items=listed)
+        # The inventory is the room's first version: no empty version 1 before it.
+        services.create_room(session, actor=admin, project=project, area_id=area.id, items=listed)

@@ -280,12 +280,13 @@ def amend(handover_id: int):
     if not _may_amend(record):
         abort(403)
     form, db = request.form, get_session()
-    key = form.get("line_key", "")
+    key, note = form.get("line_key", ""), form.get("note", "").strip()
+    # The note box starts empty: left so, the line keeps the note written at the count.
+    count = {"status": form.get("status"), "found": form.get("found")} | ({"note": note} if note else {})
     try:
         photos = [p for p in [_photo_upload(db.get(Project, record.project_id))] if p]
         services.amend(db, actor=current_user, handover=record, reason=form.get("reason", ""), now=utcnow(),
-                       counts={key: {"status": form.get("status"), "found": form.get("found"), "note": form.get("note", "")}},
-                       photos={key: photos})
+                       counts={key: count}, photos={key: photos})
     except (services.HandoverError, workflow.StateError, PhotoError) as exc:
         db.rollback()
         db.refresh(record)

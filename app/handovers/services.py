@@ -1,5 +1,6 @@
 """Sample-room inventories (versioned), handovers between two attendants, amendments, opening/closing checks."""
 import io
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -8,6 +9,7 @@ from flask import has_request_context, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from PIL import Image
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
 from app.accounts.models import Membership, User
@@ -61,8 +63,17 @@ def free_areas(session: Session, project: Project) -> list[Area]:
                         .order_by(Area.position, Area.name)).all()
 
 
-def create_room(session: Session, *, actor: User, project: Project, area_id) -> Room:
-    area = session.get(Area, int(area_id)) if str(area_id).isdigit() else None
+def _get(session: Session, model, raw):
+    """The row whose id was posted, or None: ids come from forms and phones, so anything may arrive
+    (a 20-digit number overflows the database's integer, "²" passes str.isdigit but not int())."""
+    raw = str(raw if raw is not None else "").strip()
+    return session.get(model, int(raw)) if re.fullmatch(r"[0-9]{1,9}", raw) else None
+
+
+def create_room(session: Session, *, actor: User, project: Project, area_id,
+                items: list[dict] | None = None) -> Room:
+    """Make an area a sample room; its inventory starts as version 1 holding `items` (often none yet)."""
+    area = _get(session, Area, area_id)
     if area is None or area.project_id != project.id:
         raise HandoverError(_("请选择本项目的区域。"), {"area_id": _("请选择区域")})
     if session.exec(select(Room.id).where(Room.area_id == area.id)).first():
@@ -70,7 +81,7 @@ def create_room(session: Session, *, actor: User, project: Project, area_id) -> 
     room = Room(project_id=project.id, area_id=area.id, name=area.name)
     session.add(room)
     audit.record(session, actor=actor, action="room.create", obj=room, after={"name": room.name})
-    publish(session, actor=actor, room=room, items=[])
+    publish(session, actor=actor, room=room, items=list(items or []))
     return room
 
 
@@ -329,7 +340,7 @@ def lock(session: Session, *, handover: Handover, actor: User, photos: dict[str,
     session.add(handover)
     lines = lines_of(session, handover)
     tickets = _report(session, handover=handover, lines=[line for line in lines if line.status in NEEDS_PHOTO],
-                      actor=actor, photos=photos, prior=prior, prefix=prefix)
+                      actor=actor, photos=photos, prior=prior, prefix=prefix, event="lock")
     audit.record(session, actor=actor, action="handover.lock", obj=handover,
                  after={"room_id": handover.room_id, "discrepancies": handover.discrepancies,
                         "incoming_id": handover.incoming_id, "tickets": [t.number for t in tickets]})
@@ -342,8 +353,13 @@ def _still_open(session: Session, ticket_id: int | None) -> bool:
 
 
 def _report(session: Session, *, handover: Handover, lines: list[HandoverLine], actor: User,
-            photos: dict[str, list[ProcessedPhoto]], prior: dict[str, HandoverLine], prefix: str) -> list[Ticket]:
-    """Tell the supervisors about missing/damaged lines; a damaged one gets a repair ticket unless one is still open."""
+            photos: dict[str, list[ProcessedPhoto]], prior: dict[str, HandoverLine], prefix: str,
+            event: str) -> list[Ticket]:
+    """Tell the supervisors about missing/damaged lines; a damaged one gets a repair ticket unless one is still open.
+
+    `event` ("lock", "amend-2"…) names the notification: each lock or amendment tells once, and a later
+    amendment of the same line is news again.
+    """
     if not lines:
         return []
     room = session.get(Room, handover.room_id)
@@ -358,7 +374,7 @@ def _report(session: Session, *, handover: Handover, lines: list[HandoverLine], 
         description = _("样板间交接发现损坏:%(item)s", item=line.name) + (f"。{line.note}" if line.note else "")
         ticket = open_ticket(session, user=actor, project_id=handover.project_id, description=description,
                              source="handover", reported_at=handover.counted_at, photos=photos.get(line.item_key, []),
-                             photo_prefix=f"{prefix}/ticket-{line.item_key}", area_id=None,
+                             photo_prefix=f"{prefix}/ticket-{line.item_key}", area_id=room.area_id,
                              location=f"{room.name} {line.location}".strip())
         line.ticket_id = ticket.id
         session.add(line)
@@ -368,12 +384,12 @@ def _report(session: Session, *, handover: Handover, lines: list[HandoverLine], 
     notify(session, user_ids=[u.id for u in supervisors], project_id=handover.project_id,
            text=_("%(room)s交接:%(items)s", room=room.name, items=summary),
            url=url_for("handovers.handover", handover_id=handover.id),
-           key=f"handover:{handover.id}:{len(lines)}:{lines[0].id}")
+           key=f"handover:{handover.id}:{event}")
     return tickets
 
 
 def _user(session: Session, raw) -> User | None:
-    return session.get(User, int(raw)) if str(raw or "").isdigit() else None
+    return _get(session, User, raw)
 
 
 def _check_password(session: Session, user: User, password: str) -> None:
@@ -392,11 +408,10 @@ def record_handover(session: Session, submission: Submission) -> dict:
     """The `room_handover` record kind: a whole handover (counts, photos, both signatures) as one record."""
     data, project = submission.data, submission.project
     try:
-        room = session.get(Room, int(data.get("room_id"))) if str(data.get("room_id", "")).isdigit() else None
+        room = _get(session, Room, data.get("room_id"))
         if room is None or room.project_id != project.id:
             raise HandoverError(_("找不到这个样板间。"), {"room_id": _("未知样板间")})
-        version = session.get(InventoryVersion, int(data.get("version_id"))) \
-            if str(data.get("version_id", "")).isdigit() else None
+        version = _get(session, InventoryVersion, data.get("version_id"))
         if version is None or version.room_id != room.id:
             raise HandoverError(_("清单版本与样板间不符,请重新打开交接页面。"))
         incoming = _user(session, data.get("incoming_id"))
@@ -411,7 +426,7 @@ def record_handover(session: Session, submission: Submission) -> dict:
         prefix = f"handovers/{project.id}/{submission.client_id}"
         photos = {item["key"]: submission.photos_of(f"photo-{item['key']}") for item in version.items}
         handover = start(session, room=room, version=version, outgoing=submission.user,
-                         counted_at=submission.client_time, note=str(data.get("note", "")))
+                         counted_at=submission.client_time, note=str(data.get("note") or ""))
         count(session, handover=handover, photos=photos, uploaded_by=submission.user.id, prefix=prefix,
               counts={item["key"]: {"status": data.get(f"status-{item['key']}"), "found": data.get(f"found-{item['key']}"),
                                     "note": data.get(f"note-{item['key']}")} for item in version.items})
@@ -480,7 +495,8 @@ def amend(session: Session, *, handover: Handover, actor: User, reason: str, cou
                 row.position = start_at + offset
     handover.discrepancies = sum(line.status != "present" for line in lines)
     session.add(handover)
-    _report(session, handover=handover, lines=changed, actor=actor, photos=photos, prior={}, prefix=prefix)
+    _report(session, handover=handover, lines=changed, actor=actor, photos=photos, prior={}, prefix=prefix,
+            event=f"amend-{number}")
     audit.record(session, actor=actor, action="handover.amend", obj=handover,
                  before={"lines": [c["before"] | {"key": c["key"]} for c in changes]},
                  after={"lines": [c["after"] | {"key": c["key"]} for c in changes], "reason": reason,
@@ -523,14 +539,13 @@ def check_template(session: Session, project: Project, kind: str) -> ChecklistVe
 def record_check(session: Session, submission: Submission) -> dict:
     """The `room_check` record kind: an opening or closing check; a closing one with the key handover."""
     data, project = submission.data, submission.project
-    room = session.get(Room, int(data.get("room_id"))) if str(data.get("room_id", "")).isdigit() else None
+    room = _get(session, Room, data.get("room_id"))
     if room is None or room.project_id != project.id:
         raise RecordRefused(_("找不到这个样板间。"), {"room_id": _("未知样板间")})
     kind = str(data.get("kind", ""))
     if kind not in CHECK_KINDS:
         raise RecordRefused(_("未知的检查类型。"))
-    version = session.get(ChecklistVersion, int(data.get("version_id"))) \
-        if str(data.get("version_id", "")).isdigit() else None
+    version = _get(session, ChecklistVersion, data.get("version_id"))
     template = session.get(ChecklistTemplate, version.template_id) if version else None
     if template is None or template.organisation_id != project.organisation_id or template.purpose != kind:
         raise RecordRefused(_("检查表已不存在,请重新打开页面。"))
@@ -542,8 +557,8 @@ def record_check(session: Session, submission: Submission) -> dict:
         raise RecordRefused(exc.message, exc.fields) from None
     check = RoomCheck(project_id=project.id, room_id=room.id, kind=kind, version_id=version.id,
                       done_by=submission.user.id, done_at=submission.client_time, answers=checked.values,
-                      failed=checked.failed, notes={i["key"]: str(data.get(f"note-{i['key']}", "")).strip()[:500]
-                                                    for i in items if str(data.get(f"note-{i['key']}", "")).strip()})
+                      failed=checked.failed, notes={i["key"]: str(data.get(f"note-{i['key']}") or "").strip()[:500]
+                                                    for i in items if str(data.get(f"note-{i['key']}") or "").strip()})
     signature = None
     if kind == "closing":
         guard = _user(session, data.get("key_guard_id"))
@@ -588,11 +603,22 @@ class RoomStatus:
 
 def rooms_status(session: Session, *, project: Project) -> dict:
     """The context of templates/handovers/_rooms_status.html: each room's last handover and its discrepancies."""
-    rows = []
-    for room in rooms_of(session, project):
-        last = last_handover(session, room)
-        lines = [line for line in lines_of(session, last) if line.status != "present"] if last else []
-        rows.append(RoomStatus(room=room, handover=last, discrepancies=lines))
+    rooms = rooms_of(session, project)
+    # A fixed number of queries whatever the number of rooms (the home page builds this for every project).
+    other = aliased(Handover)
+    newest = (select(other.id).where(other.room_id == Room.id, other.state.in_(("locked", "amended")))
+              .order_by(other.counted_at.desc(), other.id.desc()).limit(1).correlate(Room).scalar_subquery())
+    last = {h.room_id: h for h in session.exec(select(Handover).join(Room, Handover.id == newest)
+                                               .where(Room.project_id == project.id)).all()}
+    discrepant: dict[int, list[HandoverLine]] = {}
+    if last:
+        for line in session.exec(select(HandoverLine).where(HandoverLine.handover_id.in_([h.id for h in last.values()]),
+                                                            HandoverLine.status != "present")
+                                 .order_by(HandoverLine.position)).all():
+            discrepant.setdefault(line.handover_id, []).append(line)
+    rows = [RoomStatus(room=room, handover=last.get(room.id),
+                       discrepancies=discrepant.get(last[room.id].id, []) if room.id in last else [])
+            for room in rooms]
     ids = {i for r in rows if r.handover for i in (r.handover.outgoing_id, r.handover.incoming_id) if i}
     people = {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()} if ids else {}
     return {"project": project, "room_rows": rows, "people": people,
@@ -637,3 +663,27 @@ def discrepancy_rows(session: Session, project: Project, since: datetime | None 
 def users_by_id(session: Session, ids) -> dict[int, User]:
     ids = {i for i in ids if i}
     return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()} if ids else {}
+
+
+@dataclass
+class DayRecords:
+    """A project's sample-room records of one day, for the daily shift report."""
+
+    handovers: list[Handover]
+    checks: list[RoomCheck]
+    rooms: dict[int, Room]
+    people: dict[int, User]
+
+
+def day_records(session: Session, *, project: Project, start: datetime, end: datetime) -> DayRecords:
+    """The handovers counted and the opening/closing checks done in [start, end), by time."""
+    handovers = session.exec(select(Handover).where(Handover.project_id == project.id, Handover.counted_at >= start,
+                                                    Handover.counted_at < end).order_by(Handover.counted_at)).all()
+    checks = session.exec(select(RoomCheck).where(RoomCheck.project_id == project.id, RoomCheck.done_at >= start,
+                                                  RoomCheck.done_at < end).order_by(RoomCheck.done_at)).all()
+    rooms = {r.id: r for r in session.exec(select(Room).where(Room.project_id == project.id)).all()}
+    ids = {i for h in handovers for i in (h.outgoing_id, h.incoming_id)} | {
+        i for c in checks for i in (c.done_by, c.key_guard_id)}
+    ids.discard(None)
+    people = {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()} if ids else {}
+    return DayRecords(handovers, checks, rooms, people)

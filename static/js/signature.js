@@ -57,29 +57,36 @@
     if (new URLSearchParams(location.search).has("outbox")) input.required = false;
     blank(canvas);
 
-    let drawing = false;
+    // One pen at a time: the pointer that started the stroke. A second finger or the palm resting on a
+    // phone's screen fires its own pointer events, which would otherwise be joined to the stroke.
+    let active = null;
     canvas.addEventListener("pointerdown", (event) => {
-      drawing = true;
-      canvas.setPointerCapture(event.pointerId);
+      event.preventDefault();
+      if (active !== null || (event.pointerType === "mouse" && event.button !== 0)) return;
+      active = event.pointerId;
+      try {
+        canvas.setPointerCapture(event.pointerId);  // keep the stroke when the finger slides off the pad
+      } catch (error) {
+        // a pointer the browser no longer tracks: draw without capture
+      }
       const [x, y] = point(canvas, event);
       const ctx = canvas.getContext("2d");
       ctx.beginPath();
       ctx.moveTo(x, y);
       ctx.lineTo(x + 0.1, y + 0.1);  // a dot is a mark too
       ctx.stroke();
-      event.preventDefault();
     });
     canvas.addEventListener("pointermove", (event) => {
-      if (!drawing) return;
+      if (event.pointerId !== active) return;
       const [x, y] = point(canvas, event);
       const ctx = canvas.getContext("2d");
       ctx.lineTo(x, y);
       ctx.stroke();
       event.preventDefault();
     });
-    const end = () => {
-      if (!drawing) return;
-      drawing = false;
+    const end = (event) => {
+      if (event.pointerId !== active) return;
+      active = null;
       pad.classList.add("signed");
       store(canvas, input);
     };

@@ -112,3 +112,45 @@ def _outbox_data(page) -> list[dict]:
             all.onsuccess = () => resolve(all.result.map((entry) => entry.data));
         };
     })""")
+
+
+def _ink(page, name: str, x: float, y: float) -> bool:
+    """Whether the pad has ink around (x, y), given as fractions of its width and height."""
+    return page.evaluate("""([name, x, y]) => {
+        const canvas = document.querySelector(`canvas[data-signature-for="${name}"]`);
+        const [cx, cy] = [Math.round(x * canvas.width), Math.round(y * canvas.height)];
+        const data = canvas.getContext("2d").getImageData(cx - 6, cy - 6, 12, 12).data;
+        for (let i = 0; i < data.length; i += 4) if (data[i] < 128) return true;
+        return false;
+    }""", [name, x, y])
+
+
+def test_a_palm_resting_on_the_pad_does_not_join_the_signature(phone, world, db):
+    room = builders.room(db, world.p1, "样板间A")
+    page = phone.new_page()
+    log_in(page, "attendant", factories.PASSWORD)
+    page.goto(f"/rooms/{room.id}/handover")
+    canvas = page.locator('canvas[data-signature-for="sign-outgoing"]')
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+
+    def at(fx, fy, touch_id):
+        return {"x": box["x"] + fx * box["width"], "y": box["y"] + fy * box["height"], "id": touch_id}
+
+    touch = page.context.new_cdp_session(page)
+
+    def send(kind, points):
+        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    send("touchStart", [at(0.1, 0.2, 1)])  # the finger signs along the top left…
+    send("touchStart", [at(0.1, 0.2, 1), at(0.9, 0.85, 2)])  # …while the palm lands bottom right
+    for step in range(1, 6):
+        send("touchMove", [at(0.1 + step * 0.04, 0.2, 1), at(0.9 - step * 0.01, 0.85, 2)])
+    send("touchEnd", [])  # both lift
+    _wait_for_signatures(page, ["sign-outgoing"])
+    assert _ink(page, "sign-outgoing", 0.2, 0.2)  # the stroke is there
+    assert not _ink(page, "sign-outgoing", 0.5, 0.5)  # and no line runs from it to the palm
+    assert not _ink(page, "sign-outgoing", 0.85, 0.85)
+    page.get_by_role("button", name="重写").first.click()  # starting over empties the pad and its file
+    assert not _ink(page, "sign-outgoing", 0.2, 0.2)
+    assert page.evaluate("() => document.getElementById('sign-outgoing').files.length") == 0

@@ -88,3 +88,23 @@ def test_a_failed_item_without_its_photo_is_refused(app, login_as, world, db, sa
     record = _record(world, sample_room, versions["opening"], {"lights-on": "fail"})
     response = post(login_as("attendant"), record)
     assert response.status_code == 422 and "不合格时须拍照" in response.json["error"]["message"]
+
+
+def test_the_keys_go_only_to_a_guard_of_this_project(app, login_as, world, db, sample_room):
+    from tests import factories
+
+    versions = _starters(app, world)
+    guard_elsewhere = factories.user(db, world.org_a, "guard_p2", roles=[(world.p2, "guard")])
+    record = _record(world, sample_room, versions["closing"], {}, key_guard_id=str(guard_elsewhere.id))
+    response = post(login_as("attendant"), record, [("sign-guard", SIGNATURE)])
+    assert response.status_code == 422 and response.json["error"]["fields"] == {"key_guard_id": "请选择保安"}
+    assert db.exec(select(RoomCheck).where(RoomCheck.room_id == sample_room.id)).all() == []
+
+
+def test_ids_no_database_can_hold_are_refused_not_a_server_error(app, login_as, world, db, sample_room):
+    versions = _starters(app, world)
+    client = login_as("attendant")
+    for name in ("room_id", "version_id", "key_guard_id"):
+        record = _record(world, sample_room, versions["closing"], {}, key_guard_id=str(world.users["guard"].id))
+        record["data"][name] = "99999999999999999999"
+        assert post(client, record, [("sign-guard", SIGNATURE)]).status_code == 422, name

@@ -37,6 +37,7 @@ def test_a_handover_with_a_damaged_cup_locks_notifies_the_supervisor_and_opens_a
         ("水晶吊灯", "present", 1), ("骨瓷咖啡杯", "damaged", 4), ("真丝抱枕", "present", 2)]
     ticket = db.get(Ticket, lines[1].ticket_id)
     assert ticket.source == "handover" and "骨瓷咖啡杯" in ticket.description and "杯口有裂纹" in ticket.description
+    assert ticket.area_id == sample_room.area_id  # the room's area, as the opening/closing checks' tickets have
     assert response.json["tickets"] == [ticket.number]
     assert _count(db, Photo, Photo.owner_type == "ticket", Photo.owner_id == ticket.id) == 1
     assert _count(db, Photo, Photo.owner_type == "handover_line", Photo.owner_id == lines[1].id) == 1
@@ -117,9 +118,14 @@ def test_signing_as_the_same_person_twice_is_refused(login_as, world, db, sample
 
 
 def test_the_incoming_signer_must_be_an_attendant_of_the_project(login_as, world, db, sample_room):
-    for who in ("guard", "outsider"):
-        record = envelope(world, sample_room, all_present(), incoming_id=str(world.users[who].id))
-        _refused(post(login_as("attendant"), record, signatures()), db, sample_room, "案场服务员")
+    from tests import factories
+
+    elsewhere = factories.user(db, world.org_a, "attendant_p2", roles=[(world.p2, "attendant")])
+    for incoming in (world.users["guard"], world.users["outsider"], elsewhere):
+        record = envelope(world, sample_room, all_present(), incoming_id=str(incoming.id))
+        response = post(login_as("attendant"), record, signatures())
+        _refused(response, db, sample_room, "案场服务员")
+        assert response.json["error"]["fields"] == {"incoming_id": "请选择接班人"}
 
 
 def test_a_wrong_password_refuses_the_record_with_a_reason_to_correct(login_as, world, db, sample_room):
@@ -178,3 +184,37 @@ def test_an_inventory_edited_while_offline_keeps_the_version_the_phone_counted(l
     handover = _handovers(db, sample_room)[0]
     assert handover.version_id == counted_on
     assert _count(db, HandoverLine, HandoverLine.handover_id == handover.id) == 3  # the new lamp was not on its list
+
+
+def test_ids_no_database_can_hold_are_refused_not_a_server_error(login_as, world, db, sample_room):
+    client = login_as("attendant")
+    for name, value in (("room_id", "99999999999999999999"), ("version_id", "99999999999999999999"),
+                        ("incoming_id", "99999999999999999999"), ("incoming_id", "²")):
+        response = post(client, envelope(world, sample_room, all_present(), **{name: value}), signatures())
+        assert response.status_code == 422, (name, value, response.status_code)
+    assert _handovers(db, sample_room) == []
+
+
+def test_guessing_another_attendants_password_through_handovers_meets_the_login_throttle(app, login_as, world, db,
+                                                                                        sample_room):
+    client = login_as("attendant")
+    for guess in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
+        wrong = post(client, envelope(world, sample_room, all_present(), password=f"guess-{guess}"), signatures())
+        assert "密码不正确" in wrong.json["error"]["message"]
+    right = post(client, envelope(world, sample_room, all_present()), signatures())  # even the right one now waits
+    assert right.status_code == 422 and "错误次数过多" in right.json["error"]["message"]
+    assert _handovers(db, sample_room) == []
+    # the same account's login is throttled too: the two doors share one count
+    login = app.test_client().login(world.users["attendant_b"].username)
+    assert login.status_code != 302
+
+
+def test_an_item_whose_quantity_changed_starts_full_not_from_the_stale_count(login_as, world, db, sample_room):
+    client = login_as("attendant")
+    assert post(client, envelope(world, sample_room, all_present()), signatures()).status_code == 201
+    login_as("supervisor").post_form(f"/rooms/{sample_room.id}/items/i2", {
+        "name": "骨瓷咖啡杯", "category": "餐具", "quantity": "6", "location": "餐桌"})
+    page = soup(client.get(f"/rooms/{sample_room.id}/handover"))
+    assert page.select_one('input[name="found-i2"]')["value"] == "6"  # not the 4 the last handover counted
+    assert page.select_one('input[name="status-i2"][value="present"]').has_attr("checked")
+    assert page.select_one('input[name="found-i3"]')["value"] == "2"

@@ -86,3 +86,11 @@ def test_attendants_read_the_inventory_but_do_not_edit_it(login_as, db, sample_r
     assert client.post_form(f"/rooms/{sample_room.id}/items", {"name": "x", "category": "灯具", "quantity": "1"}).status_code == 403
     assert client.get(f"/rooms/{sample_room.id}/items/i1/edit").status_code == 403
     assert len(_versions(db, sample_room)) == 1
+
+
+def test_an_area_id_no_database_can_hold_is_refused_not_a_server_error(login_as, world, db):
+    client = login_as("supervisor")
+    for value in ("99999999999999999999", "²", "-1"):
+        response = client.post_form(f"/projects/{world.p1.id}/rooms", {"area_id": value})
+        assert response.status_code == 422 and "请选择本项目的区域" in alert(response)
+    assert [r.id for r in db.exec(select(Room).where(Room.project_id == world.p1.id)).all()] == [world.rooms["p1"].id]

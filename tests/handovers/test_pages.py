@@ -4,7 +4,7 @@ import io
 from pypdf import PdfReader
 from sqlmodel import select
 
-from app.handovers.models import Amendment, Handover
+from app.handovers.models import Amendment, Handover, Room
 from tests import images
 from tests.handovers.conftest import all_present, envelope, post, signatures
 from tests.html import alert, soup
@@ -111,3 +111,88 @@ def test_the_handover_form_lists_the_items_and_the_other_attendants(login_as, wo
 def test_the_home_card_leads_attendants_to_the_rooms(login_as, world, sample_room):
     page = soup(login_as("attendant").get("/"))
     assert page.find("a", string="样板间交接 / 开场收场")["href"] == f"/projects/{world.p1.id}/rooms"
+
+
+def test_an_amendment_that_finds_a_missing_item_damaged_tells_the_supervisor_again(login_as, world, db, sample_room):
+    from app.core.notifications import Notification
+    from app.repairs.models import Ticket
+
+    data = all_present(**{"status-i3": "missing", "found-i3": "1"})
+    response = post(login_as("attendant"), envelope(world, sample_room, data), [("photo-i3", images.image())] + signatures())
+    handover_id = response.json["id"]
+    client = login_as("supervisor")
+    amended = client.post(f"/handovers/{handover_id}/amend", data={
+        "csrf_token": client.csrf(), "line_key": "i3", "status": "damaged", "found": "1", "reason": "找到了,但已破损",
+        "photo": (io.BytesIO(images.image()), "pillow.jpg")}, content_type="multipart/form-data")
+    assert amended.status_code == 302
+    db.expire_all()
+    texts = [n.text for n in db.exec(select(Notification).where(Notification.user_id == world.users["supervisor"].id)
+                                      .order_by(Notification.id)).all()]
+    assert texts == ["样板间A交接:真丝抱枕(缺失)", "样板间A交接:真丝抱枕(损坏)"]
+    assert len(db.exec(select(Ticket).where(Ticket.source == "handover")).all()) == 1
+
+
+def test_user_text_in_the_pdf_is_text_not_markup(login_as, world, db, sample_room):
+    data = all_present(**{"status-i2": "damaged", "note-i2": "<b>杯口</b><img src=x>"})
+    response = post(login_as("attendant"), envelope(world, sample_room, data, note="<i>交接说明</i>"),
+                    [("photo-i2", images.image())] + signatures())
+    pdf = login_as("supervisor").get(f"/handovers/{response.json['id']}/record.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "<b>杯口</b><img src=x>" in text and "<i>交接说明</i>" in text
+
+
+def _queries(app, client, url: str) -> int:
+    from sqlalchemy import event
+
+    engine, seen = app.extensions["engine"], []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_room_history_and_the_rooms_status_do_not_query_per_row(app, login_as, world, db, sample_room):
+    from tests.handovers import builders
+
+    client = login_as("supervisor")
+    first = builders.handover(db, sample_room, world.users["attendant"], world.users["attendant_b"])
+    db.add(Amendment(handover_id=first.id, number=1, actor_id=world.users["supervisor"].id, reason="核对", changes=[]))
+    db.commit()
+    pages = (f"/rooms/{sample_room.id}", f"/projects/{world.p1.id}/rooms", "/")
+    before = [_queries(app, client, url) for url in pages]
+    for number in range(4):
+        room = builders.room(db, world.p1, f"样板间{number}") if number else sample_room
+        for _ in range(3):
+            builders.handover(db, room, world.users["attendant"], world.users["attendant_b"])
+        db.add(Amendment(handover_id=db.exec(select(Handover.id).where(Handover.room_id == room.id)
+                                             .order_by(Handover.id.desc())).first(),
+                         number=1, actor_id=world.users["supervisor"].id,
+                         reason="核对", changes=[]))
+        db.commit()
+    assert [_queries(app, client, url) for url in pages] == before
+    newest = {room.id: db.exec(select(Handover.id).where(Handover.room_id == room.id)
+                               .order_by(Handover.counted_at.desc(), Handover.id.desc())).first()
+              for room in db.exec(select(Room).where(Room.project_id == world.p1.id)).all()}
+    status = soup(client.get(f"/projects/{world.p1.id}/rooms")).select_one(f"#rooms-status-{world.p1.id}")
+    shown = {int(li.select_one("a")["href"].rsplit("/", 1)[1]): int(li.select("a")[1]["href"].rsplit("/", 1)[1])
+             for li in status.select("li.room-status")}
+    assert shown == newest
+
+
+def test_an_amendment_left_without_a_note_keeps_the_note_counted(login_as, world, db, sample_room):
+    from app.handovers.models import HandoverLine
+
+    handover = _damaged_cup(login_as, world, db, sample_room)
+    response = login_as("supervisor").post_form(f"/handovers/{handover.id}/amend", {
+        "line_key": "i2", "status": "damaged", "found": "3", "note": "", "reason": "复核:只剩 3 个"})
+    assert response.status_code == 302
+    db.expire_all()
+    cup = db.exec(select(HandoverLine).where(HandoverLine.handover_id == handover.id,
+                                             HandoverLine.item_key == "i2")).one()
+    assert (cup.found, cup.note) == (3, "杯口有裂纹")
