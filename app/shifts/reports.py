@@ -12,6 +12,7 @@ from app.core.db import get_session, utcnow
 from app.core.permissions import project_required
 from app.core.photos import photos_of
 from app.core.views import render
+from app.handovers import services as handovers
 from app.projects.models import Project
 from app.reports.pdf import data_uri, pdf_response, render_pdf
 from app.shifts import bp, services, water
@@ -51,6 +52,7 @@ def _month_arg() -> tuple[int, int]:
 def daily_context(project: Project, day: date) -> dict:
     """What the daily shift report shows, the same for the page, the PDF and the CSV."""
     db = get_session()
+    start, end = services.day_bounds(day)
     shifts = services.shifts_of_day(db, project, day)
     ids = [row.attendance.id for row in shifts]
     events = services.events_of(db, ids)
@@ -62,7 +64,9 @@ def daily_context(project: Project, day: date) -> dict:
             "people": services.people(db, [u for m in matters + still_open
                                            for u in (m.raised_by, m.acknowledged_by, m.closed_by)]),
             "local": services.local, "generated_at": utcnow(),
-            "total_visitors": sum(r.attendance.visitors for r in shifts)}
+            "total_visitors": sum(r.attendance.visitors for r in shifts),
+            "rooms_day": handovers.day_records(db, project=project, start=start, end=end),
+            "check_labels": handovers.CHECK_LABELS}
 
 
 @bp.get("/projects/<int:project_id>/shifts/daily")

@@ -33,6 +33,9 @@ def test_the_daily_pdf_names_posts_people_events_matters_and_water(app, world, d
     for words in ("值班日报", world.shifts["p1"].post.name, "li的名字", "客户询问车位价格", "明早九点有团购客户看房",
                   world.shifts["p1"].item.name, "短缺 1"):  # 5 − 2 + 12 = 15 on the book, 14 counted
         assert words in content, words
+    # the sample rooms' day too: the world's handover and closing check of P1, made today
+    for words in (world.rooms["p1"].name, "交接班清点", "attendant的名字 → attendant_b的名字", "收场检查"):
+        assert words in content, words
 
 
 def test_the_daily_page_shows_the_same_report_and_the_event_photo(app, world, db, login_as):
