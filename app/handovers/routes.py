@@ -1,10 +1,8 @@
 """Sample rooms: the inventory (supervisors edit it in place), handovers and opening/closing checks on the phone."""
-import csv
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, current_app, flash, request, url_for
+from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +15,7 @@ from app.core.views import back_to, is_htmx, render
 from app.handovers import bp, services, workflow
 from app.handovers.models import CATEGORIES, CHECK_KINDS, LINE_STATUSES, Handover, Room, RoomCheck
 from app.projects.models import Project
+from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
 from app.sync.services import Kind, register
 
@@ -312,17 +311,13 @@ def discrepancies_csv(project: Project):
     rows = services.discrepancy_rows(db, project)
     people = services.users_by_id(db, {i for _l, h, _r in rows for i in (h.outgoing_id, h.incoming_id)})
     labels = _labels()["status_labels"]
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads UTF-8 CSV as Chinese only with a BOM
-    writer = csv.writer(out)
-    writer.writerow([_("交接时间"), _("样板间"), _("物品"), _("类别"), _("位置"), _("清单数量"), _("清点数量"),
-                     _("情况"), _("备注"), _("交班人"), _("接班人"), _("记录编号")])
+    table = [[_("交接时间"), _("样板间"), _("物品"), _("类别"), _("位置"), _("清单数量"), _("清点数量"),
+              _("情况"), _("备注"), _("交班人"), _("接班人"), _("记录编号")]]
     for line, record, room_ in rows:
-        writer.writerow([f"{_local(record.counted_at):%Y-%m-%d %H:%M}", room_.name, line.name, line.category,
-                         line.location, line.expected, line.found, labels[line.status], line.note,
-                         _name(people, record.outgoing_id), _name(people, record.incoming_id), record.id])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="discrepancies-{project.id}.csv"'})
+        table.append([f"{_local(record.counted_at):%Y-%m-%d %H:%M}", room_.name, line.name, line.category,
+                      line.location, line.expected, line.found, labels[line.status], line.note,
+                      _name(people, record.outgoing_id), _name(people, record.incoming_id), record.id])
+    return csv_response(table, f"discrepancies-{project.id}.csv")
 
 
 def _name(people: dict, user_id) -> str:

@@ -1,10 +1,8 @@
 """Patrols: the guard's round on a phone, the supervisor's board, routes and schedules, reports."""
-import csv
-import io
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, abort, current_app, flash, render_template, request, url_for
+from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,6 +20,7 @@ from app.patrols.models import Round, Route, RouteStop, Schedule
 from app.patrols.slots import service_day
 from app.projects.models import Project
 from app.projects.services import checkpoints_of
+from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
 from app.sync.services import Kind, register
 
@@ -192,21 +191,17 @@ def visits_csv(project: Project):
     """The day's visits, one row each, for a spreadsheet."""
     day = _day_arg()
     data = services.board(get_session(), project=project, day=day, now=_now(), whole_visits=True)
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads UTF-8 CSV as Chinese only with a BOM
-    writer = csv.writer(out)
-    writer.writerow([_("路线"), _("轮次"), _("巡更点"), _("扫码时间"), _("到达服务器"), _("方式"), _("标记"), _("不合格项")])
+    rows = [[_("路线"), _("轮次"), _("巡更点"), _("扫码时间"), _("到达服务器"), _("方式"), _("标记"), _("不合格项")]]
     labels = _labels()["flag_labels"]
     for view in data["rounds"]:
         stops = {s["position"]: s for s in view.round.stops}
         for flagged in view.assessment.visits:
             visit = flagged.visit
-            writer.writerow([view.route.name, f"{_local(view.round.slot_start):%H:%M}", stops[visit.position]["name"],
-                             f"{_local(visit.scanned_at):%Y-%m-%d %H:%M:%S}", f"{_local(visit.received_at):%Y-%m-%d %H:%M:%S}",
-                             _("扫码") if visit.method == "qr" else _("手动"), " ".join(labels[f] for f in flagged.flags),
-                             " ".join(visit.failed)])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="visits-{project.id}-{day}.csv"'})
+            rows.append([view.route.name, f"{_local(view.round.slot_start):%H:%M}", stops[visit.position]["name"],
+                         f"{_local(visit.scanned_at):%Y-%m-%d %H:%M:%S}", f"{_local(visit.received_at):%Y-%m-%d %H:%M:%S}",
+                         _("扫码") if visit.method == "qr" else _("手动"), " ".join(labels[f] for f in flagged.flags),
+                         " ".join(visit.failed)])
+    return csv_response(rows, f"visits-{project.id}-{day}.csv")
 
 
 # -- routes and schedules (supervisors) -------------------------------------------------------

@@ -2,15 +2,13 @@
 
 The figures are counted in the database (one GROUP BY category), so a month of 10,000 tickets costs one query.
 """
-import csv
-import io
 import re
 from dataclasses import astuple, dataclass, field, fields
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Response, current_app, render_template, request
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.ext.compiler import compiles
@@ -25,6 +23,7 @@ from app.repairs import bp
 from app.repairs.models import CATEGORIES, Ticket
 from app.repairs.services import settings_for
 from app.repairs.workflow import SATISFIED
+from app.reports.csv_export import csv_response
 from app.reports.pdf import pdf_response, render_pdf
 
 FINISHED_STATUSES = ("awaiting_callback", "closed")
@@ -278,11 +277,7 @@ def _csv_cell(tally: Tally, attr: str) -> str:
 def figures_csv(project: Project):
     """The month's figures for a spreadsheet: one row per category, then the total."""
     figures = _context(project)["figures"]
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads UTF-8 CSV as Chinese only with a BOM
-    writer = csv.writer(out)
-    writer.writerow([str(label) for label, _attr in CSV_COLUMNS])
+    rows = [[str(label) for label, _attr in CSV_COLUMNS]]
     for name, tally in [*figures.categories.items(), (_("合计"), figures.total)]:
-        writer.writerow([name, *(_csv_cell(tally, attr) for _label, attr in CSV_COLUMNS[1:])])
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="repairs-{project.id}-{figures.label}.csv"'})
+        rows.append([name, *(_csv_cell(tally, attr) for _label, attr in CSV_COLUMNS[1:])])
+    return csv_response(rows, f"repairs-{project.id}-{figures.label}.csv")

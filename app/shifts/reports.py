@@ -1,10 +1,8 @@
 """Shift reports: the daily shift report (page, A4 PDF, CSV) and the water bar's month (page, CSV)."""
-import csv
-import io
 import re
 from datetime import date
 
-from flask import Response, request
+from flask import request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
@@ -14,6 +12,7 @@ from app.core.photos import photos_of
 from app.core.views import render
 from app.handovers import services as handovers
 from app.projects.models import Project
+from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
 from app.shifts import bp, services, water
 
@@ -85,14 +84,6 @@ def daily_pdf(project: Project):
                         f"shifts-{project.id}-{context['day']}.pdf")
 
 
-def _csv(rows: list[list], filename: str) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads UTF-8 CSV as Chinese only with a BOM
-    csv.writer(out).writerows(rows)
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
 @bp.get("/projects/<int:project_id>/shifts/daily.csv")
 @project_required(*READERS)
 def daily_csv(project: Project):
@@ -106,7 +97,7 @@ def daily_csv(project: Project):
     rows += [[i.name, i.unit, ln.opening, ln.used, ln.restocked, ln.expected,
               "" if ln.counted is None else ln.counted, "" if ln.variance is None else ln.variance]
              for i, ln in c["sheet"]]
-    return _csv(rows, f"shifts-{project.id}-{c['day']}.csv")
+    return csv_response(rows, f"shifts-{project.id}-{c['day']}.csv")
 
 
 def _month_context(project: Project) -> dict:
@@ -130,4 +121,4 @@ def water_month_csv(project: Project):
     c = _month_context(project)
     rows = [[_("物品"), _("单位"), _("用量"), _("补货"), _("盘点天数"), _("差异合计(短缺为正)")]]
     rows += [[ln.item.name, ln.item.unit, ln.used, ln.restocked, ln.counted_days, ln.variance] for ln in c["lines"]]
-    return _csv(rows, f"water-{project.id}-{c['month']}.csv")
+    return csv_response(rows, f"water-{project.id}-{c['month']}.csv")
