@@ -247,7 +247,8 @@ def _check(raw) -> tuple[dict, list[tuple[int | None, str]]]:
         if not isinstance(base, int) or base <= 0:
             top.problem(_("评分表(score_sheet 为 true)须有 base_score:一个正整数。"))
         elif not found:
-            total = sum(item["points"] for _n, item in iter_items(out))
+            # rounded: ten items of 0.1 add up to 0.9999999999999999 in floating point, not to 1
+            total = round(sum(item["points"] for _n, item in iter_items(out)), 2)
             if total != base:
                 top.problem(_("扣分项合计 %(total)s 分,与基础分 %(base)s 分不符。",
                               total=format_points(total), base=base))
@@ -273,6 +274,11 @@ def _score_sheet_fields(raw: dict, out: dict, top: "_Checker") -> None:
             top.problem(_("类别“%(category)s”的扣分上限须为正数。", category=category))
         else:
             out["category_caps"][category] = cap
+    # The last_time item counts every earlier problem found not closed: a second one would count each again.
+    last_time = [_("第 %(s)d 节第 %(i)d 项", s=s, i=i) for s, section in enumerate(out["sections"], start=1)
+                 for i, item in enumerate(section["items"], start=1) if item.get("last_time")]
+    if len(last_time) > 1:
+        top.problem(_("只能有一项 last_time(上次检查问题关闭情况):%(items)s。", items="、".join(last_time)))
     ceiling = top.number("veto_ceiling", 0)
     base = out["base_score"] if isinstance(out["base_score"], int) else 0
     if ceiling is None or not 0 <= ceiling < max(base, 1):

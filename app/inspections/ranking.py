@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from app.checklists.models import ChecklistTemplate
 from app.inspections.models import Inspection, InspectionSheet, RankingSnapshot
+from app.inspections.scoring import half_up
 from app.inspections.services import settle, settings_for
 from app.projects.models import Project
 
@@ -53,11 +54,15 @@ class Ranking:
 
 
 def parse_month(value: str | None, today: date) -> str:
+    """A "YYYY-MM" from the URL, else this month. Years are kept to 2000–2999: "0001-01" or "9999-12" would
+    give a month string the period arithmetic cannot step back or forward from."""
     try:
         year, month = (int(part) for part in str(value).split("-"))
-        return f"{date(year, month, 1):%Y-%m}"
+        if 2000 <= year <= 2999:
+            return f"{date(year, month, 1):%Y-%m}"
     except (TypeError, ValueError):
-        return f"{today:%Y-%m}"
+        pass
+    return f"{today:%Y-%m}"
 
 
 def previous_month(month: str) -> str:
@@ -121,13 +126,13 @@ def _compute(session: Session, organisation_id: int, month: str, start: datetime
         if template_id in key_of:
             scores.setdefault((project_id, key_of[template_id]), []).append(score)
     for (project_id, key), values in scores.items():
-        rows[project_id].scores[key] = round(sum(values) / len(values), 1)
+        rows[project_id].scores[key] = half_up(sum(values) / len(values))
     for row in rows.values():
         row.inspections = len(counted.get(row.project_id, ()))
         row.provisional = len(waiting.get(row.project_id, ()))
         scored = {k: v for k, v in row.scores.items() if v is not None}
         if scored:
-            row.combined = round(sum(scored.values()) * 100 / sum(base_of[k] for k in scored), 1)
+            row.combined = half_up(sum(scored.values()) * 100 / sum(base_of[k] for k in scored))
     ranked = sorted((r for r in rows.values() if r.combined is not None), key=lambda r: (-r.combined, r.name))
     for position, row in enumerate(ranked, start=1):
         same = position > 1 and ranked[position - 2].combined == row.combined
@@ -161,7 +166,7 @@ def ranking(session: Session, *, organisation_id: int, month: str, now: datetime
             if last is not None:
                 row.previous_rank = last.rank
                 if last.combined is not None and row.combined is not None:
-                    row.change = round(row.combined - last.combined, 1)
+                    row.change = half_up(row.combined - last.combined)
     result = Ranking(month=month, start=start, end=end, sheets=sheets, rows=rows)
     if compare and now >= end and not any(r.provisional for r in rows):
         session.add(RankingSnapshot(organisation_id=organisation_id, month=month, sheets=sheets,

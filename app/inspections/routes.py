@@ -1,9 +1,7 @@
 """Inspection scoring: the tablet form (offline), results with objections, rectification, ranking, reports."""
-import csv
-import io
 from datetime import datetime, timedelta
 
-from flask import Response, abort, current_app, flash, render_template, request, url_for
+from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,6 +26,7 @@ from app.inspections import bp, ranking as rankings, scoring, services
 from app.inspections.models import Deduction, Inspection, Objection, Rectification
 from app.inspections.services import INSPECTORS, LEADS, InspectionError, local
 from app.projects.models import Project
+from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
 from app.sync.services import Kind, register
 
@@ -351,18 +350,14 @@ def deductions_csv(organisation_id: int):
                    .where(Project.organisation_id == current_user.organisation_id, Inspection.inspected_at >= start,
                           Inspection.inspected_at < end).order_by(Project.name, Inspection.inspected_at, Deduction.id)).all()
     sheet_names = {s.id: s.name for sheets in services.sheets_of(db, {i.id for _d, i, _p in rows}).values() for s in sheets}
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads UTF-8 CSV as Chinese only with a BOM
-    writer = csv.writer(out)
-    writer.writerow([_("项目"), _("检查时间"), _("检查表"), _("类别"), _("扣分项"), _("次数"), _("扣分"), _("一票否决"),
-                     _("备注"), _("状态")])
+    table = [[_("项目"), _("检查时间"), _("检查表"), _("类别"), _("扣分项"), _("次数"), _("扣分"), _("一票否决"), _("备注"),
+              _("状态")]]
     for deduction, inspection, project in rows:
-        writer.writerow([project.name, f"{local(inspection.inspected_at):%Y-%m-%d %H:%M}", sheet_names.get(deduction.sheet_id, ""),
-                         deduction.category, deduction.label, deduction.count, format_points(deduction.points),
-                         _("是") if deduction.veto else "", deduction.note,
-                         _("已撤销") if deduction.withdrawn else str(STATUS_LABELS[inspection.status])])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="deductions-{_month()}.csv"'})
+        table.append([project.name, f"{local(inspection.inspected_at):%Y-%m-%d %H:%M}",
+                      sheet_names.get(deduction.sheet_id, ""), deduction.category, deduction.label, deduction.count,
+                      format_points(deduction.points), _("是") if deduction.veto else "", deduction.note,
+                      _("已撤销") if deduction.withdrawn else str(STATUS_LABELS[inspection.status])])
+    return csv_response(table, f"deductions-{_month()}.csv")
 
 
 @bp.route("/organisations/<int:organisation_id>/inspection-settings", methods=["GET", "POST"])

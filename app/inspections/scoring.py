@@ -8,6 +8,7 @@ minus the capped total, never below 0; a failed veto item (一票否决) leaves 
 monthly ranking compares like with like.
 """
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -37,7 +38,14 @@ class Score:
 
     @property
     def percentage(self) -> float:
-        return round(self.score * 100 / self.base, 1) if self.base else 0.0
+        return half_up(self.score * 100 / self.base) if self.base else 0.0
+
+
+def half_up(value: float, places: int = 1) -> float:
+    """Rounded as people (and the tablet's Math.round) round, 四舍五入: 81.25 → 81.3. Python's round()
+    rounds halves to even (81.2), so the result page and the running score on the tablet disagreed."""
+    step = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
 
 
 def max_count(item: dict) -> int:

@@ -8,11 +8,13 @@ Who does what (roles of the project; company admins may do everything):
   objects within the window, owns the rectification items unless someone else is named.
 """
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.accounts.models import Membership, User
@@ -20,6 +22,7 @@ from app.checklists.definition import format_points, iter_items
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.checklists.services import current_version, templates_stmt
 from app.core import audit
+from app.core.db import utcnow
 from app.core.notifications import notify, register_refresher
 from app.core.photos import ProcessedPhoto, attach
 from app.core.storage import storage
@@ -112,8 +115,11 @@ def project_leads(session: Session, project_id: int) -> list[User]:
 
 
 def rectification_due(inspected_at: datetime, *, veto: bool, points: float) -> datetime:
+    """The end of the local day N days after the visit: the item shows its due date as a day (期限 11-17),
+    so it must not turn overdue at the visit's hour on that day."""
     days = DUE_DAYS_VETO if veto else DUE_DAYS_HEAVY if points >= HEAVY_POINTS else DUE_DAYS_LIGHT
-    return inspected_at + timedelta(days=days)
+    day = local(inspected_at).date() + timedelta(days=days)
+    return datetime.combine(day, time(23, 59, 59), tzinfo=_tz()).astimezone(timezone.utc)
 
 
 # -- scoring a visit ------------------------------------------------------------------------------------
@@ -154,14 +160,22 @@ def _read_sheet(definition: dict, prefix: str, data: dict, photo_count: Callable
     return answers, notes, problems
 
 
+def _row_id(raw) -> int | None:
+    """An id posted by the page, or None; one beyond a database integer would fail the query itself (a 500)."""
+    text = str(raw).strip()
+    return int(text) if text.isdecimal() and int(text) < 2**31 else None
+
+
 def _chosen_sheets(session: Session, project: Project, data: dict) -> list[tuple[ChecklistTemplate, ChecklistVersion]]:
     chosen = []
     for name, value in data.items():
         if not name.startswith("sheet-") or not str(value).strip():
             continue
-        template = session.get(ChecklistTemplate, int(name[6:])) if name[6:].isdigit() else None
-        version = session.get(ChecklistVersion, int(value)) if str(value).isdigit() else None
+        template_id, version_id = _row_id(name[6:]), _row_id(value)
+        template = session.get(ChecklistTemplate, template_id) if template_id is not None else None
+        version = session.get(ChecklistVersion, version_id) if version_id is not None else None
         if (template is None or version is None or version.template_id != template.id or not template.is_score_sheet
+                or not version.definition.get("score_sheet")  # an old version from before it became one
                 or template.organisation_id != project.organisation_id):
             raise RecordRefused(_("所选检查表已不存在,请刷新页面后重新评分。"), {name: _("未知检查表")})
         chosen.append((template, version))
@@ -187,7 +201,7 @@ def record_inspection(session: Session, submission: Submission) -> dict:
     """The `inspection` record kind: a whole visit, every sheet scored, with the photos of each deduction."""
     inspection = create_inspection(session, actor=submission.user, project=submission.project, data=submission.data,
                                    photos_of=submission.photos_of, inspected_at=submission.client_time,
-                                   photo_prefix=f"inspections/{submission.project.id}/{submission.client_id}")
+                                   received_at=utcnow(), photo_prefix=f"inspections/{submission.project.id}/{submission.client_id}")
     sheets = session.exec(select(InspectionSheet).where(InspectionSheet.inspection_id == inspection.id)).all()
     return {"id": inspection.id, "url": url_for("inspections.detail", inspection_id=inspection.id),
             "scores": {s.name: s.score for s in sheets}}
@@ -195,8 +209,12 @@ def record_inspection(session: Session, submission: Submission) -> dict:
 
 def create_inspection(session: Session, *, actor: User, project: Project, data: dict,
                       photos_of: Callable[[str], list[ProcessedPhoto]], inspected_at: datetime,
-                      photo_prefix: str) -> Inspection:
-    """Validate everything first, then add the rows (nothing is committed here: the caller commits)."""
+                      photo_prefix: str, received_at: datetime | None = None) -> Inspection:
+    """Validate everything first, then add the rows (nothing is committed here: the caller commits).
+
+    The objection window runs from when the result reaches the server and the project lead is told
+    (`received_at`), not from the visit: a tablet that stayed offline for days must not deliver a
+    result whose window has already closed."""
     chosen = _chosen_sheets(session, project, data)
     closed, still_open = _last_time(session, project, data)
     found_open = {}
@@ -222,9 +240,11 @@ def create_inspection(session: Session, *, actor: User, project: Project, data: 
         raise RecordRefused(messages[0] + more, problems)
 
     days = settings_for(session, project.organisation_id).objection_days
+    received_at = max(inspected_at, received_at or inspected_at)
     inspection = Inspection(project_id=project.id, lead_id=actor.id, marketing_rep=marketing,
                             property_rep=property_rep, note=str(data.get("note", "")).strip()[:MAX_NOTE],
-                            inspected_at=inspected_at, objection_deadline=inspected_at + timedelta(days=days))
+                            inspected_at=inspected_at, received_at=received_at,
+                            objection_deadline=received_at + timedelta(days=days))
     session.add(inspection)
     session.flush()
     owner = next(iter(project_leads(session, project.id)), None)
@@ -283,6 +303,17 @@ def _add_deduction(session, *, inspection, sheet, item, answers, amount, note, o
                              photo_prefix=f"{photo_prefix}-ticket")
         rectification.ticket_id = ticket.id
     session.add(rectification)
+
+
+def _claim(session: Session, obj, *, expected: str, refusal: str, **values) -> None:
+    """Change a row only if its status in the database is still `expected`, else refuse with 409: two
+    requests (a double tap, two people) both saw it `expected`; the second one's update finds nothing."""
+    model = type(obj)
+    claimed = session.execute(update(model).where(model.id == obj.id, model.status == expected).values(**values))
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise InspectionError(refusal, status=409)
+    session.refresh(obj)
 
 
 # -- the objection window -------------------------------------------------------------------------
@@ -351,7 +382,11 @@ def raise_objection(session: Session, *, actor: User, deduction: Deduction, reas
     objection = Objection(inspection_id=inspection.id, deduction_id=deduction.id, project_id=inspection.project_id,
                           raised_by=actor.id, raised_at=now, reason=reason)
     session.add(objection)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # a second copy (a double tap) passed the check above at the same moment
+        session.rollback()
+        raise InspectionError(_("这项扣分已提出过异议。"), status=409) from None
     attach(session, storage(), photos, project_id=inspection.project_id, owner_type="inspection_objection",
            owner_id=objection.id, uploaded_by=actor.id, taken_at=now, prefix=f"objections/{objection.id}")
     audit.record(session, actor=actor, action="objection.raise", obj=objection,
@@ -401,9 +436,8 @@ def decide_objection(session: Session, *, actor: User, objection: Objection, acc
         raise InspectionError(_("理由不能超过 %(n)d 字。", n=MAX_NOTE))
     deduction = session.get(Deduction, objection.deduction_id)
     before = {"status": objection.status}
-    objection.status = "accepted" if accept else "rejected"
-    objection.decided_by, objection.decided_at, objection.decision_reason = actor.id, now, reason
-    session.add(objection)
+    _claim(session, objection, expected="pending", refusal=_("这条异议已处理,不能重复处理。"),
+           status="accepted" if accept else "rejected", decided_by=actor.id, decided_at=now, decision_reason=reason)
     if accept:
         _withdraw(session, deduction)
     audit.record(session, actor=actor, action="objection.accept" if accept else "objection.reject", obj=objection,
@@ -448,8 +482,8 @@ def close_rectification(session: Session, *, actor: User, item: Rectification, n
         raise InspectionError(_("请拍摄整改后的照片。"))
     if not note:
         raise InspectionError(_("请填写整改说明。"))
-    item.status, item.closed_at, item.closed_by, item.close_note = "closed", now, actor.id, note[:MAX_NOTE]
-    session.add(item)
+    _claim(session, item, expected="open", refusal=_("这项整改已提交,不能重复提交。"),
+           status="closed", closed_at=now, closed_by=actor.id, close_note=note[:MAX_NOTE])
     attach(session, storage(), photos, project_id=item.project_id, owner_type="rectification", owner_id=item.id,
            uploaded_by=actor.id, taken_at=now, prefix=f"rectifications/{item.id}/{int(now.timestamp())}")
     audit.record(session, actor=actor, action="rectification.close", obj=item, before={"status": "open"},
@@ -463,9 +497,9 @@ def verify_rectification(session: Session, *, actor: User, item: Rectification, 
     """The inspector confirms the fix (verified) or sends it back (open again)."""
     if item.status != "closed":
         raise InspectionError(_("只有已提交整改的项才能验证。"), status=409)
-    item.status = "verified" if accept else "open"
-    item.verified_at, item.verified_by = (now, actor.id) if accept else (None, None)
-    session.add(item)
+    _claim(session, item, expected="closed", refusal=_("只有已提交整改的项才能验证。"),
+           status="verified" if accept else "open", verified_at=now if accept else None,
+           verified_by=actor.id if accept else None)
     audit.record(session, actor=actor, action="rectification.verify" if accept else "rectification.reopen",
                  obj=item, before={"status": "closed"}, after={"status": item.status})
     if not accept and item.owner_id:

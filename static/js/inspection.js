@@ -7,6 +7,9 @@
 
   const form = document.getElementById("inspection-form");
   if (!form) return;
+  // Correcting a visit the server refused (?outbox=<id>; offline-forms.js fills the form in): its photos
+  // stay with the outbox entry, so no deduction asks for its photo again (the server still checks).
+  const correcting = new URLSearchParams(location.search).get("outbox");
 
   const sheets = [...form.querySelectorAll(".inspect-sheet")].map((el) => ({
     el, id: el.dataset.sheet, template: el.dataset.template,
@@ -90,7 +93,7 @@
       // Every deduction needs its photo: the photo field is required while the item is marked 扣分.
       for (const box of sheet.el.querySelectorAll(".inspect-item:not([data-last-time])")) {
         const photo = box.querySelector(".deduction-photo");
-        if (photo) photo.required = on && box.querySelector('input[value="fail"]:checked') !== null;
+        if (photo) photo.required = on && !correcting && box.querySelector('input[value="fail"]:checked') !== null;
       }
     }
     for (const link of form.querySelectorAll("[data-section-link]")) {
@@ -121,5 +124,27 @@
   form.addEventListener("change", refresh);
   form.addEventListener("input", refresh);
   form.addEventListener("reset", () => setTimeout(refresh));
+  // The top bar and the score bar stick over the top of the page: whatever is scrolled to (an area chosen
+  // on the left, the browser's "please answer this" on submit) must stop below them, not under them. Set
+  // through the CSSOM (the CSP forbids style attributes, not this) since the bar's height follows the width.
+  const bar = document.getElementById("score-bar");
+  function clearOfBar() {
+    const clear = `${Math.ceil(bar.getBoundingClientRect().height + (parseFloat(getComputedStyle(bar).top) || 0)) + 8}px`;
+    for (const el of form.querySelectorAll(".checklist-section, .checklist-item, input, textarea")) {
+      el.style.scrollMarginTop = clear;
+    }
+  }
+  window.addEventListener("resize", clearOfBar);
+  clearOfBar();
+  if (correcting && window.WuyeOutbox) {
+    // Filling in sets values, not checkboxes: a sheet switched off in the entry is switched off again
+    // (else its unanswered items block the resend). The fill fires no event; its note marks the end.
+    window.WuyeOutbox.get(correcting).then((entry) => {
+      if (!entry || entry.kind !== "inspection") return;
+      for (const toggle of form.querySelectorAll("[data-sheet-toggle]")) toggle.checked = toggle.name in entry.data;
+      refresh();
+    });
+    new MutationObserver(refresh).observe(form, { childList: true });
+  }
   refresh();
 })();

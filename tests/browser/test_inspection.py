@@ -76,3 +76,86 @@ def test_a_whole_inspection_on_a_tablet_partly_offline(browser, site, app, world
 
 def _points(version, key):
     return next(i["points"] for s in version.definition["sections"] for i in s["items"] if i["key"] == key)
+
+
+ADD_REFUSED_JS = """async ({ userId, projectId, data, photo, formUrl }) => {
+    const bytes = Uint8Array.from(atob(photo.b64), (c) => c.charCodeAt(0));
+    const entry = await WuyeOutbox.add({ userId, kind: "inspection", projectId, data, label: "案场检查",
+        photos: [{ name: photo.name, blob: new Blob([bytes], { type: "image/jpeg" }) }], formUrl });
+    return entry.id;
+}"""
+
+
+def test_correcting_a_refused_visit_keeps_its_photos_and_switched_off_sheet(browser, site, app, world, db):
+    """A visit the server refused opens again in the form (?outbox=…): the score shows its deductions, the
+    sheet switched off stays off, and the deduction photos kept with the entry are not asked for again."""
+    import base64
+
+    with app.app_context():
+        versions = {v.definition["key"]: v for v in checklists.import_starters(get_session(), organisation_id=world.org_a.id)}
+    sales = versions["sales-inspection"]
+    data = {f"sheet-{sales.template_id}": str(sales.id), "marketing_rep": "王营销",
+            f"prior-{world.rectifications['p1'].id}": "closed"}
+    for section in sales.definition["sections"]:
+        for item in section["items"]:
+            if not item.get("last_time"):
+                data[f"v{sales.id}-item-{item['key']}"] = "pass"
+    data[f"v{sales.id}-item-badge"] = "fail"
+    context = browser.new_context(**TABLET, base_url=site.url)
+    context.set_default_timeout(10_000)
+    network = Network(context, site)
+    page = context.new_page()
+    log_in(page, "inspector", factories.PASSWORD)
+    form_url = f"/projects/{world.p1.id}/inspections/new"
+    page.goto(form_url)
+    wait_for_kept_pages(page, [form_url, "/"])
+    network.cut()  # the entry stays in the outbox while it is corrected
+    entry_id = page.evaluate(ADD_REFUSED_JS, {
+        "userId": world.users["inspector"].id, "projectId": world.p1.id, "data": data, "formUrl": form_url,
+        "photo": {"name": f"v{sales.id}-photo-badge~1.jpg", "b64": base64.b64encode(images.image()).decode()}})
+    page.goto(f"{form_url}?outbox={entry_id}")
+    expect(page.locator(".outbox-note")).to_be_visible()
+    expect(page.get_by_label("物业案场检查表")).not_to_be_checked()
+    score = page.locator(f'[data-score-for="{sales.id}"]')
+    expect(score.locator(".score-value")).to_have_text("99")  # badge: 1 per person without one, 1 found
+    page.locator(f"#v{sales.id}-box-badge").get_by_label("备注").fill("工牌未戴")  # the correction
+    page.get_by_role("button", name="提交检查结果").click()
+    expect(page.get_by_role("heading", name="今日工作")).to_be_visible()
+    network.restore()
+    expect(page.locator("#sync-badge")).to_have_text("✓ 已同步", timeout=15_000)
+    db.expire_all()
+    inspection = db.exec(select(Inspection).where(Inspection.lead_id == world.users["inspector"].id)).one()
+    [deduction] = db.exec(select(Deduction).where(Deduction.inspection_id == inspection.id)).all()
+    assert (deduction.item_key, deduction.note) == ("badge", "工牌未戴")
+    assert db.exec(select(Photo).where(Photo.owner_type == "inspection_deduction",
+                                       Photo.owner_id == deduction.id)).first() is not None
+    context.close()
+
+
+BELOW_BAR_JS = """(selector) => {
+    const bar = document.getElementById("score-bar").getBoundingClientRect();
+    const target = selector ? document.querySelector(selector) : document.activeElement;
+    return target.getBoundingClientRect().top >= bar.bottom;
+}"""
+
+
+def test_what_the_tablet_scrolls_to_is_not_hidden_under_the_score_bar(browser, site, app, world):
+    """The score bar sticks at the top: an area chosen on the left, and the item the browser asks to answer
+    on submit, must land below it, not under it."""
+    with app.app_context():
+        checklists.import_starters(get_session(), organisation_id=world.org_a.id)
+    context = browser.new_context(**TABLET, base_url=site.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, "inspector", factories.PASSWORD)
+    page.goto(f"/projects/{world.p1.id}/inspections/new")
+    link = page.locator(".inspect-nav a").nth(2)
+    link.click()
+    section = link.get_attribute("href")
+    page.wait_for_function("(id) => location.hash === id", arg=section)
+    assert page.evaluate(BELOW_BAR_JS, f"{section} h3")
+    page.locator(".inspect-nav a").nth(5).click()
+    page.get_by_role("button", name="提交检查结果").click()  # nothing answered: the browser points at the first
+    page.wait_for_function("() => document.activeElement && document.activeElement.type === 'radio'")
+    assert page.evaluate(BELOW_BAR_JS, None)
+    context.close()

@@ -2,15 +2,35 @@
 import io
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlmodel import Session
 
 from app.checklists.models import ChecklistVersion
+from app.inspections.models import Inspection
 from tests import factories, images
+from tests.conftest import engine_of
 
-# A fixed moment in the past (records may not come from the future): 10:00 in Shanghai.
-VISIT = datetime(2026, 11, 10, 2, 0, tzinfo=timezone.utc)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# 10:00 in Shanghai ten days ago: in the past (records may not come from the future) and well inside the 90 days
+# the sync API accepts, whenever the suite runs (a fixed date stopped working 90 days after it). Only the date
+# follows the real clock, never the hour; tests spell dates as `shown(VISIT + …)`.
+VISIT = datetime.combine(datetime.now(SHANGHAI).date() - timedelta(days=10), time(10),
+                         tzinfo=SHANGHAI).astimezone(timezone.utc)
+
+
+def shown(moment: datetime, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A moment as the pages show it: in Shanghai time."""
+    return f"{moment.astimezone(SHANGHAI):{pattern}}"
+
+
+def visit_month() -> str:
+    """The ranking month of VISIT (close day 30: a visit on the 31st counts for the next month)."""
+    from app.inspections.ranking import month_of
+
+    return month_of(VISIT, 30, SHANGHAI)
 
 
 @pytest.fixture
@@ -43,9 +63,16 @@ def submit(client, project_id: int, data: dict, photos=(), at: datetime = VISIT,
 
 
 @pytest.fixture
-def scored(login_as, world, sheet):
+def scored(app, login_as, world, sheet):
     """P1 scored by the inspector: floor ×2 and bins failed → 10 − 2 − 2 = 6."""
     data, photos = answers_for(sheet, {"floor": 2, "bins": 1}, marketing_rep="王营销", property_rep="李物业")
     response = submit(login_as("inspector"), world.p1.id, data, photos)
     assert response.status_code == 201, response.json
+    # The window runs from the arrival (the real clock, days after VISIT): as if it had synced at once,
+    # so that the tests' frozen clocks (VISIT + n days) fall inside or after it.
+    with Session(engine_of(app), expire_on_commit=False) as session:
+        inspection = session.get(Inspection, response.json["id"])
+        inspection.received_at, inspection.objection_deadline = VISIT, VISIT + timedelta(days=3)
+        session.add(inspection)
+        session.commit()
     return response.json["id"]

@@ -11,7 +11,7 @@ from app.inspections import services
 from app.inspections.models import Deduction, Inspection, InspectionSheet, Objection
 from app.inspections.services import InspectionError, status_at
 from tests.html import soup
-from tests.inspections.conftest import VISIT
+from tests.inspections.conftest import VISIT, shown
 
 
 def _deductions(session, inspection_id):
@@ -86,7 +86,7 @@ def test_an_objection_after_the_window_is_refused_and_the_result_becomes_effecti
         session = get_session()
         [lead] = _users(session, world, "supervisor")
         floor, _bins = _deductions(session, scored)
-        with pytest.raises(InspectionError, match=re.escape("异议期已过(截至 2026-11-13 10:00)")) as late:
+        with pytest.raises(InspectionError, match=re.escape(f"异议期已过(截至 {shown(VISIT + timedelta(days=3))})")) as late:
             services.raise_objection(session, actor=lead, deduction=floor, reason="晚了", photos=[],
                                      now=VISIT + timedelta(days=3, minutes=1))
         assert late.value.status == 409

@@ -8,7 +8,7 @@ from sqlmodel import select
 from app.inspections.models import Deduction, InspectionSettings, Rectification
 from tests import images
 from tests.html import alert, soup
-from tests.inspections.conftest import VISIT
+from tests.inspections.conftest import VISIT, shown, visit_month
 
 
 def pdf_text(data: bytes) -> str:
@@ -26,10 +26,10 @@ def test_the_inspection_report_names_the_categories_deductions_and_final_score(l
 
 
 def test_the_deductions_csv_opens_in_excel(login_as, world, scored):
-    response = login_as("admin").get(f"/organisations/{world.org_a.id}/deductions.csv?month=2026-11")
+    response = login_as("admin").get(f"/organisations/{world.org_a.id}/deductions.csv?month={visit_month()}")
     body = response.get_data(as_text=True)
     assert body.startswith("\ufeff项目,检查时间,检查表")
-    assert "江城壹号销售中心,2026-11-10 10:00,小检查表,环境展示类,地面干净,2,2" in body
+    assert f"江城壹号销售中心,{shown(VISIT)},小检查表,环境展示类,地面干净,2,2" in body
 
 
 def test_the_owner_closes_an_item_with_a_photo_and_the_inspector_verifies_it(login_as, scored, db):

@@ -1,4 +1,6 @@
 """A whole visit arrives from the outbox: scored, photos kept, rectification items made, the project lead told."""
+from datetime import timedelta
+
 from sqlmodel import func, select
 
 from app.core.audit import AuditLog
@@ -6,7 +8,7 @@ from app.core.notifications import Notification
 from app.core.photos import Photo
 from app.inspections.models import Deduction, Inspection, InspectionSheet, Rectification
 from app.repairs.models import Ticket
-from tests.inspections.conftest import VISIT, answers_for, submit
+from tests.inspections.conftest import SHANGHAI, VISIT, answers_for, submit
 
 
 def count(db, model, *where):
@@ -18,7 +20,7 @@ def test_a_visit_is_scored_with_its_photos_and_the_project_lead_is_told(scored, 
     inspection = db.get(Inspection, scored)
     assert (inspection.status, inspection.marketing_rep, inspection.property_rep) == ("provisional", "王营销", "李物业")
     assert inspection.lead_id == world.users["inspector"].id
-    assert inspection.objection_deadline == VISIT.replace(day=13)  # three days by default
+    assert inspection.objection_deadline - inspection.received_at == timedelta(days=3)  # three days by default
     [sheet] = db.exec(select(InspectionSheet).where(InspectionSheet.inspection_id == scored)).all()
     assert (sheet.score, sheet.percentage, sheet.by_category) == (6, 60.0, {"环境展示类": 4})
     deductions = db.exec(select(Deduction).where(Deduction.inspection_id == scored).order_by(Deduction.id)).all()
@@ -27,9 +29,10 @@ def test_a_visit_is_scored_with_its_photos_and_the_project_lead_is_told(scored, 
     for deduction in deductions:
         assert count(db, Photo, Photo.owner_type == "inspection_deduction", Photo.owner_id == deduction.id) == 1
     items = db.exec(select(Rectification).where(Rectification.inspection_id == scored)).all()
-    assert {(i.label, i.owner_id, i.due_at - VISIT) for i in items} == {
-        ("地面干净", world.users["supervisor"].id, VISIT.replace(day=17) - VISIT),
-        ("垃圾桶不超过2/3", world.users["supervisor"].id, VISIT.replace(day=17) - VISIT)}
+    end_of_day = (VISIT + timedelta(days=7)).astimezone(SHANGHAI).replace(hour=23, minute=59, second=59)  # a week later
+    assert {(i.label, i.owner_id, i.due_at) for i in items} == {
+        ("地面干净", world.users["supervisor"].id, end_of_day),
+        ("垃圾桶不超过2/3", world.users["supervisor"].id, end_of_day)}
     ticket = db.exec(select(Ticket).where(Ticket.source == "inspection")).one()  # bins creates a repair ticket
     assert "垃圾桶不超过2/3" in ticket.description and [i.ticket_id for i in items if i.label.startswith("垃圾桶")] == [ticket.id]
     [note] = db.exec(select(Notification).where(Notification.user_id == world.users["supervisor"].id)).all()
