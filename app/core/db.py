@@ -1,4 +1,5 @@
 """Database engine and the per-request session."""
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -67,6 +68,13 @@ def init_app(app):
 
 def engine():
     return current_app.extensions["engine"]
+
+
+def get_posted(session: Session, model, raw):
+    """The row whose id a form or a phone sent, or None. Anything may arrive: a 20-digit number overflows the
+    database's integer, and "²" passes str.isdigit() but not int()."""
+    raw = str(raw if raw is not None else "").strip()
+    return session.get(model, int(raw)) if re.fullmatch(r"[0-9]{1,9}", raw) else None
 
 
 def get_session() -> Session:

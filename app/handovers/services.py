@@ -1,6 +1,5 @@
 """Sample-room inventories (versioned), handovers between two attendants, amendments, opening/closing checks."""
 import io
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +16,7 @@ from app.accounts.services import authenticate
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.checklists.services import AnswerError, check_answers, current_version, templates_stmt
 from app.core import audit
-from app.core.db import utcnow
+from app.core.db import get_posted, utcnow
 from app.core.notifications import notify
 from app.core.photos import Photo, ProcessedPhoto, attach
 from app.core.storage import storage
@@ -63,17 +62,10 @@ def free_areas(session: Session, project: Project) -> list[Area]:
                         .order_by(Area.position, Area.name)).all()
 
 
-def _get(session: Session, model, raw):
-    """The row whose id was posted, or None: ids come from forms and phones, so anything may arrive
-    (a 20-digit number overflows the database's integer, "²" passes str.isdigit but not int())."""
-    raw = str(raw if raw is not None else "").strip()
-    return session.get(model, int(raw)) if re.fullmatch(r"[0-9]{1,9}", raw) else None
-
-
 def create_room(session: Session, *, actor: User, project: Project, area_id,
                 items: list[dict] | None = None) -> Room:
     """Make an area a sample room; its inventory starts as version 1 holding `items` (often none yet)."""
-    area = _get(session, Area, area_id)
+    area = get_posted(session, Area, area_id)
     if area is None or area.project_id != project.id:
         raise HandoverError(_("请选择本项目的区域。"), {"area_id": _("请选择区域")})
     if session.exec(select(Room.id).where(Room.area_id == area.id)).first():
@@ -389,7 +381,7 @@ def _report(session: Session, *, handover: Handover, lines: list[HandoverLine], 
 
 
 def _user(session: Session, raw) -> User | None:
-    return _get(session, User, raw)
+    return get_posted(session, User, raw)
 
 
 def _check_password(session: Session, user: User, password: str) -> None:
@@ -408,10 +400,10 @@ def record_handover(session: Session, submission: Submission) -> dict:
     """The `room_handover` record kind: a whole handover (counts, photos, both signatures) as one record."""
     data, project = submission.data, submission.project
     try:
-        room = _get(session, Room, data.get("room_id"))
+        room = get_posted(session, Room, data.get("room_id"))
         if room is None or room.project_id != project.id:
             raise HandoverError(_("找不到这个样板间。"), {"room_id": _("未知样板间")})
-        version = _get(session, InventoryVersion, data.get("version_id"))
+        version = get_posted(session, InventoryVersion, data.get("version_id"))
         if version is None or version.room_id != room.id:
             raise HandoverError(_("清单版本与样板间不符,请重新打开交接页面。"))
         incoming = _user(session, data.get("incoming_id"))
@@ -539,13 +531,13 @@ def check_template(session: Session, project: Project, kind: str) -> ChecklistVe
 def record_check(session: Session, submission: Submission) -> dict:
     """The `room_check` record kind: an opening or closing check; a closing one with the key handover."""
     data, project = submission.data, submission.project
-    room = _get(session, Room, data.get("room_id"))
+    room = get_posted(session, Room, data.get("room_id"))
     if room is None or room.project_id != project.id:
         raise RecordRefused(_("找不到这个样板间。"), {"room_id": _("未知样板间")})
     kind = str(data.get("kind", ""))
     if kind not in CHECK_KINDS:
         raise RecordRefused(_("未知的检查类型。"))
-    version = _get(session, ChecklistVersion, data.get("version_id"))
+    version = get_posted(session, ChecklistVersion, data.get("version_id"))
     template = session.get(ChecklistTemplate, version.template_id) if version else None
     if template is None or template.organisation_id != project.organisation_id or template.purpose != kind:
         raise RecordRefused(_("检查表已不存在,请重新打开页面。"))

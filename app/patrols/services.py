@@ -13,6 +13,7 @@ from app.accounts.models import User
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.checklists.services import AnswerError, check_answers, current_version, get_version
 from app.core import audit
+from app.core.db import get_posted
 from app.core.photos import attach
 from app.core.storage import storage
 from app.core.validation import required_text
@@ -87,12 +88,12 @@ def stops_of(session: Session, route: Route) -> list[tuple[RouteStop, Checkpoint
 
 
 def add_stop(session: Session, *, actor: User, route: Route, checkpoint_id, template_id=None) -> RouteStop:
-    checkpoint = session.get(Checkpoint, int(checkpoint_id)) if str(checkpoint_id).isdigit() else None
+    checkpoint = get_posted(session, Checkpoint, checkpoint_id)
     if checkpoint is None or checkpoint.project_id != route.project_id:
         raise PatrolError(_("请选择本项目的巡更点。"))
     template = None
     if template_id not in (None, ""):
-        template = session.get(ChecklistTemplate, int(template_id)) if str(template_id).isdigit() else None
+        template = get_posted(session, ChecklistTemplate, template_id)
         project = session.get(Project, route.project_id)
         if template is None or template.organisation_id != project.organisation_id:
             raise PatrolError(_("请选择检查表。"))
@@ -154,7 +155,7 @@ def save_schedule(session: Session, *, actor: User, route: Route, schedule: Sche
     project = session.get(Project, route.project_id)
     guards = []
     for raw in guard_ids or []:
-        user = session.get(User, int(raw)) if str(raw).isdigit() else None
+        user = get_posted(session, User, raw)
         if user is None or user.organisation_id != project.organisation_id:
             raise PatrolError(_("请选择本项目的保安。"))
         guards.append(user.id)
@@ -303,7 +304,7 @@ def my_rounds(session: Session, *, user: User, project: Project, now: datetime) 
 
 def _round_for(session: Session, submission: Submission) -> Round:
     raw = submission.data.get("round_id")
-    round_ = session.get(Round, int(raw)) if str(raw).isdigit() else None
+    round_ = get_posted(session, Round, raw)
     if round_ is None or round_.project_id != submission.project.id:
         raise RecordRefused(_("找不到这一轮巡逻。"), {"round_id": _("未知轮次")})
     if round_.guard_ids and submission.user.id not in round_.guard_ids:

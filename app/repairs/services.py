@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import PROJECT_ROLES, Membership, User
 from app.core import audit
-from app.core.db import utcnow
+from app.core.db import get_posted, utcnow
 from app.core.notifications import notify, register_refresher
 from app.core.permissions import roles_in, visible_projects_stmt
 from app.core.photos import Photo, attach, photos_of
@@ -67,7 +67,7 @@ def report(session: Session, submission: Submission) -> dict:
         fields["location"] = _("位置不能超过 %(n)d 字。", n=MAX_LOCATION)
     area_id = data.get("area_id") or None
     if area_id is not None:
-        area = session.get(Area, int(area_id)) if str(area_id).isdigit() else None
+        area = get_posted(session, Area, area_id)
         if area is None or area.project_id != project.id:
             fields["area_id"] = _("所选区域已不存在,请重新选择。")
     if fields:
@@ -228,7 +228,7 @@ def act(session: Session, *, actor, ticket: Ticket, action: str, now: datetime, 
     reason, comment = _text_field(reason, 500), _text_field(comment, 500)
     url = url_for("repairs.ticket", ticket_id=ticket.id)
     if action == "dispatch":
-        engineer = session.get(User, int(assignee_id)) if str(assignee_id or "").isdigit() else None
+        engineer = get_posted(session, User, assignee_id)
         is_engineer = engineer is not None and session.exec(select(Membership.id).where(
             Membership.user_id == engineer.id, Membership.project_id == project.id, Membership.role == "engineer")).first()
         if not is_engineer or not engineer.active:
@@ -294,7 +294,7 @@ def act(session: Session, *, actor, ticket: Ticket, action: str, now: datetime, 
 def act_from_outbox(session: Session, submission: Submission) -> dict:
     """The `ticket_action` record kind: an engineer starts or finishes a repair on a phone, maybe offline."""
     data = submission.data
-    ticket = session.get(Ticket, int(data["ticket_id"])) if str(data.get("ticket_id", "")).isdigit() else None
+    ticket = get_posted(session, Ticket, data.get("ticket_id"))
     if ticket is None or ticket.project_id != submission.project.id:
         raise RecordRefused(_("找不到这张工单。"), status=404)
     try:

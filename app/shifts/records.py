@@ -9,6 +9,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlmodel import Session
 
+from app.core.db import get_posted
 from app.core.permissions import has_role, visible_projects_stmt
 from app.projects.models import Project
 from app.shifts import services, water
@@ -79,7 +80,7 @@ def matter(session: Session, s: Submission) -> dict:
 def acknowledge(session: Session, s: Submission) -> dict:
     """`shift_matter_ack`: {matter_id} of this project."""
     raw = s.data.get("matter_id")
-    row = session.get(Matter, int(raw)) if str(raw).isdigit() else None
+    row = get_posted(session, Matter, raw)
     if row is None or row.project_id != s.project.id:
         raise services.ShiftError(_("找不到这个交接事项。"), status=404)
     services.acknowledge(session, user=s.user, matter=row, at=s.client_time)

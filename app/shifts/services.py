@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import Membership, User
 from app.core import audit
+from app.core.db import get_posted
 from app.core.photos import attach
 from app.core.storage import storage
 from app.core.validation import required_text
@@ -178,10 +179,10 @@ def close_forgotten(session: Session, *, user: User, at: datetime) -> list[Atten
 
 def clock_in(session: Session, *, user: User, project: Project, post_id, pattern_id, at: datetime) -> Attendance:
     """Start a shift on a post; one person is never on two shifts at once, in any project."""
-    post = session.get(Post, int(post_id)) if str(post_id).isdigit() else None
+    post = get_posted(session, Post, post_id)
     if post is None or post.project_id != project.id or not post.active:
         raise ShiftError(_("请选择本项目的岗位。"))
-    pattern = session.get(ShiftPattern, int(pattern_id)) if str(pattern_id).isdigit() else None
+    pattern = get_posted(session, ShiftPattern, pattern_id)
     if pattern is None or pattern.project_id != project.id or not pattern.active:
         raise ShiftError(_("请选择班次。"))
     close_forgotten(session, user=user, at=at)

@@ -20,6 +20,7 @@ from sqlmodel import Session, func, select
 
 from app.accounts.models import User
 from app.core import audit
+from app.core.db import get_posted
 from app.core.notifications import notify
 from app.core.validation import required_text
 from app.projects.models import Project
@@ -158,7 +159,7 @@ def month_summary(session: Session, project: Project, year: int, month: int) -> 
 # -- recording usage and counts (from the phone) ----------------------------------------------
 
 def _item_for(session: Session, project: Project, raw_id) -> WaterItem:
-    item = session.get(WaterItem, int(raw_id)) if str(raw_id).isdigit() else None
+    item = get_posted(session, WaterItem, raw_id)
     if item is None or item.project_id != project.id or not item.active:
         raise ShiftError(_("物品清单已更改,请刷新页面后重新填写。"))
     return item

@@ -110,3 +110,10 @@ def test_a_supervisor_edits_targets_and_categories(login_as, world, db):
     ticket = db.exec(select(Ticket).where(Ticket.description == "水吧台下水管漏水")).one()
     assert ticket.category == "空调" and ticket.due_at - ticket.created_at == timedelta(days=3)
     assert login_as("engineer").get(f"/projects/{world.p1.id}/repairs/settings").status_code == 403
+
+
+def test_an_area_id_no_database_could_hold_is_refused_not_a_500(login_as, world, db):
+    for forged in ("99999999999999999999", "²"):
+        response = _report(login_as("attendant"), world, area_id=forged, client_id=str(uuid.uuid4()))
+        assert response.status_code == 422, forged
+    assert db.exec(select(Ticket).where(Ticket.description == "水吧台下水管漏水")).first() is None
