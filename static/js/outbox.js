@@ -84,7 +84,7 @@
     return put(entry);
   }
 
-  // A password typed into a form (a second signer's) stays on the phone only until the server has seen it.
+  // A password typed into a form (a second signer's) stays on the phone only until the server has answered.
   function forgetSecrets(data) {
     for (const name of Object.keys(data || {})) if (/password$/.test(name)) delete data[name];
   }
@@ -174,6 +174,7 @@
     }
     if (PERMANENT.has(response.status)) {
       Object.assign(entry, { state: "failed", error_code: null, last_error: await errorOf(response) });
+      forgetSecrets(entry.data);  // a refused entry waits on a shared phone: the password is typed again
       await put(entry);
       return "next";
     }

@@ -91,9 +91,11 @@ def test_a_mistyped_password_is_refused_at_sync_and_corrected_without_signing_ag
     entry = page.locator(".outbox-entry")
     expect(entry.locator(".outbox-state")).to_have_text("同步失败")
     expect(entry.locator(".form-error")).to_contain_text("密码不正确")
+    assert "incoming_password" not in _outbox_data(page)[0]  # refused: the mistyped password is not kept either
 
     entry.get_by_role("link", name="修改").click()  # the same entry, filled in again, signatures kept
     expect(page.get_by_label("接班人", exact=True)).to_have_value(str(world.users["attendant_b"].id))
+    expect(page.get_by_label("接班人密码")).to_have_value("")
     page.get_by_label("接班人密码").fill(factories.PASSWORD)
     page.get_by_role("button", name="提交交接").click()
     expect(page.locator("#sync-badge")).to_have_text("✓ 已同步")
