@@ -39,9 +39,10 @@ class ServerThread:
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()  # connections are refused, as from a server that is down
-        self.thread.join()
+        server, thread = self.server, self.thread  # a restart may replace them while this runs in another thread
+        server.shutdown()
+        server.server_close()  # connections are refused, as from a server that is down
+        thread.join()
 
     @property
     def url(self) -> str:

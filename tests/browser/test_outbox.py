@@ -112,7 +112,8 @@ def test_nothing_is_lost_or_doubled_when_the_server_dies_in_the_middle_of_a_sync
             b"".join(result)  # the fourth record commits, then the server dies before answering
             import threading
 
-            threading.Thread(target=state["server"].stop).start()
+            state["stopper"] = threading.Thread(target=state["server"].stop)
+            state["stopper"].start()
             raise ConnectionAbortedError("server killed")
         return result
 
@@ -130,7 +131,8 @@ def test_nothing_is_lost_or_doubled_when_the_server_dies_in_the_middle_of_a_sync
 
     network.restore()
     page.wait_for_function("() => document.querySelector('#sync-badge').textContent !== '待同步 8'")
-    server.thread.join(timeout=10)  # it died after the fourth
+    server.thread.join(timeout=10)  # it died after the fourth…
+    state["stopper"].join(timeout=10)  # …and closed its port before it starts again
     assert len(_tickets(db)) - 3 == 4  # (the world has three tickets of its own)
 
     server.start()  # back up on the same port
