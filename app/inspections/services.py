@@ -36,7 +36,7 @@ from app.inspections.models import (
     Rectification,
 )
 from app.projects.models import Project
-from app.repairs.services import open_ticket
+from app.repairs.services import open_ticket, unfinished_ticket
 from app.sync.services import RecordRefused, Submission
 
 INSPECTORS = ("inspector",)
@@ -419,6 +419,14 @@ def _withdraw(session: Session, deduction: Deduction) -> None:
     session.add(deduction)
     item = session.exec(select(Rectification).where(Rectification.deduction_id == deduction.id)).first()
     if item is not None and item.status != "verified":
+        ticket = unfinished_ticket(session, item.ticket_id)
+        if ticket is not None:
+            # Cancelling a repair is the supervisors' call: they are told its cause is gone.
+            notify(session, user_ids=[u.id for u in project_leads(session, item.project_id)],
+                   project_id=item.project_id, url=url_for("repairs.ticket", ticket_id=ticket.id),
+                   text=_("扣分“%(label)s”已撤销,由它生成的报修单 %(number)s 如已不需要,请取消。",
+                          label=deduction.label, number=ticket.number),
+                   key=f"deduction-withdrawn:{deduction.id}")
         session.delete(item)  # nothing to fix any more
     session.flush()
     rescore(session, session.get(InspectionSheet, deduction.sheet_id))

@@ -29,6 +29,12 @@ def _ticket_number(ticket: Ticket) -> str:
     return f"BX-{day:%Y%m%d}-{ticket.id:04d}"
 
 
+def unfinished_ticket(session: Session, ticket_id: int | None) -> Ticket | None:
+    """The ticket, if it is still being worked on (neither closed nor cancelled)."""
+    ticket = session.get(Ticket, ticket_id) if ticket_id else None
+    return ticket if ticket is not None and ticket.status not in ("closed", "cancelled") else None
+
+
 def open_ticket(session: Session, *, user, project_id: int, description: str, source: str, reported_at,
                 photos: list, photo_prefix: str, area_id: int | None = None, checkpoint_id: int | None = None,
                 location: str = "", category: str = "其他", severity: str = "minor", urgent: bool = False,

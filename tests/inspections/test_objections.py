@@ -125,3 +125,21 @@ def test_the_lead_objects_on_the_result_page_and_the_inspector_accepts_it(login_
     again = login_as("inspector").post_form(f"/objections/{objection.id}/decide", {"decision": "reject", "reason": "x"},
                                             htmx=True)
     assert again.status_code == 409 and "不能重复处理" in soup(again).select_one("[role=alert]").get_text()
+
+
+def test_accepting_an_objection_to_a_deduction_that_opened_a_repair_tells_the_supervisors(app, scored, world):
+    from app.core.notifications import Notification
+    from app.inspections.models import Rectification
+
+    with app.test_request_context():
+        session = get_session()
+        lead, inspector = _users(session, world, "supervisor", "inspector")
+        _floor, bins = _deductions(session, scored)  # bins is flagged: its rectification opened a repair ticket
+        objection = services.raise_objection(session, actor=lead, deduction=bins, reason="垃圾刚清过",
+                                             photos=[], now=VISIT + timedelta(days=1))
+        services.decide_objection(session, actor=inspector, objection=objection, accept=True, reason="",
+                                  now=VISIT + timedelta(days=1))
+        session.expire_all()
+        assert session.exec(select(Rectification).where(Rectification.deduction_id == bins.id)).first() is None
+        texts = session.exec(select(Notification.text).where(Notification.user_id == lead.id)).all()
+        assert any("扣分“垃圾桶不超过2/3”已撤销" in text and "如已不需要,请取消" in text for text in texts)
