@@ -2,6 +2,7 @@
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
@@ -12,6 +13,7 @@ def _messages():
         403: (_("无权操作"), _("您的角色不能进行此操作。如有需要,请联系项目主管。")),
         404: (_("页面不存在"), _("找不到您要的页面,或您没有查看它的权限。")),
         405: (_("操作方式不对"), _("此页面不接受这种请求。")),
+        409: (_("有冲突"), _("这项内容刚刚被其他人同时修改,您的提交没有保存。请刷新后重试。")),
         413: (_("文件太大"), _("上传的内容超过了大小上限,请压缩或分次上传。")),
         429: (_("操作太频繁"), _("请稍后再试。")),
         500: (_("服务器出错"), _("服务器处理时出错,您的数据没有保存。请稍后重试;若一再出现,请联系管理员。")),
@@ -43,5 +45,8 @@ def init_app(app):
     def unexpected(exc):
         if isinstance(exc, HTTPException):
             return http_error(exc)
+        if isinstance(exc, IntegrityError):  # two people saved the same thing at the same moment; nothing was kept
+            app.logger.warning("write conflict on %s: %s", request.path, exc.orig)
+            return error_response(409)
         app.logger.exception("unhandled error on %s", request.path)
         return error_response(InternalServerError.code)
