@@ -8,7 +8,6 @@ from werkzeug.exceptions import BadRequest
 
 from app.core.db import get_session, utcnow
 from app.core.permissions import project_required
-from app.core.photos import photos_of
 from app.core.views import render
 from app.handovers import services as handovers
 from app.projects.models import Project
@@ -18,6 +17,7 @@ from app.shifts import bp, services, water
 
 READERS = ("supervisor",)
 MONTH = re.compile(r"(\d{4})-(\d{2})")
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
 def _refuse(message: str):
@@ -32,9 +32,13 @@ def _day_arg() -> date:
     if not value:
         return services.local_day(utcnow())
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
+        day = None
+    # Year 1 or 9999 would overflow the day's bounds in UTC: keep to the years the month page accepts.
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
         _refuse(_("无法识别日期“%(value)s”,请用 YYYY-MM-DD 格式。", value=value[:20]))
+    return day
 
 
 def _month_arg() -> tuple[int, int]:
@@ -43,7 +47,7 @@ def _month_arg() -> tuple[int, int]:
         today = services.local_day(utcnow())
         return today.year, today.month
     found = MONTH.fullmatch(value)
-    if not found or not 1 <= int(found[2]) <= 12 or not 2000 <= int(found[1]) <= 2999:
+    if not found or not 1 <= int(found[2]) <= 12 or not FIRST_DAY.year <= int(found[1]) <= LAST_DAY.year:
         _refuse(_("无法识别月份“%(value)s”,请用 YYYY-MM 格式,例如 2026-03。", value=value[:20]))
     return int(found[1]), int(found[2])
 
@@ -58,7 +62,7 @@ def daily_context(project: Project, day: date) -> dict:
     matters = services.matters_of(db, ids)
     still_open = [m for m in services.open_matters(db, project) if m not in matters]
     return {"project": project, "day": day, "shifts": shifts, "by_id": {r.attendance.id: r for r in shifts},
-            "events": [(e, photos_of(db, "shift_event", e.id)) for e in events], "matters": matters,
+            "events": services.with_photos(db, events), "matters": matters,
             "still_open": still_open, "sheet": water.day_sheet(db, project, day, active_only=False),
             "people": services.people(db, [u for m in matters + still_open
                                            for u in (m.raised_by, m.acknowledged_by, m.closed_by)]),

@@ -9,7 +9,6 @@ from sqlmodel import func, select
 from app.core import home
 from app.core.db import get_session, utcnow
 from app.core.permissions import load_or_404, logged_in, project_required, roles_in
-from app.core.photos import photos_of
 from app.core.storage import storage
 from app.core.views import back_to, is_htmx, render
 from app.handovers import services as handovers
@@ -25,7 +24,7 @@ SUPERVISORS = ("supervisor",)
 def _home_tasks(session, user, project, roles):
     tasks = []
     if "attendant" in roles:
-        on_duty = services.open_attendance(session, user=user, project=project)
+        on_duty = services.open_attendance(session, user=user, project=project, at=utcnow())
         waiting = sum(1 for m in services.open_matters(session, project)
                       if m.acknowledged_at is None and m.raised_by != user.id)
         detail = (_("在岗:%(post)s", post=session.get(Post, on_duty.post_id).name) if on_duty else _("未上岗"))
@@ -43,11 +42,11 @@ def _home_tasks(session, user, project, roles):
 
 def _my_shift_context(project: Project) -> dict:
     db, now = get_session(), utcnow()
-    current = services.open_attendance(db, user=current_user, project=project)
+    current = services.open_attendance(db, user=current_user, project=project, at=now)
     row = services.rows_of(db, [current])[0] if current else None
     events = services.events_of(db, [current.id]) if current else []
     matters = services.open_matters(db, project)
-    return {"project": project, "current": row, "events": [(e, photos_of(db, "shift_event", e.id)) for e in events],
+    return {"project": project, "current": row, "events": services.with_photos(db, events),
             "matters": matters, "people": services.people(db, [m.raised_by for m in matters]),
             "posts": services.posts_of(db, project, active_only=True),
             "patterns": services.patterns_of(db, project, active_only=True),

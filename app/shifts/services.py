@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from app.accounts.models import Membership, User
 from app.core import audit
 from app.core.db import get_posted
-from app.core.photos import attach
+from app.core.photos import Photo, attach
 from app.core.storage import storage
 from app.core.validation import required_text
 from app.projects.models import Project
@@ -138,17 +138,24 @@ def _hm(moment: datetime) -> str:
     return f"{local(moment):%m-%d %H:%M}"
 
 
-def open_attendance(session: Session, *, user: User, project: Project) -> Attendance | None:
-    """The user's shift in this project that has no clock-out yet."""
-    return session.exec(select(Attendance).where(Attendance.user_id == user.id, Attendance.project_id == project.id,
-                                                 Attendance.ended_at.is_(None))).first()
+def open_attendance(session: Session, *, user: User, project: Project, at: datetime | None = None
+                    ) -> Attendance | None:
+    """The user's shift in this project that has no clock-out yet; with `at`, only one begun on the local day
+    of `at`: a shift still open from an earlier day was forgotten (shifts never cross midnight)."""
+    stmt = select(Attendance).where(Attendance.user_id == user.id, Attendance.project_id == project.id,
+                                    Attendance.ended_at.is_(None))
+    if at is not None:
+        stmt = stmt.where(Attendance.started_at >= day_bounds(local_day(at))[0])
+    return session.exec(stmt).first()
 
 
 def attendance_at(session: Session, *, user: User, project: Project, at: datetime) -> Attendance:
-    """The user's shift in this project that covers the moment `at`; what phone records attach to."""
+    """The user's shift in this project that covers the moment `at`; what phone records attach to. A shift
+    never clocked out covers the rest of the day it began, not the next morning's taps."""
     found = session.exec(select(Attendance).where(
         Attendance.user_id == user.id, Attendance.project_id == project.id, Attendance.started_at <= at,
-        sa.or_(Attendance.ended_at.is_(None), Attendance.ended_at >= at))).first()
+        sa.or_(sa.and_(Attendance.ended_at.is_(None), Attendance.started_at >= day_bounds(local_day(at))[0]),
+               Attendance.ended_at >= at))).first()
     if found is None:
         raise ShiftError(_("%(when)s 您不在岗:请先上岗打卡。", when=_hm(at)))
     return found
@@ -185,6 +192,9 @@ def clock_in(session: Session, *, user: User, project: Project, post_id, pattern
     pattern = get_posted(session, ShiftPattern, pattern_id)
     if pattern is None or pattern.project_id != project.id or not pattern.active:
         raise ShiftError(_("请选择班次。"))
+    # Two phones clocking the same person in at once: the second waits for the first, then sees its shift.
+    # (FOR NO KEY UPDATE: not held up by rows merely referencing the user; SQLite has one writer anyway.)
+    session.exec(select(User.id).where(User.id == user.id).with_for_update(key_share=True)).one()
     close_forgotten(session, user=user, at=at)
     # [at, open end) overlaps every shift still open and every shift that ended after `at`.
     clash = session.exec(select(Attendance).where(
@@ -213,6 +223,9 @@ def clock_out(session: Session, *, user: User, project: Project, at: datetime) -
     if at <= attendance.started_at:
         raise ShiftError(_("下班时间(%(end)s)不能早于上班时间(%(start)s)。", end=_hm(at),
                            start=_hm(attendance.started_at)))
+    if local_day(at) != local_day(attendance.started_at):
+        raise ShiftError(_("%(start)s 上岗的班次当天没有下班打卡,不能隔天下班;请重新上岗打卡,它会按班次结束时间结束。",
+                           start=_hm(attendance.started_at)), status=409)
     attendance.ended_at = at
     session.add(attendance)
     audit.record(session, actor=user, action="shift.clock_out", obj=attendance, after={"at": at.isoformat()})
@@ -259,9 +272,13 @@ def acknowledge(session: Session, *, user: User, matter: Matter, at: datetime) -
         raise ShiftError(_("交接事项须由接班人确认,不能确认自己交出的事项。"))
     if matter.closed_at is not None or matter.acknowledged_at is not None:
         return matter
-    matter.acknowledged_by, matter.acknowledged_at = user.id, at
-    session.add(matter)
-    audit.record(session, actor=user, action="shift_matter.acknowledge", obj=matter)
+    # Taken over only if nobody did meanwhile: of two people confirming at once, the first one stays.
+    taken = session.exec(sa.update(Matter).where(Matter.id == matter.id, Matter.acknowledged_at.is_(None),
+                                                 Matter.closed_at.is_(None))
+                         .values(acknowledged_by=user.id, acknowledged_at=at))
+    session.refresh(matter)
+    if taken.rowcount == 1:
+        audit.record(session, actor=user, action="shift_matter.acknowledge", obj=matter)
     return matter
 
 
@@ -275,8 +292,13 @@ def close_matter(session: Session, *, user: User, matter: Matter, note: str, at:
     note = (note or "").strip()
     if len(note) > 200:
         raise ShiftError(_("处理说明不能超过 200 字。"))
-    matter.closed_by, matter.closed_at, matter.close_note = user.id, at, note
-    session.add(matter)
+    # Closed only if still open in the database: of two people closing it at once, the second is told.
+    closed = session.exec(sa.update(Matter).where(Matter.id == matter.id, Matter.closed_at.is_(None))
+                          .values(closed_by=user.id, closed_at=at, close_note=note))
+    if closed.rowcount != 1:
+        session.rollback()
+        raise ShiftError(_("这个事项已经关闭。"), status=409)
+    session.refresh(matter)
     audit.record(session, actor=user, action="shift_matter.close", obj=matter, after={"note": note})
     session.commit()
     return matter
@@ -313,25 +335,38 @@ def rows_of(session: Session, attendances: list[Attendance]) -> list[ShiftRow]:
 
 
 def occupancy(session: Session, project: Project) -> list[tuple[Post, list[ShiftRow]]]:
-    """Each active post with who is on it now."""
+    """Each active post with who is on it now, and any post taken out of use while someone is still on it."""
     on_duty = rows_of(session, session.exec(select(Attendance).where(
         Attendance.project_id == project.id, Attendance.ended_at.is_(None)).order_by(Attendance.started_at)).all())
+    manned = {r.post.id for r in on_duty}
     return [(post, [r for r in on_duty if r.post.id == post.id])
-            for post in posts_of(session, project, active_only=True)]
+            for post in posts_of(session, project) if post.active or post.id in manned]
 
 
 def shifts_of_day(session: Session, project: Project, day: date) -> list[ShiftRow]:
-    """The shifts that ran during the local day, by start."""
+    """The shifts that ran during the local day, by start. A shift never clocked out belongs to the day it
+    began (shifts never cross midnight), not to every day until its owner next clocks in."""
     start, end = day_bounds(day)
     return rows_of(session, session.exec(select(Attendance).where(
         Attendance.project_id == project.id, Attendance.started_at < end,
-        sa.or_(Attendance.ended_at.is_(None), Attendance.ended_at >= start))
+        sa.or_(sa.and_(Attendance.ended_at.is_(None), Attendance.started_at >= start), Attendance.ended_at >= start))
         .order_by(Attendance.started_at, Attendance.id)).all())
 
 
 def events_of(session: Session, attendance_ids) -> list[ShiftEvent]:
     return session.exec(select(ShiftEvent).where(ShiftEvent.attendance_id.in_(list(attendance_ids)))
                         .order_by(ShiftEvent.at, ShiftEvent.id)).all()
+
+
+def with_photos(session: Session, events: list[ShiftEvent]) -> list[tuple[ShiftEvent, list[Photo]]]:
+    """Each event with its photos, in one query for all of them (a busy day has many events)."""
+    photos: dict[int, list[Photo]] = {e.id: [] for e in events}
+    if events:
+        for photo in session.exec(select(Photo).where(Photo.owner_type == "shift_event",
+                                                      Photo.owner_id.in_(list(photos)))
+                                  .order_by(Photo.owner_id, Photo.position)):
+            photos[photo.owner_id].append(photo)
+    return [(e, photos[e.id]) for e in events]
 
 
 def matters_of(session: Session, attendance_ids) -> list[Matter]:

@@ -14,6 +14,7 @@ of the same day still belongs to that day: it changes the day's variance, not th
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 from sqlmodel import Session, func, select
@@ -52,6 +53,12 @@ def save_item(session: Session, *, actor: User, project: Project, name: str, uni
     before = item and audit.snapshot(item, fields)
     item = item or WaterItem(project_id=project.id, name=name, unit=unit)
     item.name, item.unit, item.min_stock, item.initial_stock, item.active = name, unit, minimum, initial, active
+    if before and before["initial_stock"] != initial:  # a lower opening stock must not leave a day's book below 0
+        short = next((ln for ln in ledger(session, [item])[item.id] if ln.expected < 0), None)
+        if short is not None:
+            session.rollback()
+            raise ShiftError(_("期初库存改为 %(n)d 后,%(day)s 的账面库存会变成 %(stock)d %(unit)s。请核对期初库存。",
+                               n=initial, day=f"{short.day:%m-%d}", stock=short.expected, unit=unit))
     session.add(item)
     audit.record(session, actor=actor, action="water_item.update" if before else "water_item.create", obj=item,
                  before=before, after=audit.snapshot(item, fields))
@@ -165,6 +172,17 @@ def _item_for(session: Session, project: Project, raw_id) -> WaterItem:
     return item
 
 
+def _lock(session: Session, items) -> None:
+    """Hold the items' rows until commit: two phones' records of one item are checked (stock not below 0,
+    one pending restock request) one after the other, not both against the same old book. PostgreSQL's
+    FOR NO KEY UPDATE does not wait on the key-share locks of rows that merely reference the item; SQLite,
+    which ignores it, already runs one writer at a time."""
+    ids = sorted({item.id for item in items})
+    if ids:
+        session.exec(select(WaterItem.id).where(WaterItem.id.in_(ids)).order_by(WaterItem.id)
+                     .with_for_update(key_share=True)).all()
+
+
 def parse_quantities(data: dict, prefix: str, *, keep_zero: bool = False) -> dict[str, str]:
     """{item id: typed value} from fields named "<prefix>-<item id>"; blanks (and zeros unless kept) left out."""
     skip = ("",) if keep_zero else ("", "0")
@@ -187,13 +205,18 @@ def record_usage(session: Session, *, user: User, project: Project, at: datetime
     quantities = {k: v for k, v in quantities.items() if any(v)}
     if not quantities:
         raise ShiftError(_("请至少填写一项用量或补货数量。"))
+    _lock(session, items.values())
     book = ledger(session, list(items.values()), extra={(i, day): tuple(q) for i, q in quantities.items()})
     for item_id in quantities:
         item = items[item_id]
         short = next((ln for ln in book[item_id] if ln.day >= day and ln.expected < 0), None)
-        if short is not None:
+        if short is not None and short.day == day:
             raise ShiftError(_("%(item)s库存不足:账面只有 %(stock)d %(unit)s,不能用掉 %(used)d %(unit)s。",
                                item=item.name, stock=short.opening + short.restocked, used=short.used, unit=item.unit))
+        if short is not None:  # a late record from an offline phone: the shortfall shows on a later day
+            raise ShiftError(_("%(item)s库存不足:记上这 %(used)d %(unit)s,%(day)s 的账面库存会变成 %(stock)d %(unit)s。"
+                               "请核对各天的用量和补货。", item=item.name, used=quantities[item_id][0], unit=item.unit,
+                               day=f"{short.day:%m-%d}", stock=short.expected))
     entries = [WaterEntry(project_id=project.id, item_id=i, day=day, used=u, restocked=r, user_id=user.id, at=at)
                for i, (u, r) in quantities.items()]
     session.add_all(entries)
@@ -206,9 +229,9 @@ def record_count(session: Session, *, user: User, project: Project, at: datetime
     """The end-of-day stock count: one figure per item for the local day of `at`; a recount replaces it."""
     day = local_day(at)
     rows = []
-    items = []
-    for raw_id, value in counts.items():
-        item = _item_for(session, project, raw_id)
+    items = [_item_for(session, project, raw_id) for raw_id in counts]
+    _lock(session, items)
+    for item, value in zip(items, counts.values(), strict=True):
         counted = whole(value, _("%(item)s的盘点数量", item=item.name), 0, MAX_QUANTITY)
         row = session.exec(select(WaterCount).where(WaterCount.item_id == item.id, WaterCount.day == day)).first()
         before = row and {"counted": row.counted}
@@ -218,7 +241,6 @@ def record_count(session: Session, *, user: User, project: Project, at: datetime
         audit.record(session, actor=user, action="water_count.recount" if before else "water_count.count", obj=row,
                      before=before, after={"item": item.name, "day": day.isoformat(), "counted": counted})
         rows.append(row)
-        items.append(item)
     if not rows:
         raise ShiftError(_("请至少填写一项盘点数量。"))
     session.flush()
@@ -230,16 +252,22 @@ def record_count(session: Session, *, user: User, project: Project, at: datetime
 
 def request_restock(session: Session, *, user: User, project: Project, items: list[WaterItem], at: datetime
                     ) -> list[RestockRequest]:
-    """Items now under their minimum get a restock request (one pending per item) and the supervisors a notice."""
+    """Items now under their minimum get a restock request and the supervisors a notice: one open request per
+    item, open meaning pending, or approved with the goods not restocked since (else every cup used while the
+    delivery is on its way would ask again)."""
     book = ledger(session, items)
     made = []
     for item in items:
         stock = stock_of(item, book[item.id])
         if stock >= item.min_stock:
             continue
-        pending = session.exec(select(RestockRequest.id).where(RestockRequest.item_id == item.id,
-                                                               RestockRequest.status == "pending")).first()
-        if pending is not None:
+        latest = session.exec(select(RestockRequest).where(RestockRequest.item_id == item.id)
+                              .order_by(RestockRequest.id.desc())).first()
+        if latest is not None and latest.status == "pending":
+            continue
+        if latest is not None and latest.status == "approved" and session.exec(select(WaterEntry.id).where(
+                WaterEntry.item_id == item.id, WaterEntry.restocked > 0, WaterEntry.at >= latest.decided_at)
+                ).first() is None:
             continue
         request = RestockRequest(project_id=project.id, item_id=item.id, stock=stock, requested_by=user.id,
                                  requested_at=at)
@@ -270,9 +298,15 @@ def decide(session: Session, *, actor: User, request: RestockRequest, approve: b
     if len(reason) > 200:
         raise ShiftError(_("原因不能超过 200 字。"))
     item = session.get(WaterItem, request.item_id)
-    request.status = "approved" if approve else "declined"
-    request.decided_by, request.decided_at, request.reason = actor.id, at, reason
-    session.add(request)
+    # Decided only if still pending in the database: of two supervisors deciding at once, the second is told.
+    decided = session.exec(sa.update(RestockRequest)
+                           .where(RestockRequest.id == request.id, RestockRequest.status == "pending")
+                           .values(status="approved" if approve else "declined", decided_by=actor.id, decided_at=at,
+                                   reason=reason))
+    if decided.rowcount != 1:
+        session.rollback()
+        raise ShiftError(_("这个补货申请已经处理过了。"), status=409)
+    session.refresh(request)
     audit.record(session, actor=actor, action=f"restock.{request.status}", obj=request,
                  after={"item": item.name, "reason": reason})
     if request.requested_by:

@@ -21,10 +21,18 @@
     const userId = Number(document.body.dataset.userId);
     if (!output || !window.WuyeOutbox || !userId) return;
     const projectId = Number(page.dataset.projectId);
-    const attendanceId = Number(page.dataset.attendanceId) || null;
+    const renderedAt = Number(page.dataset.renderedAt) || 0;
+    const entries = await window.WuyeOutbox.list(userId);
+    let attendanceId = Number(page.dataset.attendanceId) || null;
+    // Clocked in on this page after it was rendered: the shift is the one the server answered for that
+    // clock-in, else the taps that reached it would drop off the counter until the page is reloaded.
+    for (const entry of entries) {
+      if (entry.kind === "shift_clock_in" && entry.project_id === projectId && entry.state === "synced" &&
+          entry.created_at >= renderedAt && entry.result) attendanceId = entry.result.attendance_id;
+    }
     let total = Number(output.dataset.count) || 0;
     let waiting = 0;
-    for (const entry of await window.WuyeOutbox.list(userId)) {
+    for (const entry of entries) {
       if (entry.kind !== "shift_visitors" || entry.project_id !== projectId) continue;
       if (entry.state === "synced") {
         if (entry.result && entry.result.attendance_id === attendanceId) total = Math.max(total, entry.result.visitors);
@@ -42,12 +50,17 @@
     if (!window.WuyeOutbox || !userId) return;
     const projectId = Number(page.dataset.projectId);
     const renderedAt = Number(page.dataset.renderedAt) || 0;
+    let clockedIn = false;
     for (const entry of await window.WuyeOutbox.list(userId)) {
       const done = document.querySelector(`[data-clocked="${entry.kind}"]`);
       if (!done || entry.project_id !== projectId || entry.state === "failed" || entry.created_at < renderedAt) continue;
       done.hidden = false;
       document.querySelector(`form[data-outbox-kind="${entry.kind}"]`).hidden = true;
+      clockedIn = clockedIn || entry.kind === "shift_clock_in";
     }
+    // Rendered off shift: the counter, events and matters wait for a clock-in (queued is enough).
+    for (const button of document.querySelectorAll("[data-needs-shift]")) button.disabled = !clockedIn;
+    for (const hint of document.querySelectorAll("[data-needs-shift-hint]")) hint.hidden = clockedIn;
   }
 
   function refresh() {

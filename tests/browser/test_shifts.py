@@ -113,3 +113,20 @@ def test_a_clock_in_made_offline_shows_as_done_on_the_kept_page(offline_phone, w
     wait_until_synced(page, 1)
     page.reload()
     expect(page.locator(".shift-now strong")).to_have_text(f"在岗:{objects.post.name} · 早班")
+
+
+def test_the_counter_keeps_its_taps_after_a_clock_in_made_on_the_same_page(phone, world, db):
+    """Arrive, clock in, start tapping, without reloading: the synced taps must not drop off the counter."""
+    factories.user(db, world.org_a, "sun", roles=[(world.p1, "attendant")])
+    objects = world.shifts["p1"]
+    page = phone.new_page()
+    log_in(page, "sun", factories.PASSWORD)
+    page.goto(f"/projects/{world.p1.id}/my-shift")
+    page.get_by_label("岗位").select_option(label=objects.post.name)
+    page.get_by_role("button", name="上岗打卡").click()
+    wait_until_synced(page, 1)
+    tap = page.get_by_role("button", name="+1 接待")
+    tap.click()
+    tap.click()
+    wait_until_synced(page, 3)
+    expect(page.locator("#visitor-count")).to_have_text("2")
