@@ -12,7 +12,7 @@ from app.checklists import services as checklists
 from app.checklists.definition import iter_items
 from app.core.photos import process
 from app.inspections import services
-from app.inspections.models import Inspection
+from app.inspections.models import Inspection, Rectification
 from app.projects.models import Organisation, Project
 
 # (site, failed items per sheet key → count, inspected on this day of last month)
@@ -61,3 +61,14 @@ def seed(session: Session, org: Organisation, admin: User) -> None:
                                                     photo_prefix=f"inspections/{project.id}/demo-{at:%Y%m}")
             session.commit()
             services.settle(session, [inspection], at + timedelta(days=5))
+            _rectified_but_one(session, inspection, inspector, at + timedelta(days=3))
+
+
+def _rectified_but_one(session: Session, inspection: Inspection, inspector: User, at: datetime) -> None:
+    """The site fixed and the inspector verified all but one problem: one is left for the next visit to check."""
+    items = session.exec(select(Rectification).where(Rectification.inspection_id == inspection.id)
+                         .order_by(Rectification.id)).all()
+    for n, item in enumerate(items[1:]):
+        owner = session.get(User, item.owner_id) if item.owner_id else inspector
+        services.close_rectification(session, actor=owner, item=item, note="已整改", photos=[_photo(n)], now=at)
+        services.verify_rectification(session, actor=inspector, item=item, accept=True, now=at + timedelta(hours=2))
