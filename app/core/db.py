@@ -2,6 +2,7 @@
 import re
 from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app, g
@@ -11,6 +12,16 @@ from sqlmodel import Session, create_engine
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def zone() -> ZoneInfo:
+    """The time zone the company works in (config TIMEZONE): its days, shifts and months are counted in it."""
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def local(moment: datetime) -> datetime:
+    """A stored (UTC) moment on the company's wall clock."""
+    return moment.astimezone(zone())
 
 
 class UTCDateTime(sa.types.TypeDecorator):

@@ -1,15 +1,13 @@
 """The app shell: home, manifest, service worker, offline page, signed media links, health."""
 import hashlib
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import Response, abort, current_app, redirect, render_template, send_file, url_for
 from flask_babel import format_date
 from flask_login import current_user
 
 from app.core import bp, home, notifications
-from app.core.db import get_session, utcnow
+from app.core.db import get_session, local, utcnow
 from app.core.permissions import load_or_404, logged_in, public
 from app.core.photos import Photo
 from app.core.storage import LocalStorage, StorageError, storage
@@ -19,7 +17,7 @@ from app.core.storage import LocalStorage, StorageError, storage
 @logged_in
 def index():
     """The user's work today, by role."""
-    today = datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    today = local(utcnow()).date()
     return render_template("core/home.html", cards=home.cards(get_session(), current_user),
                            today=format_date(today, "full"))
 

@@ -1,6 +1,5 @@
 """Sample rooms: the inventory (supervisors edit it in place), handovers and opening/closing checks on the phone."""
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
@@ -8,7 +7,7 @@ from flask_login import current_user
 
 from app.checklists.services import get_version
 from app.core import home
-from app.core.db import get_session, utcnow
+from app.core.db import get_session, local, utcnow
 from app.core.permissions import has_role, load_or_404, logged_in, project_required, visible_projects_stmt
 from app.core.photos import PhotoError, photos_of, process
 from app.core.views import back_to, is_htmx, render
@@ -26,7 +25,7 @@ CLOSERS = ("attendant",)
 
 
 def _local(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"])) if moment else None
+    return local(moment) if moment else None
 
 
 def _labels() -> dict:

@@ -1,7 +1,6 @@
 """Demo inspections: both score sheets imported, and last month's visits to both sites so the ranking has content."""
 import io
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from PIL import Image
@@ -10,6 +9,7 @@ from sqlmodel import Session, select
 from app.accounts.models import User
 from app.checklists import services as checklists
 from app.checklists.definition import iter_items
+from app.core.db import zone
 from app.core.photos import process
 from app.inspections import services
 from app.inspections.models import Inspection, Rectification
@@ -36,7 +36,7 @@ def seed(session: Session, org: Organisation, admin: User) -> None:
     inspector = session.exec(select(User).where(User.username == "inspector1")).first()
     if inspector is None:
         return
-    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    tz = zone()
     first = datetime.now(tz).date().replace(day=1)
     last_month = (first - timedelta(days=1)).replace(day=1)
     with current_app.test_request_context():  # the records link to their pages

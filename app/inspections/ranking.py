@@ -15,11 +15,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.checklists.models import ChecklistTemplate
+from app.core.db import zone
 from app.inspections.models import Inspection, InspectionSheet, RankingSnapshot
 from app.inspections.scoring import half_up
 from app.inspections.services import settle, settings_for
@@ -147,7 +147,7 @@ def _from_snapshot(snapshot: RankingSnapshot, start: datetime, end: datetime) ->
 
 def ranking(session: Session, *, organisation_id: int, month: str, now: datetime, compare: bool = True) -> Ranking:
     """The month's ranking: the stored one once frozen, else computed now (and frozen if it may be)."""
-    tz = ZoneInfo(current_app.config["TIMEZONE"])
+    tz = zone()
     start, end = period(month, settings_for(session, organisation_id).close_day, tz)
     snapshot = session.exec(select(RankingSnapshot).where(RankingSnapshot.organisation_id == organisation_id,
                                                           RankingSnapshot.month == month)).first()

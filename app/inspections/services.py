@@ -9,9 +9,8 @@ Who does what (roles of the project; company admins may do everything):
 """
 from collections.abc import Callable
 from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +21,7 @@ from app.checklists.definition import format_points, iter_items
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.checklists.services import current_version, templates_stmt
 from app.core import audit
-from app.core.db import utcnow
+from app.core.db import local, utcnow, zone
 from app.core.notifications import notify, register_refresher
 from app.core.photos import ProcessedPhoto, attach
 from app.core.storage import storage
@@ -53,14 +52,6 @@ class InspectionError(ValueError):
     def __init__(self, message: str, status: int = 422):
         super().__init__(message)
         self.message, self.status = message, status
-
-
-def _tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def local(moment: datetime) -> datetime:
-    return moment.astimezone(_tz())
 
 
 # -- settings ---------------------------------------------------------------------------------------
@@ -119,7 +110,7 @@ def rectification_due(inspected_at: datetime, *, veto: bool, points: float) -> d
     so it must not turn overdue at the visit's hour on that day."""
     days = DUE_DAYS_VETO if veto else DUE_DAYS_HEAVY if points >= HEAVY_POINTS else DUE_DAYS_LIGHT
     day = local(inspected_at).date() + timedelta(days=days)
-    return datetime.combine(day, time(23, 59, 59), tzinfo=_tz()).astimezone(timezone.utc)
+    return datetime.combine(day, time(23, 59, 59), tzinfo=zone()).astimezone(timezone.utc)
 
 
 # -- scoring a visit ------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """Patrols: the guard's round on a phone, the supervisor's board, routes and schedules, reports."""
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,7 +10,7 @@ from sqlmodel import select
 from app.accounts.models import Membership, User
 from app.checklists.services import templates_stmt
 from app.core import home
-from app.core.db import get_session, utcnow
+from app.core.db import get_session, local, utcnow
 from app.core.permissions import has_role, load_or_404, logged_in, project_required, visible_projects_stmt
 from app.core.photos import Photo
 from app.core.views import back_to, is_htmx, render
@@ -69,16 +68,12 @@ def _home_tasks(session, user, project, roles):
     if roles & {"guard"}:
         for view in services.my_rounds(session, user=user, project=project, now=_now()):
             tasks.append(home.Task(
-                title=f"{view.route.name} · {_local(view.round.slot_start):%H:%M}",
+                title=f"{view.route.name} · {local(view.round.slot_start):%H:%M}",
                 url=url_for("patrols.walk", round_id=view.round.id),
                 detail=str(STATUS_LABELS[view.assessment.status]), urgent=view.assessment.status == "due"))
     if roles & {"supervisor", "admin"}:
         tasks.append(home.Task(title=_("巡更看板"), url=url_for("patrols.board", project_id=project.id)))
     return tasks
-
-
-def _local(moment: datetime) -> datetime:
-    return moment.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
 
 
 # -- the guard on a phone ---------------------------------------------------------------------
@@ -92,7 +87,7 @@ def walk(round_id: int):
     [view] = services.assess_rounds(db, [round_], _now())
     visited = {f.visit.position for f in view.assessment.visits}
     return render_template("patrols/walk.html", round=round_, route=view.route, visited=visited,
-                           project=db.get(Project, round_.project_id), slot=_local(round_.slot_start), **_labels())
+                           project=db.get(Project, round_.project_id), slot=local(round_.slot_start), **_labels())
 
 
 @bp.get("/rounds/<int:round_id>/stops/<int:position>")
@@ -129,7 +124,7 @@ def board(project: Project):
     guards = db.exec(select(User).join(Membership, Membership.user_id == User.id)
                      .where(Membership.project_id == project.id, Membership.role == "guard")).all()
     return render("patrols/board.html", "patrols/_board.html", project=project, day=day, routes=services.routes_of(db, project),
-                  guards=guards, route_id=route_id, guard_id=guard_id, local=_local, **data, **_labels())
+                  guards=guards, route_id=route_id, guard_id=guard_id, local=local, **data, **_labels())
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -162,7 +157,7 @@ def _round_context(round_: Round, pdf: bool = False) -> dict:
     stops = {s["position"]: s for s in round_.stops}
     photo_src = data_uri if pdf else (lambda photo: url_for("core.photo_thumb", photo_id=photo.id))
     return {"round": round_, "view": view, "project": db.get(Project, round_.project_id), "photos": photos,
-            "versions": versions, "guards": guards, "stops": stops, "local": _local, "answer_label": answer_label,
+            "versions": versions, "guards": guards, "stops": stops, "local": local, "answer_label": answer_label,
             "photo_src": photo_src, "late_upload": timedelta(minutes=10), **_labels()}
 
 
@@ -181,7 +176,7 @@ def daily_report(project: Project):
     """The day's patrols of a project as an A4 PDF."""
     day = _day_arg()
     data = services.board(get_session(), project=project, day=day, now=_now())
-    pdf = render_pdf("reports/patrol_daily.html", project=project, day=day, local=_local, **data, **_labels())
+    pdf = render_pdf("reports/patrol_daily.html", project=project, day=day, local=local, **data, **_labels())
     return pdf_response(pdf, f"patrols-{project.id}-{day}.pdf")
 
 
@@ -197,8 +192,8 @@ def visits_csv(project: Project):
         stops = {s["position"]: s for s in view.round.stops}
         for flagged in view.assessment.visits:
             visit = flagged.visit
-            rows.append([view.route.name, f"{_local(view.round.slot_start):%H:%M}", stops[visit.position]["name"],
-                         f"{_local(visit.scanned_at):%Y-%m-%d %H:%M:%S}", f"{_local(visit.received_at):%Y-%m-%d %H:%M:%S}",
+            rows.append([view.route.name, f"{local(view.round.slot_start):%H:%M}", stops[visit.position]["name"],
+                         f"{local(visit.scanned_at):%Y-%m-%d %H:%M:%S}", f"{local(visit.received_at):%Y-%m-%d %H:%M:%S}",
                          _("扫码") if visit.method == "qr" else _("手动"), " ".join(labels[f] for f in flagged.flags),
                          " ".join(visit.failed)])
     return csv_response(rows, f"visits-{project.id}-{day}.csv")

@@ -16,7 +16,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, select
 from werkzeug.exceptions import BadRequest
 
-from app.core.db import get_session, utcnow
+from app.core.db import get_session, local, utcnow
 from app.core.permissions import project_required
 from app.projects.models import Project
 from app.repairs import bp
@@ -208,7 +208,7 @@ MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 def _local_month() -> tuple[int, int]:
-    today = utcnow().astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    today = local(utcnow())
     return today.year, today.month
 
 

@@ -1,16 +1,15 @@
 """Repair tickets: reporting (online or from the outbox), service targets, and the workflow."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from app.accounts.models import PROJECT_ROLES, Membership, User
 from app.core import audit
-from app.core.db import get_posted, utcnow
+from app.core.db import get_posted, local, utcnow
 from app.core.notifications import notify, register_refresher
 from app.core.permissions import roles_in, visible_projects_stmt
 from app.core.photos import Photo, attach, photos_of
@@ -25,7 +24,7 @@ MAX_LOCATION = 200
 
 
 def _ticket_number(ticket: Ticket) -> str:
-    day = ticket.created_at.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    day = local(ticket.created_at)
     return f"BX-{day:%Y%m%d}-{ticket.id:04d}"
 
 

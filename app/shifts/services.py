@@ -6,16 +6,14 @@ with its sync record. Set-up actions (posts, patterns) commit.
 """
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from app.accounts.models import Membership, User
 from app.core import audit
-from app.core.db import get_posted
+from app.core.db import get_posted, local, zone
 from app.core.photos import Photo, attach
 from app.core.storage import storage
 from app.core.validation import required_text
@@ -35,14 +33,6 @@ class ShiftError(ValueError):
 
 
 # -- local time -------------------------------------------------------------------------------
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
-
-
-def local(moment: datetime) -> datetime:
-    return moment.astimezone(zone())
-
 
 def local_day(moment: datetime) -> date:
     return local(moment).date()
