@@ -8,6 +8,7 @@ from app.handovers.models import Amendment, Handover, Room
 from tests import images
 from tests.handovers.conftest import all_present, envelope, post, signatures
 from tests.html import alert, soup
+from tests.queries import queries_for
 
 
 def _damaged_cup(login_as, world, db, room) -> Handover:
@@ -141,21 +142,6 @@ def test_user_text_in_the_pdf_is_text_not_markup(login_as, world, db, sample_roo
     assert "<b>杯口</b><img src=x>" in text and "<i>交接说明</i>" in text
 
 
-def _queries(app, client, url: str) -> int:
-    from sqlalchemy import event
-
-    engine, seen = app.extensions["engine"], []
-
-    def count(*_args):
-        seen.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
-
 
 def test_the_room_history_and_the_rooms_status_do_not_query_per_row(app, login_as, world, db, sample_room):
     from tests.handovers import builders
@@ -165,7 +151,7 @@ def test_the_room_history_and_the_rooms_status_do_not_query_per_row(app, login_a
     db.add(Amendment(handover_id=first.id, number=1, actor_id=world.users["supervisor"].id, reason="核对", changes=[]))
     db.commit()
     pages = (f"/rooms/{sample_room.id}", f"/projects/{world.p1.id}/rooms", "/")
-    before = [_queries(app, client, url) for url in pages]
+    before = [queries_for(app, client, url) for url in pages]
     for number in range(4):
         room = builders.room(db, world.p1, f"样板间{number}") if number else sample_room
         for _ in range(3):
@@ -175,7 +161,7 @@ def test_the_room_history_and_the_rooms_status_do_not_query_per_row(app, login_a
                          number=1, actor_id=world.users["supervisor"].id,
                          reason="核对", changes=[]))
         db.commit()
-    assert [_queries(app, client, url) for url in pages] == before
+    assert [queries_for(app, client, url) for url in pages] == before
     newest = {room.id: db.exec(select(Handover.id).where(Handover.room_id == room.id)
                                .order_by(Handover.counted_at.desc(), Handover.id.desc())).first()
               for room in db.exec(select(Room).where(Room.project_id == world.p1.id)).all()}

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
-from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
@@ -20,21 +19,8 @@ from app.shifts.models import (
     WaterItem,
 )
 from tests.html import soup
+from tests.queries import queries_for
 from tests.shifts.conftest import DAY, SHANGHAI, at
-
-
-def _queries(app, client, url) -> int:
-    engine, seen = app.extensions["engine"], []
-
-    def count(*_args):
-        seen.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
 
 
 def _shift(db, sc, user, day, *, ended=True, events=0, matters=0) -> Attendance:
@@ -89,12 +75,12 @@ def test_the_daily_report_and_the_board_do_not_query_per_row(app, sc, db, login_
     _shift(db, sc, sc.li, DAY, events=1, matters=1)
     urls = (f"/projects/{sc.project.id}/shifts/daily?day={DAY.isoformat()}", f"/projects/{sc.project.id}/shifts",
             f"/projects/{sc.project.id}/water/month?month={DAY:%Y-%m}")
-    before = [_queries(app, client, url) for url in urls]
+    before = [queries_for(app, client, url) for url in urls]
     _shift(db, sc, sc.wang, DAY, events=8, matters=5)
     for n in range(4):
         db.add(WaterItem(project_id=sc.project.id, name=f"物品{n}", unit="个", min_stock=0, initial_stock=50))
     db.commit()
-    after = [_queries(app, client, url) for url in urls]
+    after = [queries_for(app, client, url) for url in urls]
     assert after == before
 
 

@@ -1,0 +1,17 @@
+"""Counting the SQL statements a page runs: a page that queries once per row grows with its data."""
+from sqlalchemy import event
+
+
+def queries_for(app, client, url: str) -> int:
+    """How many statements GET `url` runs (it must answer 200)."""
+    engine, seen = app.extensions["engine"], []
+
+    def count(*_args):
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
