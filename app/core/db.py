@@ -88,6 +88,15 @@ def get_posted(session: Session, model, raw):
     return session.get(model, int(raw)) if re.fullmatch(r"[0-9]{1,9}", raw) else None
 
 
+def update_if(session: Session, obj, *conditions, **values) -> bool:
+    """Update the object's row only while `conditions` still hold in the database; False when a concurrent
+    request (a double tap, a second person) changed it first. The object is re-read either way."""
+    model = type(obj)
+    done = session.exec(sa.update(model).where(model.id == obj.id, *conditions).values(**values)).rowcount == 1
+    session.refresh(obj)
+    return done
+
+
 def get_session() -> Session:
     """The session of this request (or app context), opened on first use."""
     if "db_session" not in g:

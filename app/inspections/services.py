@@ -12,7 +12,6 @@ from datetime import datetime, time, timedelta, timezone
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -21,7 +20,7 @@ from app.checklists.definition import format_points, iter_items
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.checklists.services import current_version, templates_stmt
 from app.core import audit
-from app.core.db import local, utcnow, zone
+from app.core.db import local, update_if, utcnow, zone
 from app.core.notifications import notify, register_refresher
 from app.core.photos import ProcessedPhoto, attach
 from app.core.storage import storage
@@ -299,12 +298,9 @@ def _add_deduction(session, *, inspection, sheet, item, answers, amount, note, o
 def _claim(session: Session, obj, *, expected: str, refusal: str, **values) -> None:
     """Change a row only if its status in the database is still `expected`, else refuse with 409: two
     requests (a double tap, two people) both saw it `expected`; the second one's update finds nothing."""
-    model = type(obj)
-    claimed = session.execute(update(model).where(model.id == obj.id, model.status == expected).values(**values))
-    if claimed.rowcount != 1:
+    if not update_if(session, obj, type(obj).status == expected, **values):
         session.rollback()
         raise InspectionError(refusal, status=409)
-    session.refresh(obj)
 
 
 # -- the objection window -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import Membership, User
 from app.core import audit
-from app.core.db import get_posted, local, zone
+from app.core.db import get_posted, local, update_if, zone
 from app.core.photos import Photo, attach
 from app.core.storage import storage
 from app.core.validation import required_text
@@ -263,11 +263,8 @@ def acknowledge(session: Session, *, user: User, matter: Matter, at: datetime) -
     if matter.closed_at is not None or matter.acknowledged_at is not None:
         return matter
     # Taken over only if nobody did meanwhile: of two people confirming at once, the first one stays.
-    taken = session.exec(sa.update(Matter).where(Matter.id == matter.id, Matter.acknowledged_at.is_(None),
-                                                 Matter.closed_at.is_(None))
-                         .values(acknowledged_by=user.id, acknowledged_at=at))
-    session.refresh(matter)
-    if taken.rowcount == 1:
+    if update_if(session, matter, Matter.acknowledged_at.is_(None), Matter.closed_at.is_(None),
+                 acknowledged_by=user.id, acknowledged_at=at):
         audit.record(session, actor=user, action="shift_matter.acknowledge", obj=matter)
     return matter
 
@@ -283,12 +280,9 @@ def close_matter(session: Session, *, user: User, matter: Matter, note: str, at:
     if len(note) > 200:
         raise ShiftError(_("处理说明不能超过 200 字。"))
     # Closed only if still open in the database: of two people closing it at once, the second is told.
-    closed = session.exec(sa.update(Matter).where(Matter.id == matter.id, Matter.closed_at.is_(None))
-                          .values(closed_by=user.id, closed_at=at, close_note=note))
-    if closed.rowcount != 1:
+    if not update_if(session, matter, Matter.closed_at.is_(None), closed_by=user.id, closed_at=at, close_note=note):
         session.rollback()
         raise ShiftError(_("这个事项已经关闭。"), status=409)
-    session.refresh(matter)
     audit.record(session, actor=user, action="shift_matter.close", obj=matter, after={"note": note})
     session.commit()
     return matter

@@ -14,14 +14,13 @@ of the same day still belongs to that day: it changes the day's variance, not th
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
 from sqlmodel import Session, func, select
 
 from app.accounts.models import User
 from app.core import audit
-from app.core.db import get_posted
+from app.core.db import get_posted, update_if
 from app.core.notifications import notify
 from app.core.validation import required_text
 from app.projects.models import Project
@@ -299,14 +298,10 @@ def decide(session: Session, *, actor: User, request: RestockRequest, approve: b
         raise ShiftError(_("原因不能超过 200 字。"))
     item = session.get(WaterItem, request.item_id)
     # Decided only if still pending in the database: of two supervisors deciding at once, the second is told.
-    decided = session.exec(sa.update(RestockRequest)
-                           .where(RestockRequest.id == request.id, RestockRequest.status == "pending")
-                           .values(status="approved" if approve else "declined", decided_by=actor.id, decided_at=at,
-                                   reason=reason))
-    if decided.rowcount != 1:
+    if not update_if(session, request, RestockRequest.status == "pending",
+                     status="approved" if approve else "declined", decided_by=actor.id, decided_at=at, reason=reason):
         session.rollback()
         raise ShiftError(_("这个补货申请已经处理过了。"), status=409)
-    session.refresh(request)
     audit.record(session, actor=actor, action=f"restock.{request.status}", obj=request,
                  after={"item": item.name, "reason": reason})
     if request.requested_by:
