@@ -1,5 +1,14 @@
 """Small helpers every view uses."""
+import re
+from datetime import date
+
 from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+# Reports take dates from the URL; year 1 or 9999 would overflow a day's bounds in UTC.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
 def is_htmx() -> bool:
@@ -10,6 +19,38 @@ def render(template_name: str, fragment: str | None = None, status: int = 200, *
     """The full page, or only its fragment when htmx asks: the page includes the same fragment."""
     template = fragment if fragment and is_htmx() else template_name
     return render_template(template, **context), status
+
+
+def refuse(message: str):
+    """A 400 whose error page shows this message (already translated) instead of the generic one."""
+    refusal = BadRequest(message)
+    refusal.user_message = True
+    raise refusal
+
+
+def day_arg(today: date) -> date:
+    """`?day=YYYY-MM-DD`, `today` when absent; else a 400 that says why."""
+    value = request.args.get("day", "").strip()
+    if not value:
+        return today
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        refuse(_("无法识别日期“%(value)s”,请用 YYYY-MM-DD 格式。", value=value[:20]))
+    return day
+
+
+def month_arg(today: date) -> tuple[int, int]:
+    """`?month=YYYY-MM` as (year, month), today's month when absent; else a 400 that says why."""
+    value = request.args.get("month", "").strip()
+    if not value:
+        return today.year, today.month
+    found = MONTH.fullmatch(value)
+    if not found or not 1 <= int(found[2]) <= 12 or not FIRST_DAY.year <= int(found[1]) <= LAST_DAY.year:
+        refuse(_("无法识别月份“%(value)s”,请用 YYYY-MM 格式,例如 2026-03。", value=value[:20]))
+    return int(found[1]), int(found[2])
 
 
 def back_to(endpoint: str, **values):

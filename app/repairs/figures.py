@@ -2,22 +2,21 @@
 
 The figures are counted in the database (one GROUP BY category), so a month of 10,000 tickets costs one query.
 """
-import re
 from dataclasses import astuple, dataclass, field, fields
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, render_template, request
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, select
-from werkzeug.exceptions import BadRequest
 
 from app.core.db import get_session, local, utcnow
 from app.core.permissions import project_required
+from app.core.views import month_arg
 from app.projects.models import Project
 from app.repairs import bp
 from app.repairs.models import CATEGORIES, Ticket
@@ -204,30 +203,14 @@ def amount(value: float | None, unit: str = "") -> str:
 
 # -- views --------------------------------------------------------------------------------------
 
-MONTH = re.compile(r"(\d{4})-(\d{2})")
-
-
 def _local_month() -> tuple[int, int]:
     today = local(utcnow())
     return today.year, today.month
 
 
-def _month_arg() -> tuple[int, int]:
-    """The `month=YYYY-MM` query argument (the current local month when absent); else a 400 that says why."""
-    value = request.args.get("month", "").strip()
-    if not value:
-        return _local_month()
-    found = MONTH.fullmatch(value)
-    if not found or not 1 <= int(found[2]) <= 12 or not 2000 <= int(found[1]) <= 2999:
-        refusal = BadRequest(_("无法识别月份“%(value)s”,请用 YYYY-MM 格式,例如 2026-03。", value=value[:20]))
-        refusal.user_message = True  # the error page shows this text instead of the generic one
-        raise refusal
-    return int(found[1]), int(found[2])
-
-
 def _context(project: Project) -> dict:
     """What the page, the PDF and the CSV show, built once for the requested month."""
-    year, month = _month_arg()
+    year, month = month_arg(local(utcnow()).date())
     figures = month_figures(get_session(), project_id=project.id, year=year, month=month,
                             tz=current_app.config["TIMEZONE"])
     options = months_back(*_local_month(), count=24)

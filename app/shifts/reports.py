@@ -1,14 +1,11 @@
 """Shift reports: the daily shift report (page, A4 PDF, CSV) and the water bar's month (page, CSV)."""
-import re
 from datetime import date
 
-from flask import request
 from flask_babel import gettext as _
-from werkzeug.exceptions import BadRequest
 
 from app.core.db import get_session, utcnow
 from app.core.permissions import project_required
-from app.core.views import render
+from app.core.views import day_arg, month_arg, render
 from app.handovers import services as handovers
 from app.projects.models import Project
 from app.reports.csv_export import csv_response
@@ -16,40 +13,6 @@ from app.reports.pdf import data_uri, pdf_response, render_pdf
 from app.shifts import bp, services, water
 
 READERS = ("supervisor",)
-MONTH = re.compile(r"(\d{4})-(\d{2})")
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
-
-
-def _refuse(message: str):
-    refusal = BadRequest(message)
-    refusal.user_message = True  # the error page shows this text instead of the generic one
-    raise refusal
-
-
-def _day_arg() -> date:
-    """`?day=YYYY-MM-DD`, today (local) when absent; else a 400 that says why."""
-    value = request.args.get("day", "").strip()
-    if not value:
-        return services.local_day(utcnow())
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        day = None
-    # Year 1 or 9999 would overflow the day's bounds in UTC: keep to the years the month page accepts.
-    if day is None or not FIRST_DAY <= day <= LAST_DAY:
-        _refuse(_("无法识别日期“%(value)s”,请用 YYYY-MM-DD 格式。", value=value[:20]))
-    return day
-
-
-def _month_arg() -> tuple[int, int]:
-    value = request.args.get("month", "").strip()
-    if not value:
-        today = services.local_day(utcnow())
-        return today.year, today.month
-    found = MONTH.fullmatch(value)
-    if not found or not 1 <= int(found[2]) <= 12 or not FIRST_DAY.year <= int(found[1]) <= LAST_DAY.year:
-        _refuse(_("无法识别月份“%(value)s”,请用 YYYY-MM 格式,例如 2026-03。", value=value[:20]))
-    return int(found[1]), int(found[2])
 
 
 def daily_context(project: Project, day: date) -> dict:
@@ -76,14 +39,14 @@ def daily_context(project: Project, day: date) -> dict:
 @project_required(*READERS)
 def daily(project: Project):
     """The daily shift report as a page, with links to its PDF and CSV."""
-    return render("shifts/daily.html", **daily_context(project, _day_arg()))
+    return render("shifts/daily.html", **daily_context(project, day_arg(services.local_day(utcnow()))))
 
 
 @bp.get("/projects/<int:project_id>/shifts/daily.pdf")
 @project_required(*READERS)
 def daily_pdf(project: Project):
     """The daily shift report (值班日报) as an A4 PDF."""
-    context = daily_context(project, _day_arg())
+    context = daily_context(project, day_arg(services.local_day(utcnow())))
     return pdf_response(render_pdf("reports/shifts_daily.html", data_uri=data_uri, **context),
                         f"shifts-{project.id}-{context['day']}.pdf")
 
@@ -92,7 +55,7 @@ def daily_pdf(project: Project):
 @project_required(*READERS)
 def daily_csv(project: Project):
     """The day's shifts, one row each, and the water-bar sheet below them, for a spreadsheet."""
-    c = daily_context(project, _day_arg())
+    c = daily_context(project, day_arg(services.local_day(utcnow())))
     clock = lambda moment: c["local"](moment).strftime("%Y-%m-%d %H:%M") if moment else ""  # noqa: E731
     rows = [[_("岗位"), _("班次"), _("人员"), _("上班"), _("下班"), _("接待人数")]]
     rows += [[r.post.name, r.pattern.name, r.user.display_name, clock(r.attendance.started_at),
@@ -105,7 +68,7 @@ def daily_csv(project: Project):
 
 
 def _month_context(project: Project) -> dict:
-    year, month = _month_arg()
+    year, month = month_arg(services.local_day(utcnow()))
     lines = water.month_summary(get_session(), project, year, month)
     return {"project": project, "month": f"{year:04d}-{month:02d}", "lines": lines,
             "top": max([ln.used for ln in lines] + [1])}
