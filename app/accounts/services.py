@@ -24,6 +24,12 @@ class AccountError(ValueError):
     """A refusal to show the user; the message is already translated."""
 
 
+def users_by_id(session: Session, ids) -> dict[int, User]:
+    """The users with these ids (empty ones skipped), by id: names for records that keep only ids."""
+    ids = {i for i in ids if i}
+    return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()} if ids else {}
+
+
 def _hasher() -> PasswordHasher:
     cfg = current_app.config
     return PasswordHasher(

@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.accounts.services import users_by_id
 from app.checklists.services import get_version
 from app.core import home
 from app.core.db import get_session, local, utcnow
@@ -232,7 +233,7 @@ def check(check_id: int):
     db = get_session()
     return render("handovers/check.html", check=record, room=db.get(Room, record.room_id),
                   project=db.get(Project, record.project_id), version=get_version(db, record.version_id)
-                  if record.version_id else None, people=services.users_by_id(db, [record.done_by, record.key_guard_id]),
+                  if record.version_id else None, people=users_by_id(db, [record.done_by, record.key_guard_id]),
                   keys_signature=next(iter(photos_of(db, services.KEYS_SIGN, record.id)), None),
                   photos=photos_of(db, services.CHECK_PHOTO, record.id), **_labels())
 
@@ -243,7 +244,7 @@ def _handover_context(handover: Handover, pdf: bool = False) -> dict:
     db = get_session()
     lines = services.lines_of(db, handover)
     amendments = services.amendments_of(db, handover)
-    people = services.users_by_id(db, [handover.outgoing_id, handover.incoming_id] + [a.actor_id for a in amendments])
+    people = users_by_id(db, [handover.outgoing_id, handover.incoming_id] + [a.actor_id for a in amendments])
     photo_src = data_uri if pdf else (lambda photo: url_for("core.photo_thumb", photo_id=photo.id))
     version = db.get(services.InventoryVersion, handover.version_id)
     return {"handover": handover, "room": db.get(Room, handover.room_id), "project": db.get(Project, handover.project_id),
@@ -308,7 +309,7 @@ def discrepancies_csv(project: Project):
     """Every missing, damaged or moved item found at a handover, for a spreadsheet."""
     db = get_session()
     rows = services.discrepancy_rows(db, project)
-    people = services.users_by_id(db, {i for _l, h, _r in rows for i in (h.outgoing_id, h.incoming_id)})
+    people = users_by_id(db, {i for _l, h, _r in rows for i in (h.outgoing_id, h.incoming_id)})
     labels = _labels()["status_labels"]
     table = [[_("交接时间"), _("样板间"), _("物品"), _("类别"), _("位置"), _("清单数量"), _("清点数量"),
               _("情况"), _("备注"), _("交班人"), _("接班人"), _("记录编号")]]

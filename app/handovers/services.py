@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
 from app.accounts.models import Membership, User
-from app.accounts.services import authenticate
+from app.accounts.services import authenticate, users_by_id
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.checklists.services import AnswerError, check_answers, current_version, templates_stmt
 from app.core import audit
@@ -611,8 +611,8 @@ def rooms_status(session: Session, *, project: Project) -> dict:
     rows = [RoomStatus(room=room, handover=last.get(room.id),
                        discrepancies=discrepant.get(last[room.id].id, []) if room.id in last else [])
             for room in rooms]
-    ids = {i for r in rows if r.handover for i in (r.handover.outgoing_id, r.handover.incoming_id) if i}
-    people = {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()} if ids else {}
+    people = users_by_id(session, [i for r in rows if r.handover
+                                   for i in (r.handover.outgoing_id, r.handover.incoming_id)])
     return {"project": project, "room_rows": rows, "people": people,
             "status_labels": {k: str(v) for k, v in STATUS_LABELS.items()}}
 
@@ -635,8 +635,7 @@ def history(session: Session, room: Room, limit: int = 50) -> dict:
                           .order_by(RoomCheck.done_at.desc()).limit(limit)).all()
     user_ids = {i for h in handovers for i in (h.outgoing_id, h.incoming_id)} | {c.done_by for c in checks} \
         | {c.key_guard_id for c in checks} | {a.actor_id for rows in amendments.values() for a in rows}
-    user_ids.discard(None)
-    people = {u.id: u for u in session.exec(select(User).where(User.id.in_(user_ids))).all()} if user_ids else {}
+    people = users_by_id(session, user_ids)
     return {"handovers": handovers, "amendments": amendments, "discrepancies": discrepancies, "checks": checks,
             "people": people}
 
@@ -650,11 +649,6 @@ def discrepancy_rows(session: Session, project: Project, since: datetime | None 
     if since is not None:
         stmt = stmt.where(Handover.counted_at >= since)
     return session.exec(stmt.order_by(Handover.counted_at, HandoverLine.position)).all()
-
-
-def users_by_id(session: Session, ids) -> dict[int, User]:
-    ids = {i for i in ids if i}
-    return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()} if ids else {}
 
 
 @dataclass
@@ -676,6 +670,4 @@ def day_records(session: Session, *, project: Project, start: datetime, end: dat
     rooms = {r.id: r for r in session.exec(select(Room).where(Room.project_id == project.id)).all()}
     ids = {i for h in handovers for i in (h.outgoing_id, h.incoming_id)} | {
         i for c in checks for i in (c.done_by, c.key_guard_id)}
-    ids.discard(None)
-    people = {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()} if ids else {}
-    return DayRecords(handovers, checks, rooms, people)
+    return DayRecords(handovers, checks, rooms, users_by_id(session, ids))

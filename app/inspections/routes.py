@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import func, select
 
-from app.accounts.models import Membership, User
+from app.accounts.models import Membership
+from app.accounts.services import users_by_id
 from app.checklists.definition import format_points
 from app.core import home
 from app.core.db import get_session, utcnow
@@ -143,7 +144,7 @@ def _context(inspection: Inspection, pdf: bool = False) -> dict:
     return {"inspection": inspection, "project": db.get(Project, inspection.project_id), "sheets": sheets,
             "categories": {s.id: services.categories_of(db, s) for s in sheets}, "deductions": deductions,
             "objections": objections, "rectifications": rectifications, "photos": photos,
-            "users": {u.id: u for u in db.exec(select(User).where(User.id.in_([i for i in user_ids if i]))).all()},
+            "users": users_by_id(db, user_ids),
             "photo_src": data_uri if pdf else (lambda p: url_for("core.photo_thumb", photo_id=p.id)),
             "can_object": bool(roles & {"supervisor", "admin"}) and inspection.status == "provisional"
             and _now() < inspection.objection_deadline,
@@ -232,7 +233,7 @@ def _rectification_page(project: Project, status: int = 200, error: str | None =
         for photo in db.exec(select(Photo).where(Photo.owner_type == "rectification",
                                                  Photo.owner_id.in_([i.id for i in items]))).all():
             photos.setdefault(photo.owner_id, []).append(photo)
-    owners = {u.id: u for u in db.exec(select(User).where(User.id.in_([i.owner_id for i in items if i.owner_id]))).all()}
+    owners = users_by_id(db, [i.owner_id for i in items])
     roles = roles_in(db, current_user, project)
     return render("inspections/rectifications.html", "inspections/_rectifications.html", status=status,
                   project=project, items=items, photos=photos, owners=owners, now=_now(), error=error,

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from app.accounts.models import Membership, User
+from app.accounts.services import users_by_id
 from app.checklists.services import templates_stmt
 from app.core import home
 from app.core.db import get_session, local, utcnow
@@ -153,7 +154,7 @@ def _round_context(round_: Round, pdf: bool = False) -> dict:
                          .order_by(Photo.position)).all():
         photos.setdefault(photo.owner_id, []).append(photo)
     versions = services.versions_of(db, [f.visit.template_version_id for f in view.assessment.visits])
-    guards = {u.id: u for u in db.exec(select(User).where(User.id.in_({f.visit.guard_id for f in view.assessment.visits}))).all()}
+    guards = users_by_id(db, {f.visit.guard_id for f in view.assessment.visits})
     stops = {s["position"]: s for s in round_.stops}
     photo_src = data_uri if pdf else (lambda photo: url_for("core.photo_thumb", photo_id=photo.id))
     return {"round": round_, "view": view, "project": db.get(Project, round_.project_id), "photos": photos,

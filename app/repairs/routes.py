@@ -9,6 +9,7 @@ from sqlmodel import func, select
 from app.core import home
 from app.core.db import get_session, utcnow
 from app.accounts.models import Membership, User
+from app.accounts.services import users_by_id
 from app.core.permissions import load_or_404, logged_in, project_required, roles_in
 from app.core.photos import PhotoError, photos_of, process
 from app.core.storage import storage
@@ -116,8 +117,7 @@ def _ticket_page(ticket: Ticket, status: int = 200, **extra):
                if not workflow.refusal(a, ticket.status, roles, ticket.assignee_id == current_user.id)]
     engineers = db.exec(select(User).join(Membership, Membership.user_id == User.id).where(
         Membership.project_id == project.id, Membership.role == "engineer", User.active == True)).all()  # noqa: E712
-    people = {u.id: u for u in db.exec(select(User).where(User.id.in_(
-        [i for i in (ticket.reporter_id, ticket.assignee_id, ticket.dispatched_by) if i]))).all()}
+    people = users_by_id(db, (ticket.reporter_id, ticket.assignee_id, ticket.dispatched_by))
     return render_template(
         "repairs/ticket.html", ticket=ticket, project=project, people=people, actions=actions, engineers=engineers,
         area=db.get(Area, ticket.area_id) if ticket.area_id else None, photos=services.ticket_photos(db, ticket),

@@ -3,6 +3,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from app.accounts.services import users_by_id
 from app.core.db import get_session, utcnow
 from app.core.permissions import project_required
 from app.core.views import day_arg, month_arg, render
@@ -27,7 +28,7 @@ def daily_context(project: Project, day: date) -> dict:
     return {"project": project, "day": day, "shifts": shifts, "by_id": {r.attendance.id: r for r in shifts},
             "events": services.with_photos(db, events), "matters": matters,
             "still_open": still_open, "sheet": water.day_sheet(db, project, day, active_only=False),
-            "people": services.people(db, [u for m in matters + still_open
+            "people": users_by_id(db, [u for m in matters + still_open
                                            for u in (m.raised_by, m.acknowledged_by, m.closed_by)]),
             "local": services.local, "generated_at": utcnow(),
             "total_visitors": sum(r.attendance.visitors for r in shifts),

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import func, select
 
+from app.accounts.services import users_by_id
 from app.core import home
 from app.core.db import get_session, utcnow
 from app.core.permissions import load_or_404, logged_in, project_required, roles_in
@@ -47,7 +48,7 @@ def _my_shift_context(project: Project) -> dict:
     events = services.events_of(db, [current.id]) if current else []
     matters = services.open_matters(db, project)
     return {"project": project, "current": row, "events": services.with_photos(db, events),
-            "matters": matters, "people": services.people(db, [m.raised_by for m in matters]),
+            "matters": matters, "people": users_by_id(db, [m.raised_by for m in matters]),
             "posts": services.posts_of(db, project, active_only=True),
             "patterns": services.patterns_of(db, project, active_only=True),
             "sheet": water.day_sheet(db, project, services.local_day(now)), "local": services.local,
@@ -90,7 +91,7 @@ def _board_context(project: Project) -> dict:
     db = get_session()
     matters = services.open_matters(db, project)
     return {"project": project, "occupancy": services.occupancy(db, project), "matters": matters,
-            "people": services.people(db, [u for m in matters for u in (m.raised_by, m.acknowledged_by)]),
+            "people": users_by_id(db, [u for m in matters for u in (m.raised_by, m.acknowledged_by)]),
             "requests": water.pending_requests(db, project), "levels": water.stock_levels(db, project),
             "local": services.local, "today": services.local_day(utcnow()), "now": utcnow(),
             "rooms": handovers.rooms_status(db, project=project)}

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from app.accounts.models import Membership, User
+from app.accounts.services import users_by_id
 from app.core import audit
 from app.core.db import get_posted, local, update_if, zone
 from app.core.photos import Photo, attach
@@ -314,7 +315,7 @@ def rows_of(session: Session, attendances: list[Attendance]) -> list[ShiftRow]:
     posts = {p.id: p for p in session.exec(select(Post).where(Post.id.in_({a.post_id for a in attendances})))}
     patterns = {p.id: p for p in session.exec(select(ShiftPattern).where(
         ShiftPattern.id.in_({a.pattern_id for a in attendances})))}
-    users = {u.id: u for u in session.exec(select(User).where(User.id.in_({a.user_id for a in attendances})))}
+    users = users_by_id(session, {a.user_id for a in attendances})
     return [ShiftRow(a, posts[a.post_id], patterns[a.pattern_id], users[a.user_id]) for a in attendances]
 
 
@@ -358,9 +359,6 @@ def matters_of(session: Session, attendance_ids) -> list[Matter]:
                         .order_by(Matter.raised_at, Matter.id)).all()
 
 
-def people(session: Session, ids) -> dict[int, User]:
-    ids = {i for i in ids if i}
-    return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids)))} if ids else {}
 
 
 def supervisors_of(session: Session, project_id: int) -> list[int]:
