@@ -125,14 +125,13 @@
   form.addEventListener("input", refresh);
   form.addEventListener("reset", () => setTimeout(refresh));
   // The top bar and the score bar stick over the top of the page: whatever is scrolled to (an area chosen
-  // on the left, the browser's "please answer this" on submit) must stop below them, not under them. Set
-  // through the CSSOM (the CSP forbids style attributes, not this) since the bar's height follows the width.
+  // on the left, the browser's "please answer this" on submit) must stop below them, not under them. The
+  // bar's height follows the width, so the stylesheet's scroll margin reads it from one property, set
+  // through the CSSOM (the CSP forbids style attributes, not this).
   const bar = document.getElementById("score-bar");
   function clearOfBar() {
-    const clear = `${Math.ceil(bar.getBoundingClientRect().height + (parseFloat(getComputedStyle(bar).top) || 0)) + 8}px`;
-    for (const el of form.querySelectorAll(".checklist-section, .checklist-item, input, textarea")) {
-      el.style.scrollMarginTop = clear;
-    }
+    const clear = Math.ceil(bar.getBoundingClientRect().height + (parseFloat(getComputedStyle(bar).top) || 0)) + 8;
+    form.style.setProperty("--clear-of-score-bar", `${clear}px`);
   }
   window.addEventListener("resize", clearOfBar);
   clearOfBar();
