@@ -138,12 +138,17 @@
   if (correcting && window.WuyeOutbox) {
     // Filling in sets values, not checkboxes: a sheet switched off in the entry is switched off again
     // (else its unanswered items block the resend). The fill fires no event; its note marks the end.
+    let switchedOn = null;  // the entry's sheets, applied again once the fill is over, whichever ends first
+    const applySheets = () => {
+      if (switchedOn) for (const toggle of form.querySelectorAll("[data-sheet-toggle]")) toggle.checked = switchedOn.has(toggle.name);
+      refresh();
+    };
     window.WuyeOutbox.get(correcting).then((entry) => {
       if (!entry || entry.kind !== "inspection") return;
-      for (const toggle of form.querySelectorAll("[data-sheet-toggle]")) toggle.checked = toggle.name in entry.data;
-      refresh();
+      switchedOn = new Set(Object.keys(entry.data));
+      applySheets();
     });
-    new MutationObserver(refresh).observe(form, { childList: true });
+    new MutationObserver(applySheets).observe(form, { childList: true });
   }
   refresh();
 })();
