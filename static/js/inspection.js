@@ -140,7 +140,9 @@
     // (else its unanswered items block the resend). The fill fires no event; its note marks the end.
     let switchedOn = null;  // the entry's sheets, applied again once the fill is over, whichever ends first
     const applySheets = () => {
-      if (switchedOn) for (const toggle of form.querySelectorAll("[data-sheet-toggle]")) toggle.checked = switchedOn.has(toggle.name);
+      for (const toggle of switchedOn ? form.querySelectorAll("[data-sheet-toggle]") : []) {
+        toggle.checked = switchedOn.has(toggle.name);
+      }
       refresh();
     };
     window.WuyeOutbox.get(correcting).then((entry) => {
