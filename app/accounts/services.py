@@ -13,6 +13,7 @@ from sqlmodel import Session, delete, func, select
 from app.accounts.models import PROJECT_ROLES, LoginFailure, Membership, User
 from app.core import audit
 from app.core.db import utcnow
+from app.core.permissions import register_directory
 from app.projects.models import Project
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,39}$")
@@ -28,6 +29,57 @@ def users_by_id(session: Session, ids) -> dict[int, User]:
     """The users with these ids (empty ones skipped), by id: names for records that keep only ids."""
     ids = {i for i in ids if i}
     return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()} if ids else {}
+
+
+def members(session: Session, project_id: int, roles=(), active_only: bool = True) -> list[User]:
+    """The users holding one of `roles` (any role when empty) in a project, by name: who to notify, to pick."""
+    stmt = select(User).join(Membership, Membership.user_id == User.id).where(Membership.project_id == project_id)
+    if roles:
+        stmt = stmt.where(Membership.role.in_(tuple(roles)))
+    if active_only:
+        stmt = stmt.where(User.active == True)  # noqa: E712
+    return session.exec(stmt.distinct().order_by(User.display_name, User.id)).all()
+
+
+def member_ids(session: Session, project_id: int, roles=()) -> list[int]:
+    """The ids of `members(...)`."""
+    return [user.id for user in members(session, project_id, roles)]
+
+
+def is_member(session: Session, user_id: int | None, project_id: int, roles=()) -> bool:
+    """True when the user holds one of `roles` (any when empty) in the project (memberships only, not admin)."""
+    if not user_id:
+        return False
+    stmt = select(Membership.id).where(Membership.user_id == user_id, Membership.project_id == project_id)
+    if roles:
+        stmt = stmt.where(Membership.role.in_(tuple(roles)))
+    return session.exec(stmt).first() is not None
+
+
+def projects_with_role(session: Session, user_id: int, roles) -> list[int]:
+    """The ids of the projects where the user holds one of `roles`."""
+    return list(session.exec(select(Membership.project_id).where(
+        Membership.user_id == user_id, Membership.role.in_(tuple(roles)))).all())
+
+
+def roles_in(session: Session, user: User, project) -> set[str]:
+    """The roles a user holds in a project; an admin of its organisation holds "admin"."""
+    if user is None or not user.is_active:
+        return set()
+    roles = set(session.exec(
+        select(Membership.role).where(Membership.user_id == user.id, Membership.project_id == project.id)))
+    if user.is_admin and user.organisation_id == project.organisation_id:
+        roles.add("admin")
+    return roles
+
+
+def visible_projects_stmt(user: User):
+    """The projects a user may see, as a statement."""
+    stmt = select(Project).where(Project.organisation_id == user.organisation_id)
+    if not user.is_admin:
+        member_of = select(Membership.project_id).where(Membership.user_id == user.id)
+        stmt = stmt.where(Project.id.in_(member_of))
+    return stmt.order_by(Project.name)
 
 
 def _hasher() -> PasswordHasher:
@@ -269,3 +321,7 @@ def users_stmt(organisation_id: int, query: str = ""):
 
 def count_users(session: Session) -> int:
     return session.exec(select(func.count()).select_from(User)).one()
+
+
+# Authorisation (core.permissions) asks accounts who holds which role, without importing these models.
+register_directory(roles_in=roles_in, visible_projects_stmt=visible_projects_stmt, project_model=Project)

@@ -5,6 +5,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.core.refusal import Refusal
+
 
 def _messages():
     return {
@@ -15,24 +17,35 @@ def _messages():
         405: (_("操作方式不对"), _("此页面不接受这种请求。")),
         409: (_("有冲突"), _("这项内容刚刚被其他人同时修改,您的提交没有保存。请刷新后重试。")),
         413: (_("文件太大"), _("上传的内容超过了大小上限,请压缩或分次上传。")),
+        422: (_("无法保存"), _("提交的内容有误,没有保存。")),
         429: (_("操作太频繁"), _("请稍后再试。")),
         500: (_("服务器出错"), _("服务器处理时出错,您的数据没有保存。请稍后重试;若一再出现,请联系管理员。")),
     }
 
 
-def error_response(code: int, message: str | None = None, reason: str | None = None):
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(code: int, message: str | None = None, reason: str | None = None, fields: dict | None = None):
+    """The error as JSON (API), an htmx fragment, or a page; `message` is already translated."""
     title, default_message = _messages().get(code, (_("出错了"), ""))
     message = message or default_message
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-        return jsonify(error={"code": code, "title": title, "message": message, "reason": reason}), code
+    if wants_json():
+        return jsonify(error={"code": code, "title": title, "message": message, "reason": reason,
+                              "fields": fields or {}}), code
     template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
-    return render_template(template, code=code, title=title, message=message), code
+    return render_template(template, code=code, title=title, message=message, fields=fields or {}), code
 
 
 def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         return error_response(400, _("安全令牌缺失或已过期,请刷新页面后重新提交。"), reason="csrf")
+
+    @app.errorhandler(Refusal)
+    def refused(exc):
+        return error_response(exc.status, exc.message, fields=exc.fields)
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

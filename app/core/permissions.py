@@ -4,17 +4,34 @@ A user sees a project only as a member or as an admin of its organisation. Anyth
 user cannot see is a 404, never a 403: its existence is not disclosed. A member lacking the role
 gets a 403.
 """
+from collections.abc import Callable
 from functools import wraps
 
 from flask import abort, current_app, request
 from flask_login import current_user, login_required
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from app.accounts.models import Membership, User
 from app.core.db import get_session
-from app.projects.models import Project
 
 POLICIES = ("public", "login", "admin", "project")
+
+
+class Directory:
+    """What authorisation needs from the capabilities that own users and projects, registered at start-up
+    (accounts and projects do it), so core imports no capability's models."""
+
+    roles_in: Callable = None  # (session, user, project) -> set of role names, "admin" included
+    visible_projects_stmt: Callable = None  # (user) -> select(Project) of what the user may see
+    project_model: type = None
+
+
+directory = Directory()
+
+
+def register_directory(*, roles_in: Callable, visible_projects_stmt: Callable, project_model: type) -> None:
+    directory.roles_in = staticmethod(roles_in)
+    directory.visible_projects_stmt = staticmethod(visible_projects_stmt)
+    directory.project_model = project_model
 
 
 def _mark(view, policy: str, roles: tuple[str, ...] = ()):
@@ -25,25 +42,16 @@ def _mark(view, policy: str, roles: tuple[str, ...] = ()):
 
 # -- pure helpers (tests call these directly) -------------------------------------------------
 
-def roles_in(session: Session, user: User, project: Project) -> set[str]:
+def roles_in(session: Session, user, project) -> set[str]:
     """The roles a user holds in a project; an admin of its organisation holds "admin"."""
-    if user is None or not user.is_active:
-        return set()
-    roles = set(
-        session.exec(
-            select(Membership.role).where(Membership.user_id == user.id, Membership.project_id == project.id)
-        )
-    )
-    if user.is_admin and user.organisation_id == project.organisation_id:
-        roles.add("admin")
-    return roles
+    return directory.roles_in(session, user, project)
 
 
-def can_see(session: Session, user: User, project: Project) -> bool:
+def can_see(session: Session, user, project) -> bool:
     return bool(roles_in(session, user, project))
 
 
-def has_role(session: Session, user: User, project: Project, roles: tuple[str, ...]) -> bool:
+def has_role(session: Session, user, project, roles: tuple[str, ...]) -> bool:
     """True when the user holds one of `roles` there (any role if `roles` is empty); admins always do."""
     held = roles_in(session, user, project)
     if not held:
@@ -51,13 +59,9 @@ def has_role(session: Session, user: User, project: Project, roles: tuple[str, .
     return not roles or "admin" in held or bool(held & set(roles))
 
 
-def visible_projects_stmt(user: User):
+def visible_projects_stmt(user):
     """The projects a user may see, as a statement."""
-    stmt = select(Project).where(Project.organisation_id == user.organisation_id)
-    if not user.is_admin:
-        member_of = select(Membership.project_id).where(Membership.user_id == user.id)
-        stmt = stmt.where(Project.id.in_(member_of))
-    return stmt.order_by(Project.name)
+    return directory.visible_projects_stmt(user)
 
 
 # -- view decorators --------------------------------------------------------------------------
@@ -103,9 +107,9 @@ def project_required(*roles: str):
 
 # -- loaders ----------------------------------------------------------------------------------
 
-def load_project(project_id: int, *roles: str) -> Project:
+def load_project(project_id: int, *roles: str):
     session = get_session()
-    project = session.get(Project, project_id)
+    project = session.get(directory.project_model, project_id)
     if project is None or not can_see(session, current_user, project):
         abort(404)
     if not has_role(session, current_user, project, roles):

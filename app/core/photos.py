@@ -124,9 +124,22 @@ def store(storage, *, prefix: str, index: int, photo: ProcessedPhoto) -> tuple[s
 
 
 def photos_of(session: Session, owner_type: str, owner_id: int) -> list[Photo]:
+    """The photos of one record, in the order they were taken."""
     return session.exec(
         select(Photo).where(Photo.owner_type == owner_type, Photo.owner_id == owner_id).order_by(Photo.position)
     ).all()
+
+
+def photos_by_owner(session: Session, owner_type: str, owner_ids) -> dict[int, list[Photo]]:
+    """The photos of many records of one type in one query, by owner id (owners without photos are absent)."""
+    ids = {i for i in owner_ids if i}
+    found: dict[int, list[Photo]] = {}
+    if not ids:
+        return found
+    for photo in session.exec(select(Photo).where(Photo.owner_type == owner_type, Photo.owner_id.in_(ids))
+                              .order_by(Photo.owner_id, Photo.position, Photo.id)):
+        found.setdefault(photo.owner_id, []).append(photo)
+    return found
 
 
 def attach(session: Session, storage, photos: list[ProcessedPhoto], *, project_id: int, owner_type: str, owner_id: int,

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Response, abort, current_app, redirect, render_template, send_file, url_for
 from flask_babel import format_date
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
 from app.core import bp, home, notifications
 from app.core.db import get_session, local, utcnow
@@ -125,8 +126,19 @@ def bell():
 def notification_list():
     """The user's notifications, newest first."""
     db = get_session()
-    return render_template("core/notifications.html", items=notifications.latest(db, current_user.id),
+    items = [(n, notifications.text_of(n), _notification_url(n)) for n in notifications.latest(db, current_user.id)]
+    return render_template("core/notifications.html", items=items,
                            unread=notifications.unread_count(db, current_user.id))
+
+
+def _notification_url(notification) -> str:
+    target = notification.link or {}
+    if not target.get("endpoint"):
+        return notification.url
+    try:
+        return url_for(target["endpoint"], **target.get("args", {}))
+    except BuildError:  # an endpoint renamed since the notification was stored
+        return ""
 
 
 @bp.post("/notifications/read")

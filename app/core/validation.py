@@ -1,8 +1,12 @@
-"""Small checks of form input shared by the capabilities; each raises the caller's own error type."""
+"""Small checks of form input shared by the capabilities; each raises a `Refusal` (or the caller's subclass)."""
+from datetime import time
+
 from flask_babel import gettext as _
 
+from app.core.refusal import Refusal
 
-def required_text(value, label: str, limit: int = 120, error: type[Exception] = ValueError) -> str:
+
+def required_text(value, label: str, limit: int = 120, error: type[Refusal] = Refusal) -> str:
     """The stripped text, or `error` saying it is missing or too long."""
     value = (value or "").strip()
     if not value:
@@ -10,3 +14,23 @@ def required_text(value, label: str, limit: int = 120, error: type[Exception] = 
     if len(value) > limit:
         raise error(_("%(label)s不能超过 %(n)d 字。", label=label, n=limit))
     return value
+
+
+def whole(value, label: str, low: int, high: int, field: str | None = None, error: type[Refusal] = Refusal) -> int:
+    """A whole number between `low` and `high`, or `error` naming the label (and the field, when given)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise error(_("%(label)s须为整数。", label=label), {field: _("须为整数")} if field else None) from None
+    if not low <= number <= high:
+        raise error(_("%(label)s须在 %(low)d 到 %(high)d 之间。", label=label, low=low, high=high),
+                    {field: _("超出范围")} if field else None)
+    return number
+
+
+def clock(value, label: str, example: str = "08:00", error: type[Refusal] = Refusal) -> time:
+    """A wall-clock time typed as HH:MM, or `error` showing an example."""
+    try:
+        return time.fromisoformat(str(value).strip())
+    except ValueError:
+        raise error(_("%(label)s须为 时:分,如 %(example)s。", label=label, example=example)) from None

@@ -1,7 +1,7 @@
 """The offline API under /api/v1/ and the outbox page."""
 import json
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -45,7 +45,8 @@ def submit_record(client_id):
     files = [(f.filename, f.read()) for f in request.files.getlist("photos")]
     try:
         answer, replayed = services.accept(get_session(), storage(), user=current_user, client_id=str(client_id),
-                                           envelope=envelope, files=files)
+                                           envelope=envelope, files=files,
+                                           photo_max_bytes=current_app.config["PHOTO_MAX_BYTES"])
     except services.RecordRefused as exc:
         return _refusal(exc.message, exc.status, exc.fields)
     return jsonify(answer), 200 if replayed else 201, {"Idempotent-Replayed": "true" if replayed else "false"}

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -17,6 +16,7 @@ from sqlmodel import Session, select
 from app.accounts.models import User
 from app.core import photos as photo_pipeline
 from app.core.db import utcnow
+from app.core.refusal import Refusal
 from app.core.permissions import can_see, has_role
 from app.projects.models import Project
 from app.sync.models import SyncRecord
@@ -25,12 +25,10 @@ FUTURE_TOLERANCE = timedelta(hours=1)  # a phone clock a little fast is fine; a 
 PAST_LIMIT = timedelta(days=90)
 
 
-class RecordRefused(Exception):
-    """The server will never take this entry as it is: the user must edit it (HTTP 422) or drop it."""
-
-    def __init__(self, message: str, fields: dict[str, str] | None = None, status: int = 422):
-        super().__init__(message)
-        self.message, self.fields, self.status = message, fields or {}, status
+# The server will never take this entry as it is: the user must edit it (HTTP 422) or drop it. Any Refusal a
+# kind's services raise is one; a 409 from them (a state someone else changed) reaches the phone as a 422,
+# since the phone's 409 means "this UUID belongs to someone else".
+RecordRefused = Refusal
 
 
 @dataclass
@@ -105,7 +103,7 @@ def photo_field(filename: str | None) -> str:
 
 
 def accept(session: Session, storage, *, user: User, client_id: str, envelope: dict,
-           files: list[tuple[str, bytes]], now: datetime | None = None) -> tuple[dict, bool]:
+           files: list[tuple[str, bytes]], photo_max_bytes: int = 15_000_000, now: datetime | None = None) -> tuple[dict, bool]:
     """Take one outbox entry; `files` are (filename, bytes). Return (answer, replayed); raise RecordRefused."""
     prior = prior_answer(session, client_id=client_id, user=user)
     if prior is not None:
@@ -124,7 +122,7 @@ def accept(session: Session, storage, *, user: User, client_id: str, envelope: d
     processed = []
     for number, (_name, raw) in enumerate(files, start=1):
         try:
-            processed.append(photo_pipeline.process(raw, max_bytes=current_app.config["PHOTO_MAX_BYTES"],
+            processed.append(photo_pipeline.process(raw, max_bytes=photo_max_bytes,
                                                     keep_location=project.keep_photo_location))
         except photo_pipeline.PhotoError as exc:
             raise RecordRefused(_("第 %(n)d 张照片:%(reason)s", n=number, reason=str(exc)), {"photos": str(exc)}) from None
@@ -143,13 +141,15 @@ def accept(session: Session, storage, *, user: User, client_id: str, envelope: d
         if prior is None:
             raise
         return prior.result, True
-    except RecordRefused:
+    except RecordRefused as exc:
         # A concurrent copy may have committed between our first look and the handler's checks (which then
         # see its effect, e.g. a ticket already started): that copy's answer is this one's too.
         session.rollback()
         prior = prior_answer(session, client_id=client_id, user=user)
         if prior is not None:
             return prior.result, True
+        if exc.status == 409:
+            raise RecordRefused(exc.message, exc.fields, 422) from exc
         raise
     return answer, False
 
