@@ -34,6 +34,18 @@ def unfinished_ticket(session: Session, ticket_id: int | None) -> Ticket | None:
     return ticket if ticket is not None and ticket.status not in ("closed", "cancelled") else None
 
 
+def ticket_is_open(session: Session, ticket_id: int | None) -> bool:
+    """True while the ticket is still in one of the open states (reported … reopened)."""
+    ticket = session.get(Ticket, ticket_id) if ticket_id else None
+    return ticket is not None and ticket.status in workflow.OPEN
+
+
+def awaiting_dispatch(session: Session, project_id: int, limit: int = 20) -> list[Ticket]:
+    """The project's tickets reported and not yet dispatched, newest first."""
+    return session.exec(select(Ticket).where(Ticket.project_id == project_id, Ticket.status == "reported")
+                        .order_by(Ticket.created_at.desc()).limit(limit)).all()
+
+
 def open_ticket(session: Session, *, user, project_id: int, description: str, source: str, reported_at,
                 photos: list, photo_prefix: str, area_id: int | None = None, checkpoint_id: int | None = None,
                 location: str = "", category: str = "其他", severity: str = "minor", urgent: bool = False,
