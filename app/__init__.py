@@ -54,6 +54,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app import cli
     from app.checklists import cli as checklists_cli
 
+    from app.checklists.rules import phone_rules
+
     cli.init_app(app)
     checklists_cli.init_app(app)
+    app.add_template_global(phone_rules, "checklist_rules")  # checklist forms carry their rules to the phone
     return app

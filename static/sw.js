@@ -29,6 +29,7 @@ const SHELL_URLS = [
   "/static/vendor/htmx/htmx.min.js",
   "/static/vendor/idb/umd.js",
   "/static/js/outbox.js",
+  "/static/js/rules.js",
   "/static/js/offline-forms.js",
   "/static/icons/icon-192.png",
   "/static/icons/icon-512.png",

@@ -68,10 +68,67 @@
       form.prepend(box);
     }
     box.className = `outbox-note flash flash-${kind}`;
+    box.setAttribute("role", kind === "error" ? "alert" : "status");
     box.textContent = text;
   }
 
+  // -- the phone's own check, before anything is queued ------------------------------------------
+
+  // Checks of the server's rules that the page can make (static/js/rules.js registers the checklists';
+  // a capability's script may push its own): each returns null or {message, fields: {input name → problem}}.
+  const validators = window.WuyeValidators = window.WuyeValidators || [];
+  if (window.WuyeRules) validators.push(window.WuyeRules.checkForm);
+
+  function clearProblems(form) {
+    form.querySelectorAll(".field-error[data-phone-check]").forEach((el) => el.remove());
+    form.querySelectorAll("[data-phone-invalid]").forEach((el) => {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("data-phone-invalid");
+      el.closest(".checklist-item, .field")?.classList.remove("has-error");
+    });
+  }
+
+  // Each field at fault says why beside it; the first is focused and scrolled clear of the sticky header.
+  function showProblems(form, refusal) {
+    say(form, refusal.message, "error");
+    let first = null;
+    for (const [name, problem] of Object.entries(refusal.fields || {})) {
+      const field = form.elements.namedItem(name);
+      const input = field && (field.length !== undefined && !field.tagName ? field[0] : field);
+      if (!input) continue;
+      const box = input.closest(".checklist-item, .field") || input.parentElement;
+      box.classList.add("has-error");
+      const note = document.createElement("p");
+      note.className = "field-error";
+      note.setAttribute("role", "alert");
+      note.dataset.phoneCheck = "";
+      note.textContent = problem;
+      box.append(note);
+      input.setAttribute("aria-invalid", "true");
+      input.dataset.phoneInvalid = "";
+      first = first || input;
+    }
+    if (first) {
+      first.focus({ preventScroll: true });
+      first.scrollIntoView({ block: "center" });
+    }
+  }
+
+  function phoneRefusal(form) {
+    clearProblems(form);
+    for (const check of validators) {
+      const refusal = check(form);
+      if (refusal) return refusal;
+    }
+    return null;
+  }
+
   async function queue(form) {
+    const refusal = phoneRefusal(form);
+    if (refusal) {  // nothing is queued and nothing typed or chosen is lost: the form stays as it is
+      showProblems(form, refusal);
+      return;
+    }
     // Take what was typed at once and empty the form: the next entry can be typed while this one saves.
     const editing = new URLSearchParams(location.search).get("outbox");
     const data = fieldsOf(form);
