@@ -47,7 +47,8 @@ def visitors(session: Session, s: Submission) -> dict:
 def event(session: Session, s: Submission) -> dict:
     """`shift_event`: {text} and up to 3 photos."""
     row = services.add_event(session, storage=s.storage, user=s.user, project=s.project, at=s.client_time,
-                             text=s.data.get("text"), photos=s.photos, photo_prefix=f"shifts/{s.project.id}/{s.client_id}")
+                             text=s.data.get("text"), photos=s.photos,
+                             photo_prefix=f"shifts/{s.project.id}/{s.client_id}")
     return {"event_id": row.id, "url": _page(s)}
 
 

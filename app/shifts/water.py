@@ -306,7 +306,7 @@ def decide(session: Session, *, actor: User, restock: RestockRequest, approve: b
                  after={"item": item.name, "reason": reason})
     if restock.requested_by:
         notify(session, user_ids=[restock.requested_by], event=RESTOCK_APPROVED if approve else RESTOCK_DECLINED,
-               params={"item": item.name, "reason": reason}, link=link("shifts.my_shift", project_id=restock.project_id),
-               project_id=restock.project_id, key=f"restock-decided:{restock.id}")
+               params={"item": item.name, "reason": reason}, project_id=restock.project_id,
+               link=link("shifts.my_shift", project_id=restock.project_id), key=f"restock-decided:{restock.id}")
     session.commit()
     return restock
