@@ -72,6 +72,7 @@ def record_check(session: Session, submission: Submission, *, storage) -> tuple[
     tickets = []
     for key in checked.tickets:
         item = next(i for i in items if i["key"] == key)
+        # TODO(design pass): storage=storage here once open_ticket takes it (branch ds-repairs).
         tickets.append(open_ticket(
             session, user=submission.user, project_id=project.id, description=f"{item['label']}:{_('不合格')}",
             source="handover", reported_at=submission.client_time, photos=submission.photos_of(f"photo-{key}"),

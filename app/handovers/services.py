@@ -171,7 +171,7 @@ def sign(session: Session, *, storage, handover: Handover, side: str, signer: Us
            taken_at=at, prefix=f"{prefix}/sign-{side}")
 
 
-def lock(session: Session, *, handover: Handover, actor: User, photos: dict[str, list[ProcessedPhoto]],
+def lock(session: Session, *, storage, handover: Handover, actor: User, photos: dict[str, list[ProcessedPhoto]],
          prior: dict[str, HandoverLine], now: datetime, prefix: str) -> list:
     """Seal a handover signed by both; report what is missing or damaged at once. Returns the tickets opened."""
     if handover.state == "draft":
@@ -180,15 +180,15 @@ def lock(session: Session, *, handover: Handover, actor: User, photos: dict[str,
     handover.locked_at = now
     session.add(handover)
     lines = lines_of(session, handover)
-    tickets = _report(session, handover=handover, lines=[line for line in lines if line.status in NEEDS_PHOTO],
-                      actor=actor, photos=photos, prior=prior, prefix=prefix, event="lock")
+    tickets = _report(session, storage=storage, handover=handover, actor=actor, photos=photos, prior=prior,
+                      lines=[line for line in lines if line.status in NEEDS_PHOTO], prefix=prefix, event="lock")
     audit.record(session, actor=actor, action="handover.lock", obj=handover,
                  after={"room_id": handover.room_id, "discrepancies": handover.discrepancies,
                         "incoming_id": handover.incoming_id, "tickets": [t.number for t in tickets]})
     return tickets
 
 
-def _report(session: Session, *, handover: Handover, lines: list[HandoverLine], actor: User,
+def _report(session: Session, *, storage, handover: Handover, lines: list[HandoverLine], actor: User,
             photos: dict[str, list[ProcessedPhoto]], prior: dict[str, HandoverLine], prefix: str,
             event: str) -> list:
     """Tell the supervisors about missing/damaged lines; a damaged one gets a repair ticket unless one is still open.
@@ -208,6 +208,7 @@ def _report(session: Session, *, handover: Handover, lines: list[HandoverLine], 
             line.ticket_id = earlier.ticket_id  # reported before and not repaired yet: no second ticket
             continue
         description = _("样板间交接发现损坏:%(item)s", item=line.name) + (f"。{line.note}" if line.note else "")
+        # TODO(design pass): storage=storage here once open_ticket takes it (branch ds-repairs).
         ticket = open_ticket(session, user=actor, project_id=handover.project_id, description=description,
                              source="handover", reported_at=handover.counted_at, photos=photos.get(line.item_key, []),
                              photo_prefix=f"{prefix}/ticket-{line.item_key}", area_id=room.area_id,
@@ -267,7 +268,7 @@ def receive(session: Session, submission: Submission, *, storage, ip: str = "") 
     if signatures["incoming"] is not None:
         sign(session, storage=storage, handover=handover, side="incoming", signer=incoming,
              image=signatures["incoming"], at=submission.client_time, prefix=prefix)
-    tickets = lock(session, handover=handover, actor=submission.user, photos=photos, prior=prior,
+    tickets = lock(session, storage=storage, handover=handover, actor=submission.user, photos=photos, prior=prior,
                    now=submission.client_time, prefix=prefix)
     return handover, tickets
 
@@ -320,8 +321,8 @@ def amend(session: Session, *, storage, handover: Handover, actor: User, reason:
                 row.position = had_photos.get(line.id, 0) + offset
     handover.discrepancies = sum(line.status != "present" for line in lines)
     session.add(handover)
-    _report(session, handover=handover, lines=changed, actor=actor, photos=photos, prior={}, prefix=prefix,
-            event=f"amend-{number}")
+    _report(session, storage=storage, handover=handover, lines=changed, actor=actor, photos=photos, prior={},
+            prefix=prefix, event=f"amend-{number}")
     audit.record(session, actor=actor, action="handover.amend", obj=handover,
                  before={"lines": [c["before"] | {"key": c["key"]} for c in changes]},
                  after={"lines": [c["after"] | {"key": c["key"]} for c in changes], "reason": reason,

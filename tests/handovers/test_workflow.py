@@ -71,7 +71,8 @@ def _walk_to(world, room, target: str):
                   image=_signature(), at=now, prefix="t")
     if target == "signed":
         return session, handover
-    services.lock(session, handover=handover, actor=world.users["attendant"], photos={}, prior={}, now=now, prefix="t")
+    services.lock(session, storage=storage(), handover=handover, actor=world.users["attendant"], photos={}, prior={},
+                  now=now, prefix="t")
     session.commit()
     if target == "locked":
         return session, handover
@@ -111,8 +112,8 @@ def _attempt(session, world, handover, event):
         services.sign(session, storage=storage(), handover=handover, side="incoming", signer=world.users["attendant_b"],
                       image=_signature(), at=utcnow(), prefix="x")
     elif event == "lock":
-        services.lock(session, handover=handover, actor=world.users["attendant"], photos={}, prior={}, now=utcnow(),
-                      prefix="x")
+        services.lock(session, storage=storage(), handover=handover, actor=world.users["attendant"], photos={},
+                      prior={}, now=utcnow(), prefix="x")
     else:
         services.amend(session, storage=storage(), handover=handover, actor=world.users["supervisor"], reason="再改",
                        counts={"i1": {"status": "moved", "found": "1"}}, photos={}, now=utcnow())
@@ -121,8 +122,8 @@ def _attempt(session, world, handover, event):
 def test_locking_a_draft_says_the_second_signature_is_missing(world, room):
     session, handover = _walk_to(world, room, "draft")
     with pytest.raises(HandoverError, match="双方签名"):
-        services.lock(session, handover=handover, actor=world.users["attendant"], photos={}, prior={}, now=utcnow(),
-                      prefix="x")
+        services.lock(session, storage=storage(), handover=handover, actor=world.users["attendant"], photos={},
+                      prior={}, now=utcnow(), prefix="x")
 
 
 def test_an_amendment_keeps_before_after_and_reason_and_is_audited(world, room):
@@ -145,8 +146,8 @@ def test_an_amendment_without_reason_or_change_or_over_the_count_is_refused(worl
                                     ("多了", {"i3": {"status": "present", "found": "3"}}, "超过清单数量"),
                                     ("丢了", {"i3": {"status": "missing", "found": "1"}}, "须拍照")):
         with pytest.raises(HandoverError, match=message):
-            services.amend(session, storage=storage(), handover=handover, actor=world.users["supervisor"], reason=reason,
-                           counts=counts, photos={}, now=utcnow())
+            services.amend(session, storage=storage(), handover=handover, actor=world.users["supervisor"],
+                           reason=reason, counts=counts, photos={}, now=utcnow())
         session.rollback()
     session.refresh(handover)
     assert handover.state == "locked"
