@@ -1,13 +1,13 @@
 """The sample rooms' outbox record kinds: a whole handover, and an opening or closing check, each one record.
 
-The handlers run inside the API request: here the storage and the sender's address are taken from it and the
+The handlers run inside the API request: here the sender's address is taken from it (the storage comes with the
+submission) and the
 answer's link is built; a refusal raised by the services reaches the phone as it is.
 """
 from flask import request, url_for
 from sqlmodel import Session
 
 from app.core.permissions import has_role, visible_projects_stmt
-from app.core.storage import storage
 from app.handovers import checks, services
 from app.handovers.inventory import rooms_of
 from app.handovers.models import CHECK_KINDS
@@ -20,14 +20,14 @@ CLOSERS = ("attendant",)
 
 def handover(session: Session, s: Submission) -> dict:
     """`room_handover`: counts, photos and both signatures of one room, with the incoming attendant's password."""
-    record, tickets = services.receive(session, s, storage=storage(), ip=request.remote_addr or "")
+    record, tickets = services.receive(session, s, storage=s.storage, ip=request.remote_addr or "")
     return {"id": record.id, "discrepancies": record.discrepancies, "tickets": [t.number for t in tickets],
             "url": url_for("handovers.handover", handover_id=record.id)}
 
 
 def room_check(session: Session, s: Submission) -> dict:
     """`room_check`: an opening or closing check; a closing one with the guard who took the keys and signed."""
-    record, tickets = checks.record_check(session, s, storage=storage())
+    record, tickets = checks.record_check(session, s, storage=s.storage)
     return {"id": record.id, "failed": record.failed, "tickets": [t.number for t in tickets],
             "url": url_for("handovers.check", check_id=record.id)}
 
