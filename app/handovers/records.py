@@ -1,8 +1,7 @@
 """The sample rooms' outbox record kinds: a whole handover, and an opening or closing check, each one record.
 
 The handlers run inside the API request: here the sender's address is taken from it (the storage comes with the
-submission) and the
-answer's link is built; a refusal raised by the services reaches the phone as it is.
+submission) and the answer's link is built; a refusal raised by the services reaches the phone as it is.
 """
 from flask import request, url_for
 from sqlmodel import Session
