@@ -17,7 +17,7 @@ from app.core.photos import ProcessedPhoto, attach
 from app.core.validation import required_text
 from app.inspections import notices, scoring
 from app.inspections.models import Deduction, Inspection, InspectionSheet, Objection, Rectification
-from app.inspections.services import INSPECTORS, MAX_NOTE, InspectionError, claim, project_leads
+from app.inspections.services import INSPECTORS, MAX_NOTE, InspectionError, by_inspection, claim, project_leads
 from app.repairs.services import unfinished_ticket
 
 
@@ -33,13 +33,7 @@ def status_at(inspection: Inspection, objections: list[Objection], now: datetime
 
 
 def objections_of(session: Session, inspection_ids) -> dict[int, list[Objection]]:
-    out: dict[int, list[Objection]] = {}
-    ids = list(inspection_ids)
-    if ids:
-        for objection in session.exec(select(Objection).where(Objection.inspection_id.in_(ids))
-                                      .order_by(Objection.id)).all():
-            out.setdefault(objection.inspection_id, []).append(objection)
-    return out
+    return by_inspection(session, Objection, inspection_ids, Objection.id)
 
 
 def settle(session: Session, inspections: list[Inspection], now: datetime) -> None:

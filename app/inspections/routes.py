@@ -318,10 +318,7 @@ def deductions_csv(organisation_id: int):
     db = get_session()
     settings = services.settings_for(db, _own(organisation_id))
     start, end = rankings.period(_month(), settings.close_day, local(_now()).tzinfo)
-    rows = db.exec(select(Deduction, Inspection, Project).join(Inspection, Inspection.id == Deduction.inspection_id)
-                   .join(Project, Project.id == Inspection.project_id)
-                   .where(Project.organisation_id == current_user.organisation_id, Inspection.inspected_at >= start,
-                          Inspection.inspected_at < end).order_by(Project.name, Inspection.inspected_at, Deduction.id)).all()
+    rows = db.exec(services.deductions_stmt(current_user.organisation_id, start, end)).all()
     sheet_names = {s.id: s.name for sheets in services.sheets_of(db, {i.id for _d, i, _p in rows}).values() for s in sheets}
     table = [[_("项目"), _("检查时间"), _("检查表"), _("类别"), _("扣分项"), _("次数"), _("扣分"), _("一票否决"), _("备注"),
               _("状态")]]

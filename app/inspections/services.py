@@ -279,14 +279,26 @@ def inspections_stmt(project_id: int):
     return select(Inspection).where(Inspection.project_id == project_id).order_by(Inspection.inspected_at.desc())
 
 
-def sheets_of(session: Session, inspection_ids) -> dict[int, list[InspectionSheet]]:
-    out: dict[int, list[InspectionSheet]] = {}
+def by_inspection(session: Session, model, inspection_ids, order) -> dict[int, list]:
+    """The rows of `model` (sheets, objections) of many inspections in one query, by inspection id."""
+    out: dict[int, list] = {}
     ids = list(inspection_ids)
     if ids:
-        for sheet in session.exec(select(InspectionSheet).where(InspectionSheet.inspection_id.in_(ids))
-                                  .order_by(InspectionSheet.name)).all():
-            out.setdefault(sheet.inspection_id, []).append(sheet)
+        for row in session.exec(select(model).where(model.inspection_id.in_(ids)).order_by(order)).all():
+            out.setdefault(row.inspection_id, []).append(row)
     return out
+
+
+def sheets_of(session: Session, inspection_ids) -> dict[int, list[InspectionSheet]]:
+    return by_inspection(session, InspectionSheet, inspection_ids, InspectionSheet.name)
+
+
+def deductions_stmt(organisation_id: int, start: datetime, end: datetime):
+    """(deduction, inspection, project) of every site's inspections in [start, end), by site and time."""
+    return (select(Deduction, Inspection, Project).join(Inspection, Inspection.id == Deduction.inspection_id)
+            .join(Project, Project.id == Inspection.project_id)
+            .where(Project.organisation_id == organisation_id, Inspection.inspected_at >= start,
+                   Inspection.inspected_at < end).order_by(Project.name, Inspection.inspected_at, Deduction.id))
 
 
 def deductions_of(session: Session, inspection: Inspection) -> list[Deduction]:
