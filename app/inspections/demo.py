@@ -56,7 +56,7 @@ def seed(session: Session, org: Organisation, admin: User) -> None:
                     data[f"{prefix}note-{item['key']}"] = "演示扣分"
                     photos[f"{prefix}photo-{item['key']}"] = [_photo(len(photos))]
         at = datetime.combine(last_month.replace(day=day), time(10), tzinfo=tz)
-        inspection = services.create_inspection(session, storage(), actor=inspector, project=project, data=data,
+        inspection = services.create_inspection(session, storage=storage(), actor=inspector, project=project, data=data,
                                                 photos_of=lambda field: photos.get(field, []), inspected_at=at,
                                                 photo_prefix=f"inspections/{project.id}/demo-{at:%Y%m}")
         session.commit()
@@ -70,7 +70,7 @@ def _rectified_but_one(session: Session, inspection: Inspection, inspector: User
                          .order_by(Rectification.id)).all()
     for n, item in enumerate(items[1:]):
         owner = session.get(User, item.owner_id) if item.owner_id else inspector
-        rectification.close_rectification(session, storage(), actor=owner, item=item, note="已整改", photos=[_photo(n)],
-                                          now=at)
+        rectification.close_rectification(session, storage=storage(), actor=owner, item=item, note="已整改",
+                                          photos=[_photo(n)], now=at)
         rectification.verify_rectification(session, actor=inspector, item=item, accept=True,
                                            now=at + timedelta(hours=2))

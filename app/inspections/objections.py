@@ -58,7 +58,7 @@ def _provisional(session: Session, inspection: Inspection, now: datetime) -> Non
         raise InspectionError(_("检查结果已生效,不能再修改。"), status=409)
 
 
-def raise_objection(session: Session, storage, *, actor: User, deduction: Deduction, reason: str,
+def raise_objection(session: Session, *, storage, actor: User, deduction: Deduction, reason: str,
                     photos: list[ProcessedPhoto], now: datetime) -> Objection:
     """The project lead objects to one deduction, within the window (photos kept in `storage`); the view
     checked the role."""

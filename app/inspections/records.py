@@ -21,7 +21,7 @@ def record_inspection(session: Session, submission: Submission) -> dict:
     """`inspection`: a whole visit, every sheet scored, with the photos of each deduction."""
     project = submission.project
     inspection = services.create_inspection(
-        session, storage(), actor=submission.user, project=project, data=submission.data,
+        session, storage=storage(), actor=submission.user, project=project, data=submission.data,
         photos_of=submission.photos_of, inspected_at=submission.client_time, received_at=utcnow(),
         photo_prefix=f"inspections/{project.id}/{submission.client_id}")
     sheets = services.sheets_of(session, [inspection.id]).get(inspection.id, [])

@@ -15,7 +15,7 @@ from app.inspections.models import Inspection, Rectification
 from app.inspections.services import MAX_NOTE, InspectionError, claim
 
 
-def close_rectification(session: Session, storage, *, actor: User, item: Rectification, note: str,
+def close_rectification(session: Session, *, storage, actor: User, item: Rectification, note: str,
                         photos: list[ProcessedPhoto], now: datetime) -> Rectification:
     """The owner reports the problem fixed, with an after-photo (kept in `storage`); the inspector then verifies it."""
     if item.status != "open":

@@ -167,7 +167,7 @@ def object_to(deduction_id: int):
     """The project lead objects to one deduction, with a reason and perhaps a photo, within the window."""
     deduction = load_or_404(Deduction, deduction_id, *LEADS)
     try:
-        objections.raise_objection(get_session(), storage(), actor=current_user, deduction=deduction,
+        objections.raise_objection(get_session(), storage=storage(), actor=current_user, deduction=deduction,
                                    reason=request.form.get("reason", ""), photos=_uploads(), now=_now())
     except Refusal as exc:
         return _after(deduction.inspection_id, exc)
@@ -239,7 +239,7 @@ def close_rectification(rectification_id: int):
                                                         get_session().get(Project, item.project_id), LEADS):
         abort(403)
     try:
-        rectification.close_rectification(get_session(), storage(), actor=current_user, item=item,
+        rectification.close_rectification(get_session(), storage=storage(), actor=current_user, item=item,
                                           note=request.form.get("note", ""), photos=_uploads(), now=_now())
     except Refusal as exc:
         return _rectification_done(item, exc)

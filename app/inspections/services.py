@@ -172,7 +172,7 @@ def _last_time(session: Session, project: Project, data: dict) -> tuple[list[Rec
     return closed, still_open
 
 
-def create_inspection(session: Session, storage, *, actor: User, project: Project, data: dict,
+def create_inspection(session: Session, *, storage, actor: User, project: Project, data: dict,
                       photos_of: Callable[[str], list[ProcessedPhoto]], inspected_at: datetime,
                       photo_prefix: str, received_at: datetime | None = None) -> Inspection:
     """Validate everything first, then add the rows and store the photos in `storage` (nothing is committed
@@ -228,7 +228,7 @@ def create_inspection(session: Session, storage, *, actor: User, project: Projec
         session.flush()
         for _n, item in iter_items(definition):
             if item["key"] in result.deductions:
-                _add_deduction(session, storage, inspection=inspection, sheet=sheet, item=item, answers=answers,
+                _add_deduction(session, storage=storage, inspection=inspection, sheet=sheet, item=item, answers=answers,
                                amount=result.deductions[item["key"]], note=notes.get(item["key"], ""), owner=owner,
                                photos=photos_of(f"v{version.id}-photo-{item['key']}"),
                                photo_prefix=f"{photo_prefix}/v{version.id}-{item['key']}", actor=actor)
@@ -249,7 +249,7 @@ def create_inspection(session: Session, storage, *, actor: User, project: Projec
     return inspection
 
 
-def _add_deduction(session, storage, *, inspection, sheet, item, answers, amount, note, owner, photos, photo_prefix,
+def _add_deduction(session, *, storage, inspection, sheet, item, answers, amount, note, owner, photos, photo_prefix,
                    actor):
     deduction = Deduction(inspection_id=inspection.id, sheet_id=sheet.id, project_id=inspection.project_id,
                           item_key=item["key"], label=item["label"], category=item["category"],

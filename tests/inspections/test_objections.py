@@ -39,10 +39,10 @@ def test_an_accepted_objection_restores_the_points_and_makes_the_result_effectiv
         session = get_session()
         lead, inspector = _users(session, world, "supervisor", "inspector")
         floor, bins = _deductions(session, scored)
-        objection = objections.raise_objection(session, storage(), actor=lead, deduction=floor, reason="地面刚拖过,不是脏",
-                                               photos=[], now=VISIT + timedelta(days=1))
+        objection = objections.raise_objection(session, storage=storage(), actor=lead, deduction=floor,
+                                               reason="地面刚拖过,不是脏", photos=[], now=VISIT + timedelta(days=1))
         with pytest.raises(InspectionError, match="已提出过异议"):
-            objections.raise_objection(session, storage(), actor=lead, deduction=floor, reason="再来", photos=[],
+            objections.raise_objection(session, storage=storage(), actor=lead, deduction=floor, reason="再来", photos=[],
                                        now=VISIT + timedelta(days=1))
         objections.decide_objection(session, actor=inspector, objection=objection, accept=True, reason="",
                                     now=VISIT + timedelta(days=2))
@@ -59,7 +59,7 @@ def test_an_accepted_objection_restores_the_points_and_makes_the_result_effectiv
         assert actions == ["objection.raise", "objection.accept"]
         # effective and locked: no more objections, no withdrawals
         with pytest.raises(InspectionError, match="已生效"):
-            objections.raise_objection(session, storage(), actor=lead, deduction=bins, reason="也不对", photos=[],
+            objections.raise_objection(session, storage=storage(), actor=lead, deduction=bins, reason="也不对", photos=[],
                                        now=VISIT + timedelta(days=2))
         with pytest.raises(InspectionError, match="已生效"):
             objections.withdraw_deduction(session, actor=inspector, deduction=bins, reason="算了",
@@ -71,8 +71,8 @@ def test_a_rejection_needs_a_reason_and_keeps_the_score(app, scored, world):
         session = get_session()
         lead, inspector = _users(session, world, "supervisor", "inspector")
         floor, _bins = _deductions(session, scored)
-        objection = objections.raise_objection(session, storage(), actor=lead, deduction=floor, reason="不同意", photos=[],
-                                               now=VISIT + timedelta(hours=3))
+        objection = objections.raise_objection(session, storage=storage(), actor=lead, deduction=floor, reason="不同意",
+                                               photos=[], now=VISIT + timedelta(hours=3))
         with pytest.raises(InspectionError, match="驳回异议须填写理由"):
             objections.decide_objection(session, actor=inspector, objection=objection, accept=False, reason=" ",
                                         now=VISIT + timedelta(hours=4))
@@ -89,7 +89,7 @@ def test_an_objection_after_the_window_is_refused_and_the_result_becomes_effecti
         [lead] = _users(session, world, "supervisor")
         floor, _bins = _deductions(session, scored)
         with pytest.raises(InspectionError, match=re.escape(f"异议期已过(截至 {shown(VISIT + timedelta(days=3))})")) as late:
-            objections.raise_objection(session, storage(), actor=lead, deduction=floor, reason="晚了", photos=[],
+            objections.raise_objection(session, storage=storage(), actor=lead, deduction=floor, reason="晚了", photos=[],
                                        now=VISIT + timedelta(days=3, minutes=1))
         assert late.value.status == 409
         session.expire_all()
@@ -137,7 +137,7 @@ def test_accepting_an_objection_to_a_deduction_that_opened_a_repair_tells_the_su
         session = get_session()
         lead, inspector = _users(session, world, "supervisor", "inspector")
         _floor, bins = _deductions(session, scored)  # bins is flagged: its rectification opened a repair ticket
-        objection = objections.raise_objection(session, storage(), actor=lead, deduction=bins, reason="垃圾刚清过",
+        objection = objections.raise_objection(session, storage=storage(), actor=lead, deduction=bins, reason="垃圾刚清过",
                                                photos=[], now=VISIT + timedelta(days=1))
         objections.decide_objection(session, actor=inspector, objection=objection, accept=True, reason="",
                                     now=VISIT + timedelta(days=1))

@@ -38,8 +38,8 @@ def test_two_inspectors_deciding_the_same_objection_at_once_decide_it_once(app, 
         lead = first.get(type(world.users["supervisor"]), world.users["supervisor"].id)
         inspector = first.get(type(world.users["inspector"]), world.users["inspector"].id)
         floor = first.exec(select(Deduction).where(Deduction.inspection_id == scored).order_by(Deduction.id)).first()
-        objection = objections.raise_objection(first, storage(), actor=lead, deduction=floor, reason="不同意", photos=[],
-                                               now=VISIT + timedelta(hours=1))
+        objection = objections.raise_objection(first, storage=storage(), actor=lead, deduction=floor, reason="不同意",
+                                               photos=[], now=VISIT + timedelta(hours=1))
         with Session(engine(), expire_on_commit=False) as second:
             stale = second.get(Objection, objection.id)  # read while still pending
             other = second.get(type(inspector), inspector.id)
@@ -101,7 +101,7 @@ def test_a_visit_synced_days_late_still_gives_the_lead_the_whole_window(app, log
         session = get_session()
         lead = session.get(type(world.users["supervisor"]), world.users["supervisor"].id)
         bins = session.exec(select(Deduction).where(Deduction.inspection_id == inspection.id)).one()
-        objections.raise_objection(session, storage(), actor=lead, deduction=bins, reason="已清空", photos=[],
+        objections.raise_objection(session, storage=storage(), actor=lead, deduction=bins, reason="已清空", photos=[],
                                    now=utcnow())
         assert session.get(Inspection, inspection.id).status == "provisional"
         note = session.exec(select(Notification).where(Notification.key == f"inspection:{inspection.id}")).one()
@@ -169,7 +169,7 @@ def test_a_double_tapped_objection_is_refused_not_a_500(app, scored, world):
                 other.commit()
 
         with pytest.raises(InspectionError, match="已提出过异议") as twice:
-            objections.raise_objection(session, storage(), actor=lead, deduction=floor, reason="不同意", photos=[],
+            objections.raise_objection(session, storage=storage(), actor=lead, deduction=floor, reason="不同意", photos=[],
                                        now=VISIT + timedelta(hours=1))
         assert twice.value.status == 409
         assert len(session.exec(select(Objection).where(Objection.deduction_id == floor.id)).all()) == 1
@@ -191,12 +191,12 @@ def test_a_rectification_closed_twice_at_once_is_closed_once(app, scored, world)
         item = first.exec(select(Rectification).where(Rectification.inspection_id == scored)).first()
         with Session(engine(), expire_on_commit=False) as second:
             stale = second.get(Rectification, item.id)
-            rectification.close_rectification(first, storage(), actor=lead, item=item, note="已清洁",
+            rectification.close_rectification(first, storage=storage(), actor=lead, item=item, note="已清洁",
                                               now=VISIT + timedelta(days=1),
                                               photos=[process(images.image(), max_bytes=10**7)])
             with pytest.raises(InspectionError) as twice:
-                rectification.close_rectification(second, storage(), actor=second.get(type(lead), lead.id), item=stale,
-                                                  note="再次", now=VISIT + timedelta(days=1),
+                rectification.close_rectification(second, storage=storage(), actor=second.get(type(lead), lead.id),
+                                                  item=stale, note="再次", now=VISIT + timedelta(days=1),
                                                   photos=[process(images.image(), max_bytes=10**7)])
             assert twice.value.status == 409
         first.expire_all()
