@@ -5,7 +5,7 @@ from sqlmodel import Session
 from app.accounts.models import User
 from app.accounts.services import member_ids, members
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
-from app.checklists.services import AnswerError, check_answers, current_version, templates_stmt
+from app.checklists.services import check_answers, current_version, templates_stmt
 from app.core import audit
 from app.core.db import get_posted
 from app.core.photos import attach
@@ -41,11 +41,8 @@ def record_check(session: Session, submission: Submission, *, storage) -> tuple[
     if template is None or template.organisation_id != project.organisation_id or template.purpose != kind:
         raise HandoverError(_("检查表已不存在,请重新打开页面。"))
     items = [i for section in version.definition["sections"] for i in section["items"]]
-    try:
-        checked = check_answers(version.definition, {i["key"]: data.get(f"item-{i['key']}", "") for i in items},
-                                {i["key"]: len(submission.photos_of(f"photo-{i['key']}")) for i in items})
-    except AnswerError as exc:  # the checklists' own refusal, not a Refusal yet
-        raise HandoverError(exc.message, exc.fields) from None
+    checked = check_answers(version.definition, {i["key"]: data.get(f"item-{i['key']}", "") for i in items},
+                            {i["key"]: len(submission.photos_of(f"photo-{i['key']}")) for i in items})
     check = RoomCheck(project_id=project.id, room_id=room.id, kind=kind, version_id=version.id,
                       done_by=submission.user.id, done_at=submission.client_time, answers=checked.values,
                       failed=checked.failed, notes={i["key"]: str(data.get(f"note-{i['key']}") or "").strip()[:500]

@@ -8,7 +8,6 @@ from sqlmodel import Session
 
 from app.core.db import utcnow
 from app.core.permissions import has_role, visible_projects_stmt
-from app.core.storage import storage
 from app.inspections import services
 from app.inspections.services import INSPECTORS
 from app.projects.models import Project
@@ -21,7 +20,7 @@ def record_inspection(session: Session, submission: Submission) -> dict:
     """`inspection`: a whole visit, every sheet scored, with the photos of each deduction."""
     project = submission.project
     inspection = services.create_inspection(
-        session, storage=storage(), actor=submission.user, project=project, data=submission.data,
+        session, storage=submission.storage, actor=submission.user, project=project, data=submission.data,
         photos_of=submission.photos_of, inspected_at=submission.client_time, received_at=utcnow(),
         photo_prefix=f"inspections/{project.id}/{submission.client_id}")
     sheets = services.sheets_of(session, [inspection.id]).get(inspection.id, [])
