@@ -17,7 +17,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
 
-    from app.core import db, errors, i18n, storage
+    from app.core import db, errors, i18n, inputs, storage
     from app.core.permissions import enforce_declared_policy
     from app.core.views import security_headers
     from app.extensions import csrf, htmx, login_manager
@@ -25,6 +25,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     db.init_app(app)
     storage.init_app(app)
     i18n.init_app(app)
+    app.before_request(inputs.check_request)  # first: CSRF and every view read only well-formed input
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
