@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import BASE_DIR, Config, instance_secret
 
@@ -16,6 +17,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.config.from_object(config or Config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:  # the client's address, scheme and host as the trusted proxies received them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from app.core import db, errors, i18n, inputs, storage
     from app.core.permissions import enforce_declared_policy

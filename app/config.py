@@ -32,6 +32,9 @@ class Config:
 
     # The address phones use to reach the app; printed into checkpoint QR labels (else the request's host).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "").rstrip("/")
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (nginx = 1). 0 trusts
+    # none: the address the rate limits and the login throttle count is then the connection's own.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", 0))
 
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
     BABEL_DEFAULT_LOCALE = "zh_Hans"

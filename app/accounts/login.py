@@ -2,12 +2,14 @@
 from flask import jsonify, make_response, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from app.accounts import services
 from app.accounts.models import User
 from app.core.db import get_session
 from app.extensions import login_manager
 
 
 def init_app(app):
+    services.configure(app.config)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("请先登录。")
     login_manager.login_message_category = "info"

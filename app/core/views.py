@@ -1,6 +1,7 @@
 """Small helpers every view uses."""
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -51,6 +52,18 @@ def month_arg(today: date) -> tuple[int, int]:
     if not found or not 1 <= int(found[2]) <= 12 or not FIRST_DAY.year <= int(found[1]) <= LAST_DAY.year:
         refuse(_("无法识别月份“%(value)s”,请用 YYYY-MM 格式,例如 2026-03。", value=value[:20]))
     return int(found[1]), int(found[2])
+
+
+def safe_next(target: str | None, endpoint: str = "core.index") -> str:
+    """Where to go after a step (`?next=`, a form's `next`): a path of this site, read as the browser will read
+    it (tabs and newlines dropped, backslashes taken as slashes), else `endpoint`: to a browser
+    `/%09/evil.example` and `/\\evil.example` are `//evil.example`, another site."""
+    target = re.sub(r"[\t\n\r]", "", target or "").replace("\\", "/")
+    parts = urlsplit(target)
+    if (target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc
+            and not re.search(r"[\x00-\x1f\x7f]", target)):
+        return target
+    return url_for(endpoint)
 
 
 def back_to(endpoint: str, **values):
