@@ -77,7 +77,7 @@ def account():
             error = str(exc)
         else:
             # the old session and remember-me cookie died with the old session token: renew this device's
-            remembered = "remember_token" in request.cookies
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
             login_user(current_user._get_current_object(), remember=remembered)
             flash(_("密码已修改。其他设备上的登录已失效。"), "success")
             return back_to("accounts.account")
