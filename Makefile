@@ -35,7 +35,7 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 venv: $(BIN)/python
-	$(BIN)/pip install -q -e ".[pg,test]"
+	$(BIN)/pip install -q -c constraints.txt -e ".[pg,test]"
 
 translations: venv
 	$(BIN)/pybabel compile -d app/translations
@@ -63,7 +63,7 @@ bench: venv translations
 
 # Re-extract messages and refresh the catalogues (zh_Hant filled by OpenCC where still empty).
 i18n-update: venv
-	$(BIN)/pip install -q -e ".[i18n]"
+	$(BIN)/pip install -q -c constraints.txt -e ".[i18n]"
 	$(BIN)/python scripts/i18n_update.py
 
 clean:
