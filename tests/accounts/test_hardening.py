@@ -41,7 +41,8 @@ def test_switching_the_language_never_sends_the_user_to_another_site(client, wor
 
 
 def test_a_path_of_this_site_is_still_followed(client, world):
-    response = client.post("/locale", data={"locale": "en", "next": "/projects?tab=areas#x", "csrf_token": client.csrf()})
+    response = client.post("/locale", data={"locale": "en", "next": "/projects?tab=areas#x",
+                                            "csrf_token": client.csrf()})
     assert response.headers["Location"] == "/projects?tab=areas#x"
 
 

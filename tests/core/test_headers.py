@@ -53,8 +53,9 @@ def test_behind_https_the_cookies_are_secure_and_bound_to_the_host(https_app, wo
     client = https_app.test_client()
     page = client.get("/login", base_url="https://wuye.example")
     token = page.get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
-    response = client.post("/login", base_url="https://wuye.example", headers={"Referer": "https://wuye.example/login"}, data={
-        "username": "guard", "password": factories.PASSWORD, "remember": "1", "csrf_token": token})
+    response = client.post("/login", base_url="https://wuye.example", headers={"Referer": "https://wuye.example/login"},
+                           data={"username": "guard", "password": factories.PASSWORD, "remember": "1",
+                                 "csrf_token": token})
     assert response.status_code == 302
     cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
     assert set(cookies) == {"__Host-session", "__Host-remember_token"}
