@@ -1,8 +1,10 @@
 """Response headers: no caching of a logged-in user's data, Allow on a 405, Vary where htmx chose the answer,
 cookies only over TLS (and bound to the host) when the app is served over https."""
 import pytest
+from flask import Response
 
 from app import create_app
+from app.core.permissions import logged_in
 from tests import factories
 
 
@@ -68,3 +70,16 @@ def test_behind_https_the_cookies_are_secure_and_bound_to_the_host(https_app, wo
 def test_over_plain_http_the_cookies_keep_their_names(client, world):
     response = client.login("guard")
     assert [c.split("=", 1)[0] for c in response.headers.getlist("Set-Cookie")] == ["session"]
+
+
+def test_a_logged_in_users_csv_and_pdf_are_not_stored_either(app, test_config, world):
+    other = create_app(test_config)
+    other.test_client_class = app.test_client_class
+    for kind in ("text/csv", "application/pdf"):
+        view = logged_in(lambda kind=kind: Response("x", mimetype=kind))
+        other.add_url_rule(f"/report.{kind.split('/')[1]}", kind, view)
+    client = other.test_client()
+    client.login("guard")
+    for url in ("/report.csv", "/report.pdf"):
+        response = client.get(url)
+        assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store", url
