@@ -367,7 +367,7 @@ def _report(session: Session, *, handover: Handover, lines: list[HandoverLine], 
         ticket = open_ticket(session, user=actor, project_id=handover.project_id, description=description,
                              source="handover", reported_at=handover.counted_at, photos=photos.get(line.item_key, []),
                              photo_prefix=f"{prefix}/ticket-{line.item_key}", area_id=room.area_id,
-                             location=f"{room.name} {line.location}".strip())
+                             location=f"{room.name} {line.location}".strip(), storage=storage())
         line.ticket_id = ticket.id
         session.add(line)
         tickets.append(ticket)
@@ -576,7 +576,7 @@ def record_check(session: Session, submission: Submission) -> dict:
         tickets.append(open_ticket(
             session, user=submission.user, project_id=project.id, description=f"{item['label']}:{_('不合格')}",
             source="handover", reported_at=submission.client_time, photos=submission.photos_of(f"photo-{key}"),
-            photo_prefix=f"{prefix}/ticket-{key}", area_id=room.area_id, location=room.name))
+            photo_prefix=f"{prefix}/ticket-{key}", area_id=room.area_id, location=room.name, storage=storage()))
     audit.record(session, actor=submission.user, action=f"room_check.{kind}", obj=check,
                  after={"room": room.name, "failed": checked.failed, "key_guard_id": check.key_guard_id})
     return {"id": check.id, "failed": checked.failed, "tickets": [t.number for t in tickets],
