@@ -74,7 +74,8 @@ def report(project):
     files = [(f.filename, f.read()) for f in request.files.getlist("photos") if f.filename]
     try:
         answer, _replayed = accept(get_session(), storage(), user=current_user, client_id=client_id,
-                                   envelope=envelope, files=files, photo_max_bytes=current_app.config["PHOTO_MAX_BYTES"])
+                                   envelope=envelope, files=files,
+                                   photo_max_bytes=current_app.config["PHOTO_MAX_BYTES"])
     except RecordRefused as exc:
         return _form_page(project, exc.status, error=exc.message, form=form)
     flash(_("已提交报修 %(number)s。", number=answer["number"]), "success")
@@ -118,7 +119,7 @@ def _ticket_page(ticket: Ticket, status: int = 200, **extra):
     area = next((a for a in areas_of(db, project) if a.id == ticket.area_id), None)
     return render_template(
         "repairs/ticket.html", ticket=ticket, project=project, people=people, actions=actions,
-        engineers=members(db, project.id, ("engineer",)), area=area, photos=services.ticket_photos(db, ticket),
+        engineers=members(db, project.id, ("engineer",)), area=area, photos=photos_of(db, "ticket", ticket.id),
         after_photos=photos_of(db, "ticket_after", ticket.id), work_photos=photos_of(db, "ticket_work", ticket.id),
         clock=services.clock(ticket, services.settings_for(db, project.id), utcnow()), **_labels(), **extra), status
 

@@ -11,7 +11,7 @@ from app.core import audit
 from app.core.db import get_posted, local
 from app.core.notifications import link, notify, register_refresher
 from app.core.permissions import roles_in
-from app.core.photos import Photo, attach, photos_of
+from app.core.photos import attach, photos_of
 from app.core.refusal import Refusal
 from app.projects.models import Project
 from app.projects.services import areas_of
@@ -129,10 +129,6 @@ def my_tickets(session: Session, user, now: datetime) -> list[tuple[Ticket, "Clo
                                          pair[1].due if pair[1] else far))
 
 
-def ticket_photos(session: Session, ticket: Ticket) -> list[Photo]:
-    return photos_of(session, "ticket", ticket.id)
-
-
 # -- service targets --------------------------------------------------------------------------
 
 def settings_for(session: Session, project_id: int) -> RepairSettings:
@@ -223,9 +219,10 @@ def _text_field(value, limit: int) -> str:
     return str(value or "").strip()[:limit]
 
 
-def act(session: Session, *, storage, actor, ticket: Ticket, action: str, now: datetime, event_time: datetime | None = None,
-        assignee_id=None, reason: str = "", work_note: str = "", materials: str = "", photos: list = (),
-        photo_prefix: str = "", reached: bool = True, satisfaction=None, comment: str = "") -> Ticket:
+def act(session: Session, *, storage, actor, ticket: Ticket, action: str, now: datetime,
+        event_time: datetime | None = None, assignee_id=None, reason: str = "", work_note: str = "",
+        materials: str = "", photos: list = (), photo_prefix: str = "", reached: bool = True, satisfaction=None,
+        comment: str = "") -> Ticket:
     """Apply one workflow action, or raise TicketError; the caller commits (the sync API commits with its record)."""
     if action not in workflow.TRANSITIONS:
         raise TicketError(_("未知操作。"), status=400)
