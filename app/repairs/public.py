@@ -115,8 +115,8 @@ def submit(session: Session, *, storage, project_id: int, form, photos: list[Pro
            now: datetime) -> Ticket:
     """A checked form becomes a ticket in 待派单 with its private status token; committed here."""
     ticket = services.open_ticket(
-        session, storage=storage, user=None, project_id=project_id, description=form["description"].strip(), source="resident",
-        reported_at=now, photos=photos, photo_prefix=f"tickets/{project_id}/resident-{uuid.uuid4()}",
+        session, storage=storage, user=None, project_id=project_id, description=form["description"].strip(),
+        source="resident", reported_at=now, photos=photos, photo_prefix=f"tickets/{project_id}/resident-{uuid.uuid4()}",
         location=form["location"].strip(), reporter_name=form["name"].strip(),
         reporter_phone=compact_phone(form["phone"].strip()))
     ticket.source_ip = ip[:45]
