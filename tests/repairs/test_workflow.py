@@ -64,8 +64,9 @@ def test_every_action_from_every_state_by_every_role(app, world, db, people, sta
                     photo = process(images.image(), max_bytes=15_000_000)
                 try:
                     services.act(session, storage=app.extensions["storage"],
-                                 actor=session.get(type(people[who]), people[who].id), ticket=mine, action=action, now=datetime.now(timezone.utc), assignee_id=people["engineer"].id,
-                                 reason="原因", work_note="已更换", photos=[photo], reached=True, satisfaction=5)
+                                 actor=session.get(type(people[who]), people[who].id), ticket=mine, action=action,
+                                 now=datetime.now(timezone.utc), assignee_id=people["engineer"].id, reason="原因",
+                                 work_note="已更换", photos=[photo], reached=True, satisfaction=5)
                     session.commit()
                     outcome = mine.status
                 except services.TicketError as exc:
@@ -88,7 +89,8 @@ def _act(app, people, ticket_id, who, action, **fields):
         session = get_session()
         ticket = session.get(Ticket, ticket_id)
         try:
-            services.act(session, storage=app.extensions["storage"], actor=session.get(type(people[who]), people[who].id), ticket=ticket, action=action,
+            services.act(session, storage=app.extensions["storage"],
+                         actor=session.get(type(people[who]), people[who].id), ticket=ticket, action=action,
                          now=datetime.now(timezone.utc), **fields)
             session.commit()
             return ticket.status, None
@@ -109,7 +111,8 @@ def test_an_unsatisfied_callback_reopens_and_tells_the_engineer(app, world, db, 
     db.expire_all()
     saved = db.get(Ticket, ticket.id)
     assert (saved.reopen_count, saved.reason, saved.satisfaction) == (1, "还在漏", 2)
-    db.exec(select(Notification).where(Notification.user_id == people["engineer"].id)).one()
+    stored = db.exec(select(Notification).where(Notification.user_id == people["engineer"].id)).one()
+    assert (stored.event, stored.params) == ("repairs.reopened", {"number": ticket.number})  # rendered when read
     [(note, url)] = _notifications(login_as("engineer"))
     assert "重开" in note and url == f"/tickets/{ticket.id}"
 
@@ -145,7 +148,9 @@ def test_dispatching_to_someone_who_is_not_an_engineer_here_is_refused(app, worl
 def test_dispatching_notifies_the_engineer(app, world, db, people, login_as):
     ticket = _ticket(db, world, "reported", people["engineer"])
     _act(app, people, ticket.id, "supervisor", "dispatch", assignee_id=people["engineer2"].id)
-    [_note] = db.exec(select(Notification).where(Notification.user_id == people["engineer2"].id)).all()
+    [stored] = db.exec(select(Notification).where(Notification.user_id == people["engineer2"].id)).all()
+    assert stored.event == "repairs.dispatched" and stored.link == {"endpoint": "repairs.ticket",
+                                                                    "args": {"ticket_id": ticket.id}}
     [(note, url)] = _notifications(login_as("engineer2"))
     assert note.startswith(f"新派单 {ticket.number}") and url == f"/tickets/{ticket.id}"
 
