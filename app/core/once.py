@@ -30,6 +30,7 @@ class PostOnce(SQLModel, table=True):
     user_id: int | None = Field(default=None)
     path: str = Field(max_length=255)
     location: str = Field(default="", max_length=1000)  # empty while the first post is being worked on
+    status: int = Field(default=0)  # the first answer's redirect status, given again to every copy
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -64,7 +65,7 @@ def _first_answer(client_id: str, user_id: int | None, path: str):
         if row.user_id != user_id or row.path != path:
             return False  # somebody else's id: never replay their answer
         if row.location:
-            return redirect(row.location, 303)
+            return redirect(row.location, row.status)
         if time.monotonic() > deadline:
             from app.core.errors import error_response
 
@@ -102,7 +103,7 @@ def settle(response):
     with Session(engine()) as session:
         if response.status_code in (301, 302, 303) and response.location:
             session.exec(sa.update(PostOnce).where(PostOnce.client_id == client_id)
-                         .values(location=response.location[:1000]))
+                         .values(location=response.location[:1000], status=response.status_code))
         else:
             session.exec(sa.delete(PostOnce).where(PostOnce.client_id == client_id))
         session.commit()

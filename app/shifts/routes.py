@@ -12,7 +12,7 @@ from app.core.db import get_session, utcnow
 from app.core.permissions import load_or_404, logged_in, project_required, roles_in
 from app.core.storage import storage
 from app.core.views import back_to, is_htmx, render
-from app.handovers import services as handovers
+from app.handovers import board as handovers
 from app.projects.models import Project
 from app.shifts import bp, records, services, water
 from app.shifts.models import Matter, Post, RestockRequest

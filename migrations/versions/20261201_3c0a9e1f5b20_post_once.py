@@ -20,6 +20,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('path', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
     sa.Column('location', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('status', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('client_id')
     )
