@@ -35,7 +35,7 @@ class PostOnce(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-def form_id(action: str | None = None, **fields) -> str:
+def form_id(action: str | None = None, fields: dict | None = None) -> str:
     """The id of a form being rendered: new, or the one just posted when its form is shown again with an
     error (so going back to the first, refused copy and sending it cannot make a second record).
 
@@ -44,7 +44,7 @@ def form_id(action: str | None = None, **fields) -> str:
     be answered with the first one's redirect."""
     posted = _posted_id()
     if posted and (action is None or urlsplit(action).path == request.path) \
-            and all(request.form.get(name) == str(value) for name, value in fields.items()):
+            and all(request.form.get(name) == str(value) for name, value in (fields or {}).items()):
         return posted
     return str(uuid.uuid4())
 
