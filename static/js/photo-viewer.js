@@ -39,7 +39,7 @@
     index = Math.max(0, Math.min(tiles.length - 1, i));
     const tile = tiles[index];
     const alt = tile.querySelector("img")?.alt || "";
-    image.src = tile.href;
+    image.src = tile.getAttribute("href");
     image.alt = alt;
     viewer.querySelector("#photo-viewer-caption").textContent = alt;
     viewer.querySelector("#photo-viewer-count").textContent = tiles.length > 1 ? `${index + 1} / ${tiles.length}` : "";
