@@ -64,14 +64,28 @@ def inspection(app, world, db, login_as):
     return _post_record(login_as("inspector"), "inspection", world.p1.id, at.astimezone(timezone.utc), data, photos)["id"]
 
 
-def test_a_supervisor_on_a_tablet_opens_a_deduction_photo_pages_to_the_next_and_closes(browser, live_server, inspection,
-                                                                                        db):
+@pytest.fixture
+def supervisor(browser, live_server):
+    """supervisor(device, url): P1's supervisor logged in on a fresh device of that size, on the record's page."""
+    contexts = []
+
+    def _open(device: dict, url: str):
+        context = browser.new_context(**device, base_url=live_server)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        log_in(page, "supervisor", factories.PASSWORD)
+        page.goto(url)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def test_a_supervisor_on_a_tablet_opens_a_deduction_photo_pages_to_the_next_and_closes(supervisor, inspection, db):
     floor_1, floor_2, bins = _full_photos(db, "inspection_deduction")
-    context = browser.new_context(**TABLET, base_url=live_server)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    log_in(page, "supervisor", factories.PASSWORD)
-    page.goto(f"/inspections/{inspection}")
+    page = supervisor(TABLET, f"/inspections/{inspection}")
 
     tile = page.get_by_role("link", name="扣分照片:地面干净 1/2")
     expect(tile).to_have_attribute("href", f"/photos/{floor_1}")
@@ -90,7 +104,6 @@ def test_a_supervisor_on_a_tablet_opens_a_deduction_photo_pages_to_the_next_and_
     page.get_by_role("button", name="关闭").click()
     expect(page.get_by_role("dialog")).to_be_hidden()
     expect(page.get_by_role("link", name="扣分照片:垃圾桶不超过2/3 1/1")).to_be_focused()  # back where the user was
-    context.close()
 
 
 @pytest.fixture
@@ -109,13 +122,9 @@ def walked_round(app, world, db, login_as):
     return round_.id
 
 
-def test_a_supervisor_on_a_phone_swipes_through_a_rounds_photos(browser, live_server, walked_round, db):
+def test_a_supervisor_on_a_phone_swipes_through_a_rounds_photos(supervisor, walked_round, db):
     first, second, third = _full_photos(db, "visit")
-    context = browser.new_context(**PHONE_CONTEXT, base_url=live_server)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    log_in(page, "supervisor", factories.PASSWORD)
-    page.goto(f"/rounds/{walked_round}")
+    page = supervisor(PHONE_CONTEXT, f"/rounds/{walked_round}")
 
     page.locator(".timeline .photo-tile").first.tap()
     _viewer_shows(page, first, "1 / 3")
@@ -131,7 +140,6 @@ def test_a_supervisor_on_a_phone_swipes_through_a_rounds_photos(browser, live_se
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling on the phone
-    context.close()
 
 
 def test_a_kept_pages_photos_open_full_size_offline(browser, offline_phone, world, db, login_as):
