@@ -47,8 +47,7 @@ def _home_tasks(session, user, project, roles):
 
 def _form_page(project, status: int = 200, **extra):
     return render_template("repairs/report.html", project=project, areas=areas_of(get_session(), project),
-                           categories=services.settings_for(get_session(), project.id).categories,
-                           client_id=str(uuid.uuid4()), **extra), status
+                           categories=services.settings_for(get_session(), project.id).categories, **extra), status
 
 
 @bp.get("/projects/<int:project_id>/report")
