@@ -118,7 +118,7 @@ def send_digests(session: Session, now: datetime, *, tz: str) -> int:
         yesterday = today - timedelta(days=1)
         with force_locale(channel.locale):
             body = compose(gather(session, project, day=yesterday, now=now, tz=zone), zone)
-        queued += services.enqueue_text(session, channel, key=f"digest:{yesterday.isoformat()}", body=body,
+        queued += services.enqueue_text(session, channel, key=f"digest:{yesterday.isoformat()}", body=body, now=now,
                                         link_=link("projects.detail", project_id=project.id))
         session.commit()  # the claim, even when that day's digest was already queued
     return queued

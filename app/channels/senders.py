@@ -134,6 +134,8 @@ def send_feishu(target: str, secret: str, message: Message, timeout: float, now_
 def send_email(target: str, message: Message, smtp: Smtp, timeout: float) -> str:
     if not smtp.host:
         raise SendFailed("SMTP_HOST is not set")
+    if not (smtp.sender or smtp.user):
+        raise SendFailed("SMTP_FROM is not set")
     mail = EmailMessage()
     mail["Subject"] = message.title
     mail["From"] = smtp.sender or smtp.user
@@ -149,7 +151,8 @@ def send_email(target: str, message: Message, smtp: Smtp, timeout: float) -> str
     except smtplib.SMTPResponseException as exc:
         raise SendFailed(f"SMTP {exc.smtp_code}: {exc.smtp_error.decode(errors='replace')}"[:ANSWER_LIMIT]) from None
     except smtplib.SMTPRecipientsRefused as exc:
-        raise SendFailed(f"SMTP refused {', '.join(exc.recipients)}"[:ANSWER_LIMIT]) from None
+        reasons = "; ".join(f"{to}: {code} {text.decode(errors='replace')}" for to, (code, text) in exc.recipients.items())
+        raise SendFailed(f"SMTP refused {reasons}"[:ANSWER_LIMIT]) from None
     except (smtplib.SMTPException, OSError) as exc:
         raise SendFailed(f"SMTP: {exc or type(exc).__name__}"[:ANSWER_LIMIT]) from None
     if refused:

@@ -186,11 +186,13 @@ def enqueue(session: Session, added: list[Notification]) -> None:
                      for c in channels if c.id not in queued])
 
 
-def enqueue_text(session: Session, channel: Channel, *, key: str, body: str, link_: dict | None = None) -> bool:
+def enqueue_text(session: Session, channel: Channel, *, key: str, body: str, now: datetime,
+                 link_: dict | None = None) -> bool:
     """Queue a ready message (a digest, a test) once per key; False when that key was already queued."""
     if session.exec(select(Delivery.id).where(Delivery.channel_id == channel.id, Delivery.alert_key == key)).first():
         return False
-    session.add(Delivery(channel_id=channel.id, alert_key=key[:120], body=body[:4000], link=link_ or {}))
+    session.add(Delivery(channel_id=channel.id, alert_key=key[:120], body=body[:4000], link=link_ or {},
+                         next_attempt_at=now, created_at=now))
     session.commit()
     return True
 
@@ -199,7 +201,7 @@ def enqueue_test(session: Session, channel: Channel, now: datetime) -> None:
     """A test message, sent by the clock like any alert (the page that asks for it does not wait for it)."""
     with force_locale(channel.locale):
         body = _("这是一条测试消息:渠道“%(name)s”已连通。", name=label(channel))
-    enqueue_text(session, channel, key=f"test:{now.isoformat()}", body=body)
+    enqueue_text(session, channel, key=f"test:{now.isoformat()}", body=body, now=now)
 
 
 # -- delivering ---------------------------------------------------------------------------------------------
