@@ -81,7 +81,6 @@ def update(channel_id: int):
         services.save_channel(get_session(), actor=current_user, project_id=project.id, channel=channel,
                               **_form_values(request.form, editing=True))
     except services.ChannelError as exc:
-        get_session().rollback()
         return _edit_page(channel, project, 422, error=exc.message, fields=exc.fields, form=request.form)
     flash(_("渠道已保存。"), "success")
     return back_to("channels.settings", project_id=project.id)

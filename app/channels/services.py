@@ -243,6 +243,10 @@ def deliver_due(session: Session, now: datetime, *, url_of: Callable[[dict], str
         if not claim(session, delivery, now):
             continue  # another ticker has it
         channel = session.get(Channel, delivery.channel_id)
+        if not channel.active:  # switched off since the alert was queued: recorded, not sent
+            delivery.status, delivery.answer = "failed", "the channel is switched off"
+            session.commit()
+            continue
         try:
             answer = senders.send(channel.kind, channel.target, channel.secret,
                                   message_for(session, delivery, channel, url_of),

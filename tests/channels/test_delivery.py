@@ -184,3 +184,16 @@ def test_a_claim_left_by_a_ticker_that_died_is_sent_later(app, world, db, robot)
     assert deliver(app, now + timedelta(minutes=1))["sent"] == 0
     assert deliver(app, now + timedelta(minutes=11))["sent"] == 1
     assert len(receiver.received) == 1
+
+
+def test_a_channel_switched_off_after_the_alert_sends_nothing(app, world, db, robot):
+    receiver = robot("wecom")
+    channel = factories.channel(db, world.p1, "wecom", receiver.url)
+    alert(app, world, key="before")
+    channel.active = False
+    db.add(channel)
+    db.commit()
+    alert(app, world, key="after")  # not even queued
+    deliver(app)
+    assert receiver.requests == 0
+    assert [(d.status, d.answer) for d in deliveries(db)] == [("failed", "the channel is switched off")]
