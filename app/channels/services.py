@@ -113,7 +113,7 @@ def save_channel(session: Session, *, actor, project_id: int, channel: Channel |
     values = {"kind": kind, "target": _target(kind, target), "secret": _secret(kind, secret or ""),
               "events": _events(events), "name": (name or "").strip()[:60],
               "locale": locale if locale in Config.LANGUAGES else "zh_Hans", "active": bool(active),
-              "digest_hour": None if str(digest_hour or "").strip() == "" else whole(
+              "digest_hour": None if digest_hour is None or str(digest_hour).strip() == "" else whole(
                   digest_hour, _("日报时间"), 0, 23, field="digest_hour", error=ChannelError)}
     before = masked(channel) if channel else None
     channel = channel or Channel(project_id=project_id, created_by=getattr(actor, "id", None))

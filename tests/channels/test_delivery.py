@@ -197,3 +197,24 @@ def test_a_channel_switched_off_after_the_alert_sends_nothing(app, world, db, ro
     deliver(app)
     assert receiver.requests == 0
     assert [(d.status, d.answer) for d in deliveries(db)] == [("failed", "the channel is switched off")]
+
+
+def test_an_overdue_ticket_raised_by_the_bell_reaches_the_group_once(app, world, db, robot, login_as, monkeypatch):
+    """Until the clock raises it, the overdue alert is raised when a supervisor's bell polls (a sentence and a
+    path, made before events): it still goes out, once, with its link."""
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://wuye.example.com")
+    receiver = robot("wecom")
+    factories.channel(db, world.p1, "wecom", receiver.url)
+    ticket = world.tickets["p1"]
+    ticket.created_at = utcnow() - timedelta(minutes=10)
+    db.add(ticket)
+    db.commit()
+    for who in ("supervisor", "admin", "supervisor"):
+        login_as(who).get("/notifications/bell")
+    assert receiver.requests == 0  # the request only queued it
+    deliver(app)
+    deliver(app)
+    [message] = receiver.received
+    content = message["body"]["markdown"]["content"]
+    assert f"工单 {ticket.number} 超时未派单" in content
+    assert f"(https://wuye.example.com/tickets/{ticket.id})" in content

@@ -71,8 +71,8 @@ def test_editing_keeps_the_target_and_secret_left_blank(login_as, world, db):
     assert response.status_code == 302
     [saved] = channels(db)
     assert (saved.name, saved.target, saved.secret, saved.active) == ("新名", DING, DING_SECRET, True)
-    client.post_form(f"/channels/{channel.id}", {"kind": "dingtalk", "clear_secret": "1"})
-    assert channels(db)[0].secret == "" and channels(db)[0].active is False
+    client.post_form(f"/channels/{channel.id}", {"kind": "dingtalk", "clear_secret": "1", "digest_hour": "0"})
+    assert (channels(db)[0].secret, channels(db)[0].active, channels(db)[0].digest_hour) == ("", False, 0)
 
 
 def test_test_queues_a_message_for_the_clock_and_delete_removes_the_channel(login_as, world, db):
