@@ -2,6 +2,7 @@
 included, through the i18n library."""
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
+from flask_babel import get_domain
 
 from app import create_app
 from app.channels import notices
@@ -38,11 +39,15 @@ def test_one_notification_reads_in_each_recipients_language_with_plurals(test_co
     once = Notification(user_id=1, event=notices.GAVE_UP, params={"channel": "主管群", "attempts": 1, "reason": "HTTP 500"})
     many = Notification(user_id=1, event=notices.GAVE_UP, params={"channel": "主管群", "attempts": 6, "reason": "HTTP 500"})
     with app.app_context():  # no request: what the clock has
-        assert text_in(many, "zh_Hans") == "发往“主管群”的消息发送 6 次均失败,已停止重试:HTTP 500"
-        assert text_in(many, "zh_Hant") == "發往「主管群」的消息發送 6 次均失敗,已停止重試:HTTP 500"
-        assert text_in(many, "en") == "Sending to “主管群” failed 6 times; no more retries: HTTP 500"
-        assert text_in(once, "en") == "Sending to “主管群” failed once; no more retries: HTTP 500"
-        assert text_in(once, "zh_Hans") == "发往“主管群”的消息发送 1 次均失败,已停止重试:HTTP 500"
+        get_domain().cache.clear()  # flask_babel keeps catalogues per process, across apps
+        try:
+            assert text_in(many, "zh_Hans") == "发往“主管群”的消息发送 6 次均失败,已停止重试:HTTP 500"
+            assert text_in(many, "zh_Hant") == "發往「主管群」的消息發送 6 次均失敗,已停止重試:HTTP 500"
+            assert text_in(many, "en") == "Sending to “主管群” failed 6 times; no more retries: HTTP 500"
+            assert text_in(once, "en") == "Sending to “主管群” failed once; no more retries: HTTP 500"
+            assert text_in(once, "zh_Hans") == "发往“主管群”的消息发送 1 次均失败,已停止重试:HTTP 500"
+        finally:
+            get_domain().cache.clear()  # the other tests read the project's catalogues alone
 
 
 def test_a_row_made_before_events_keeps_its_sentence(app):
