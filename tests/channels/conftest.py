@@ -59,6 +59,7 @@ class Robot:
     secret: str = ""
     fail_times: int = 0  # answer 500 this many times first
     hang: bool = False  # never answer (until the test ends)
+    meet: int = 0  # hold the first `meet` requests until they are all in (senders working at the same time)
     received: list = field(default_factory=list)
     requests: int = 0
     url: str = ""
@@ -68,8 +69,11 @@ class Robot:
     def answer(self, path: str, raw: bytes) -> tuple[int, dict]:
         with self.lock:
             self.requests += 1
-            if self.requests <= self.fail_times:
-                return 500, {"error": "internal"}
+            waiting, failing = self.requests <= self.meet, self.requests <= self.fail_times
+        if waiting:
+            self.barrier.wait()
+        if failing:
+            return 500, {"error": "internal"}
         try:
             body = json.loads(raw)
         except ValueError:
@@ -117,6 +121,7 @@ def robot():
 
     def start(kind: str, **options) -> Robot:
         receiver = Robot(kind=kind, **options)
+        receiver.barrier = threading.Barrier(max(receiver.meet, 1), timeout=30)
         server = _serve(receiver)
         servers.append((server, receiver))
         path = {"wecom": "/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa",

@@ -1,7 +1,11 @@
 """Alerts reach the channels: queued with the change that raised them, sent by the clock once per channel, in the
 platform's JSON, retried after a failure, never twice."""
+import os
+import subprocess
+import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlmodel import Session, select
@@ -218,3 +222,21 @@ def test_an_overdue_ticket_raised_by_the_bell_reaches_the_group_once(app, world,
     content = message["body"]["markdown"]["content"]
     assert f"工单 {ticket.number} 超时未派单" in content
     assert f"(https://wuye.example.com/tickets/{ticket.id})" in content
+
+
+def test_two_processes_delivering_at_once_send_each_message_exactly_once(app, world, db, robot, database_url,
+                                                                         tmp_path):
+    receiver = robot("wecom", meet=2)  # the first two requests are held until both processes are sending
+    channel = factories.channel(db, world.p1, "wecom", receiver.url)
+    db.add_all([Delivery(channel_id=channel.id, alert_key=f"k{n}", body=f"BX-{n}", next_attempt_at=utcnow())
+                for n in range(6)])  # ready text: the test's own events are not registered in those processes
+    db.commit()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test", "INSTANCE_DIR": str(tmp_path),
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "CHANNEL_TIMEOUT": "30"}
+    tickers = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "channels", "deliver"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    outputs = [ticker.communicate(timeout=120)[0] for ticker in tickers]
+    assert all(ticker.returncode == 0 for ticker in tickers), outputs
+    sent = sorted(int(r["body"]["markdown"]["content"].split("BX-")[1][0]) for r in receiver.received)
+    assert sent == list(range(6)), outputs
+    assert all("sent 0," not in out for out in outputs)  # both took part
