@@ -40,6 +40,8 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
     SMTP_FROM = os.environ.get("SMTP_FROM", "")
     SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "1") == "1"
+    # Hosts a robot channel may post to besides the platforms' own (a private deployment), comma-separated.
+    CHANNEL_HOSTS = [h.strip() for h in os.environ.get("CHANNEL_HOSTS", "").split(",") if h.strip()]
     CHANNEL_TIMEOUT = float(os.environ.get("CHANNEL_TIMEOUT", 5))  # seconds a robot or mail server may take
     CHANNEL_MAX_ATTEMPTS = int(os.environ.get("CHANNEL_MAX_ATTEMPTS", 6))
     CHANNEL_RETRY_SECONDS = int(os.environ.get("CHANNEL_RETRY_SECONDS", 60))  # then 2, 4, 8… minutes

@@ -1,5 +1,6 @@
 """`flask channels add | list | test | deliver`: setting channels up from the command line."""
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlmodel import Session
 
@@ -28,7 +29,8 @@ def init_app(app):
             try:
                 channel = services.save_channel(session, actor=None, project_id=project_id, kind=kind, target=target,
                                                 secret=secret, events=" ".join(events), name=name, locale=locale,
-                                                digest_hour=digest_hour)
+                                                digest_hour=digest_hour,
+                                                extra_hosts=current_app.config["CHANNEL_HOSTS"])
             except services.ChannelError as exc:
                 raise click.ClickException(str(exc)) from None
         click.echo(f"Added channel {channel.id}: {kind} {services.masked_target(channel)}")

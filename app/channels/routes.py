@@ -17,7 +17,8 @@ def _form_values(form, editing: bool) -> dict:
     return {"kind": form.get("kind", ""), "target": form.get("target", ""),
             "secret": None if editing and not secret.strip() and not form.get("clear_secret") else secret,
             "events": form.getlist("events"), "name": form.get("name", ""), "locale": form.get("locale", "zh_Hans"),
-            "digest_hour": form.get("digest_hour", ""), "active": form.get("active") == "1" or not editing}
+            "digest_hour": form.get("digest_hour", ""), "active": form.get("active") == "1" or not editing,
+            "extra_hosts": current_app.config["CHANNEL_HOSTS"]}
 
 
 def _page(project, status: int = 200, **extra):

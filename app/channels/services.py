@@ -38,6 +38,11 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 EVENT_NAME = re.compile(r"[a-z_]+(\.[a-z_]+)*")
 SECRET = {"dingtalk": re.compile(r"SEC[0-9A-Za-z]{10,100}"), "feishu": re.compile(r"[0-9A-Za-z]{8,100}")}
 log = logging.getLogger(__name__)
+# A robot's address must be on its platform's host: a settings form must not become a way to make the server
+# call (and show the answer of) an address inside the company's network. CHANNEL_HOSTS adds others (a private
+# deployment of the platform; the tests' local receivers).
+ROBOT_HOSTS = {"wecom": ("qyapi.weixin.qq.com",), "dingtalk": ("oapi.dingtalk.com",),
+               "feishu": ("open.feishu.cn", "open.larksuite.com")}
 STALE_CLAIM = timedelta(minutes=10)  # a claim this old belongs to a ticker that died mid-send: send it again
 
 
@@ -66,7 +71,7 @@ def last_deliveries(session: Session, channels: list[Channel]) -> dict[int, Deli
     return last
 
 
-def _target(kind: str, raw: str) -> str:
+def _target(kind: str, raw: str, extra_hosts) -> str:
     target = (raw or "").strip()
     if kind == "email":
         if not EMAIL.fullmatch(target) or len(target) > 254:
@@ -76,6 +81,10 @@ def _target(kind: str, raw: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc or len(target) > 500:
         raise ChannelError(_("机器人地址须以 http:// 或 https:// 开头(从群机器人设置中复制 Webhook 地址)。"),
                            {"target": _("须为 http(s) 地址")})
+    hosts = ROBOT_HOSTS[kind] + tuple(extra_hosts)
+    if parts.hostname not in hosts:
+        raise ChannelError(_("%(kind)s的地址须在 %(hosts)s 上(其他地址须由管理员在 CHANNEL_HOSTS 中允许)。",
+                             kind=KIND_LABELS[kind], hosts="、".join(ROBOT_HOSTS[kind])), {"target": _("地址不对")})
     return target
 
 
@@ -101,16 +110,16 @@ def _events(raw) -> list[str]:
 
 def save_channel(session: Session, *, actor, project_id: int, channel: Channel | None = None, kind: str,
                  target: str, secret: str | None = None, events=(), name: str = "", locale: str = "zh_Hans",
-                 digest_hour=None, active: bool = True) -> Channel:
+                 digest_hour=None, active: bool = True, extra_hosts=()) -> Channel:
     """Add or change a channel, every field checked. On a change, an empty target or `secret=None` keeps the
-    stored one (the page never shows them back whole)."""
+    stored one (the page never shows them back whole). `extra_hosts`: config CHANNEL_HOSTS."""
     if kind not in KINDS:
         raise ChannelError(_("请选择渠道类型。"), {"kind": _("请选择")})
     if channel is not None and not (target or "").strip() and kind == channel.kind:
         target = channel.target
     if channel is not None and secret is None and kind == channel.kind:
         secret = channel.secret
-    values = {"kind": kind, "target": _target(kind, target), "secret": _secret(kind, secret or ""),
+    values = {"kind": kind, "target": _target(kind, target, extra_hosts), "secret": _secret(kind, secret or ""),
               "events": _events(events), "name": (name or "").strip()[:60],
               "locale": locale if locale in Config.LANGUAGES else "zh_Hans", "active": bool(active),
               "digest_hour": None if digest_hour is None or str(digest_hour).strip() == "" else whole(

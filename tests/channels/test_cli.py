@@ -6,7 +6,8 @@ from app.channels.models import Channel, Delivery
 SECRET = "SEC" + "0a1b2c3d4e5f" * 5
 
 
-def test_add_list_test_and_deliver_from_the_command_line(app, world, db, robot):
+def test_add_list_test_and_deliver_from_the_command_line(app, world, db, robot, monkeypatch):
+    monkeypatch.setitem(app.config, "CHANNEL_HOSTS", ["127.0.0.1"])  # the local receiver
     receiver = robot("dingtalk", secret=SECRET)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["channels", "add", "--project", str(world.p1.id), "--kind", "dingtalk",
@@ -31,10 +32,14 @@ def test_bad_input_is_refused_on_the_command_line(app, world, db):
                                  "--target", "https://example.com/hook"])
     assert result.exit_code != 0 and "No project 999999" in result.output
     assert runner.invoke(args=["channels", "test", "999999"]).exit_code != 0
+    result = runner.invoke(args=["channels", "add", "--project", str(world.p1.id), "--kind", "wecom",
+                                 "--target", "http://127.0.0.1:8080/internal"])
+    assert result.exit_code != 0 and "CHANNEL_HOSTS" in result.output
     assert db.exec(select(Channel)).all() == [] and db.exec(select(Delivery)).all() == []
 
 
-def test_a_failed_test_exits_with_the_platforms_answer(app, world, db, robot):
+def test_a_failed_test_exits_with_the_platforms_answer(app, world, db, robot, monkeypatch):
+    monkeypatch.setitem(app.config, "CHANNEL_HOSTS", ["127.0.0.1"])
     receiver = robot("wecom", fail_times=1)
     runner = app.test_cli_runner()
     runner.invoke(args=["channels", "add", "--project", str(world.p1.id), "--kind", "wecom", "--target", receiver.url])

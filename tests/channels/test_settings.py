@@ -7,6 +7,7 @@ from tests.html import soup, text
 
 ROBOT = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
 DING = "https://oapi.dingtalk.com/robot/send?access_token=98975521a1b23c02cdd1a9a08c69511ddf5fa9d2ae387813d1c5348fb"
+FEISHU = "https://open.feishu.cn/open-apis/bot/v2/hook/5e3d587e-d78e-4a07-bd07-265f269f86fd"
 DING_SECRET = "SEC19dd84be8c7f3cf71761974f1ed3ef77c1451906ae8ba18acf56103ee"
 
 
@@ -49,7 +50,9 @@ def test_bad_input_is_refused_with_the_reason(login_as, world, db):
     cases = [({"kind": "wecom", "target": "ftp://robot.example.com/x"}, "http:// 或 https://"),
              ({"kind": "wecom", "target": "javascript:alert(1)"}, "http:// 或 https://"),
              ({"kind": "dingtalk", "target": DING, "secret": "not-a-secret"}, "以 SEC 开头"),
-             ({"kind": "feishu", "target": ROBOT, "secret": "含中文的密钥"}, "只含字母和数字"),
+             ({"kind": "feishu", "target": FEISHU, "secret": "含中文的密钥"}, "只含字母和数字"),
+             ({"kind": "wecom", "target": "http://127.0.0.1:8080/admin"}, "须在 qyapi.weixin.qq.com 上"),
+             ({"kind": "dingtalk", "target": ROBOT}, "须在 oapi.dingtalk.com 上"),
              ({"kind": "wecom", "target": ROBOT, "secret": "SECabcdefabcdef"}, "不使用签名密钥"),
              ({"kind": "email", "target": "not an address"}, "电子邮件地址"),
              ({"kind": "wecom", "target": ROBOT, "digest_hour": "25"}, "0 到 23"),
@@ -103,3 +106,10 @@ def test_another_projects_supervisor_cannot_touch_a_channel(login_as, world, db)
     assert outsider.post_form(f"/channels/{channel.id}/delete").status_code == 404
     assert login_as("guard").post_form(f"/channels/{channel.id}/delete").status_code == 403
     assert len(channels(db)) == 1
+
+
+def test_a_host_allowed_by_the_configuration_is_accepted(login_as, world, db, app, monkeypatch):
+    monkeypatch.setitem(app.config, "CHANNEL_HOSTS", ["wecom.corp.example"])
+    response = login_as("supervisor").post_form(f"/projects/{world.p1.id}/channels", {
+        "kind": "wecom", "target": "https://wecom.corp.example/cgi-bin/webhook/send?key=k"})
+    assert response.status_code == 302 and len(channels(db)) == 1
