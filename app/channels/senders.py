@@ -114,13 +114,14 @@ def send_dingtalk(target: str, secret: str, message: Message, timeout: float, no
     if secret:
         query = urllib.parse.urlencode({"timestamp": now_ms, "sign": dingtalk_sign(secret, now_ms)})
         url = f"{target}{'&' if '?' in target else '?'}{query}"
-    text = _markdown(message, f"#### {message.title}")
+    # DingTalk's markdown joins lines not separated by a blank one
+    text = _markdown(message, f"#### {message.title}").replace("\n", "\n\n").replace("\n\n\n\n", "\n\n")
     payload = {"msgtype": "markdown", "markdown": {"title": message.title, "text": text}}
     return _answer(_post(url, payload, timeout), "errcode")
 
 
 def send_feishu(target: str, secret: str, message: Message, timeout: float, now_s: int) -> str:
-    lines = [[{"tag": "text", "text": message.text}]]
+    lines = [[{"tag": "text", "text": line}] for line in message.text.splitlines() or [""]]  # a paragraph a line
     if message.url:
         lines.append([{"tag": "a", "text": message.link_label, "href": message.url}])
     language = "en_us" if message.locale == "en" else "zh_cn"
