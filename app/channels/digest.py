@@ -16,7 +16,8 @@ from app.channels.models import Channel
 from app.core.db import update_if
 from app.core.notifications import link
 from app.core.permissions import directory
-from app.handovers import services as handovers
+from app.handovers import board as handovers
+from app.inspections import rectification
 from app.inspections import services as inspections
 from app.patrols import services as patrols
 from app.repairs import services as repairs
@@ -70,7 +71,7 @@ def gather(session: Session, project, *, day: date, now: datetime, tz: ZoneInfo)
                   overdue=overdue_tickets(session, project, now),
                   discrepancies=discrepancies_on(session, project, start, start + timedelta(days=1)),
                   rectifications=open_items,
-                  rectifications_late=sum(1 for item in open_items if inspections.overdue(item, now)))
+                  rectifications_late=sum(1 for item in open_items if rectification.overdue(item, now)))
 
 
 def compose(digest: Digest, tz: ZoneInfo) -> str:
