@@ -17,18 +17,15 @@ from app.checklists.definition import (  # noqa: F401  (part of this capability'
 )
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.core import audit
+from app.core.refusal import Refusal
 
 STARTERS = Path(__file__).parent / "starters"
 MAX_TEXT_ANSWER = 1000
 ANSWERS = {"pass_fail": ("pass", "fail", "na"), "yes_no": ("yes", "no")}
 
 
-class AnswerError(ValueError):
+class AnswerError(Refusal):
     """A filled checklist refused; `fields` maps each item key to what is wrong with its answer."""
-
-    def __init__(self, message: str, fields: dict[str, str] | None = None):
-        super().__init__(message)
-        self.message, self.fields = message, fields or {}
 
 
 # -- templates and versions -------------------------------------------------------------------------
