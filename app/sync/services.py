@@ -42,7 +42,7 @@ class Submission:
     client_time: datetime
     client_id: str
     photo_fields: list[str] = field(default_factory=list)  # the form field each photo came from
-    storage: object = None  # where the handler stores the photos (the one `accept` was given)
+    storage: object = None  # where the photos go: the storage `accept` was given
 
     def photos_of(self, name: str) -> list[photo_pipeline.ProcessedPhoto]:
         return [p for p, f in zip(self.photos, self.photo_fields, strict=True) if f == name]
