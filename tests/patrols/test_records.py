@@ -1,4 +1,4 @@
-"""The patrols' outbox kinds: answers that point at the round, pages a guard keeps offline, services without a request."""
+"""The patrols' outbox kinds: answers pointing at the round, pages kept offline, services without a request."""
 import uuid
 from datetime import timedelta
 
