@@ -2,8 +2,9 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import BASE_DIR, Config, instance_secret
+from app.config import BASE_DIR, Config, instance_secret, secure_cookies
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -16,15 +17,20 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.config.from_object(config or Config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+    secure_cookies(app.config)
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:  # the client's address, scheme and host as the trusted proxies received them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from app.core import db, errors, i18n, storage
+    from app.core import db, errors, i18n, inputs, once, storage
     from app.core.permissions import enforce_declared_policy
-    from app.core.views import security_headers
+    from app.core.views import is_htmx, security_headers
     from app.extensions import csrf, htmx, login_manager
 
     db.init_app(app)
     storage.init_app(app)
     i18n.init_app(app)
+    app.before_request(inputs.check_request)  # first: CSRF and every view read only well-formed input
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
@@ -33,7 +39,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
     login.init_app(app)
     errors.init_app(app)
     app.before_request(enforce_declared_policy)
+    once.init_app(app)
     app.after_request(security_headers)
+    app.jinja_env.globals["is_htmx"] = is_htmx
 
     from app.accounts.routes import bp as accounts_bp
     from app.core.routes import bp as core_bp
@@ -41,7 +49,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.inspections.routes import bp as inspections_bp
     from app.patrols.routes import bp as patrols_bp
     from app.projects.routes import bp as projects_bp
-    from app.repairs import figures, public  # noqa: F401  (their views join the repairs blueprint)
+    from app.repairs import figures_routes, public_routes  # noqa: F401  (their views join the repairs blueprint)
     from app.repairs.routes import bp as repairs_bp
     from app.shifts import reports, setup  # noqa: F401  (their views join the shifts blueprint)
     from app.shifts.routes import bp as shifts_bp
@@ -54,6 +62,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app import cli
     from app.checklists import cli as checklists_cli
 
+    from app.checklists.rules import phone_rules
+
     cli.init_app(app)
     checklists_cli.init_app(app)
+    app.add_template_global(phone_rules, "checklist_rules")  # checklist forms carry their rules to the phone
     return app

@@ -16,6 +16,7 @@ from app.checklists.definition import (  # noqa: F401  (part of this capability'
     validate_definition,
 )
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
+from app.checklists.rules import NUMBER
 from app.core import audit
 from app.core.refusal import Refusal
 
@@ -115,11 +116,11 @@ class Answered:
 
 
 def _number(raw: str) -> float | None:
-    """A number as typed on a phone (full-width digits too), or None."""
-    try:
-        value = float(unicodedata.normalize("NFKC", raw).replace(" ", ""))
-    except ValueError:
+    """A number as typed on a phone (full-width digits too), or None; the phone checks the same pattern."""
+    text = unicodedata.normalize("NFKC", raw).replace(" ", "")
+    if not NUMBER.fullmatch(text):
         return None
+    value = float(text)
     return value if math.isfinite(value) else None
 
 
