@@ -44,7 +44,7 @@ def test_a_guard_keeps_the_rounds_walkable_now_and_the_scanner(login_as, world):
     assert not any(page.startswith("/rounds/") for page in supervisor)
 
 
-def test_a_visit_is_recorded_without_a_request_into_the_storage_given(app, patrol, world):
+def test_a_visit_and_its_ticket_are_recorded_without_a_request_into_the_storage_given(app, patrol, world):
     with app.app_context():
         session = get_session()
         guard = session.get(User, world.users["guard"].id)
@@ -53,11 +53,15 @@ def test_a_visit_is_recorded_without_a_request_into_the_storage_given(app, patro
             user=guard, project=session.get(type(world.p1), world.p1.id), client_time=NIGHT + timedelta(minutes=5),
             client_id=str(uuid.uuid4()), storage=kept, photo_fields=["photo-extinguisher"],
             photos=[process(images.image(), max_bytes=15_000_000)],
-            data={"round_id": patrol.round.id, "position": 1, "code": patrol.checkpoints[0].code, **GOOD})
-        visit, tickets = services.record_visit(session, submission)
+            data={"round_id": patrol.round.id, "position": 1, "code": patrol.checkpoints[0].code,
+                  "item-extinguisher": "fail", "item-temp": "26"})
+        visit, [ticket] = services.record_visit(session, submission)
         session.commit()
-        visit_id = visit.id
-        [photo] = session.exec(select(Photo).where(Photo.owner_type == "visit", Photo.owner_id == visit_id)).all()
-    assert tickets == [] and {photo.key, photo.thumb_key} == set(kept.saved)
+        visit_id, ticket_id = visit.id, ticket.id
+        photos = session.exec(select(Photo).where(
+            ((Photo.owner_type == "visit") & (Photo.owner_id == visit_id))
+            | ((Photo.owner_type == "ticket") & (Photo.owner_id == ticket_id)))).all()
+    assert sorted(p.owner_type for p in photos) == ["ticket", "visit"]
+    assert {key for p in photos for key in (p.key, p.thumb_key)} == set(kept.saved)
     with app.app_context():
-        assert get_session().get(Visit, visit_id).answers == {"extinguisher": "pass", "temp": 26.0}
+        assert get_session().get(Visit, visit_id).failed == ["extinguisher"]
