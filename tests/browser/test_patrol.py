@@ -21,7 +21,7 @@ def due_round(app, world, db):
     """A route of three checkpoints with a round due right now."""
     checkpoints = three_checkpoints(db, world)
     start = (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(minutes=5)).strftime("%H:%M")
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         route, _schedule, _template = night_route(session, world, checkpoints, name="现在这轮", start=start, end=start,
                                                   interval_minutes=0, window_minutes=60)

@@ -40,7 +40,7 @@ def _count(db, model, *where):
 def test_rounds_are_generated_once(app, patrol, db):
     mine = Round.schedule_id == patrol.schedule.id
     before = _count(db, Round, mine)
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         services.ensure_rounds(session, project=session.get(Project, patrol.round.project_id), now=NIGHT)
     assert before == _count(db, Round, mine) == 18  # six slots a night: the night before, tonight, tomorrow night
@@ -101,7 +101,7 @@ def test_editing_the_template_leaves_old_visits_on_their_version(app, login_as, 
     visit = db.get(Visit, response.json["id"])
     edited = json.loads(json.dumps(NIGHT_CHECK))
     edited["sections"][0]["items"][0]["label"] = "灭火器齐全且在有效期内"
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         new = save_template(session, actor=None, organisation_id=world.org_a.id, definition=edited)
     assert new.id != visit.template_version_id
