@@ -34,6 +34,8 @@ class Config:
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "").rstrip("/")
 
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
+    # After downtime the clock generates (and records as missed) the rounds of at most this many past days.
+    CLOCK_CATCH_UP_DAYS = int(os.environ.get("CLOCK_CATCH_UP_DAYS", 31))
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
     LANGUAGES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文", "en": "English"}

@@ -21,7 +21,7 @@ from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.checklists.services import current_version, templates_stmt
 from app.core import audit
 from app.core.db import local, update_if, utcnow, zone
-from app.core.notifications import notify, register_refresher
+from app.core.notifications import notify
 from app.core.photos import ProcessedPhoto, attach
 from app.core.storage import storage
 from app.inspections import scoring
@@ -514,8 +514,6 @@ def notify_overdue(session: Session, user: User, now: datetime) -> None:
                url=url_for("inspections.rectifications", project_id=item.project_id),
                key=f"rectification-overdue:{item.id}")
 
-
-register_refresher(notify_overdue)
 
 
 def rectifications_stmt(project_id: int):

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from app.accounts.models import PROJECT_ROLES, Membership, User
 from app.core import audit
 from app.core.db import get_posted, local, utcnow
-from app.core.notifications import notify, register_refresher
+from app.core.notifications import notify
 from app.core.permissions import roles_in, visible_projects_stmt
 from app.core.photos import Photo, attach, photos_of
 from app.core.storage import storage
@@ -340,5 +340,3 @@ def notify_overdue(session: Session, user, now: datetime) -> None:
             notify(session, user_ids=[user.id], project_id=ticket.project_id, text=text,
                    url=url_for("repairs.ticket", ticket_id=ticket.id), key=f"overdue-{state.what}:{ticket.id}")
 
-
-register_refresher(notify_overdue)
