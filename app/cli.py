@@ -43,7 +43,9 @@ def init_app(app):
     @app.cli.command("tick")
     @click.option("--loop", is_flag=True, help="Tick every minute until SIGTERM / SIGINT.")
     @click.option("--job", "names", multiple=True, help="Only this job (repeatable).")
-    def tick(loop, names):
+    @click.option("--now", "at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]), default=None,
+                  help="Tick as if it were this moment (ISO 8601 with its offset): for tests and drills.")
+    def tick(loop, names, at):
         """Run every clock job that is due: rounds generated and settled, overdue alerts, windows closed."""
         app_ = current_app._get_current_object()
         unknown = set(names) - set(clock.JOBS)
@@ -55,7 +57,7 @@ def init_app(app):
             click.echo("Clock stopped.")
             return
         failed = False
-        for outcome in clock.run_due(app_, names=names or None):
+        for outcome in clock.run_due(app_, at, names=names or None):
             if outcome.ran:
                 click.echo(f"{outcome.job:<28} {outcome.error or outcome.result}  ({outcome.seconds * 1000:.0f} ms)")
                 failed = failed or bool(outcome.error)

@@ -158,15 +158,20 @@ def batches(items: list, size: int) -> Iterable[list]:
 def loop(app, *, interval: float = 60.0, stop: threading.Event | None = None, names=None, on_tick=None) -> None:
     """Tick every `interval` seconds until SIGTERM / SIGINT (or `stop` is set); a failing tick is logged."""
     stop = stop or threading.Event()
+    previous = {}
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_args: stop.set())
-    while not stop.is_set():
-        began = _time.monotonic()
-        try:
-            outcomes = run_due(app, names=names)
-            if on_tick:
-                on_tick(outcomes)
-        except Exception:  # noqa: BLE001  (the database may be away for a moment: try again next minute)
-            log.exception("clock tick failed")
-        stop.wait(max(0.0, interval - (_time.monotonic() - began)))
+            previous[signum] = signal.signal(signum, lambda *_args: stop.set())
+    try:
+        while not stop.is_set():
+            began = _time.monotonic()
+            try:
+                outcomes = run_due(app, names=names)
+                if on_tick:
+                    on_tick(outcomes)
+            except Exception:  # noqa: BLE001  (the database may be away for a moment: try again next minute)
+                log.exception("clock tick failed")
+            stop.wait(max(0.0, interval - (_time.monotonic() - began)))
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
