@@ -52,8 +52,8 @@ def init_app(app):
         if unknown:
             raise click.ClickException(f"Unknown job: {', '.join(sorted(unknown))}. Jobs: {', '.join(sorted(clock.JOBS))}")
         if loop:
-            click.echo(f"Clock running every minute ({len(clock.JOBS)} jobs); stop with Ctrl-C or SIGTERM.")
-            clock.loop(app_, names=names or None)
+            clock.loop(app_, names=names or None, on_start=lambda: click.echo(
+                f"Clock running every minute ({len(clock.JOBS)} jobs); stop with Ctrl-C or SIGTERM."))
             click.echo("Clock stopped.")
             return
         failed = False

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
@@ -53,15 +54,14 @@ class ClockMark(SQLModel, table=True):
 
 def once(session: Session, key: str, now: datetime | None = None) -> bool:
     """Claim `key` in this transaction: True the first time ever, False once any process has claimed it. The
-    claim commits (or rolls back) with what it guards, so an alert is raised exactly once."""
+    claim commits (or rolls back) with what it guards, so an alert is raised exactly once. (ON CONFLICT DO
+    NOTHING rather than a savepoint: SQLite's driver would commit a savepoint opened outside a transaction.)"""
     if session.exec(select(ClockMark.id).where(ClockMark.key == key)).first() is not None:
         return False
-    try:
-        with session.begin_nested():
-            session.add(ClockMark(key=key, at=now or utcnow()))
-    except IntegrityError:  # another process claimed it a moment ago
-        return False
-    return True
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    statement = insert(ClockMark).values(key=key, at=now or utcnow()).on_conflict_do_nothing(index_elements=["key"])
+    return session.exec(statement).rowcount == 1
 
 
 def unmarked(prefix: str, column):
@@ -155,13 +155,16 @@ def batches(items: list, size: int) -> Iterable[list]:
         yield items[start:start + size]
 
 
-def loop(app, *, interval: float = 60.0, stop: threading.Event | None = None, names=None, on_tick=None) -> None:
+def loop(app, *, interval: float = 60.0, stop: threading.Event | None = None, names=None, on_start=None,
+         on_tick=None) -> None:
     """Tick every `interval` seconds until SIGTERM / SIGINT (or `stop` is set); a failing tick is logged."""
     stop = stop or threading.Event()
     previous = {}
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             previous[signum] = signal.signal(signum, lambda *_args: stop.set())
+    if on_start:
+        on_start()
     try:
         while not stop.is_set():
             began = _time.monotonic()
