@@ -46,6 +46,7 @@ migrate: venv
 run: system-deps venv translations migrate
 	$(BIN)/flask seed-demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)  (log in as guard1 / demo1234)"
+	$(BIN)/flask tick --loop --stop-with $$PPID &  # the clock (docs/clock.md), beside the server, ends with make
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - "app:create_app()"
 
 test: test-system-deps venv translations

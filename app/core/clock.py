@@ -11,6 +11,7 @@ and each job claims its own rows the same way (or by a unique key), so nothing i
 Jobs run in an app context without a request: they never build URLs (notifications carry `link(...)`).
 """
 import logging
+import os
 import signal
 import threading
 import time as _time
@@ -155,14 +156,28 @@ def batches(items: list, size: int) -> Iterable[list]:
         yield items[start:start + size]
 
 
-def loop(app, *, interval: float = 60.0, stop: threading.Event | None = None, names=None, on_start=None,
-         on_tick=None) -> None:
-    """Tick every `interval` seconds until SIGTERM / SIGINT (or `stop` is set); a failing tick is logged."""
+def _watch(pid: int, stop: threading.Event) -> None:
+    """Set `stop` once process `pid` has ended."""
+    while not stop.wait(1.0):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            stop.set()
+        except PermissionError:  # alive, someone else's
+            pass
+
+
+def loop(app, *, interval: float = 60.0, stop: threading.Event | None = None, names=None, watched_pid=None,
+         on_start=None, on_tick=None) -> None:
+    """Tick every `interval` seconds until SIGTERM / SIGINT, `stop` is set or process `watched_pid` ends; a
+    failing tick is logged and the next one comes."""
     stop = stop or threading.Event()
     previous = {}
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             previous[signum] = signal.signal(signum, lambda *_args: stop.set())
+    if watched_pid:
+        threading.Thread(target=_watch, args=(watched_pid, stop), daemon=True).start()
     if on_start:
         on_start()
     try:
