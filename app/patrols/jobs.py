@@ -16,11 +16,11 @@ from sqlmodel import Session, select
 from app.accounts.services import member_ids
 from app.core.clock import batches, job
 from app.core.notifications import event, link, notify
-from app.patrols.models import Round, Route, Schedule
+from app.patrols.models import Round, Route, Schedule, Visit
 from app.patrols.services import _snapshot, assess_rounds
 from app.patrols.slots import Slot, service_day, slots_for_day
 
-BATCH = 500  # rows per transaction: SQLite's write lock is held for a few milliseconds at a time
+BATCH = 250  # rows per transaction: SQLite's write lock is held for milliseconds at a time
 
 
 def _render_missed(p: dict) -> str:
@@ -82,7 +82,7 @@ def generate_rounds(session: Session, now: datetime, config) -> int:
                        "closes_at": s.closes, "stops": snapshots[route.id], "guard_ids": list(schedule.guard_ids),
                        "generated_at": now} for s in chunk]
             try:
-                session.execute(sa.insert(Round), values)
+                session.execute(Round.__table__.insert(), values)
                 session.commit()
             except IntegrityError:  # another process is generating this schedule's rounds right now
                 session.rollback()
@@ -91,39 +91,54 @@ def generate_rounds(session: Session, now: datetime, config) -> int:
     return made
 
 
+def _claim(session: Session, ids: list[int], outcome: str) -> bool:
+    return session.exec(sa.update(Round).where(Round.id.in_(ids), Round.outcome.is_(None))
+                        .values(outcome=outcome)).rowcount == len(ids)
+
+
 def settle_rounds(session: Session, now: datetime, config) -> int:
-    """Record the outcome of every closed round not yet settled; alert supervisors about the missed ones."""
-    settled = 0
-    while True:
-        rounds = session.exec(select(Round).where(Round.outcome.is_(None), Round.closes_at <= now)
-                              .order_by(Round.closes_at, Round.id).limit(BATCH)).all()
-        if not rounds:
+    """Record the outcome of every closed round not yet settled; alert supervisors about the missed ones.
+    Batches go project by project, so after downtime a supervisor gets one notice (or a few), not one a slot.
+    A round nobody visited is missed without loading it (after downtime they are nearly all of them)."""
+    tz, settled = config["TIMEZONE"], 0
+    unsettled = (Round.outcome.is_(None), Round.closes_at <= now)
+    order = (Round.project_id, Round.closes_at, Round.id)
+    visited = sa.exists().where(Visit.round_id == Round.id)
+    while rows := session.exec(select(Round.id, Round.project_id, Round.route_id, Round.slot_start)
+                               .where(*unsettled, Round.deadline < now, ~visited).order_by(*order)
+                               .limit(BATCH * 2)).all():
+        if not _claim(session, [row.id for row in rows], "missed"):  # another process is settling these
+            session.rollback()
             return settled
+        _tell_missed(session, rows, tz)
+        session.commit()
+        settled += len(rows)
+    while rounds := session.exec(select(Round).where(*unsettled).order_by(*order).limit(BATCH)).all():
         views = assess_rounds(session, rounds, now)
         by_outcome: dict[str, list[int]] = {}
         for view in views:
             by_outcome.setdefault(view.assessment.status, []).append(view.round.id)
-        claimed = all(session.exec(sa.update(Round).where(Round.id.in_(ids), Round.outcome.is_(None))
-                                   .values(outcome=outcome)).rowcount == len(ids)
-                      for outcome, ids in by_outcome.items())
-        if not claimed:  # another process is settling these rounds: it tells the supervisors
+        if not all(_claim(session, ids, outcome) for outcome, ids in by_outcome.items()):
             session.rollback()
             return settled
-        _tell_missed(session, [v for v in views if v.assessment.status == "missed"], config["TIMEZONE"])
+        _tell_missed(session, [v.round for v in views if v.assessment.status == "missed"], tz)
         session.commit()
         settled += len(rounds)
+    return settled
 
 
-def _tell_missed(session: Session, views, tz: str) -> None:
+def _tell_missed(session: Session, rounds, tz: str) -> None:
+    """One notice per project for these missed rounds (anything with id, project_id, route_id, slot_start)."""
     by_project: dict[int, list] = {}
-    for view in views:
-        by_project.setdefault(view.round.project_id, []).append(view)
+    for round_ in rounds:
+        by_project.setdefault(round_.project_id, []).append(round_)
+    names = dict(session.exec(select(Route.id, Route.name).where(Route.id.in_({r.route_id for r in rounds}))).all())
     for project_id, missed in by_project.items():
-        first = min(missed, key=lambda v: (v.round.slot_start, v.round.id))
+        first = min(missed, key=lambda r: (r.slot_start, r.id))
         notify(session, user_ids=member_ids(session, project_id, ("supervisor",)), event=MISSED, project_id=project_id,
-               params={"count": len(missed), "route": first.route.name, "slot": first.round.slot_start.isoformat()},
-               link=link("patrols.board", project_id=project_id, date=service_day(first.round.slot_start, tz).isoformat()),
-               key=f"patrols.missed:{first.round.id}")
+               params={"count": len(missed), "route": names.get(first.route_id, ""), "slot": first.slot_start.isoformat()},
+               link=link("patrols.board", project_id=project_id, date=service_day(first.slot_start, tz).isoformat()),
+               key=f"patrols.missed:{first.id}")
 
 
 job("patrols.rounds", every=timedelta(minutes=1), run=generate_rounds)
