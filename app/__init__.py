@@ -17,7 +17,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
 
-    from app.core import db, errors, i18n, storage
+    from app.core import db, errors, i18n, once, storage
     from app.core.permissions import enforce_declared_policy
     from app.core.views import security_headers
     from app.extensions import csrf, htmx, login_manager
@@ -33,6 +33,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     login.init_app(app)
     errors.init_app(app)
     app.before_request(enforce_declared_policy)
+    once.init_app(app)
     app.after_request(security_headers)
 
     from app.accounts.routes import bp as accounts_bp
@@ -59,6 +60,9 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app import cli
     from app.checklists import cli as checklists_cli
 
+    from app.checklists.rules import phone_rules
+
     cli.init_app(app)
     checklists_cli.init_app(app)
+    app.add_template_global(phone_rules, "checklist_rules")  # checklist forms carry their rules to the phone
     return app

@@ -7,6 +7,7 @@ def load_all() -> None:
     from app.core import audit as _audit  # noqa: F401
     from app.core import clock as _clock  # noqa: F401
     from app.core import notifications as _notifications  # noqa: F401
+    from app.core import once as _once  # noqa: F401
     from app.core import photos as _photos  # noqa: F401
     from app.handovers import models as _handovers  # noqa: F401
     from app.inspections import models as _inspections  # noqa: F401

@@ -29,6 +29,7 @@ const SHELL_URLS = [
   "/static/vendor/htmx/htmx.min.js",
   "/static/vendor/idb/umd.js",
   "/static/js/outbox.js",
+  "/static/js/rules.js",
   "/static/js/offline-forms.js",
   "/static/icons/icon-192.png",
   "/static/icons/icon-512.png",
@@ -92,30 +93,60 @@ async function networkFirstPage(request) {
   }
 }
 
-// Fetch and keep the pages this user needs today; drop other users' pages.
+// Fetch and keep the pages this user needs today; drop other users' pages. Asked after every sync run and
+// every poll of the page: a page that is new in the list (a ticket just dispatched to this user, a new round)
+// is kept at once; the pages already kept are fetched again at most every PAGES_REFRESH_MS.
 let lastRefresh = { userId: null, at: 0 };
-async function refreshPages(userId) {
+let refreshing = null;
+let refreshAgain = false;
+// `all`: fetch every kept page again now (entries were just delivered: the pages they changed are stale).
+function refreshPages(userId, all = false) {  // one run at a time; a request during a run makes one more after
+  if (refreshing) {
+    refreshAgain = refreshAgain || { all };
+    if (all) refreshAgain.all = true;
+    return refreshing;
+  }
+  refreshing = keepPages(userId, all).finally(() => {
+    refreshing = null;
+    const again = refreshAgain;
+    refreshAgain = false;
+    if (again) refreshPages(userId, again.all);
+  });
+  return refreshing;
+}
+
+async function keepPages(userId, all) {
   const names = await caches.keys();
   const mine = PAGES_PREFIX + userId;
   await Promise.all(names.filter((n) => n.startsWith(PAGES_PREFIX) && n !== mine).map((n) => caches.delete(n)));
   if (!userId) return;
-  if (lastRefresh.userId === userId && Date.now() - lastRefresh.at < PAGES_REFRESH_MS) return;
-  lastRefresh = { userId, at: Date.now() };
   const response = await fetch("/api/v1/offline-pages", { credentials: "same-origin", cache: "no-store" });
   if (!response.ok) return;
   const { user_id: serverUser, pages } = await response.json();
   if (serverUser !== userId) return;
   const cache = await caches.open(mine);
   const shell = await caches.open(SHELL_CACHE);
+  const stale = all || lastRefresh.userId !== userId || Date.now() - lastRefresh.at >= PAGES_REFRESH_MS;
+  if (stale) lastRefresh = { userId, at: Date.now() };
   for (const url of pages) {  // pages for this user; /static/ files some of them need (a QR decoder…)
     const isAsset = url.startsWith("/static/");
     if (isAsset && (await shell.match(url))) continue;
+    if (!isAsset && !stale && (await cache.match(url))) continue;
     const page = await fetch(url, { credentials: "same-origin", cache: "no-store" });
     if (page.ok && !page.redirected) await (isAsset ? shell : cache).put(url, page);
   }
   for (const request of await cache.keys()) {  // pages no longer needed (a project left, say)
     if (!pages.includes(new URL(request.url).pathname)) await cache.delete(request);
   }
+}
+
+// A kept page the user has just acted on (online) is fetched again, so it opens offline as it now is.
+async function refreshPage(url) {
+  const pages = await userPages();
+  const path = new URL(url, self.location.origin).pathname;
+  if (!pages || !(await pages.match(path))) return;
+  const page = await fetch(path, { credentials: "same-origin", cache: "no-store" });
+  if (page.ok && !page.redirected) await pages.put(path, page);
 }
 
 // Returns a response promise, or null to let the browser handle the request.
@@ -138,18 +169,36 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "refresh-pages") {
-    event.waitUntil(refreshPages(event.data.userId).catch(() => {}));
+    event.waitUntil(refreshPages(event.data.userId, Boolean(event.data.all)).catch(() => {}));
+  }
+  if (event.data && event.data.type === "refresh-page" && event.data.url) {  // a page just changed by its user
+    event.waitUntil(refreshPage(event.data.url).catch(() => {}));
   }
 });
 
-// Background Sync: the browser wakes us when the network is back, even with the app closed.
+// Background Sync: the browser wakes us when the network is back, even with the app closed. The run
+// ignores the page's backoff (the browser spaces its own tries) and rejects while entries still wait, so the
+// browser schedules another attempt; entries queued while it ran get the tag registered again.
+async function backgroundSync() {
+  const userId = await self.WuyeOutbox.getMeta("current_user");
+  const started = Date.now();
+  const result = await self.WuyeOutbox.syncAll(userId, { force: true });
+  if (result && result.sent) await refreshPages(userId, true).catch(() => {});
+  // Nothing a retry can do without the user: another user's session, or the login has expired.
+  if (!result || result.noUser || result.otherUser || result.waitingLogin || result.stopped === "login") return result;
+  const entries = await self.WuyeOutbox.list(userId);
+  if (self.registration.sync && entries.some((e) => e.created_at >= started && e.state === "pending")) {
+    await self.registration.sync.register("wuye-outbox").catch(() => {});
+  }
+  if (result.offline || result.remaining > 0) {
+    throw new Error(result.offline ? "still offline" : `${result.remaining} entries still wait`);
+  }
+  return result;
+}
+self.backgroundSync = backgroundSync;  // the browser tests drive the worker's own code path
+
 self.addEventListener("sync", (event) => {
-  if (event.tag !== "wuye-outbox") return;
-  event.waitUntil(
-    self.WuyeOutbox.getMeta("current_user").then((userId) => self.WuyeOutbox.syncAll(userId)).then((result) => {
-      if (result && result.offline) throw new Error("still offline");  // ask the browser to try again
-    }),
-  );
+  if (event.tag === "wuye-outbox") event.waitUntil(backgroundSync());
 });
 
 self.addEventListener("fetch", (event) => {

@@ -325,3 +325,15 @@ def count_users(session: Session) -> int:
 
 # Authorisation (core.permissions) asks accounts who holds which role, without importing these models.
 register_directory(roles_in=roles_in, visible_projects_stmt=visible_projects_stmt, project_model=Project)
+
+
+def member_count(session: Session, project_id: int) -> int:
+    """How many people hold any role in a project (each counted once, whatever their roles)."""
+    return session.exec(select(func.count(func.distinct(Membership.user_id)))
+                        .where(Membership.project_id == project_id)).one()
+
+
+def lock_user(session: Session, user_id: int) -> None:
+    """Hold the user's row until commit, so two simultaneous actions of one person run one after the other.
+    (FOR NO KEY UPDATE: not held up by rows merely referencing the user; SQLite has one writer anyway.)"""
+    session.exec(select(User.id).where(User.id == user_id).with_for_update(key_share=True)).one()

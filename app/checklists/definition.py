@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from flask_babel import gettext as _
 
 from app.checklists.models import PURPOSES
+from app.core.refusal import Refusal
 
 ITEM_TYPES = ("pass_fail", "yes_no", "number", "choice", "text", "photo", "signature")
 FAILING_TYPES = ("pass_fail", "yes_no", "number")  # the types an answer can fail; creates_ticket needs one
@@ -29,12 +30,12 @@ MAX_TEMPLATE_KEY, MAX_ITEM_KEY = 60, 40
 MAX_NAME, MAX_TITLE, MAX_LABEL, MAX_HELP, MAX_UNIT, MAX_CATEGORY, MAX_OPTION = 120, 120, 200, 500, 20, 60, 100
 
 
-class TemplateError(ValueError):
-    """A definition refused; `errors` lists every problem, each saying where it is."""
+class TemplateError(Refusal):
+    """A definition refused; `errors` lists every problem, each saying where it is (a template file may have many)."""
 
     def __init__(self, message: str, errors: list[str] | None = None):
         super().__init__(message)
-        self.message, self.errors = message, errors or [message]
+        self.errors = errors or [message]
 
 
 def iter_items(definition: dict) -> Iterator[tuple[int, dict]]:

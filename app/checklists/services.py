@@ -16,19 +16,17 @@ from app.checklists.definition import (  # noqa: F401  (part of this capability'
     validate_definition,
 )
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
+from app.checklists.rules import NUMBER
 from app.core import audit
+from app.core.refusal import Refusal
 
 STARTERS = Path(__file__).parent / "starters"
 MAX_TEXT_ANSWER = 1000
 ANSWERS = {"pass_fail": ("pass", "fail", "na"), "yes_no": ("yes", "no")}
 
 
-class AnswerError(ValueError):
+class AnswerError(Refusal):
     """A filled checklist refused; `fields` maps each item key to what is wrong with its answer."""
-
-    def __init__(self, message: str, fields: dict[str, str] | None = None):
-        super().__init__(message)
-        self.message, self.fields = message, fields or {}
 
 
 # -- templates and versions -------------------------------------------------------------------------
@@ -118,11 +116,11 @@ class Answered:
 
 
 def _number(raw: str) -> float | None:
-    """A number as typed on a phone (full-width digits too), or None."""
-    try:
-        value = float(unicodedata.normalize("NFKC", raw).replace(" ", ""))
-    except ValueError:
+    """A number as typed on a phone (full-width digits too), or None; the phone checks the same pattern."""
+    text = unicodedata.normalize("NFKC", raw).replace(" ", "")
+    if not NUMBER.fullmatch(text):
         return None
+    value = float(text)
     return value if math.isfinite(value) else None
 
 

@@ -16,6 +16,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from sqlmodel import Field, Session, SQLModel, select
 
 from app.core.db import UTCDateTime, utcnow
+from app.core.refusal import Refusal
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
 MAX_PIXELS = 50_000_000  # a 12 MP phone photo is far below; a decompression bomb is far above
@@ -30,7 +31,7 @@ except ImportError:  # pragma: no cover - the dependency is declared; this only 
     ACCEPTED_FORMATS.discard("HEIF")
 
 
-class PhotoError(ValueError):
+class PhotoError(Refusal):
     """A refusal to show the user; the message is already translated."""
 
 

@@ -3,7 +3,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import User
 from app.checklists import services as checklists
-from app.handovers import services
+from app.handovers import inventory
 from app.handovers.models import Room
 from app.projects.models import Area, Project
 
@@ -39,4 +39,4 @@ def seed(session: Session, org, project: Project, admin: User) -> None:
         listed = [{"key": f"i{n}", "name": name, "category": category, "quantity": quantity, "location": location,
                    "photo_id": None} for n, (name, category, quantity, location) in enumerate(items, start=1)]
         # The inventory is the room's first version: no empty version 1 before it.
-        services.create_room(session, actor=admin, project=project, area_id=area.id, items=listed)
+        inventory.create_room(session, actor=admin, project=project, area_id=area.id, items=listed)

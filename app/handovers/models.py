@@ -3,13 +3,20 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlmodel import JSON, Field, SQLModel
 
 from app.core.db import UTCDateTime, utcnow
 
 CATEGORIES = ("灯具", "家私", "餐具", "寝具", "饰品", "电器", "其他")
-LINE_STATUSES = ("present", "missing", "damaged", "moved")  # 齐全 / 缺失 / 损坏 / 移位
-CHECK_KINDS = ("opening", "closing")  # 开场 / 收场
+LINE_STATUSES = ("present", "missing", "damaged", "moved")
+STATUS_LABELS = {"present": _l("齐全"), "missing": _l("缺失"), "damaged": _l("损坏"), "moved": _l("移位")}
+NEEDS_PHOTO = ("missing", "damaged")
+CHECK_KINDS = ("opening", "closing")
+CHECK_LABELS = {"opening": _l("开场检查"), "closing": _l("收场检查")}
+# Owner types of the photo rows this capability attaches.
+ITEM_PHOTO, LINE_PHOTO, SIGN_OUT, SIGN_IN = "room_item", "handover_line", "handover_sign_out", "handover_sign_in"
+CHECK_PHOTO, KEYS_SIGN = "room_check", "room_check_keys"
 
 
 class Room(SQLModel, table=True):

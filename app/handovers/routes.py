@@ -9,20 +9,24 @@ from app.accounts.services import users_by_id
 from app.checklists.services import get_version
 from app.core import home
 from app.core.db import get_session, local, utcnow
-from app.core.permissions import has_role, load_or_404, logged_in, project_required, visible_projects_stmt
+from app.core.permissions import has_role, load_or_404, logged_in, project_required
 from app.core.photos import PhotoError, photos_of, process
+from app.core.storage import storage
 from app.core.views import back_to, is_htmx, render
-from app.handovers import bp, services, workflow
-from app.handovers.models import CATEGORIES, CHECK_KINDS, LINE_STATUSES, Handover, Room, RoomCheck
+from app.handovers import board, bp, checks, inventory, services
+from app.handovers.inventory import HandoverError
+from app.handovers.models import (
+    CATEGORIES, CHECK_KINDS, CHECK_LABELS, CHECK_PHOTO, KEYS_SIGN, LINE_STATUSES, STATUS_LABELS, Handover,
+    InventoryVersion, Room, RoomCheck,
+)
+from app.handovers.records import CLOSERS, COUNTERS
+from app.handovers.workflow import STATE_LABELS, StateError
 from app.projects.models import Project
 from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
-from app.sync.services import Kind, register
 
 EDITORS = ("supervisor",)  # plus company admins, who pass every role check
 READERS = ("supervisor", "attendant")
-COUNTERS = ("attendant",)
-CLOSERS = ("attendant",)
 
 
 def _local(moment: datetime | None) -> datetime | None:
@@ -30,33 +34,16 @@ def _local(moment: datetime | None) -> datetime | None:
 
 
 def _labels() -> dict:
-    return {"status_labels": {k: str(v) for k, v in services.STATUS_LABELS.items()},
-            "state_labels": {k: str(v) for k, v in services.STATE_LABELS.items()},
-            "check_labels": {k: str(v) for k, v in services.CHECK_LABELS.items()}}
-
-
-def _offline_pages(session, user) -> list[str]:
-    pages = []
-    for project in session.exec(visible_projects_stmt(user).where(Project.archived == False)).all():  # noqa: E712
-        if not has_role(session, user, project, COUNTERS):
-            continue
-        pages.extend([url_for("static", filename="js/signature.js"), url_for("handovers.rooms", project_id=project.id)])
-        for room in services.rooms_of(session, project):
-            pages.append(url_for("handovers.handover_form", room_id=room.id))
-            pages.extend(url_for("handovers.check_form", room_id=room.id, kind=kind) for kind in CHECK_KINDS)
-    return pages
-
-
-register(Kind(name="room_handover", roles=COUNTERS, handle=services.record_handover, max_photos=60,
-              label="样板间交接", offline_pages=_offline_pages))
-register(Kind(name="room_check", roles=CLOSERS, handle=services.record_check, max_photos=30, label="开场/收场检查"))
+    return {"status_labels": {k: str(v) for k, v in STATUS_LABELS.items()},
+            "state_labels": {k: str(v) for k, v in STATE_LABELS.items()},
+            "check_labels": {k: str(v) for k, v in CHECK_LABELS.items()}}
 
 
 @home.register
 def _home_tasks(session, user, project, roles):
-    if not roles & {"attendant", "supervisor", "admin"} or not services.rooms_of(session, project):
+    if not roles & {"attendant", "supervisor", "admin"} or not inventory.rooms_of(session, project):
         return []
-    status = services.rooms_status(session, project=project)
+    status = board.rooms_status(session, project=project)
     open_rooms = sum(1 for row in status["room_rows"] if row.discrepancies)
     detail = _("%(n)d 个样板间有缺失或损坏", n=open_rooms) if open_rooms else ""
     return [home.Task(title=_("样板间交接 / 开场收场"), url=url_for("handovers.rooms", project_id=project.id),
@@ -75,9 +62,9 @@ def _can_count(project: Project) -> bool:
 
 def _rooms_page(project: Project, status: int = 200, **extra):
     db = get_session()
-    context = {**_labels(), **services.rooms_status(db, project=project), **extra}
+    context = {**_labels(), **board.rooms_status(db, project=project), **extra}
     return render("handovers/rooms.html", status=status, can_edit=_can_edit(project),
-                  can_count=_can_count(project), areas=services.free_areas(db, project), **context)
+                  can_count=_can_count(project), areas=inventory.free_areas(db, project), **context)
 
 
 @bp.get("/projects/<int:project_id>/rooms")
@@ -92,9 +79,9 @@ def rooms(project: Project):
 def create_room(project: Project):
     """Make one of the project's areas a sample room (supervisors)."""
     try:
-        room = services.create_room(get_session(), actor=current_user, project=project,
-                                    area_id=request.form.get("area_id"))
-    except services.HandoverError as exc:
+        room = inventory.create_room(get_session(), actor=current_user, project=project,
+                                     area_id=request.form.get("area_id"))
+    except HandoverError as exc:
         get_session().rollback()
         return _rooms_page(project, 422, error=exc.message)
     return back_to("handovers.room", room_id=room.id)
@@ -102,11 +89,11 @@ def create_room(project: Project):
 
 def _room_page(room: Room, status: int = 200, **extra):
     db = get_session()
-    version = services.version_of(db, room)
+    version = inventory.version_of(db, room)
     project = db.get(Project, room.project_id)
     return render("handovers/room.html", "handovers/_inventory.html", status=status, room=room, project=project,
                   version=version, items=list(version.items) if version else [], categories=CATEGORIES,
-                  can_edit=_can_edit(project), can_count=_can_count(project), **services.history(db, room),
+                  can_edit=_can_edit(project), can_count=_can_count(project), **board.history(db, room),
                   **_labels(), **extra)
 
 
@@ -129,10 +116,10 @@ def _save_item(room: Room, key: str | None):
     db = get_session()
     form = request.form
     try:
-        services.save_item(db, actor=current_user, room=room, key=key, name=form.get("name", ""),
-                           category=form.get("category", ""), quantity=form.get("quantity", ""),
-                           location=form.get("location", ""), photo=_photo_upload(db.get(Project, room.project_id)))
-    except (services.HandoverError, PhotoError) as exc:
+        inventory.save_item(db, storage=storage(), actor=current_user, room=room, key=key, name=form.get("name", ""),
+                            category=form.get("category", ""), quantity=form.get("quantity", ""),
+                            location=form.get("location", ""), photo=_photo_upload(db.get(Project, room.project_id)))
+    except (HandoverError, PhotoError) as exc:
         db.rollback()
         return _room_page(room, 422, error=str(exc), form=form, editing=key)
     return None
@@ -163,7 +150,7 @@ def edit_item(room_id: int, item_key: str):
 
 
 def _item_fragment(room: Room, key: str, template: str):
-    found = next((i for i in services.items_of(get_session(), room) if i["key"] == key), None)
+    found = next((i for i in inventory.items_of(get_session(), room) if i["key"] == key), None)
     if found is None:
         abort(404)
     return render(template, room=room, item=found, categories=CATEGORIES,
@@ -184,8 +171,8 @@ def delete_item(room_id: int, item_key: str):
     """Take an item off the inventory: a new version is published."""
     room = load_or_404(Room, room_id, *EDITORS)
     try:
-        services.remove_item(get_session(), actor=current_user, room=room, key=item_key)
-    except services.HandoverError as exc:
+        inventory.remove_item(get_session(), actor=current_user, room=room, key=item_key)
+    except HandoverError as exc:
         return _room_page(room, 404, error=exc.message)
     return _after_edit(room)
 
@@ -204,7 +191,7 @@ def handover_form(room_id: int):
     room = load_or_404(Room, room_id, *COUNTERS)
     db = get_session()
     project = db.get(Project, room.project_id)
-    version = services.version_of(db, room)
+    version = inventory.version_of(db, room)
     others = [u for u in services.attendants_of(db, project) if u.id != current_user.id]
     return render("handovers/handover_form.html", room=room, project=project, version=version,
                   items=version.items if version else [], last=services.last_counts(db, room), attendants=others,
@@ -221,7 +208,7 @@ def check_form(room_id: int, kind: str):
     db = get_session()
     project = db.get(Project, room.project_id)
     return render("handovers/check_form.html", room=room, project=project, kind=kind,
-                  version=services.check_template(db, project, kind), guards=services.guards_of(db, project),
+                  version=checks.check_template(db, project, kind), guards=checks.guards_of(db, project),
                   **_labels())
 
 
@@ -234,8 +221,8 @@ def check(check_id: int):
     return render("handovers/check.html", check=record, room=db.get(Room, record.room_id),
                   project=db.get(Project, record.project_id), version=get_version(db, record.version_id)
                   if record.version_id else None, people=users_by_id(db, [record.done_by, record.key_guard_id]),
-                  keys_signature=next(iter(photos_of(db, services.KEYS_SIGN, record.id)), None),
-                  photos=photos_of(db, services.CHECK_PHOTO, record.id), **_labels())
+                  keys_signature=next(iter(photos_of(db, KEYS_SIGN, record.id)), None),
+                  photos=photos_of(db, CHECK_PHOTO, record.id), **_labels())
 
 
 # -- a handover's record, its amendments, its PDF -----------------------------------------------
@@ -246,7 +233,7 @@ def _handover_context(handover: Handover, pdf: bool = False) -> dict:
     amendments = services.amendments_of(db, handover)
     people = users_by_id(db, [handover.outgoing_id, handover.incoming_id] + [a.actor_id for a in amendments])
     photo_src = data_uri if pdf else (lambda photo: url_for("core.photo_thumb", photo_id=photo.id))
-    version = db.get(services.InventoryVersion, handover.version_id)
+    version = db.get(InventoryVersion, handover.version_id)
     return {"handover": handover, "room": db.get(Room, handover.room_id), "project": db.get(Project, handover.project_id),
             "lines": lines, "photos": services.line_photos(db, lines), "signatures": services.signatures_of(db, handover),
             "amendments": amendments, "people": people, "photo_src": photo_src, "version": version,
@@ -284,9 +271,9 @@ def amend(handover_id: int):
     count = {"status": form.get("status"), "found": form.get("found")} | ({"note": note} if note else {})
     try:
         photos = [p for p in [_photo_upload(db.get(Project, record.project_id))] if p]
-        services.amend(db, actor=current_user, handover=record, reason=form.get("reason", ""), now=utcnow(),
-                       counts={key: count}, photos={key: photos})
-    except (services.HandoverError, workflow.StateError, PhotoError) as exc:
+        services.amend(db, storage=storage(), actor=current_user, handover=record, reason=form.get("reason", ""),
+                       now=utcnow(), counts={key: count}, photos={key: photos})
+    except (HandoverError, StateError, PhotoError) as exc:
         db.rollback()
         db.refresh(record)
         return _handover_page(record, 422, error=str(exc), form=form)
@@ -308,7 +295,7 @@ def handover_pdf(handover_id: int):
 def discrepancies_csv(project: Project):
     """Every missing, damaged or moved item found at a handover, for a spreadsheet."""
     db = get_session()
-    rows = services.discrepancy_rows(db, project)
+    rows = board.discrepancy_rows(db, project)
     people = users_by_id(db, {i for _l, h, _r in rows for i in (h.outgoing_id, h.incoming_id)})
     labels = _labels()["status_labels"]
     table = [[_("交接时间"), _("样板间"), _("物品"), _("类别"), _("位置"), _("清单数量"), _("清点数量"),

@@ -11,7 +11,8 @@ from app.checklists import services as checklists
 from app.checklists.definition import iter_items
 from app.core.db import zone
 from app.core.photos import process
-from app.inspections import services
+from app.core.storage import storage
+from app.inspections import objections, rectification, services
 from app.inspections.models import Inspection, Rectification
 from app.projects.models import Organisation, Project
 
@@ -39,29 +40,28 @@ def seed(session: Session, org: Organisation, admin: User) -> None:
     tz = zone()
     first = datetime.now(tz).date().replace(day=1)
     last_month = (first - timedelta(days=1)).replace(day=1)
-    with current_app.test_request_context():  # the records link to their pages
-        for name, sheets, day in VISITS:
-            project = session.exec(select(Project).where(Project.organisation_id == org.id, Project.name == name)).first()
-            if project is None or session.exec(select(Inspection.id).where(Inspection.project_id == project.id)).first():
-                continue
-            data, photos = {"marketing_rep": "周营销", "property_rep": "吴物业"}, {}
-            for key, failed in sheets.items():
-                version = versions[key]
-                data[f"sheet-{version.template_id}"] = str(version.id)
-                for _n, item in iter_items(version.definition):
-                    prefix = f"v{version.id}-"
-                    data[f"{prefix}item-{item['key']}"] = "fail" if item["key"] in failed else "pass"
-                    if item["key"] in failed:
-                        data[f"{prefix}count-{item['key']}"] = str(failed[item["key"]])
-                        data[f"{prefix}note-{item['key']}"] = "演示扣分"
-                        photos[f"{prefix}photo-{item['key']}"] = [_photo(len(photos))]
-            at = datetime.combine(last_month.replace(day=day), time(10), tzinfo=tz)
-            inspection = services.create_inspection(session, actor=inspector, project=project, data=data,
-                                                    photos_of=lambda field: photos.get(field, []), inspected_at=at,
-                                                    photo_prefix=f"inspections/{project.id}/demo-{at:%Y%m}")
-            session.commit()
-            services.settle(session, [inspection], at + timedelta(days=5))
-            _rectified_but_one(session, inspection, inspector, at + timedelta(days=3))
+    for name, sheets, day in VISITS:
+        project = session.exec(select(Project).where(Project.organisation_id == org.id, Project.name == name)).first()
+        if project is None or session.exec(select(Inspection.id).where(Inspection.project_id == project.id)).first():
+            continue
+        data, photos = {"marketing_rep": "周营销", "property_rep": "吴物业"}, {}
+        for key, failed in sheets.items():
+            version = versions[key]
+            data[f"sheet-{version.template_id}"] = str(version.id)
+            for _n, item in iter_items(version.definition):
+                prefix = f"v{version.id}-"
+                data[f"{prefix}item-{item['key']}"] = "fail" if item["key"] in failed else "pass"
+                if item["key"] in failed:
+                    data[f"{prefix}count-{item['key']}"] = str(failed[item["key"]])
+                    data[f"{prefix}note-{item['key']}"] = "演示扣分"
+                    photos[f"{prefix}photo-{item['key']}"] = [_photo(len(photos))]
+        at = datetime.combine(last_month.replace(day=day), time(10), tzinfo=tz)
+        inspection = services.create_inspection(session, storage=storage(), actor=inspector, project=project, data=data,
+                                                photos_of=lambda field: photos.get(field, []), inspected_at=at,
+                                                photo_prefix=f"inspections/{project.id}/demo-{at:%Y%m}")
+        session.commit()
+        objections.settle(session, [inspection], at + timedelta(days=5))
+        _rectified_but_one(session, inspection, inspector, at + timedelta(days=3))
 
 
 def _rectified_but_one(session: Session, inspection: Inspection, inspector: User, at: datetime) -> None:
@@ -70,5 +70,7 @@ def _rectified_but_one(session: Session, inspection: Inspection, inspector: User
                          .order_by(Rectification.id)).all()
     for n, item in enumerate(items[1:]):
         owner = session.get(User, item.owner_id) if item.owner_id else inspector
-        services.close_rectification(session, actor=owner, item=item, note="已整改", photos=[_photo(n)], now=at)
-        services.verify_rectification(session, actor=inspector, item=item, accept=True, now=at + timedelta(hours=2))
+        rectification.close_rectification(session, storage=storage(), actor=owner, item=item, note="已整改",
+                                          photos=[_photo(n)], now=at)
+        rectification.verify_rectification(session, actor=inspector, item=item, accept=True,
+                                           now=at + timedelta(hours=2))

@@ -2,20 +2,17 @@
 overdue (their owner is told once), and a closed month's ranking is frozen, whether or not anyone reads them."""
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from app.core import audit
 from app.core.clock import job, once, unmarked
 from app.core.db import update_if, zone
-from app.core.notifications import event, link, notify
-from app.inspections import ranking
+from app.core.notifications import link, notify
+from app.inspections import notices, ranking
 from app.inspections.models import Inspection, Rectification
-from app.inspections.services import objections_of, settings_for, status_at
+from app.inspections.objections import objections_of, status_at
+from app.inspections.services import settings_for
 from app.projects.models import Organisation
-
-RECTIFICATION_OVERDUE = event("inspections.rectification_overdue",
-                              lambda p: _("整改项“%(label)s”已逾期", label=p["label"]))
 
 
 def close_windows(session: Session, now: datetime, config) -> int:
@@ -42,7 +39,7 @@ def alert_rectifications(session: Session, now: datetime, config) -> int:
         unmarked("inspections.rectification-overdue:", Rectification.id))).all()
     for item in items:
         if once(session, f"inspections.rectification-overdue:{item.id}", now):
-            notify(session, user_ids=[item.owner_id], event=RECTIFICATION_OVERDUE, project_id=item.project_id,
+            notify(session, user_ids=[item.owner_id], event=notices.RECTIFICATION_OVERDUE, project_id=item.project_id,
                    params={"label": item.label}, link=link("inspections.rectifications", project_id=item.project_id),
                    key=f"rectification-overdue:{item.id}")
         session.commit()

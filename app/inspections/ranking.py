@@ -22,7 +22,8 @@ from app.checklists.models import ChecklistTemplate
 from app.core.db import zone
 from app.inspections.models import Inspection, InspectionSheet, RankingSnapshot
 from app.inspections.scoring import half_up
-from app.inspections.services import settle, settings_for
+from app.inspections.objections import settle
+from app.inspections.services import settings_for
 from app.projects.models import Project
 
 
@@ -173,7 +174,7 @@ def ranking(session: Session, *, organisation_id: int, month: str, now: datetime
                                     rows=[asdict(r) for r in rows], frozen_at=now))
         try:
             session.commit()
-        except IntegrityError:  # frozen by another request at the same moment: the same rows
+        except IntegrityError:  # frozen by another reader at the same moment: the same rows
             session.rollback()
         result.frozen = True
     return result

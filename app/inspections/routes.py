@@ -7,8 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import func, select
 
-from app.accounts.models import Membership
-from app.accounts.services import users_by_id
+from app.accounts.services import projects_with_role, users_by_id
 from app.checklists.definition import format_points
 from app.core import home
 from app.core.db import get_session, utcnow
@@ -19,23 +18,23 @@ from app.core.permissions import (
     logged_in,
     project_required,
     roles_in,
-    visible_projects_stmt,
 )
-from app.core.photos import Photo, PhotoError, process
+from app.core.photos import photos_by_owner, process
+from app.core.refusal import Refusal
+from app.core.storage import storage
 from app.core.views import back_to, is_htmx, render
-from app.inspections import bp, ranking as rankings, scoring, services
+from app.inspections import bp, objections, ranking as rankings, rectification, scoring, services
+from app.inspections import records  # noqa: F401  (registers the "inspection" sync kind)
 from app.inspections.models import Deduction, Inspection, Objection, Rectification
-from app.inspections.services import INSPECTORS, LEADS, InspectionError, local
+from app.inspections.services import INSPECTORS, LEADS, local
 from app.projects.models import Project
 from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
-from app.sync.services import Kind, register
 
 READERS = INSPECTORS + LEADS
 STATUS_LABELS = {"provisional": _l("暂定(异议期内)"), "effective": _l("已生效")}
 OBJECTION_LABELS = {"pending": _l("待处理"), "accepted": _l("已采纳"), "rejected": _l("已驳回")}
 RECTIFICATION_LABELS = {"open": _l("待整改"), "closed": _l("已整改,待验证"), "verified": _l("已验证关闭")}
-SCRIPTS = ("js/inspection.js",)
 
 
 def _now() -> datetime:
@@ -45,19 +44,6 @@ def _now() -> datetime:
 def _labels() -> dict:
     return {"status_labels": STATUS_LABELS, "objection_labels": OBJECTION_LABELS,
             "rectification_labels": RECTIFICATION_LABELS, "local": local, "points": format_points}
-
-
-def _offline_pages(session, user) -> list[str]:
-    pages = []
-    for project in session.exec(visible_projects_stmt(user).where(Project.archived == False)).all():  # noqa: E712
-        if has_role(session, user, project, INSPECTORS):
-            pages.append(url_for("inspections.new", project_id=project.id))
-            pages.extend(url_for("static", filename=f) for f in SCRIPTS)
-    return pages
-
-
-register(Kind(name="inspection", roles=INSPECTORS, handle=services.record_inspection, max_photos=120,
-              label="案场检查", offline_pages=_offline_pages))
 
 
 @home.register
@@ -73,7 +59,7 @@ def _home_tasks(session, user, project, roles):
     if roles & {"supervisor", "inspector", "admin"}:
         items = session.exec(select(Rectification).where(Rectification.project_id == project.id,
                                                          Rectification.status.in_(("open", "closed")))).all()
-        late = sum(services.overdue(i, _now()) for i in items)
+        late = sum(rectification.overdue(i, _now()) for i in items)
         if items:
             tasks.append(home.Task(title=_("整改项"), url=url_for("inspections.rectifications", project_id=project.id),
                                    detail=_("%(n)d 项未关闭,%(late)d 项逾期", n=len(items), late=late), urgent=bool(late)))
@@ -86,14 +72,9 @@ def _home_tasks(session, user, project, roles):
 
 
 def _uploads(field: str = "photos") -> list:
-    photos = []
-    for upload in request.files.getlist(field):
-        if upload.filename:
-            try:
-                photos.append(process(upload.read(), max_bytes=current_app.config["PHOTO_MAX_BYTES"]))
-            except PhotoError as exc:
-                raise InspectionError(str(exc)) from None
-    return photos
+    """The photos of a form, processed; a PhotoError (a Refusal) tells the user what is wrong with one."""
+    cap = current_app.config["PHOTO_MAX_BYTES"]
+    return [process(upload.read(), max_bytes=cap) for upload in request.files.getlist(field) if upload.filename]
 
 
 # -- the inspector on a tablet ----------------------------------------------------------------------
@@ -115,7 +96,7 @@ def index(project: Project):
     """A site's inspections, newest first, with their scores and state."""
     db = get_session()
     inspections = db.exec(services.inspections_stmt(project.id).limit(100)).all()
-    services.settle(db, inspections, _now())
+    objections.settle(db, inspections, _now())
     pending = {o.inspection_id for o in db.exec(select(Objection).where(Objection.project_id == project.id,
                                                                            Objection.status == "pending")).all()}
     return render_template("inspections/index.html", project=project, inspections=inspections, pending=pending,
@@ -126,29 +107,26 @@ def index(project: Project):
 def _context(inspection: Inspection, pdf: bool = False) -> dict:
     """What the result page and its PDF show; one function for both."""
     db = get_session()
-    services.settle(db, [inspection], _now())
+    objections.settle(db, [inspection], _now())
     deductions = services.deductions_of(db, inspection)
-    objections = {o.deduction_id: o for o in services.objections_of(db, [inspection.id]).get(inspection.id, [])}
-    rectifications = services.rectifications_of(db, inspection)
-    objection_ids = [o.id for o in objections.values()]
-    photos: dict[tuple[str, int], list[Photo]] = {}
-    for owner_type, ids in (("inspection_deduction", [d.id for d in deductions]), ("inspection_objection", objection_ids),
-                            ("rectification", [r.id for r in rectifications])):
-        for photo in db.exec(select(Photo).where(Photo.owner_type == owner_type, Photo.owner_id.in_(list(ids)))
-                             .order_by(Photo.position)).all() if ids else []:
-            photos.setdefault((owner_type, photo.owner_id), []).append(photo)
+    raised = {o.deduction_id: o for o in objections.objections_of(db, [inspection.id]).get(inspection.id, [])}
+    rectifications = rectification.rectifications_of(db, inspection)
+    photos = {(owner_type, owner_id): found
+              for owner_type, rows in (("inspection_deduction", deductions), ("inspection_objection", raised.values()),
+                                       ("rectification", rectifications))
+              for owner_id, found in photos_by_owner(db, owner_type, [row.id for row in rows]).items()}
     sheets = services.sheets_of(db, [inspection.id]).get(inspection.id, [])
-    user_ids = {inspection.lead_id} | {r.owner_id for r in rectifications} | {o.raised_by for o in objections.values()} \
-        | {o.decided_by for o in objections.values()}
+    user_ids = {inspection.lead_id} | {r.owner_id for r in rectifications} | {o.raised_by for o in raised.values()} \
+        | {o.decided_by for o in raised.values()}
     roles = roles_in(db, current_user, db.get(Project, inspection.project_id)) if not pdf else set()
     return {"inspection": inspection, "project": db.get(Project, inspection.project_id), "sheets": sheets,
             "categories": {s.id: services.categories_of(db, s) for s in sheets}, "deductions": deductions,
-            "objections": objections, "rectifications": rectifications, "photos": photos,
+            "objections": raised, "rectifications": rectifications, "photos": photos,
             "users": users_by_id(db, user_ids),
             "photo_src": data_uri if pdf else (lambda p: url_for("core.photo_thumb", photo_id=p.id)),
             "can_object": bool(roles & {"supervisor", "admin"}) and inspection.status == "provisional"
             and _now() < inspection.objection_deadline,
-            "can_decide": bool(roles & {"inspector", "admin"}), "now": _now(), "overdue": services.overdue,
+            "can_decide": bool(roles & {"inspector", "admin"}), "now": _now(), "overdue": rectification.overdue,
             **_labels()}
 
 
@@ -169,7 +147,7 @@ def report(inspection_id: int):
                         f"inspection-{inspection.id}.pdf")
 
 
-def _after(inspection_id: int, error: InspectionError | None = None):
+def _after(inspection_id: int, error: Refusal | None = None):
     """The result again: the fragment for htmx, a redirect for a plain form, the error with its status."""
     inspection = get_session().get(Inspection, inspection_id)
     if error is not None:
@@ -189,9 +167,9 @@ def object_to(deduction_id: int):
     """The project lead objects to one deduction, with a reason and perhaps a photo, within the window."""
     deduction = load_or_404(Deduction, deduction_id, *LEADS)
     try:
-        services.raise_objection(get_session(), actor=current_user, deduction=deduction,
-                                 reason=request.form.get("reason", ""), photos=_uploads(), now=_now())
-    except InspectionError as exc:
+        objections.raise_objection(get_session(), storage=storage(), actor=current_user, deduction=deduction,
+                                   reason=request.form.get("reason", ""), photos=_uploads(), now=_now())
+    except Refusal as exc:
         return _after(deduction.inspection_id, exc)
     return _after(deduction.inspection_id)
 
@@ -202,10 +180,10 @@ def decide(objection_id: int):
     """An inspector accepts the objection (points restored) or rejects it with a reason."""
     objection = load_or_404(Objection, objection_id, *INSPECTORS)
     try:
-        services.decide_objection(get_session(), actor=current_user, objection=objection,
-                                  accept=request.form.get("decision") == "accept",
-                                  reason=request.form.get("reason", ""), now=_now())
-    except InspectionError as exc:
+        objections.decide_objection(get_session(), actor=current_user, objection=objection,
+                                    accept=request.form.get("decision") == "accept",
+                                    reason=request.form.get("reason", ""), now=_now())
+    except Refusal as exc:
         return _after(objection.inspection_id, exc)
     return _after(objection.inspection_id)
 
@@ -216,9 +194,9 @@ def withdraw(deduction_id: int):
     """The inspector takes a deduction back while the result is provisional."""
     deduction = load_or_404(Deduction, deduction_id, *INSPECTORS)
     try:
-        services.withdraw_deduction(get_session(), actor=current_user, deduction=deduction,
-                                    reason=request.form.get("reason", ""), now=_now())
-    except InspectionError as exc:
+        objections.withdraw_deduction(get_session(), actor=current_user, deduction=deduction,
+                                      reason=request.form.get("reason", ""), now=_now())
+    except Refusal as exc:
         return _after(deduction.inspection_id, exc)
     return _after(deduction.inspection_id)
 
@@ -227,17 +205,13 @@ def withdraw(deduction_id: int):
 
 def _rectification_page(project: Project, status: int = 200, error: str | None = None):
     db = get_session()
-    items = db.exec(services.rectifications_stmt(project.id)).all()
-    photos: dict[int, list[Photo]] = {}
-    if items:
-        for photo in db.exec(select(Photo).where(Photo.owner_type == "rectification",
-                                                 Photo.owner_id.in_([i.id for i in items]))).all():
-            photos.setdefault(photo.owner_id, []).append(photo)
+    items = db.exec(rectification.rectifications_stmt(project.id)).all()
+    photos = photos_by_owner(db, "rectification", [i.id for i in items])
     owners = users_by_id(db, [i.owner_id for i in items])
     roles = roles_in(db, current_user, project)
     return render("inspections/rectifications.html", "inspections/_rectifications.html", status=status,
                   project=project, items=items, photos=photos, owners=owners, now=_now(), error=error,
-                  overdue=services.overdue, can_verify=bool(roles & {"inspector", "admin"}), **_labels())
+                  overdue=rectification.overdue, can_verify=bool(roles & {"inspector", "admin"}), **_labels())
 
 
 @bp.get("/projects/<int:project_id>/rectifications")
@@ -247,7 +221,7 @@ def rectifications(project: Project):
     return _rectification_page(project)
 
 
-def _rectification_done(item: Rectification, error: InspectionError | None = None):
+def _rectification_done(item: Rectification, error: Refusal | None = None):
     project = get_session().get(Project, item.project_id)
     if error is not None and not is_htmx():
         flash(error.message, "error")
@@ -265,9 +239,9 @@ def close_rectification(rectification_id: int):
                                                         get_session().get(Project, item.project_id), LEADS):
         abort(403)
     try:
-        services.close_rectification(get_session(), actor=current_user, item=item, note=request.form.get("note", ""),
-                                     photos=_uploads(), now=_now())
-    except InspectionError as exc:
+        rectification.close_rectification(get_session(), storage=storage(), actor=current_user, item=item,
+                                          note=request.form.get("note", ""), photos=_uploads(), now=_now())
+    except Refusal as exc:
         return _rectification_done(item, exc)
     return _rectification_done(item)
 
@@ -278,9 +252,9 @@ def verify_rectification(rectification_id: int):
     """The inspector confirms the fix or sends it back."""
     item = load_or_404(Rectification, rectification_id, *INSPECTORS)
     try:
-        services.verify_rectification(get_session(), actor=current_user, item=item,
-                                      accept=request.form.get("decision") == "accept", now=_now())
-    except InspectionError as exc:
+        rectification.verify_rectification(get_session(), actor=current_user, item=item,
+                                           accept=request.form.get("decision") == "accept", now=_now())
+    except Refusal as exc:
         return _rectification_done(item, exc)
     return _rectification_done(item)
 
@@ -300,9 +274,7 @@ def _ranked_sites(organisation_id: int) -> set[int] | None:
     _own(organisation_id)
     if current_user.is_admin:
         return None
-    sites = set(get_session().exec(select(Membership.project_id).join(Project).where(
-        Membership.user_id == current_user.id, Membership.role == "inspector",
-        Project.organisation_id == organisation_id)).all())
+    sites = set(projects_with_role(get_session(), current_user.id, INSPECTORS))  # memberships are in one's own company
     if not sites:
         abort(404)
     return sites
@@ -346,10 +318,7 @@ def deductions_csv(organisation_id: int):
     db = get_session()
     settings = services.settings_for(db, _own(organisation_id))
     start, end = rankings.period(_month(), settings.close_day, local(_now()).tzinfo)
-    rows = db.exec(select(Deduction, Inspection, Project).join(Inspection, Inspection.id == Deduction.inspection_id)
-                   .join(Project, Project.id == Inspection.project_id)
-                   .where(Project.organisation_id == current_user.organisation_id, Inspection.inspected_at >= start,
-                          Inspection.inspected_at < end).order_by(Project.name, Inspection.inspected_at, Deduction.id)).all()
+    rows = db.exec(services.deductions_stmt(current_user.organisation_id, start, end)).all()
     sheet_names = {s.id: s.name for sheets in services.sheets_of(db, {i.id for _d, i, _p in rows}).values() for s in sheets}
     table = [[_("项目"), _("检查时间"), _("检查表"), _("类别"), _("扣分项"), _("次数"), _("扣分"), _("一票否决"), _("备注"),
               _("状态")]]
@@ -373,7 +342,7 @@ def settings(organisation_id: int):
             services.save_settings(db, actor=current_user, organisation_id=current_user.organisation_id,
                                    objection_days=request.form.get("objection_days"),
                                    close_day=request.form.get("close_day"))
-        except InspectionError as exc:
+        except Refusal as exc:
             error = exc.message
         else:
             flash(_("已保存。"), "success")

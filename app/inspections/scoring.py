@@ -14,16 +14,13 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from app.checklists.definition import format_points, iter_items
+from app.core.refusal import Refusal
 
 RESULTS = ("pass", "fail", "na")
 
 
-class ScoreError(ValueError):
+class ScoreError(Refusal):
     """An answer the sheet does not allow; `fields` maps item keys to the problem."""
-
-    def __init__(self, message: str, fields: dict[str, str] | None = None):
-        super().__init__(message)
-        self.message, self.fields = message, fields or {}
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""Inspections: scoring a visit (from the outbox), objections and their window, rectification, the settings.
+"""Inspections: the settings, scoring a visit (from the outbox) and reading its result.
+
+Objections and their window live in `objections.py`, rectification items after the visit in `rectification.py`.
 
 Who does what (roles of the project; company admins may do everything):
 - an **inspector** (品质部) scores, decides objections and verifies rectification items. Any inspector of
@@ -10,32 +12,30 @@ Who does what (roles of the project; company admins may do everything):
 from collections.abc import Callable
 from datetime import datetime, time, timedelta, timezone
 
-from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.accounts.models import Membership, User
+from app.accounts.models import User
+from app.accounts.services import members
 from app.checklists.definition import format_points, iter_items
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
-from app.checklists.services import current_version, templates_stmt
+from app.checklists.services import current_version, get_version, templates_stmt
 from app.core import audit
-from app.core.db import local, update_if, utcnow, zone
-from app.core.notifications import notify
+from app.core.db import get_posted, local, update_if, zone
+from app.core.notifications import link, notify
 from app.core.photos import ProcessedPhoto, attach
-from app.core.storage import storage
-from app.inspections import scoring
+from app.core.refusal import Refusal
+from app.core.validation import whole
+from app.inspections import notices, scoring
 from app.inspections.models import (
     Deduction,
     Inspection,
     InspectionSettings,
     InspectionSheet,
-    Objection,
     Rectification,
 )
 from app.projects.models import Project
-from app.repairs.services import open_ticket, unfinished_ticket
-from app.sync.services import RecordRefused, Submission
+from app.repairs.services import open_ticket
 
 INSPECTORS = ("inspector",)
 LEADS = ("supervisor",)
@@ -45,12 +45,8 @@ DUE_DAYS_VETO, DUE_DAYS_HEAVY, DUE_DAYS_LIGHT = 1, 3, 7
 HEAVY_POINTS = 5
 
 
-class InspectionError(ValueError):
-    """A refusal to show the user (already translated); `status` is the HTTP status it answers with."""
-
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.message, self.status = message, status
+class InspectionError(Refusal):
+    """A refusal of the inspections (objection window closed, decided twice…), shown to the user as it is."""
 
 
 # -- settings ---------------------------------------------------------------------------------------
@@ -59,20 +55,10 @@ def settings_for(session: Session, organisation_id: int) -> InspectionSettings:
     return session.get(InspectionSettings, organisation_id) or InspectionSettings(organisation_id=organisation_id)
 
 
-def _whole(raw, label: str, low: int, high: int) -> int:
-    try:
-        value = int(str(raw).strip())
-    except (TypeError, ValueError):
-        raise InspectionError(_("%(label)s须为整数。", label=label)) from None
-    if not low <= value <= high:
-        raise InspectionError(_("%(label)s须在 %(low)d 到 %(high)d 之间。", label=label, low=low, high=high))
-    return value
-
-
 def save_settings(session: Session, *, actor: User, organisation_id: int, objection_days, close_day
                   ) -> InspectionSettings:
-    days = _whole(objection_days, _("异议期(天)"), 1, 30)
-    close = _whole(close_day, _("月度排名截止日"), 1, 31)
+    days = whole(objection_days, _("异议期(天)"), 1, 30, error=InspectionError)
+    close = whole(close_day, _("月度排名截止日"), 1, 31, error=InspectionError)
     settings = settings_for(session, organisation_id)
     before = {"objection_days": settings.objection_days, "close_day": settings.close_day}
     settings.objection_days, settings.close_day = days, close
@@ -99,9 +85,15 @@ def open_rectifications(session: Session, project_id: int) -> list[Rectification
 
 
 def project_leads(session: Session, project_id: int) -> list[User]:
-    return session.exec(select(User).join(Membership, Membership.user_id == User.id)
-                        .where(Membership.project_id == project_id, Membership.role.in_(LEADS),
-                               User.active == True).order_by(User.id)).all()  # noqa: E712
+    return members(session, project_id, LEADS)
+
+
+def claim(session: Session, obj, *, expected: str, refusal: str, **values) -> None:
+    """Change a row only if its status in the database is still `expected`, else refuse with 409: two
+    submissions (a double tap, two people) both saw it `expected`; the second one's update finds nothing."""
+    if not update_if(session, obj, type(obj).status == expected, **values):
+        session.rollback()
+        raise InspectionError(refusal, status=409)
 
 
 def rectification_due(inspected_at: datetime, *, veto: bool, points: float) -> datetime:
@@ -150,27 +142,20 @@ def _read_sheet(definition: dict, prefix: str, data: dict, photo_count: Callable
     return answers, notes, problems
 
 
-def _row_id(raw) -> int | None:
-    """An id posted by the page, or None; one beyond a database integer would fail the query itself (a 500)."""
-    text = str(raw).strip()
-    return int(text) if text.isdecimal() and int(text) < 2**31 else None
-
-
 def _chosen_sheets(session: Session, project: Project, data: dict) -> list[tuple[ChecklistTemplate, ChecklistVersion]]:
     chosen = []
     for name, value in data.items():
         if not name.startswith("sheet-") or not str(value).strip():
             continue
-        template_id, version_id = _row_id(name[6:]), _row_id(value)
-        template = session.get(ChecklistTemplate, template_id) if template_id is not None else None
-        version = session.get(ChecklistVersion, version_id) if version_id is not None else None
+        template = get_posted(session, ChecklistTemplate, name[6:])
+        version = get_posted(session, ChecklistVersion, value)
         if (template is None or version is None or version.template_id != template.id or not template.is_score_sheet
                 or not version.definition.get("score_sheet")  # an old version from before it became one
                 or template.organisation_id != project.organisation_id):
-            raise RecordRefused(_("所选检查表已不存在,请刷新页面后重新评分。"), {name: _("未知检查表")})
+            raise InspectionError(_("所选检查表已不存在,请刷新页面后重新评分。"), {name: _("未知检查表")})
         chosen.append((template, version))
     if not chosen:
-        raise RecordRefused(_("请至少选择一张检查表。"), {"sheets": _("未选择检查表")})
+        raise InspectionError(_("请至少选择一张检查表。"), {"sheets": _("未选择检查表")})
     return sorted(chosen, key=lambda pair: pair[0].name)
 
 
@@ -187,20 +172,11 @@ def _last_time(session: Session, project: Project, data: dict) -> tuple[list[Rec
     return closed, still_open
 
 
-def record_inspection(session: Session, submission: Submission) -> dict:
-    """The `inspection` record kind: a whole visit, every sheet scored, with the photos of each deduction."""
-    inspection = create_inspection(session, actor=submission.user, project=submission.project, data=submission.data,
-                                   photos_of=submission.photos_of, inspected_at=submission.client_time,
-                                   received_at=utcnow(), photo_prefix=f"inspections/{submission.project.id}/{submission.client_id}")
-    sheets = session.exec(select(InspectionSheet).where(InspectionSheet.inspection_id == inspection.id)).all()
-    return {"id": inspection.id, "url": url_for("inspections.detail", inspection_id=inspection.id),
-            "scores": {s.name: s.score for s in sheets}}
-
-
-def create_inspection(session: Session, *, actor: User, project: Project, data: dict,
+def create_inspection(session: Session, *, storage, actor: User, project: Project, data: dict,
                       photos_of: Callable[[str], list[ProcessedPhoto]], inspected_at: datetime,
                       photo_prefix: str, received_at: datetime | None = None) -> Inspection:
-    """Validate everything first, then add the rows (nothing is committed here: the caller commits).
+    """Validate everything first, then add the rows and store the photos in `storage` (nothing is committed
+    here: the caller commits).
 
     The objection window runs from when the result reaches the server and the project lead is told
     (`received_at`), not from the visit: a tablet that stayed offline for days must not deliver a
@@ -227,7 +203,7 @@ def create_inspection(session: Session, *, actor: User, project: Project, data: 
     if problems:
         messages = list(problems.values())
         more = _(" 另有 %(n)d 项须修改。", n=len(messages) - 1) if len(messages) > 1 else ""
-        raise RecordRefused(messages[0] + more, problems)
+        raise InspectionError(messages[0] + more, problems)
 
     days = settings_for(session, project.organisation_id).objection_days
     received_at = max(inspected_at, received_at or inspected_at)
@@ -237,8 +213,9 @@ def create_inspection(session: Session, *, actor: User, project: Project, data: 
                             objection_deadline=received_at + timedelta(days=days))
     session.add(inspection)
     session.flush()
-    owner = next(iter(project_leads(session, project.id)), None)
-    summary = []
+    leads = project_leads(session, project.id)
+    owner = min(leads, key=lambda user: user.id, default=None)  # the longest-standing lead owns the items
+    scores = []
     for template, version, answers, notes in read:
         definition = version.definition
         result = scoring.score(definition, answers)
@@ -251,11 +228,11 @@ def create_inspection(session: Session, *, actor: User, project: Project, data: 
         session.flush()
         for _n, item in iter_items(definition):
             if item["key"] in result.deductions:
-                _add_deduction(session, inspection=inspection, sheet=sheet, item=item, answers=answers,
+                _add_deduction(session, storage=storage, inspection=inspection, sheet=sheet, item=item, answers=answers,
                                amount=result.deductions[item["key"]], note=notes.get(item["key"], ""), owner=owner,
                                photos=photos_of(f"v{version.id}-photo-{item['key']}"),
                                photo_prefix=f"{photo_prefix}/v{version.id}-{item['key']}", actor=actor)
-        summary.append(f"{sheet.name} {format_points(sheet.score)}")
+        scores.append([sheet.name, format_points(sheet.score)])
     for item in closed:
         item.status, item.verified_at, item.verified_by = "verified", inspected_at, actor.id
         session.add(item)
@@ -263,22 +240,23 @@ def create_inspection(session: Session, *, actor: User, project: Project, data: 
         item.times_found_open += 1
         session.add(item)
     audit.record(session, actor=actor, action="inspection.submit", obj=inspection,
-                 after={"sheets": summary, "verified": [i.id for i in closed], "not_closed": [i.id for i in still_open]})
+                 after={"sheets": [f"{name} {points}" for name, points in scores], "verified": [i.id for i in closed],
+                        "not_closed": [i.id for i in still_open]})
     deadline = local(inspection.objection_deadline)
-    notify(session, user_ids=[u.id for u in project_leads(session, project.id)], project_id=project.id,
-           text=_("%(project)s 检查结果(暂定):%(scores)s。如有异议,请在 %(deadline)s 前提出。", project=project.name,
-                  scores=",".join(summary), deadline=f"{deadline:%m-%d %H:%M}"),
-           url=url_for("inspections.detail", inspection_id=inspection.id), key=f"inspection:{inspection.id}")
+    notify(session, user_ids=[u.id for u in leads], project_id=project.id, event=notices.RESULT,
+           params={"project": project.name, "scores": scores, "deadline": f"{deadline:%m-%d %H:%M}"},
+           link=link("inspections.detail", inspection_id=inspection.id), key=f"inspection:{inspection.id}")
     return inspection
 
 
-def _add_deduction(session, *, inspection, sheet, item, answers, amount, note, owner, photos, photo_prefix, actor):
+def _add_deduction(session, *, storage, inspection, sheet, item, answers, amount, note, owner, photos, photo_prefix,
+                   actor):
     deduction = Deduction(inspection_id=inspection.id, sheet_id=sheet.id, project_id=inspection.project_id,
                           item_key=item["key"], label=item["label"], category=item["category"],
                           count=answers[item["key"]][1], points=amount, veto=item["veto"], note=note)
     session.add(deduction)
     session.flush()
-    attach(session, storage(), photos, project_id=inspection.project_id, owner_type="inspection_deduction",
+    attach(session, storage, photos, project_id=inspection.project_id, owner_type="inspection_deduction",
            owner_id=deduction.id, uploaded_by=actor.id, taken_at=inspection.inspected_at, prefix=photo_prefix)
     if item.get("last_time"):
         return  # the items found not closed stay open themselves; no second item for the same problem
@@ -295,250 +273,32 @@ def _add_deduction(session, *, inspection, sheet, item, answers, amount, note, o
     session.add(rectification)
 
 
-def _claim(session: Session, obj, *, expected: str, refusal: str, **values) -> None:
-    """Change a row only if its status in the database is still `expected`, else refuse with 409: two
-    requests (a double tap, two people) both saw it `expected`; the second one's update finds nothing."""
-    if not update_if(session, obj, type(obj).status == expected, **values):
-        session.rollback()
-        raise InspectionError(refusal, status=409)
-
-
-# -- the objection window -------------------------------------------------------------------------
-
-def status_at(inspection: Inspection, objections: list[Objection], now: datetime) -> str:
-    """Provisional until the window has passed with nothing pending, or every objection raised is decided."""
-    if inspection.status == "effective":
-        return "effective"
-    if any(o.status == "pending" for o in objections):
-        return "provisional"
-    if objections or now >= inspection.objection_deadline:
-        return "effective"
-    return "provisional"
-
-
-def objections_of(session: Session, inspection_ids) -> dict[int, list[Objection]]:
-    out: dict[int, list[Objection]] = {}
-    ids = list(inspection_ids)
-    if ids:
-        for objection in session.exec(select(Objection).where(Objection.inspection_id.in_(ids))
-                                      .order_by(Objection.id)).all():
-            out.setdefault(objection.inspection_id, []).append(objection)
-    return out
-
-
-def settle(session: Session, inspections: list[Inspection], now: datetime) -> None:
-    """Make effective (and lock) the inspections whose window has closed; commits if any changed."""
-    provisional = [i for i in inspections if i.status == "provisional"]
-    objections = objections_of(session, [i.id for i in provisional])
-    changed = False
-    for inspection in provisional:
-        if status_at(inspection, objections.get(inspection.id, []), now) == "effective":
-            inspection.status, inspection.effective_at = "effective", now
-            session.add(inspection)
-            audit.record(session, actor=None, action="inspection.effective", obj=inspection,
-                         after={"effective_at": now.isoformat()})
-            changed = True
-    if changed:
-        session.commit()
-
-
-def _provisional(session: Session, inspection: Inspection, now: datetime) -> None:
-    settle(session, [inspection], now)
-    if inspection.status == "effective":
-        raise InspectionError(_("检查结果已生效,不能再修改。"), status=409)
-
-
-def raise_objection(session: Session, *, actor: User, deduction: Deduction, reason: str,
-                    photos: list[ProcessedPhoto], now: datetime) -> Objection:
-    """The project lead objects to one deduction, within the window; the view checked the role."""
-    inspection = session.get(Inspection, deduction.inspection_id)
-    if now >= inspection.objection_deadline:
-        settle(session, [inspection], now)
-        raise InspectionError(_("异议期已过(截至 %(deadline)s),不能再提出异议。",
-                                deadline=f"{local(inspection.objection_deadline):%Y-%m-%d %H:%M}"), status=409)
-    _provisional(session, inspection, now)
-    if deduction.withdrawn:
-        raise InspectionError(_("这项扣分已撤销,无需异议。"), status=409)
-    if session.exec(select(Objection.id).where(Objection.deduction_id == deduction.id)).first():
-        raise InspectionError(_("这项扣分已提出过异议。"), status=409)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InspectionError(_("请填写异议理由。"))
-    if len(reason) > MAX_NOTE:
-        raise InspectionError(_("异议理由不能超过 %(n)d 字。", n=MAX_NOTE))
-    objection = Objection(inspection_id=inspection.id, deduction_id=deduction.id, project_id=inspection.project_id,
-                          raised_by=actor.id, raised_at=now, reason=reason)
-    session.add(objection)
-    try:
-        session.flush()
-    except IntegrityError:  # a second copy (a double tap) passed the check above at the same moment
-        session.rollback()
-        raise InspectionError(_("这项扣分已提出过异议。"), status=409) from None
-    attach(session, storage(), photos, project_id=inspection.project_id, owner_type="inspection_objection",
-           owner_id=objection.id, uploaded_by=actor.id, taken_at=now, prefix=f"objections/{objection.id}")
-    audit.record(session, actor=actor, action="objection.raise", obj=objection,
-                 after={"deduction": deduction.label, "reason": reason, "photos": len(photos)})
-    deciders = session.exec(select(Membership.user_id).where(Membership.project_id == inspection.project_id,
-                                                             Membership.role.in_(INSPECTORS))).all()
-    notify(session, user_ids=set(deciders) | ({inspection.lead_id} if inspection.lead_id else set()),
-           project_id=inspection.project_id, text=_("对扣分项“%(label)s”的异议待处理。", label=deduction.label),
-           url=url_for("inspections.detail", inspection_id=inspection.id), key=f"objection:{objection.id}")
-    session.commit()
-    return objection
-
-
-def rescore(session: Session, sheet: InspectionSheet) -> None:
-    """The sheet's score again, without its withdrawn deductions (caps and veto apply as before)."""
-    withdrawn = set(session.exec(select(Deduction.item_key).where(Deduction.sheet_id == sheet.id,
-                                                                  Deduction.withdrawn == True)).all())  # noqa: E712
-    answers = {k: (("pass", 0) if k in withdrawn else tuple(v)) for k, v in sheet.answers.items()}
-    version = session.get(ChecklistVersion, sheet.version_id) if sheet.version_id else None
-    if version is None:
-        raise InspectionError(_("这张检查表的模板已删除,无法重新计分。"), status=409)
-    result = scoring.score(version.definition, answers)
-    sheet.score, sheet.percentage = result.score, result.percentage
-    sheet.by_category, sheet.vetoed = result.by_category, bool(result.vetoed)
-    session.add(sheet)
-
-
-def _withdraw(session: Session, deduction: Deduction) -> None:
-    deduction.withdrawn = True
-    session.add(deduction)
-    item = session.exec(select(Rectification).where(Rectification.deduction_id == deduction.id)).first()
-    if item is not None and item.status != "verified":
-        ticket = unfinished_ticket(session, item.ticket_id)
-        if ticket is not None:
-            # Cancelling a repair is the supervisors' call: they are told its cause is gone.
-            notify(session, user_ids=[u.id for u in project_leads(session, item.project_id)],
-                   project_id=item.project_id, url=url_for("repairs.ticket", ticket_id=ticket.id),
-                   text=_("扣分“%(label)s”已撤销,由它生成的报修单 %(number)s 如已不需要,请取消。",
-                          label=deduction.label, number=ticket.number),
-                   key=f"deduction-withdrawn:{deduction.id}")
-        session.delete(item)  # nothing to fix any more
-    session.flush()
-    rescore(session, session.get(InspectionSheet, deduction.sheet_id))
-
-
-def decide_objection(session: Session, *, actor: User, objection: Objection, accept: bool, reason: str,
-                     now: datetime) -> Objection:
-    """An inspector accepts (the points come back) or rejects (with a reason) an objection, once."""
-    if objection.status != "pending":
-        raise InspectionError(_("这条异议已处理,不能重复处理。"), status=409)
-    reason = (reason or "").strip()
-    if not accept and not reason:
-        raise InspectionError(_("驳回异议须填写理由。"))
-    if len(reason) > MAX_NOTE:
-        raise InspectionError(_("理由不能超过 %(n)d 字。", n=MAX_NOTE))
-    deduction = session.get(Deduction, objection.deduction_id)
-    before = {"status": objection.status}
-    _claim(session, objection, expected="pending", refusal=_("这条异议已处理,不能重复处理。"),
-           status="accepted" if accept else "rejected", decided_by=actor.id, decided_at=now, decision_reason=reason)
-    if accept:
-        _withdraw(session, deduction)
-    audit.record(session, actor=actor, action="objection.accept" if accept else "objection.reject", obj=objection,
-                 before=before, after={"status": objection.status, "reason": reason, "deduction": deduction.label,
-                                       "points": deduction.points})
-    if objection.raised_by:
-        verdict = _("已采纳,分数已恢复") if accept else _("未采纳")
-        notify(session, user_ids=[objection.raised_by], project_id=objection.project_id,
-               text=_("您对“%(label)s”的异议%(verdict)s。", label=deduction.label, verdict=verdict),
-               url=url_for("inspections.detail", inspection_id=objection.inspection_id),
-               key=f"objection-decided:{objection.id}")
-    session.commit()
-    settle(session, [session.get(Inspection, objection.inspection_id)], now)
-    return objection
-
-
-def withdraw_deduction(session: Session, *, actor: User, deduction: Deduction, reason: str, now: datetime) -> None:
-    """The inspector takes back a deduction while the result is still provisional."""
-    _provisional(session, session.get(Inspection, deduction.inspection_id), now)
-    if deduction.withdrawn:
-        raise InspectionError(_("这项扣分已撤销。"), status=409)
-    if session.exec(select(Objection.id).where(Objection.deduction_id == deduction.id)).first():
-        raise InspectionError(_("这项扣分已有异议,请处理异议。"), status=409)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InspectionError(_("请填写撤销理由。"))
-    _withdraw(session, deduction)
-    audit.record(session, actor=actor, action="deduction.withdraw", obj=deduction,
-                 after={"label": deduction.label, "points": deduction.points, "reason": reason[:MAX_NOTE]})
-    session.commit()
-
-
-# -- rectification ----------------------------------------------------------------------------------
-
-def close_rectification(session: Session, *, actor: User, item: Rectification, note: str,
-                        photos: list[ProcessedPhoto], now: datetime) -> Rectification:
-    """The owner reports the problem fixed, with an after-photo; the inspector then verifies it."""
-    if item.status != "open":
-        raise InspectionError(_("这项整改已提交,不能重复提交。"), status=409)
-    note = (note or "").strip()
-    if not photos:
-        raise InspectionError(_("请拍摄整改后的照片。"))
-    if not note:
-        raise InspectionError(_("请填写整改说明。"))
-    _claim(session, item, expected="open", refusal=_("这项整改已提交,不能重复提交。"),
-           status="closed", closed_at=now, closed_by=actor.id, close_note=note[:MAX_NOTE])
-    attach(session, storage(), photos, project_id=item.project_id, owner_type="rectification", owner_id=item.id,
-           uploaded_by=actor.id, taken_at=now, prefix=f"rectifications/{item.id}/{int(now.timestamp())}")
-    audit.record(session, actor=actor, action="rectification.close", obj=item, before={"status": "open"},
-                 after={"status": "closed", "note": item.close_note, "photos": len(photos)})
-    session.commit()
-    return item
-
-
-def verify_rectification(session: Session, *, actor: User, item: Rectification, accept: bool, now: datetime
-                         ) -> Rectification:
-    """The inspector confirms the fix (verified) or sends it back (open again)."""
-    if item.status != "closed":
-        raise InspectionError(_("只有已提交整改的项才能验证。"), status=409)
-    _claim(session, item, expected="closed", refusal=_("只有已提交整改的项才能验证。"),
-           status="verified" if accept else "open", verified_at=now if accept else None,
-           verified_by=actor.id if accept else None)
-    audit.record(session, actor=actor, action="rectification.verify" if accept else "rectification.reopen",
-                 obj=item, before={"status": "closed"}, after={"status": item.status})
-    if not accept and item.owner_id:
-        notify(session, user_ids=[item.owner_id], project_id=item.project_id,
-               text=_("整改“%(label)s”未通过验证,请重新整改。", label=item.label),
-               url=url_for("inspections.rectifications", project_id=item.project_id))
-    session.commit()
-    return item
-
-
-def notify_overdue(session: Session, user: User, now: datetime) -> None:
-    """Tell an owner once about each of their rectification items past its due date (run when the bell is polled)."""
-    for item in session.exec(select(Rectification).where(Rectification.owner_id == user.id,
-                                                         Rectification.status == "open", Rectification.due_at < now)):
-        notify(session, user_ids=[user.id], project_id=item.project_id,
-               text=_("整改项“%(label)s”已逾期", label=item.label),
-               url=url_for("inspections.rectifications", project_id=item.project_id),
-               key=f"rectification-overdue:{item.id}")
-
-
-
-def rectifications_stmt(project_id: int):
-    return (select(Rectification).where(Rectification.project_id == project_id)
-            .order_by(Rectification.status != "open", Rectification.due_at, Rectification.id))
-
-
-def overdue(item: Rectification, now: datetime) -> bool:
-    return item.status == "open" and item.due_at < now
-
-
 # -- reading an inspection --------------------------------------------------------------------------
 
 def inspections_stmt(project_id: int):
     return select(Inspection).where(Inspection.project_id == project_id).order_by(Inspection.inspected_at.desc())
 
 
-def sheets_of(session: Session, inspection_ids) -> dict[int, list[InspectionSheet]]:
-    out: dict[int, list[InspectionSheet]] = {}
+def by_inspection(session: Session, model, inspection_ids, order) -> dict[int, list]:
+    """The rows of `model` (sheets, objections) of many inspections in one query, by inspection id."""
+    out: dict[int, list] = {}
     ids = list(inspection_ids)
     if ids:
-        for sheet in session.exec(select(InspectionSheet).where(InspectionSheet.inspection_id.in_(ids))
-                                  .order_by(InspectionSheet.name)).all():
-            out.setdefault(sheet.inspection_id, []).append(sheet)
+        for row in session.exec(select(model).where(model.inspection_id.in_(ids)).order_by(order)).all():
+            out.setdefault(row.inspection_id, []).append(row)
     return out
+
+
+def sheets_of(session: Session, inspection_ids) -> dict[int, list[InspectionSheet]]:
+    return by_inspection(session, InspectionSheet, inspection_ids, InspectionSheet.name)
+
+
+def deductions_stmt(organisation_id: int, start: datetime, end: datetime):
+    """(deduction, inspection, project) of every site's inspections in [start, end), by site and time."""
+    return (select(Deduction, Inspection, Project).join(Inspection, Inspection.id == Deduction.inspection_id)
+            .join(Project, Project.id == Inspection.project_id)
+            .where(Project.organisation_id == organisation_id, Inspection.inspected_at >= start,
+                   Inspection.inspected_at < end).order_by(Project.name, Inspection.inspected_at, Deduction.id))
 
 
 def deductions_of(session: Session, inspection: Inspection) -> list[Deduction]:
@@ -546,14 +306,9 @@ def deductions_of(session: Session, inspection: Inspection) -> list[Deduction]:
                         .order_by(Deduction.sheet_id, Deduction.id)).all()
 
 
-def rectifications_of(session: Session, inspection: Inspection) -> list[Rectification]:
-    return session.exec(select(Rectification).where(Rectification.inspection_id == inspection.id)
-                        .order_by(Rectification.id)).all()
-
-
 def categories_of(session: Session, sheet: InspectionSheet) -> list[tuple[str, float, float]]:
     """(category, points available, points deducted) in the order of the sheet."""
-    version = session.get(ChecklistVersion, sheet.version_id) if sheet.version_id else None
+    version = get_version(session, sheet.version_id) if sheet.version_id else None
     if version is None:  # the template went with its organisation: what was deducted is still known
         return [(name or _("其他"), 0, points) for name, points in sheet.by_category.items()]
     definition = version.definition

@@ -3,8 +3,10 @@ import segno
 from flask_babel import gettext as _
 from sqlmodel import Session, func, select
 
-from app.accounts.models import Membership, User
+from app.accounts.models import User
+from app.accounts.services import member_count
 from app.core import audit
+from app.core.refusal import Refusal
 from app.core.validation import required_text
 from app.projects.models import Area, Checkpoint, Project
 
@@ -14,12 +16,8 @@ AREA_FIELDS = ("name", "position")
 CHECKPOINT_FIELDS = ("name", "area_id", "note", "latitude", "longitude")
 
 
-class ProjectError(ValueError):
-    """A refusal to show the user; the message is already translated."""
-
-
-def _name(value: str, label: str, limit: int = 120) -> str:
-    return required_text(value, label, limit, ProjectError)
+class ProjectError(Refusal):
+    """A refusal of the projects' rules; the message is already translated."""
 
 
 def _coordinate(value, low: float, high: float, label: str) -> float | None:
@@ -43,7 +41,7 @@ def _unique(session: Session, stmt, message: str) -> None:
 
 def save_project(session: Session, *, actor: User, project: Project | None = None, name: str, kind: str,
                  address: str = "", archived: bool = False, keep_photo_location: bool = False) -> Project:
-    name = _name(name, _("项目名称"))
+    name = required_text(name, _("项目名称"), error=ProjectError)
     if kind not in PROJECT_KINDS:
         raise ProjectError(_("请选择项目类型。"))
     address = (address or "").strip()
@@ -68,21 +66,7 @@ def save_project(session: Session, *, actor: User, project: Project | None = Non
 
 def project_summary(session: Session, project: Project) -> dict:
     count = lambda model: session.exec(select(func.count()).select_from(model).where(model.project_id == project.id)).one()  # noqa: E731
-    members = session.exec(
-        select(func.count(func.distinct(Membership.user_id))).where(Membership.project_id == project.id)
-    ).one()
-    return {"areas": count(Area), "checkpoints": count(Checkpoint), "members": members}
-
-
-def project_members(session: Session, project: Project) -> list[tuple[User, list[str]]]:
-    rows = session.exec(
-        select(User, Membership.role).join(Membership, Membership.user_id == User.id)
-        .where(Membership.project_id == project.id).order_by(User.display_name)
-    ).all()
-    grouped: dict[int, tuple[User, list[str]]] = {}
-    for user, role in rows:
-        grouped.setdefault(user.id, (user, []))[1].append(role)
-    return list(grouped.values())
+    return {"areas": count(Area), "checkpoints": count(Checkpoint), "members": member_count(session, project.id)}
 
 
 # -- areas ------------------------------------------------------------------------------------
@@ -92,7 +76,7 @@ def areas_of(session: Session, project: Project) -> list[Area]:
 
 
 def save_area(session: Session, *, actor: User, project: Project, area: Area | None = None, name: str) -> Area:
-    name = _name(name, _("区域名称"))
+    name = required_text(name, _("区域名称"), error=ProjectError)
     creating = area is None
     stmt = select(Area.id).where(Area.project_id == project.id, Area.name == name)
     if not creating:
@@ -130,7 +114,7 @@ def checkpoints_of(session: Session, project: Project) -> list[tuple[Checkpoint,
 
 def save_checkpoint(session: Session, *, actor: User, project: Project, checkpoint: Checkpoint | None = None,
                     area_id, name: str, note: str = "", latitude=None, longitude=None) -> Checkpoint:
-    name = _name(name, _("巡更点名称"))
+    name = required_text(name, _("巡更点名称"), error=ProjectError)
     note = (note or "").strip()
     if len(note) > 500:
         raise ProjectError(_("备注不能超过 500 字。"))

@@ -14,29 +14,15 @@ from app.core.permissions import has_role, visible_projects_stmt
 from app.projects.models import Project
 from app.shifts import services, water
 from app.shifts.models import Matter
-from app.sync.services import Kind, RecordRefused, Submission, register
+from app.sync.services import Kind, Submission, register
 
 ATTENDANTS = ("attendant",)
-
-
-def _refusing(handler):
-    """A ShiftError from the services becomes the outbox's refusal, with the same message and status."""
-
-    def handle(session: Session, submission: Submission) -> dict:
-        try:
-            return handler(session, submission)
-        except services.ShiftError as exc:
-            raise RecordRefused(exc.message, status=exc.status) from None
-
-    handle.__doc__ = handler.__doc__
-    return handle
 
 
 def _page(submission: Submission) -> str:
     return url_for("shifts.my_shift", project_id=submission.project.id)
 
 
-@_refusing
 def clock_in(session: Session, s: Submission) -> dict:
     """`shift_clock_in`: {post_id, pattern_id}, at the device time."""
     attendance = services.clock_in(session, user=s.user, project=s.project, post_id=s.data.get("post_id"),
@@ -45,14 +31,12 @@ def clock_in(session: Session, s: Submission) -> dict:
     return {"attendance_id": attendance.id, "url": _page(s)}
 
 
-@_refusing
 def clock_out(session: Session, s: Submission) -> dict:
     """`shift_clock_out`: ends the sender's open shift at the device time."""
     attendance = services.clock_out(session, user=s.user, project=s.project, at=s.client_time)
     return {"attendance_id": attendance.id, "visitors": attendance.visitors, "url": _page(s)}
 
 
-@_refusing
 def visitors(session: Session, s: Submission) -> dict:
     """`shift_visitors`: {count}, added to the shift covering the device time; answers the new total."""
     attendance = services.add_visitors(session, user=s.user, project=s.project, at=s.client_time,
@@ -60,15 +44,14 @@ def visitors(session: Session, s: Submission) -> dict:
     return {"attendance_id": attendance.id, "visitors": attendance.visitors}
 
 
-@_refusing
 def event(session: Session, s: Submission) -> dict:
     """`shift_event`: {text} and up to 3 photos."""
-    row = services.add_event(session, user=s.user, project=s.project, at=s.client_time, text=s.data.get("text"),
-                             photos=s.photos, photo_prefix=f"shifts/{s.project.id}/{s.client_id}")
+    row = services.add_event(session, storage=s.storage, user=s.user, project=s.project, at=s.client_time,
+                             text=s.data.get("text"), photos=s.photos,
+                             photo_prefix=f"shifts/{s.project.id}/{s.client_id}")
     return {"event_id": row.id, "url": _page(s)}
 
 
-@_refusing
 def matter(session: Session, s: Submission) -> dict:
     """`shift_matter`: {text}, handed to the next shift."""
     row = services.raise_matter(session, user=s.user, project=s.project, at=s.client_time, text=s.data.get("text"))
@@ -76,7 +59,6 @@ def matter(session: Session, s: Submission) -> dict:
     return {"matter_id": row.id, "url": _page(s)}
 
 
-@_refusing
 def acknowledge(session: Session, s: Submission) -> dict:
     """`shift_matter_ack`: {matter_id} of this project."""
     raw = s.data.get("matter_id")
@@ -87,7 +69,6 @@ def acknowledge(session: Session, s: Submission) -> dict:
     return {"matter_id": row.id, "acknowledged_by": row.acknowledged_by, "url": _page(s)}
 
 
-@_refusing
 def usage(session: Session, s: Submission) -> dict:
     """`water_usage`: {"used-<item id>": n, "restocked-<item id>": n}, added to the local day."""
     entries = water.record_usage(session, user=s.user, project=s.project, at=s.client_time,
@@ -96,7 +77,6 @@ def usage(session: Session, s: Submission) -> dict:
     return {"entries": len(entries), "url": _page(s)}
 
 
-@_refusing
 def count(session: Session, s: Submission) -> dict:
     """`water_count`: {"count-<item id>": n}, the day's stock count."""
     rows = water.record_count(session, user=s.user, project=s.project, at=s.client_time,

@@ -7,7 +7,8 @@ from app.accounts.services import users_by_id
 from app.core.db import get_session, utcnow
 from app.core.permissions import project_required
 from app.core.views import day_arg, month_arg, render
-from app.handovers import services as handovers
+from app.handovers import board as handovers
+from app.handovers.models import CHECK_LABELS
 from app.projects.models import Project
 from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
@@ -33,7 +34,7 @@ def daily_context(project: Project, day: date) -> dict:
             "local": services.local, "generated_at": utcnow(),
             "total_visitors": sum(r.attendance.visitors for r in shifts),
             "rooms_day": handovers.day_records(db, project=project, start=start, end=end),
-            "check_labels": handovers.CHECK_LABELS}
+            "check_labels": CHECK_LABELS}
 
 
 @bp.get("/projects/<int:project_id>/shifts/daily")

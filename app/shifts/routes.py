@@ -1,7 +1,7 @@
 """Sales-centre shifts: the attendant's my-shift page, the supervisor's board, and their set-up."""
 import uuid
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import func, select
@@ -12,7 +12,7 @@ from app.core.db import get_session, utcnow
 from app.core.permissions import load_or_404, logged_in, project_required, roles_in
 from app.core.storage import storage
 from app.core.views import back_to, is_htmx, render
-from app.handovers import services as handovers
+from app.handovers import board as handovers
 from app.projects.models import Project
 from app.shifts import bp, records, services, water
 from app.shifts.models import Matter, Post, RestockRequest
@@ -78,7 +78,8 @@ def my_shift_post(project: Project):
     files = [(f"photo~{n}.jpg", f.read()) for n, f in enumerate(request.files.getlist("photo"), 1) if f.filename]
     envelope = {"kind": kind, "project_id": project.id, "client_time": utcnow().isoformat(), "data": data}
     try:
-        accept(get_session(), storage(), user=current_user, client_id=client_id, envelope=envelope, files=files)
+        accept(get_session(), storage(), user=current_user, client_id=client_id, envelope=envelope, files=files,
+               photo_max_bytes=current_app.config["PHOTO_MAX_BYTES"])
     except RecordRefused as exc:
         return render("shifts/my_shift.html", status=exc.status, error=exc.message, **_my_shift_context(project))
     flash(_("已保存:%(what)s。", what=records.LABELS[kind]), "success")
@@ -135,7 +136,7 @@ def decide_restock(request_id: int):
     db = get_session()
     project = db.get(Project, restock.project_id)
     try:
-        water.decide(db, actor=current_user, request=restock, approve=request.form.get("decision") == "approve",
+        water.decide(db, actor=current_user, restock=restock, approve=request.form.get("decision") == "approve",
                      reason=request.form.get("reason", ""), at=utcnow())
     except services.ShiftError as exc:
         db.rollback()

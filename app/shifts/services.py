@@ -11,26 +11,23 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from app.accounts.models import Membership, User
-from app.accounts.services import users_by_id
+from app.accounts.models import User
+from app.accounts.services import lock_user, users_by_id
 from app.core import audit
 from app.core.db import get_posted, local, update_if, zone
-from app.core.photos import Photo, attach
-from app.core.storage import storage
-from app.core.validation import required_text
+from app.core.photos import Photo, attach, photos_by_owner
+from app.core.refusal import Refusal
+from app.core.validation import clock, required_text, whole
 from app.projects.models import Project
+from app.shifts import notices  # noqa: F401  (registers the shifts' notification events)
 from app.shifts.models import Attendance, Matter, Post, ShiftEvent, ShiftPattern
 
 MAX_TEXT = 500
 MAX_TAPS = 100  # one outbox record adds at most this many visitors: a stuck button is not a crowd
 
 
-class ShiftError(ValueError):
-    """A refusal to show the user (already translated); `status` is the HTTP answer."""
-
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.message, self.status = message, status
+class ShiftError(Refusal):
+    """A refusal of the shifts' rules, shown to the user as it is (on the page or the phone)."""
 
 
 # -- local time -------------------------------------------------------------------------------
@@ -43,21 +40,6 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     """The local day [start, end) as UTC instants."""
     start = datetime.combine(day, time(0), tzinfo=zone())
     return start.astimezone(timezone.utc), (start + timedelta(days=1)).astimezone(timezone.utc)
-
-
-def whole(value, label: str, low: int, high: int) -> int:
-    """A whole number typed into a form, within [low, high]; else ShiftError naming the field."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise ShiftError(_("%(label)s须为整数。", label=label)) from None
-    if not low <= number <= high:
-        raise ShiftError(_("%(label)s须在 %(low)d 到 %(high)d 之间。", label=label, low=low, high=high))
-    return number
-
-
-def _text(value, label: str, limit: int = 40) -> str:
-    return required_text(value, label, limit, ShiftError)
 
 
 # -- posts and shift patterns -----------------------------------------------------------------
@@ -84,7 +66,7 @@ def _unique_name(session: Session, model, project: Project, name: str, current) 
 
 def save_post(session: Session, *, actor: User, project: Project, name: str, active: bool = True,
               post: Post | None = None) -> Post:
-    name = _text(name, _("岗位名称"))
+    name = required_text(name, _("岗位名称"), 40, ShiftError)
     _unique_name(session, Post, project, name, post)
     before = post and audit.snapshot(post, ("name", "active"))
     post = post or Post(project_id=project.id, name=name)
@@ -96,18 +78,12 @@ def save_post(session: Session, *, actor: User, project: Project, name: str, act
     return post
 
 
-def _clock(value, label: str) -> time:
-    try:
-        return time.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ShiftError(_("%(label)s须为 时:分,如 08:00。", label=label)) from None
-
-
 def save_pattern(session: Session, *, actor: User, project: Project, name: str, start, end, active: bool = True,
                  pattern: ShiftPattern | None = None) -> ShiftPattern:
     """A shift pattern; it must end after it starts (sales-centre shifts never cross midnight)."""
-    name = _text(name, _("班次名称"))
-    begin, finish = _clock(start, _("上班时间")), _clock(end, _("下班时间"))
+    name = required_text(name, _("班次名称"), 40, ShiftError)
+    begin = clock(start, _("上班时间"), example="08:00", error=ShiftError)
+    finish = clock(end, _("下班时间"), example="08:00", error=ShiftError)
     if finish <= begin:
         raise ShiftError(_("下班时间(%(end)s)须晚于上班时间(%(start)s)。", start=f"{begin:%H:%M}",
                            end=f"{finish:%H:%M}"))
@@ -184,8 +160,7 @@ def clock_in(session: Session, *, user: User, project: Project, post_id, pattern
     if pattern is None or pattern.project_id != project.id or not pattern.active:
         raise ShiftError(_("请选择班次。"))
     # Two phones clocking the same person in at once: the second waits for the first, then sees its shift.
-    # (FOR NO KEY UPDATE: not held up by rows merely referencing the user; SQLite has one writer anyway.)
-    session.exec(select(User.id).where(User.id == user.id).with_for_update(key_share=True)).one()
+    lock_user(session, user.id)
     close_forgotten(session, user=user, at=at)
     # [at, open end) overlaps every shift still open and every shift that ended after `at`.
     clash = session.exec(select(Attendance).where(
@@ -225,7 +200,7 @@ def clock_out(session: Session, *, user: User, project: Project, at: datetime) -
 
 def add_visitors(session: Session, *, user: User, project: Project, at: datetime, count) -> Attendance:
     """Add `count` visitors to the shift covering `at`; additive in SQL, so copies from phones never overwrite."""
-    count = whole(count, _("接待人数"), 1, MAX_TAPS)
+    count = whole(count, _("接待人数"), 1, MAX_TAPS, error=ShiftError)
     attendance = attendance_at(session, user=user, project=project, at=at)
     session.exec(sa.update(Attendance).where(Attendance.id == attendance.id)
                  .values(visitors=Attendance.visitors + count))
@@ -233,14 +208,14 @@ def add_visitors(session: Session, *, user: User, project: Project, at: datetime
     return attendance
 
 
-def add_event(session: Session, *, user: User, project: Project, at: datetime, text: str, photos: list,
+def add_event(session: Session, *, storage, user: User, project: Project, at: datetime, text: str, photos: list,
               photo_prefix: str) -> ShiftEvent:
     text = required_text(text, _("事件内容"), MAX_TEXT, ShiftError)
     attendance = attendance_at(session, user=user, project=project, at=at)
     event = ShiftEvent(project_id=project.id, attendance_id=attendance.id, at=at, text=text)
     session.add(event)
     session.flush()
-    attach(session, storage(), photos, project_id=project.id, owner_type="shift_event", owner_id=event.id,
+    attach(session, storage, photos, project_id=project.id, owner_type="shift_event", owner_id=event.id,
            uploaded_by=user.id, taken_at=at, prefix=photo_prefix)
     return event
 
@@ -345,22 +320,11 @@ def events_of(session: Session, attendance_ids) -> list[ShiftEvent]:
 
 def with_photos(session: Session, events: list[ShiftEvent]) -> list[tuple[ShiftEvent, list[Photo]]]:
     """Each event with its photos, in one query for all of them (a busy day has many events)."""
-    photos: dict[int, list[Photo]] = {e.id: [] for e in events}
-    if events:
-        for photo in session.exec(select(Photo).where(Photo.owner_type == "shift_event",
-                                                      Photo.owner_id.in_(list(photos)))
-                                  .order_by(Photo.owner_id, Photo.position)):
-            photos[photo.owner_id].append(photo)
-    return [(e, photos[e.id]) for e in events]
+    photos = photos_by_owner(session, "shift_event", [e.id for e in events])
+    return [(e, photos.get(e.id, [])) for e in events]
 
 
 def matters_of(session: Session, attendance_ids) -> list[Matter]:
     return session.exec(select(Matter).where(Matter.attendance_id.in_(list(attendance_ids)))
                         .order_by(Matter.raised_at, Matter.id)).all()
 
-
-
-
-def supervisors_of(session: Session, project_id: int) -> list[int]:
-    return session.exec(select(Membership.user_id).where(Membership.project_id == project_id,
-                                                         Membership.role == "supervisor")).all()

@@ -14,18 +14,19 @@ of the same day still belongs to that day: it changes the day's variance, not th
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlmodel import Session, func, select
 
 from app.accounts.models import User
+from app.accounts.services import member_ids
 from app.core import audit
 from app.core.db import get_posted, update_if
-from app.core.notifications import notify
-from app.core.validation import required_text
+from app.core.notifications import link, notify
+from app.core.validation import required_text, whole
 from app.projects.models import Project
 from app.shifts.models import RestockRequest, WaterCount, WaterEntry, WaterItem
-from app.shifts.services import ShiftError, local_day, supervisors_of, whole
+from app.shifts.notices import RESTOCK_APPROVED, RESTOCK_DECLINED, RESTOCK_REQUESTED
+from app.shifts.services import ShiftError, local_day
 
 MAX_QUANTITY = 100_000
 
@@ -43,8 +44,8 @@ def save_item(session: Session, *, actor: User, project: Project, name: str, uni
               active: bool = True, item: WaterItem | None = None) -> WaterItem:
     name = required_text(name, _("物品名称"), 40, ShiftError)
     unit = required_text(unit, _("单位"), 10, ShiftError)
-    minimum = whole(min_stock, _("最低库存"), 0, MAX_QUANTITY)
-    initial = whole(initial_stock, _("期初库存"), 0, MAX_QUANTITY)
+    minimum = whole(min_stock, _("最低库存"), 0, MAX_QUANTITY, error=ShiftError)
+    initial = whole(initial_stock, _("期初库存"), 0, MAX_QUANTITY, error=ShiftError)
     other = session.exec(select(WaterItem).where(WaterItem.project_id == project.id, WaterItem.name == name)).first()
     if other is not None and other is not item:
         raise ShiftError(_("“%(name)s”已在物品清单中。", name=name))
@@ -173,7 +174,7 @@ def _item_for(session: Session, project: Project, raw_id) -> WaterItem:
 
 def _lock(session: Session, items) -> None:
     """Hold the items' rows until commit: two phones' records of one item are checked (stock not below 0,
-    one pending restock request) one after the other, not both against the same old book. PostgreSQL's
+    one restock pending at a time) one after the other, not both against the same old book. PostgreSQL's
     FOR NO KEY UPDATE does not wait on the key-share locks of rows that merely reference the item; SQLite,
     which ignores it, already runs one writer at a time."""
     ids = sorted({item.id for item in items})
@@ -200,7 +201,7 @@ def record_usage(session: Session, *, user: User, project: Project, at: datetime
             item = _item_for(session, project, raw_id)
             items[item.id] = item
             label = _("%(item)s的用量", item=item.name) if position == 0 else _("%(item)s的补货", item=item.name)
-            quantities.setdefault(item.id, [0, 0])[position] = whole(value, label, 0, MAX_QUANTITY)
+            quantities.setdefault(item.id, [0, 0])[position] = whole(value, label, 0, MAX_QUANTITY, error=ShiftError)
     quantities = {k: v for k, v in quantities.items() if any(v)}
     if not quantities:
         raise ShiftError(_("请至少填写一项用量或补货数量。"))
@@ -231,7 +232,7 @@ def record_count(session: Session, *, user: User, project: Project, at: datetime
     items = [_item_for(session, project, raw_id) for raw_id in counts]
     _lock(session, items)
     for item, value in zip(items, counts.values(), strict=True):
-        counted = whole(value, _("%(item)s的盘点数量", item=item.name), 0, MAX_QUANTITY)
+        counted = whole(value, _("%(item)s的盘点数量", item=item.name), 0, MAX_QUANTITY, error=ShiftError)
         row = session.exec(select(WaterCount).where(WaterCount.item_id == item.id, WaterCount.day == day)).first()
         before = row and {"counted": row.counted}
         row = row or WaterCount(project_id=project.id, item_id=item.id, day=day, counted=counted, at=at)
@@ -251,8 +252,8 @@ def record_count(session: Session, *, user: User, project: Project, at: datetime
 
 def request_restock(session: Session, *, user: User, project: Project, items: list[WaterItem], at: datetime
                     ) -> list[RestockRequest]:
-    """Items now under their minimum get a restock request and the supervisors a notice: one open request per
-    item, open meaning pending, or approved with the goods not restocked since (else every cup used while the
+    """Items now under their minimum get a RestockRequest and the supervisors a notice: one open RestockRequest
+    per item, open meaning pending, or approved with the goods not restocked since (else every cup used while the
     delivery is on its way would ask again)."""
     book = ledger(session, items)
     made = []
@@ -268,15 +269,14 @@ def request_restock(session: Session, *, user: User, project: Project, items: li
                 WaterEntry.item_id == item.id, WaterEntry.restocked > 0, WaterEntry.at >= latest.decided_at)
                 ).first() is None:
             continue
-        request = RestockRequest(project_id=project.id, item_id=item.id, stock=stock, requested_by=user.id,
+        restock = RestockRequest(project_id=project.id, item_id=item.id, stock=stock, requested_by=user.id,
                                  requested_at=at)
-        session.add(request)
+        session.add(restock)
         session.flush()
-        notify(session, user_ids=supervisors_of(session, project.id), project_id=project.id,
-               key=f"restock:{request.id}", url=url_for("shifts.board", project_id=project.id),
-               text=_("补货申请:%(item)s 账面库存 %(stock)d %(unit)s,低于最低库存 %(min)d %(unit)s。",
-                      item=item.name, stock=stock, unit=item.unit, min=item.min_stock))
-        made.append(request)
+        notify(session, user_ids=member_ids(session, project.id, ("supervisor",)), event=RESTOCK_REQUESTED,
+               params={"item": item.name, "stock": stock, "unit": item.unit, "min": item.min_stock},
+               link=link("shifts.board", project_id=project.id), project_id=project.id, key=f"restock:{restock.id}")
+        made.append(restock)
     return made
 
 
@@ -286,28 +286,27 @@ def pending_requests(session: Session, project: Project) -> list[tuple[RestockRe
                         .order_by(RestockRequest.requested_at, RestockRequest.id)).all()
 
 
-def decide(session: Session, *, actor: User, request: RestockRequest, approve: bool, reason: str, at: datetime
+def decide(session: Session, *, actor: User, restock: RestockRequest, approve: bool, reason: str, at: datetime
            ) -> RestockRequest:
-    """The supervisor approves a restock request, or declines it saying why; the requester is told."""
-    if request.status != "pending":
+    """The supervisor approves a RestockRequest, or declines it saying why; the requester is told."""
+    if restock.status != "pending":
         raise ShiftError(_("这个补货申请已经处理过了。"), status=409)
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ShiftError(_("请填写不批准的原因。"))
     if len(reason) > 200:
         raise ShiftError(_("原因不能超过 200 字。"))
-    item = session.get(WaterItem, request.item_id)
+    item = session.get(WaterItem, restock.item_id)
     # Decided only if still pending in the database: of two supervisors deciding at once, the second is told.
-    if not update_if(session, request, RestockRequest.status == "pending",
+    if not update_if(session, restock, RestockRequest.status == "pending",
                      status="approved" if approve else "declined", decided_by=actor.id, decided_at=at, reason=reason):
         session.rollback()
         raise ShiftError(_("这个补货申请已经处理过了。"), status=409)
-    audit.record(session, actor=actor, action=f"restock.{request.status}", obj=request,
+    audit.record(session, actor=actor, action=f"restock.{restock.status}", obj=restock,
                  after={"item": item.name, "reason": reason})
-    if request.requested_by:
-        text = (_("补货申请已批准:%(item)s。", item=item.name) if approve
-                else _("补货申请未批准:%(item)s。原因:%(reason)s", item=item.name, reason=reason))
-        notify(session, user_ids=[request.requested_by], project_id=request.project_id, text=text,
-               url=url_for("shifts.my_shift", project_id=request.project_id), key=f"restock-decided:{request.id}")
+    if restock.requested_by:
+        notify(session, user_ids=[restock.requested_by], event=RESTOCK_APPROVED if approve else RESTOCK_DECLINED,
+               params={"item": item.name, "reason": reason}, project_id=restock.project_id,
+               link=link("shifts.my_shift", project_id=restock.project_id), key=f"restock-decided:{restock.id}")
     session.commit()
-    return request
+    return restock

@@ -74,5 +74,8 @@ def spec() -> dict:
                     "responses": {"200": {"description": "yes: the first answer", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Answer"}}}},
                                   "404": _error("not (yet) received from this user")}},
             },
+            "/api/v1/openapi.json": {"get": {
+                "summary": "This description", "security": [],
+                "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}}}},
         },
     }

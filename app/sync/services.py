@@ -42,6 +42,7 @@ class Submission:
     client_time: datetime
     client_id: str
     photo_fields: list[str] = field(default_factory=list)  # the form field each photo came from
+    storage: object = None  # where the photos go: the storage `accept` was given
 
     def photos_of(self, name: str) -> list[photo_pipeline.ProcessedPhoto]:
         return [p for p, f in zip(self.photos, self.photo_fields, strict=True) if f == name]
@@ -128,7 +129,8 @@ def accept(session: Session, storage, *, user: User, client_id: str, envelope: d
             raise RecordRefused(_("第 %(n)d 张照片:%(reason)s", n=number, reason=str(exc)), {"photos": str(exc)}) from None
 
     submission = Submission(user=user, project=project, data=data, photos=processed, client_time=client_time,
-                            client_id=client_id, photo_fields=[photo_field(name) for name, _raw in files])
+                            client_id=client_id, photo_fields=[photo_field(name) for name, _raw in files],
+                            storage=storage)
     try:
         answer = kind.handle(session, submission)
         session.add(SyncRecord(client_id=client_id, user_id=user.id, project_id=project.id, kind=kind.name,

@@ -22,9 +22,12 @@ function registerServiceWorker() {
   });
 }
 
-// Staff must see at a glance whether what they do now reaches the server.
+// Staff must see at a glance whether what they do now reaches the server. The browser's navigator.onLine
+// stays true on a dead Wi-Fi or one bar of signal, so the last request's fate counts too: a request that
+// failed on the network says 离线 until one gets through.
+let lastRequestFailed = false;
 function showNetworkStatus() {
-  const offline = !navigator.onLine;
+  const offline = !navigator.onLine || lastRequestFailed;
   document.body.classList.toggle("offline", offline);
   const pill = document.getElementById("net-status");
   if (pill) {
@@ -32,9 +35,20 @@ function showNetworkStatus() {
   }
 }
 
+function setReachable(reachable) {
+  if (lastRequestFailed === !reachable) return;
+  lastRequestFailed = !reachable;
+  showNetworkStatus();
+}
+window.wuyeReachable = setReachable;  // the outbox reports each sync run's fate here
+
 function watchNetworkStatus() {
   window.addEventListener("online", showNetworkStatus);
   window.addEventListener("offline", showNetworkStatus);
+  document.addEventListener("htmx:sendError", () => setReachable(false));
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.xhr && event.detail.xhr.status > 0) setReachable(true);
+  });
   showNetworkStatus();
 }
 

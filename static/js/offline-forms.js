@@ -68,10 +68,67 @@
       form.prepend(box);
     }
     box.className = `outbox-note flash flash-${kind}`;
+    box.setAttribute("role", kind === "error" ? "alert" : "status");
     box.textContent = text;
   }
 
+  // -- the phone's own check, before anything is queued ------------------------------------------
+
+  // Checks of the server's rules that the page can make (static/js/rules.js registers the checklists';
+  // a capability's script may push its own): each returns null or {message, fields: {input name → problem}}.
+  const validators = window.WuyeValidators = window.WuyeValidators || [];
+  if (window.WuyeRules) validators.push(window.WuyeRules.checkForm);
+
+  function clearProblems(form) {
+    form.querySelectorAll(".field-error[data-phone-check]").forEach((el) => el.remove());
+    form.querySelectorAll("[data-phone-invalid]").forEach((el) => {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("data-phone-invalid");
+      el.closest(".checklist-item, .field")?.classList.remove("has-error");
+    });
+  }
+
+  // Each field at fault says why beside it; the first is focused and scrolled clear of the sticky header.
+  function showProblems(form, refusal) {
+    say(form, refusal.message, "error");
+    let first = null;
+    for (const [name, problem] of Object.entries(refusal.fields || {})) {
+      const field = form.elements.namedItem(name);
+      const input = field && (field.length !== undefined && !field.tagName ? field[0] : field);
+      if (!input) continue;
+      const box = input.closest(".checklist-item, .field") || input.parentElement;
+      box.classList.add("has-error");
+      const note = document.createElement("p");
+      note.className = "field-error";
+      note.setAttribute("role", "alert");
+      note.dataset.phoneCheck = "";
+      note.textContent = problem;
+      box.append(note);
+      input.setAttribute("aria-invalid", "true");
+      input.dataset.phoneInvalid = "";
+      first = first || input;
+    }
+    if (first) {
+      first.focus({ preventScroll: true });
+      first.scrollIntoView({ block: "center" });
+    }
+  }
+
+  function phoneRefusal(form) {
+    clearProblems(form);
+    for (const check of validators) {
+      const refusal = check(form);
+      if (refusal) return refusal;
+    }
+    return null;
+  }
+
   async function queue(form) {
+    const refusal = phoneRefusal(form);
+    if (refusal) {  // nothing is queued and nothing typed or chosen is lost: the form stays as it is
+      showProblems(form, refusal);
+      return;
+    }
     // Take what was typed at once and empty the form: the next entry can be typed while this one saves.
     const editing = new URLSearchParams(location.search).get("outbox");
     const data = fieldsOf(form);
@@ -86,7 +143,7 @@
       } else {
         await Outbox.add({
           userId, kind: form.dataset.outboxKind, projectId: Number(form.dataset.projectId), data, photos,
-          label: form.dataset.outboxLabel, formUrl: location.pathname,
+          label: form.dataset.outboxLabel, detail: form.dataset.outboxDetail, formUrl: location.pathname,
         });
       }
     } catch (err) {
@@ -135,15 +192,22 @@
   let syncing = null;
   let forceAfter = false;
   function syncNow(force) {
-    if (!userId || !navigator.onLine) return Promise.resolve();
+    if (!userId) return Promise.resolve();
+    if (!navigator.onLine) {
+      if (window.wuyeReachable) window.wuyeReachable(false);
+      return Promise.resolve();
+    }
     if (syncing) {
       // A tap on 立即同步 during a run that respects backoff (the one on page load): one forced run after it.
       forceAfter = forceAfter || force;
       return syncing;
     }
-    syncing = Outbox.syncAll(userId, { force }).finally(() => {
+    syncing = Outbox.syncAll(userId, { force }).then((result) => {
+      if (result && window.wuyeReachable && !result.noUser) window.wuyeReachable(!result.offline);
+      refreshPages(Boolean(result && result.sent));  // delivered entries changed the pages they came from
+      return result;
+    }).finally(() => {
       syncing = null;
-      refreshPages();
       if (forceAfter) {
         forceAfter = false;
         syncNow(true);
@@ -162,13 +226,23 @@
 
   // -- the badge and the outbox page -----------------------------------------------------------
 
+  // Refused entries are red and counted apart: they wait for the user, not for the network.
   async function showBadge() {
     const badge = document.getElementById("sync-badge");
     if (!badge || !userId) return;
-    const count = await Outbox.pendingCount(userId);
+    const { failed, waiting } = await Outbox.counts(userId);
+    const parts = [];
+    if (failed) parts.push(text("badge_failed", { n: failed }));
+    if (waiting) parts.push(text("badge_pending", { n: waiting }));
     badge.hidden = false;
-    badge.textContent = count ? text("badge_pending", { n: count }) : text("badge_synced");
-    badge.classList.toggle("sync-pending", count > 0);
+    badge.textContent = parts.length ? parts.join(" · ") : text("badge_synced");
+    badge.classList.toggle("sync-failed", failed > 0);
+    badge.classList.toggle("sync-pending", !failed && waiting > 0);
+    const alert = document.getElementById("outbox-refused");
+    if (alert) {
+      alert.hidden = !failed;
+      alert.textContent = failed ? text("refused_alert", { n: failed }) : "";
+    }
   }
 
   function when(ms) {
@@ -180,7 +254,7 @@
     li.className = `outbox-entry state-${entry.state}`;
     li.dataset.id = entry.id;
     const title = document.createElement("strong");
-    title.textContent = entry.label;
+    title.textContent = entry.detail ? `${entry.label} · ${entry.detail}` : entry.label;
     const meta = document.createElement("span");
     meta.className = "muted";
     const photos = entry.photos.length || entry.photo_count || 0;
@@ -227,7 +301,10 @@
   async function showOutbox() {
     const listEl = document.getElementById("outbox-list");
     if (!listEl || !userId) return;
-    const entries = (await Outbox.list(userId)).sort((a, b) => a.created_at - b.created_at);
+    // Refused first (they need the user), then what waits, oldest first, then what has arrived, newest first.
+    const rank = (e) => (e.state === "failed" ? 0 : e.state === "synced" ? 2 : 1);
+    const entries = (await Outbox.list(userId)).sort((a, b) => rank(a) - rank(b)
+      || (rank(a) === 2 ? b.synced_at - a.synced_at : a.created_at - b.created_at));
     const waiting = entries.filter((e) => e.state !== "synced");
     listEl.replaceChildren(...entries.map(row));
     document.getElementById("outbox-empty").hidden = waiting.length > 0;
@@ -240,10 +317,10 @@
 
   // -- the service worker keeps today's pages for this user ------------------------------------
 
-  async function refreshPages() {
+  async function refreshPages(all = false) {
     if (!("serviceWorker" in navigator) || !navigator.onLine) return;
     const registration = await navigator.serviceWorker.ready;
-    if (registration.active) registration.active.postMessage({ type: "refresh-pages", userId });
+    if (registration.active) registration.active.postMessage({ type: "refresh-pages", userId, all });
   }
 
   async function start() {
@@ -252,6 +329,10 @@
     window.addEventListener("outbox:changed", refreshViews);
     if (Outbox.channel) Outbox.channel.addEventListener("message", refreshViews);
     window.addEventListener("online", () => syncNow(true));
+    // A poll that reached the server (the bell) is a moment to pick up work assigned meanwhile.
+    document.addEventListener("htmx:afterRequest", (event) => {
+      if (event.detail.successful && event.detail.elt && event.detail.elt.closest("[data-quiet-errors]")) refreshPages();
+    });
     document.addEventListener("click", (event) => {
       if (event.target.closest("[data-sync-now]")) syncNow(true);
     });

@@ -66,11 +66,12 @@
   }
 
   // A new entry: its UUID is made here, once, and is the key of exactly-once delivery.
-  function add({ userId, kind, projectId, data, photos, label, formUrl }) {
+  // `detail` says which one it is ("夜间安全巡逻 20:00 · 西门岗"), for the outbox page.
+  function add({ userId, kind, projectId, data, photos, label, detail, formUrl }) {
     const now = Date.now();
     return put({
       id: crypto.randomUUID(), user_id: userId, kind, project_id: projectId, data, photos: photos || [],
-      label: label || kind, form_url: formUrl || null, client_time: new Date(now).toISOString(),
+      label: label || kind, detail: detail || "", form_url: formUrl || null, client_time: new Date(now).toISOString(),
       created_at: now, state: "pending", attempts: 0, next_attempt_at: 0, last_error: null, result: null,
     });
   }
@@ -95,6 +96,13 @@
 
   async function pendingCount(userId) {
     return (await list(userId)).filter((e) => e.state !== "synced").length;
+  }
+
+  // What the badge and the home screen show: refused entries apart from those still on their way.
+  async function counts(userId) {
+    const entries = await list(userId);
+    const failed = entries.filter((e) => e.state === "failed").length;
+    return { failed, waiting: entries.filter(isWaiting).length };
   }
 
   function backoff(attempts) {
@@ -189,6 +197,8 @@
   }
 
   // Send this user's waiting entries, oldest first. `force` ignores backoff (the 立即同步 button).
+  // The result says whether the server was reached (`offline`) and how many entries still wait
+  // (`remaining`): the service worker's Background Sync asks the browser for another try while any do.
   async function run(userId, force) {
     let auth;
     try {
@@ -207,13 +217,18 @@
     }
     const entries = await list(userId);
     let sent = 0;
+    let stopped = null;
     for (const entry of entries.filter(isWaiting)) {
       if (!force && entry.next_attempt_at > Date.now()) break;  // the head waits: keep the order
-      if ((await deliver(entry, auth)) === "stop") break;
+      if ((await deliver(entry, auth)) === "stop") {
+        stopped = entry.error_code;  // "network", "server" or "login"
+        break;
+      }
       if (entry.state === "synced") sent += 1;
     }
-    await prune(await list(userId));
-    return { sent };
+    const after = await list(userId);
+    await prune(after);
+    return { sent, remaining: after.filter(isWaiting).length, offline: stopped === "network", stopped };
   }
 
   function syncAll(userId, { force = false } = {}) {
@@ -224,5 +239,5 @@
     return run(userId, force);
   }
 
-  global.WuyeOutbox = { add, replace, get, list, remove, pendingCount, syncAll, getMeta, setMeta, channel };
+  global.WuyeOutbox = { add, replace, get, list, remove, pendingCount, counts, syncAll, getMeta, setMeta, channel };
 })(self);

@@ -1,4 +1,6 @@
 """The offline outbox in a real browser: records with photos made without signal arrive exactly once."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import func, select
@@ -186,7 +188,12 @@ def test_a_refused_entry_keeps_its_reason_and_can_be_corrected(offline_phone, wo
     entry = page.locator(".outbox-entry")
     expect(entry.locator(".outbox-state")).to_have_text("同步失败")
     expect(entry).to_contain_text("所选区域已不存在,请重新选择。")
-    expect(page.locator("#sync-badge")).to_have_text("待同步 1")
+    badge = page.locator("#sync-badge")  # refused is not waiting: its own count, in red
+    expect(badge).to_have_text("被拒收 1")
+    expect(badge).to_have_class(re.compile(r"\bsync-failed\b"))
+    page.goto("/")  # and its user is told on the home screen
+    expect(page.locator("#outbox-refused")).to_contain_text("1 条记录被服务器拒收")
+    page.goto("/sync")
     assert _tickets(db, "区域被删了") == []
 
     entry.get_by_role("link", name="修改").click()
@@ -251,3 +258,47 @@ def test_fifty_entries_with_photos_sync_in_order_after_reconnect(offline_phone, 
     reported = [t for t in _tickets(db) if t.description.startswith("批量 ")]
     assert [t.description for t in reported] == [f"批量 {i}" for i in range(1, 51)]
     assert all(_photo_count(db, t) == 1 for t in reported)
+
+
+def _worker(context):
+    for _ in range(100):
+        if context.service_workers:
+            return context.service_workers[0]
+        context.wait_for_event("serviceworker", timeout=10_000)
+    raise AssertionError("no service worker")
+
+
+def test_a_background_sync_that_fails_asks_the_browser_to_try_again(offline_phone, world, db):
+    phone, network = offline_phone
+    page = phone.new_page()
+    log_in(page, "guard", factories.PASSWORD)
+    _open_report_form_kept_for_offline(page, world)
+    network.cut()
+    _report(page, "后台同步重试")
+    worker = _worker(phone)
+    # The worker's own sync handler, as the browser runs it with the app closed: with the server down the
+    # run must reject (so the browser schedules another attempt), not resolve as if all were delivered.
+    outcome = worker.evaluate("() => self.backgroundSync().then(() => 'resolved', (err) => 'rejected: ' + err.message)")
+    assert outcome == "rejected: still offline"
+    assert _tickets(db, "后台同步重试") == []
+    network.restore()
+    # The page's backoff does not hold the browser's retry back: the next attempt delivers at once.
+    assert worker.evaluate("() => self.backgroundSync().then(() => 'resolved', (err) => 'rejected')") == "resolved"
+    assert len(_tickets(db, "后台同步重试")) == 1
+
+
+def test_the_status_pill_says_offline_when_the_server_cannot_be_reached(offline_phone, world, db):
+    phone, network = offline_phone
+    page = phone.new_page()
+    log_in(page, "guard", factories.PASSWORD)
+    _open_report_form_kept_for_offline(page, world)
+    pill = page.locator("#net-status")
+    expect(pill).to_have_text("在线")
+    network.server.stop()  # the Wi-Fi is up, but nothing gets through: the browser still says online
+    assert page.evaluate("navigator.onLine") is True
+    _report(page, "信号很弱")  # queueing starts a sync run, which cannot reach the server
+    expect(pill).to_have_text("离线")
+    network.server.start()
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(pill).to_have_text("在线")
+    expect(page.locator("#sync-badge")).to_have_text(SYNCED)

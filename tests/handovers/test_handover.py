@@ -2,7 +2,7 @@
 from sqlmodel import func, select
 
 from app.core.audit import AuditLog
-from app.core.notifications import Notification
+from app.core.notifications import Notification, link
 from app.core.photos import Photo
 from app.handovers.models import Handover, HandoverLine
 from app.repairs.models import Ticket
@@ -43,9 +43,11 @@ def test_a_handover_with_a_damaged_cup_locks_notifies_the_supervisor_and_opens_a
     assert _count(db, Photo, Photo.owner_type == "handover_line", Photo.owner_id == lines[1].id) == 1
     assert _count(db, Photo, Photo.owner_type.in_(("handover_sign_out", "handover_sign_in")),
                   Photo.owner_id == handover.id) == 2
-    [note] = db.exec(select(Notification).where(Notification.user_id == world.users["supervisor"].id,
-                                                Notification.url == f"/handovers/{handover.id}")).all()
-    assert "样板间A" in note.text and "骨瓷咖啡杯" in note.text
+    [note] = db.exec(select(Notification).where(Notification.user_id == world.users["supervisor"].id)).all()
+    assert note.link == link("handovers.handover", handover_id=handover.id)
+    [shown] = soup(login_as("supervisor").get("/notifications")).select("ul.card-list li a")
+    assert shown["href"] == f"/handovers/{handover.id}"
+    assert "样板间A" in shown.get_text() and "骨瓷咖啡杯" in shown.get_text()
     assert _count(db, AuditLog, AuditLog.action == "handover.lock", AuditLog.object_id == handover.id) == 1
 
 

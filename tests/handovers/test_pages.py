@@ -7,7 +7,7 @@ from sqlmodel import select
 from app.handovers.models import Amendment, Handover, Room
 from tests import images
 from tests.handovers.conftest import all_present, envelope, post, signatures
-from tests.html import alert, soup
+from tests.html import alert, soup, text
 from tests.queries import queries_for
 
 
@@ -127,9 +127,9 @@ def test_an_amendment_that_finds_a_missing_item_damaged_tells_the_supervisor_aga
         "photo": (io.BytesIO(images.image()), "pillow.jpg")}, content_type="multipart/form-data")
     assert amended.status_code == 302
     db.expire_all()
-    texts = [n.text for n in db.exec(select(Notification).where(Notification.user_id == world.users["supervisor"].id)
-                                      .order_by(Notification.id)).all()]
-    assert texts == ["样板间A交接:真丝抱枕(缺失)", "样板间A交接:真丝抱枕(损坏)"]
+    assert len(db.exec(select(Notification).where(Notification.user_id == world.users["supervisor"].id)).all()) == 2
+    texts = text(client.get("/notifications"), "ul.card-list li a")  # newest first
+    assert texts == ["样板间A交接:真丝抱枕(损坏)", "样板间A交接:真丝抱枕(缺失)"]
     assert len(db.exec(select(Ticket).where(Ticket.source == "handover")).all()) == 1
 
 

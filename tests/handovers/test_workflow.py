@@ -7,7 +7,9 @@ from sqlmodel import select
 from app.core.audit import AuditLog
 from app.core.db import get_session, utcnow
 from app.core.photos import process
-from app.handovers import services, workflow
+from app.core.storage import storage
+from app.handovers import inventory, services, workflow
+from app.handovers.inventory import HandoverError
 from app.handovers.models import Amendment, HandoverLine
 from tests import images
 from tests.handovers.conftest import SIGNATURE
@@ -50,7 +52,7 @@ COUNTS = {"i1": {"status": "present", "found": "1"}, "i2": {"status": "damaged",
 
 def _draft(world, room):
     session = get_session()
-    version = services.version_of(session, room)
+    version = inventory.version_of(session, room)
     return session, services.start(session, room=room, version=version, outgoing=world.users["attendant"],
                                    counted_at=utcnow())
 
@@ -59,30 +61,32 @@ def _walk_to(world, room, target: str):
     """A handover driven through the services up to `target`."""
     session, handover = _draft(world, room)
     now = utcnow()
-    services.count(session, handover=handover, counts=COUNTS, photos={"i2": [_photo()]}, uploaded_by=None, prefix="t")
-    services.sign(session, handover=handover, side="outgoing", signer=world.users["attendant"], image=_signature(),
-                  at=now, prefix="t")
+    services.count(session, storage=storage(), handover=handover, counts=COUNTS, photos={"i2": [_photo()]},
+                   uploaded_by=None, prefix="t")
+    services.sign(session, storage=storage(), handover=handover, side="outgoing", signer=world.users["attendant"],
+                  image=_signature(), at=now, prefix="t")
     if target == "draft":
         return session, handover
-    services.sign(session, handover=handover, side="incoming", signer=world.users["attendant_b"], image=_signature(),
-                  at=now, prefix="t")
+    services.sign(session, storage=storage(), handover=handover, side="incoming", signer=world.users["attendant_b"],
+                  image=_signature(), at=now, prefix="t")
     if target == "signed":
         return session, handover
-    services.lock(session, handover=handover, actor=world.users["attendant"], photos={}, prior={}, now=now, prefix="t")
+    services.lock(session, storage=storage(), handover=handover, actor=world.users["attendant"], photos={}, prior={},
+                  now=now, prefix="t")
     session.commit()
     if target == "locked":
         return session, handover
-    services.amend(session, handover=handover, actor=world.users["supervisor"], reason="复核后确认杯子完好",
+    services.amend(session, storage=storage(), handover=handover, actor=world.users["supervisor"], reason="复核后确认杯子完好",
                    counts={"i2": {"status": "present", "found": "4"}}, photos={}, now=now + timedelta(minutes=5))
     return session, handover
 
 
 @pytest.fixture
 def room(app, world):
-    """A room, inside a request context: the services link their notifications to pages."""
+    """A room, inside an app context: the services are called directly, as the clock would."""
     from tests.handovers import builders
 
-    with app.test_request_context():
+    with app.app_context():
         yield builders.room(get_session(), world.p1, "样板间A")
 
 
@@ -92,33 +96,34 @@ def test_the_services_follow_the_table(world, room, target):
     assert handover.state == target
     refused = {event for (state, event), to in EXPECTED.items() if state == target and to is None}
     for event in refused:
-        with pytest.raises((workflow.StateError, services.HandoverError)):
+        with pytest.raises((workflow.StateError, HandoverError)):
             _attempt(session, world, handover, event)
         assert handover.state == target
 
 
 def _attempt(session, world, handover, event):
     if event == "count":
-        services.count(session, handover=handover, counts=COUNTS, photos={"i2": [_photo()]}, uploaded_by=None, prefix="x")
+        services.count(session, storage=storage(), handover=handover, counts=COUNTS, photos={"i2": [_photo()]},
+                       uploaded_by=None, prefix="x")
     elif event == "sign_outgoing":
-        services.sign(session, handover=handover, side="outgoing", signer=world.users["attendant"],
+        services.sign(session, storage=storage(), handover=handover, side="outgoing", signer=world.users["attendant"],
                       image=_signature(), at=utcnow(), prefix="x")
     elif event == "sign_incoming":
-        services.sign(session, handover=handover, side="incoming", signer=world.users["attendant_b"],
+        services.sign(session, storage=storage(), handover=handover, side="incoming", signer=world.users["attendant_b"],
                       image=_signature(), at=utcnow(), prefix="x")
     elif event == "lock":
-        services.lock(session, handover=handover, actor=world.users["attendant"], photos={}, prior={}, now=utcnow(),
-                      prefix="x")
+        services.lock(session, storage=storage(), handover=handover, actor=world.users["attendant"], photos={},
+                      prior={}, now=utcnow(), prefix="x")
     else:
-        services.amend(session, handover=handover, actor=world.users["supervisor"], reason="再改",
+        services.amend(session, storage=storage(), handover=handover, actor=world.users["supervisor"], reason="再改",
                        counts={"i1": {"status": "moved", "found": "1"}}, photos={}, now=utcnow())
 
 
 def test_locking_a_draft_says_the_second_signature_is_missing(world, room):
     session, handover = _walk_to(world, room, "draft")
-    with pytest.raises(services.HandoverError, match="双方签名"):
-        services.lock(session, handover=handover, actor=world.users["attendant"], photos={}, prior={}, now=utcnow(),
-                      prefix="x")
+    with pytest.raises(HandoverError, match="双方签名"):
+        services.lock(session, storage=storage(), handover=handover, actor=world.users["attendant"], photos={},
+                      prior={}, now=utcnow(), prefix="x")
 
 
 def test_an_amendment_keeps_before_after_and_reason_and_is_audited(world, room):
@@ -140,9 +145,9 @@ def test_an_amendment_without_reason_or_change_or_over_the_count_is_refused(worl
                                     ("没变", {"i1": {"status": "present", "found": "1"}}, "没有任何更改"),
                                     ("多了", {"i3": {"status": "present", "found": "3"}}, "超过清单数量"),
                                     ("丢了", {"i3": {"status": "missing", "found": "1"}}, "须拍照")):
-        with pytest.raises(services.HandoverError, match=message):
-            services.amend(session, handover=handover, actor=world.users["supervisor"], reason=reason, counts=counts,
-                           photos={}, now=utcnow())
+        with pytest.raises(HandoverError, match=message):
+            services.amend(session, storage=storage(), handover=handover, actor=world.users["supervisor"],
+                           reason=reason, counts=counts, photos={}, now=utcnow())
         session.rollback()
     session.refresh(handover)
     assert handover.state == "locked"

@@ -7,9 +7,11 @@ from sqlmodel import select
 
 from app.core.audit import AuditLog
 from app.core.db import get_session
-from app.inspections import services
+from app.core.storage import storage
+from app.inspections import objections
 from app.inspections.models import Deduction, Inspection, InspectionSheet, Objection
-from app.inspections.services import InspectionError, status_at
+from app.inspections.objections import status_at
+from app.inspections.services import InspectionError
 from tests.html import soup
 from tests.inspections.conftest import VISIT, shown
 
@@ -33,20 +35,20 @@ def test_the_status_follows_the_window_and_the_objections():
 
 
 def test_an_accepted_objection_restores_the_points_and_makes_the_result_effective(app, scored, world):
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         lead, inspector = _users(session, world, "supervisor", "inspector")
         floor, bins = _deductions(session, scored)
-        objection = services.raise_objection(session, actor=lead, deduction=floor, reason="地面刚拖过,不是脏",
-                                             photos=[], now=VISIT + timedelta(days=1))
+        objection = objections.raise_objection(session, storage=storage(), actor=lead, deduction=floor,
+                                               reason="地面刚拖过,不是脏", photos=[], now=VISIT + timedelta(days=1))
         with pytest.raises(InspectionError, match="已提出过异议"):
-            services.raise_objection(session, actor=lead, deduction=floor, reason="再来", photos=[],
-                                     now=VISIT + timedelta(days=1))
-        services.decide_objection(session, actor=inspector, objection=objection, accept=True, reason="",
-                                  now=VISIT + timedelta(days=2))
+            objections.raise_objection(session, storage=storage(), actor=lead, deduction=floor, reason="再来", photos=[],
+                                       now=VISIT + timedelta(days=1))
+        objections.decide_objection(session, actor=inspector, objection=objection, accept=True, reason="",
+                                    now=VISIT + timedelta(days=2))
         with pytest.raises(InspectionError, match="不能重复处理") as twice:
-            services.decide_objection(session, actor=inspector, objection=objection, accept=False, reason="改主意",
-                                      now=VISIT + timedelta(days=2))
+            objections.decide_objection(session, actor=inspector, objection=objection, accept=False, reason="改主意",
+                                        now=VISIT + timedelta(days=2))
         assert twice.value.status == 409
         session.expire_all()
         sheet = session.exec(select(InspectionSheet).where(InspectionSheet.inspection_id == scored)).one()
@@ -57,38 +59,38 @@ def test_an_accepted_objection_restores_the_points_and_makes_the_result_effectiv
         assert actions == ["objection.raise", "objection.accept"]
         # effective and locked: no more objections, no withdrawals
         with pytest.raises(InspectionError, match="已生效"):
-            services.raise_objection(session, actor=lead, deduction=bins, reason="也不对", photos=[],
-                                     now=VISIT + timedelta(days=2))
+            objections.raise_objection(session, storage=storage(), actor=lead, deduction=bins, reason="也不对", photos=[],
+                                       now=VISIT + timedelta(days=2))
         with pytest.raises(InspectionError, match="已生效"):
-            services.withdraw_deduction(session, actor=inspector, deduction=bins, reason="算了",
-                                        now=VISIT + timedelta(days=2))
+            objections.withdraw_deduction(session, actor=inspector, deduction=bins, reason="算了",
+                                          now=VISIT + timedelta(days=2))
 
 
 def test_a_rejection_needs_a_reason_and_keeps_the_score(app, scored, world):
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         lead, inspector = _users(session, world, "supervisor", "inspector")
         floor, _bins = _deductions(session, scored)
-        objection = services.raise_objection(session, actor=lead, deduction=floor, reason="不同意", photos=[],
-                                             now=VISIT + timedelta(hours=3))
+        objection = objections.raise_objection(session, storage=storage(), actor=lead, deduction=floor, reason="不同意",
+                                               photos=[], now=VISIT + timedelta(hours=3))
         with pytest.raises(InspectionError, match="驳回异议须填写理由"):
-            services.decide_objection(session, actor=inspector, objection=objection, accept=False, reason=" ",
-                                      now=VISIT + timedelta(hours=4))
-        services.decide_objection(session, actor=inspector, objection=objection, accept=False,
-                                  reason="照片显示有明显污渍", now=VISIT + timedelta(hours=4))
+            objections.decide_objection(session, actor=inspector, objection=objection, accept=False, reason=" ",
+                                        now=VISIT + timedelta(hours=4))
+        objections.decide_objection(session, actor=inspector, objection=objection, accept=False, reason="照片显示有明显污渍",
+                                    now=VISIT + timedelta(hours=4))
         session.expire_all()
         assert session.get(Objection, objection.id).decision_reason == "照片显示有明显污渍"
         assert session.exec(select(InspectionSheet.score).where(InspectionSheet.inspection_id == scored)).one() == 6
 
 
 def test_an_objection_after_the_window_is_refused_and_the_result_becomes_effective(app, scored, world):
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         [lead] = _users(session, world, "supervisor")
         floor, _bins = _deductions(session, scored)
         with pytest.raises(InspectionError, match=re.escape(f"异议期已过(截至 {shown(VISIT + timedelta(days=3))})")) as late:
-            services.raise_objection(session, actor=lead, deduction=floor, reason="晚了", photos=[],
-                                     now=VISIT + timedelta(days=3, minutes=1))
+            objections.raise_objection(session, storage=storage(), actor=lead, deduction=floor, reason="晚了", photos=[],
+                                       now=VISIT + timedelta(days=3, minutes=1))
         assert late.value.status == 409
         session.expire_all()
         assert session.get(Inspection, scored).status == "effective"
@@ -128,18 +130,18 @@ def test_the_lead_objects_on_the_result_page_and_the_inspector_accepts_it(login_
 
 
 def test_accepting_an_objection_to_a_deduction_that_opened_a_repair_tells_the_supervisors(app, scored, world):
-    from app.core.notifications import Notification
+    from app.core.notifications import Notification, text_of
     from app.inspections.models import Rectification
 
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         lead, inspector = _users(session, world, "supervisor", "inspector")
         _floor, bins = _deductions(session, scored)  # bins is flagged: its rectification opened a repair ticket
-        objection = services.raise_objection(session, actor=lead, deduction=bins, reason="垃圾刚清过",
-                                             photos=[], now=VISIT + timedelta(days=1))
-        services.decide_objection(session, actor=inspector, objection=objection, accept=True, reason="",
-                                  now=VISIT + timedelta(days=1))
+        objection = objections.raise_objection(session, storage=storage(), actor=lead, deduction=bins, reason="垃圾刚清过",
+                                               photos=[], now=VISIT + timedelta(days=1))
+        objections.decide_objection(session, actor=inspector, objection=objection, accept=True, reason="",
+                                    now=VISIT + timedelta(days=1))
         session.expire_all()
         assert session.exec(select(Rectification).where(Rectification.deduction_id == bins.id)).first() is None
-        texts = session.exec(select(Notification.text).where(Notification.user_id == lead.id)).all()
+        texts = [text_of(n) for n in session.exec(select(Notification).where(Notification.user_id == lead.id))]
         assert any("扣分“垃圾桶不超过2/3”已撤销" in text and "如已不需要,请取消" in text for text in texts)

@@ -44,7 +44,7 @@ def test_ties_share_a_rank_and_sites_not_inspected_are_flagged(app, world, db, s
     inspected(db, p3, sheet, 8.5, local(2025, 5, 12))  # 85 % too: a tie
     inspected(db, p4, sheet, 6, local(2025, 5, 12))
     inspected(db, p4, sheet, 10, local(2025, 5, 29), status="provisional")  # not counted yet
-    with app.test_request_context():
+    with app.app_context():
         result = ranking(get_session(), organisation_id=world.org_a.id, month="2025-05", now=local(2025, 5, 30))
     rows = [(r.name, r.rank, r.combined, r.inspections, r.change) for r in result.rows]
     assert rows == [("三号项目", 1, 85.0, 1, None), ("江城壹号销售中心", 1, 85.0, 2, 15.0), ("四号项目", 3, 60.0, 1, None),
@@ -58,7 +58,7 @@ def test_the_ranking_freezes_after_the_close_once_nothing_is_provisional(app, wo
     db.commit()
     inspected(db, world.p1, sheet, 9, local(2025, 5, 10))
     late = inspected(db, world.p2, sheet, 5, local(2025, 5, 24), status="provisional")
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         # the 26th: closed, but p2's objection window runs to the 27th — not frozen yet
         assert not ranking(session, organisation_id=world.org_a.id, month="2025-05", now=local(2025, 5, 26)).frozen

@@ -69,7 +69,8 @@ def test_the_owner_is_told_once_when_an_item_is_overdue(app, world, db):
     item = db.get(R, world.rectifications["p1"].id)
     item.owner_id = world.users["supervisor"].id
     db.commit()
-    for moment in (item.due_at - timedelta(minutes=1), item.due_at + timedelta(days=1), item.due_at + timedelta(days=2)):
+    for moment in (item.due_at - timedelta(minutes=1), item.due_at + timedelta(days=1),
+                   item.due_at + timedelta(days=2)):
         run_due(app, moment, names=["inspections.rectifications"], force=True)
     with app.test_request_context():
         texts = [text_of(n) for n in db.exec(select(Notification).where(

@@ -4,7 +4,8 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from app.core.db import get_session
-from app.inspections import services
+from app.core.storage import storage
+from app.inspections import objections, rectification
 from app.inspections.models import Deduction, Inspection, Objection
 from tests.inspections.conftest import VISIT, answers_for, shown, submit, visit_month
 
@@ -32,21 +33,21 @@ def test_two_inspectors_deciding_the_same_objection_at_once_decide_it_once(app, 
     from app.core.db import engine
     from app.inspections.services import InspectionError
 
-    with app.test_request_context():
+    with app.app_context():
         first = get_session()
         lead = first.get(type(world.users["supervisor"]), world.users["supervisor"].id)
         inspector = first.get(type(world.users["inspector"]), world.users["inspector"].id)
         floor = first.exec(select(Deduction).where(Deduction.inspection_id == scored).order_by(Deduction.id)).first()
-        objection = services.raise_objection(first, actor=lead, deduction=floor, reason="不同意", photos=[],
-                                             now=VISIT + timedelta(hours=1))
+        objection = objections.raise_objection(first, storage=storage(), actor=lead, deduction=floor, reason="不同意",
+                                               photos=[], now=VISIT + timedelta(hours=1))
         with Session(engine(), expire_on_commit=False) as second:
             stale = second.get(Objection, objection.id)  # read while still pending
             other = second.get(type(inspector), inspector.id)
-            services.decide_objection(first, actor=inspector, objection=objection, accept=True, reason="",
-                                      now=VISIT + timedelta(hours=2))
+            objections.decide_objection(first, actor=inspector, objection=objection, accept=True, reason="",
+                                        now=VISIT + timedelta(hours=2))
             with pytest.raises(InspectionError, match="不能重复处理") as twice:
-                services.decide_objection(second, actor=other, objection=stale, accept=False, reason="驳回",
-                                          now=VISIT + timedelta(hours=2))
+                objections.decide_objection(second, actor=other, objection=stale, accept=False, reason="驳回",
+                                            now=VISIT + timedelta(hours=2))
             assert twice.value.status == 409
         first.expire_all()
         assert first.get(Objection, objection.id).status == "accepted"
@@ -87,7 +88,7 @@ def test_a_visit_synced_days_late_still_gives_the_lead_the_whole_window(app, log
     """The tablet was offline: the visit (VISIT) reaches the server — and the lead — only now, days later.
     The lead is told now, so the three days run from now, not from a deadline already past."""
     from app.core.db import utcnow
-    from app.core.notifications import Notification
+    from app.core.notifications import Notification, text_of
 
     data, photos = answers_for(sheet, {"bins": 1})
     response = submit(login_as("inspector"), world.p1.id, data, photos, at=VISIT)
@@ -96,14 +97,15 @@ def test_a_visit_synced_days_late_still_gives_the_lead_the_whole_window(app, log
     inspection = db.get(Inspection, response.json["id"])
     assert inspection.objection_deadline - inspection.received_at == timedelta(days=3)
     assert inspection.objection_deadline > arrived + timedelta(days=2, hours=23)
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         lead = session.get(type(world.users["supervisor"]), world.users["supervisor"].id)
         bins = session.exec(select(Deduction).where(Deduction.inspection_id == inspection.id)).one()
-        services.raise_objection(session, actor=lead, deduction=bins, reason="已清空", photos=[], now=utcnow())
+        objections.raise_objection(session, storage=storage(), actor=lead, deduction=bins, reason="已清空", photos=[],
+                                   now=utcnow())
         assert session.get(Inspection, inspection.id).status == "provisional"
-    note = db.exec(select(Notification).where(Notification.key == f"inspection:{inspection.id}")).one()
-    assert shown(VISIT + timedelta(days=3), "%m-%d") not in note.text  # not "object before" a day already gone
+        note = session.exec(select(Notification).where(Notification.key == f"inspection:{inspection.id}")).one()
+        assert shown(VISIT + timedelta(days=3), "%m-%d") not in text_of(note)  # not "object before" a day already gone
 
 
 def test_the_deductions_csv_does_not_hand_excel_a_formula(login_as, world, sheet):
@@ -154,7 +156,7 @@ def test_a_double_tapped_objection_is_refused_not_a_500(app, scored, world):
     from app.core.db import engine, utcnow
     from app.inspections.services import InspectionError
 
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         lead = session.get(type(world.users["supervisor"]), world.users["supervisor"].id)
         floor = session.exec(select(Deduction).where(Deduction.inspection_id == scored).order_by(Deduction.id)).first()
@@ -167,8 +169,8 @@ def test_a_double_tapped_objection_is_refused_not_a_500(app, scored, world):
                 other.commit()
 
         with pytest.raises(InspectionError, match="已提出过异议") as twice:
-            services.raise_objection(session, actor=lead, deduction=floor, reason="不同意", photos=[],
-                                     now=VISIT + timedelta(hours=1))
+            objections.raise_objection(session, storage=storage(), actor=lead, deduction=floor, reason="不同意", photos=[],
+                                       now=VISIT + timedelta(hours=1))
         assert twice.value.status == 409
         assert len(session.exec(select(Objection).where(Objection.deduction_id == floor.id)).all()) == 1
 
@@ -183,17 +185,19 @@ def test_a_rectification_closed_twice_at_once_is_closed_once(app, scored, world)
     from app.inspections.services import InspectionError
     from tests import images
 
-    with app.test_request_context():
+    with app.app_context():
         first = get_session()
         lead = first.get(type(world.users["supervisor"]), world.users["supervisor"].id)
         item = first.exec(select(Rectification).where(Rectification.inspection_id == scored)).first()
         with Session(engine(), expire_on_commit=False) as second:
             stale = second.get(Rectification, item.id)
-            services.close_rectification(first, actor=lead, item=item, note="已清洁", now=VISIT + timedelta(days=1),
-                                         photos=[process(images.image(), max_bytes=10**7)])
+            rectification.close_rectification(first, storage=storage(), actor=lead, item=item, note="已清洁",
+                                              now=VISIT + timedelta(days=1),
+                                              photos=[process(images.image(), max_bytes=10**7)])
             with pytest.raises(InspectionError) as twice:
-                services.close_rectification(second, actor=second.get(type(lead), lead.id), item=stale, note="再次",
-                                             now=VISIT + timedelta(days=1), photos=[process(images.image(), max_bytes=10**7)])
+                rectification.close_rectification(second, storage=storage(), actor=second.get(type(lead), lead.id),
+                                                  item=stale, note="再次", now=VISIT + timedelta(days=1),
+                                                  photos=[process(images.image(), max_bytes=10**7)])
             assert twice.value.status == 409
         first.expire_all()
         assert first.get(Rectification, item.id).close_note == "已清洁"

@@ -4,7 +4,7 @@ from datetime import timedelta
 from sqlmodel import func, select
 
 from app.core.audit import AuditLog
-from app.core.notifications import Notification
+from app.core.notifications import Notification, text_of
 from app.core.photos import Photo
 from app.inspections.models import Deduction, Inspection, InspectionSheet, Rectification
 from app.repairs.models import Ticket
@@ -16,7 +16,7 @@ def count(db, model, *where):
     return db.exec(select(func.count()).select_from(model).where(*where)).one()
 
 
-def test_a_visit_is_scored_with_its_photos_and_the_project_lead_is_told(scored, db, world):
+def test_a_visit_is_scored_with_its_photos_and_the_project_lead_is_told(app, scored, db, world):
     inspection = db.get(Inspection, scored)
     assert (inspection.status, inspection.marketing_rep, inspection.property_rep) == ("provisional", "王营销", "李物业")
     assert inspection.lead_id == world.users["inspector"].id
@@ -36,7 +36,9 @@ def test_a_visit_is_scored_with_its_photos_and_the_project_lead_is_told(scored, 
     ticket = db.exec(select(Ticket).where(Ticket.source == "inspection")).one()  # bins creates a repair ticket
     assert "垃圾桶不超过2/3" in ticket.description and [i.ticket_id for i in items if i.label.startswith("垃圾桶")] == [ticket.id]
     [note] = db.exec(select(Notification).where(Notification.user_id == world.users["supervisor"].id)).all()
-    assert "小检查表 6" in note.text and "暂定" in note.text
+    with app.app_context():
+        text = text_of(note)
+    assert "小检查表 6" in text and "暂定" in text
     assert count(db, AuditLog, AuditLog.action == "inspection.submit") == 1
 
 

@@ -92,16 +92,16 @@ def _stale_copy(app, model, row_id):
     return other, other.get(model, row_id)
 
 
-def test_a_restock_request_is_decided_once_even_when_two_supervisors_click_together(app, rctx, sc):
+def test_a_restock_request_is_decided_once_even_when_two_supervisors_click_together(app, ctx, sc):
     from app.core.db import get_session
     session = get_session()
     water.record_count(session, user=sc.li, project=sc.project, at=at(17, 15), counts={str(sc.item.id): "1"})
     session.commit()
     request = session.exec(select(RestockRequest).where(RestockRequest.item_id == sc.item.id)).one()
     other, stale = _stale_copy(app, RestockRequest, request.id)
-    water.decide(session, actor=sc.supervisor, request=request, approve=True, reason="", at=at(18))
+    water.decide(session, actor=sc.supervisor, restock=request, approve=True, reason="", at=at(18))
     try:
-        water.decide(other, actor=sc.supervisor, request=stale, approve=False, reason="不买了", at=at(18, 1))
+        water.decide(other, actor=sc.supervisor, restock=stale, approve=False, reason="不买了", at=at(18, 1))
     except services.ShiftError as refused:
         assert refused.status == 409
     finally:
@@ -110,7 +110,7 @@ def test_a_restock_request_is_decided_once_even_when_two_supervisors_click_toget
     assert session.get(RestockRequest, request.id).status == "approved"
 
 
-def test_a_matter_is_closed_once_even_when_two_people_close_it_together(app, rctx, sc, db):
+def test_a_matter_is_closed_once_even_when_two_people_close_it_together(app, ctx, sc, db):
     from app.core.db import get_session
     session = get_session()
     shift = _shift(session, sc, sc.li, DAY, matters=1)
@@ -130,7 +130,7 @@ def test_a_matter_is_closed_once_even_when_two_people_close_it_together(app, rct
 
 # -- the water bar: a late record from an offline phone -------------------------------------------
 
-def test_late_usage_that_would_empty_a_later_day_says_which_day_and_saves_nothing(rctx, sc):
+def test_late_usage_that_would_empty_a_later_day_says_which_day_and_saves_nothing(ctx, sc):
     from app.core.db import get_session
     session = get_session()
     d1, d2 = DAY - timedelta(days=2), DAY - timedelta(days=1)
@@ -155,7 +155,7 @@ def test_late_usage_that_would_empty_a_later_day_says_which_day_and_saves_nothin
 # -- two phones' records of one item at once (PostgreSQL: SQLite runs one writer at a time) ---------
 
 @pytest.mark.skipif(os.environ.get("TEST_DATABASE") != "postgresql", reason="row locks are PostgreSQL's")
-def test_a_second_phones_record_of_the_same_item_waits_for_the_first(app, rctx, sc):
+def test_a_second_phones_record_of_the_same_item_waits_for_the_first(app, ctx, sc):
     """Without the wait both would check the book before either committed: two pending restock requests,
     or together more used than was on the shelf."""
     from app.core.db import get_session
@@ -187,7 +187,7 @@ def test_someone_on_a_post_just_taken_out_of_use_still_shows_on_the_board(app, s
 
 # -- local days -----------------------------------------------------------------------------------
 
-def test_a_count_at_2359_and_one_at_0001_fall_on_their_own_local_days(rctx, sc):
+def test_a_count_at_2359_and_one_at_0001_fall_on_their_own_local_days(ctx, sc):
     """A guard: held already."""
     from app.core.db import get_session
     session = get_session()
@@ -211,7 +211,7 @@ def test_clocking_out_asks_first(app, sc, db):
     assert page.select_one("#visitor-form").get("data-confirm") is None  # the counter is tapped without asking
 
 
-def test_after_an_approval_the_supervisor_is_not_asked_again_until_the_goods_arrive(rctx, sc):
+def test_after_an_approval_the_supervisor_is_not_asked_again_until_the_goods_arrive(ctx, sc):
     from app.core.db import get_session
     session = get_session()
 
@@ -227,7 +227,7 @@ def test_after_an_approval_the_supervisor_is_not_asked_again_until_the_goods_arr
 
     use(at(9), used=1)                        # 5 − 1 = 4, under 10: asked
     request = session.exec(select(RestockRequest).where(RestockRequest.item_id == sc.item.id)).one()
-    water.decide(session, actor=sc.supervisor, request=request, approve=True, reason="", at=at(9, 30))
+    water.decide(session, actor=sc.supervisor, restock=request, approve=True, reason="", at=at(9, 30))
     use(at(10), used=1)                       # the delivery is on its way: not asked again
     use(at(11), used=1)
     assert requests() == ["approved"]
@@ -235,7 +235,7 @@ def test_after_an_approval_the_supervisor_is_not_asked_again_until_the_goods_arr
     assert requests() == ["approved", "pending"]
 
 
-def test_lowering_the_opening_stock_below_what_was_used_is_refused(rctx, sc, login_as):
+def test_lowering_the_opening_stock_below_what_was_used_is_refused(ctx, sc, login_as):
     from app.core.db import get_session
     session = get_session()
     day = DAY - timedelta(days=1)
@@ -259,7 +259,7 @@ def test_lowering_the_opening_stock_below_what_was_used_is_refused(rctx, sc, log
 
 # -- who may do what (these held already; kept as guards) -----------------------------------------
 
-def test_an_attendant_cannot_acknowledge_another_projects_matter_nor_decide_restocking(app, rctx, sc, world):
+def test_an_attendant_cannot_acknowledge_another_projects_matter_nor_decide_restocking(app, ctx, sc, world):
     from app.sync.services import RecordRefused
     from tests.shifts.conftest import send
     other = world.shifts["p2"]
@@ -275,7 +275,7 @@ def test_an_attendant_gets_403_deciding_restocking_and_404_closing_elsewhere(wor
 
 
 @pytest.mark.skipif(os.environ.get("TEST_DATABASE") != "postgresql", reason="row locks are PostgreSQL's")
-def test_a_second_phones_clock_in_of_the_same_person_waits_for_the_first(app, rctx, sc):
+def test_a_second_phones_clock_in_of_the_same_person_waits_for_the_first(app, ctx, sc):
     from app.core.db import get_session
     first = get_session()
     services.clock_in(first, user=sc.li, project=sc.project, post_id=sc.post.id, pattern_id=sc.pattern.id,
@@ -306,7 +306,8 @@ def test_next_mornings_taps_do_not_land_in_yesterdays_forgotten_shift(rctx, sc):
         send(sc.li, sc.project, "shift_visitors", {"count": "1"}, at(9))
     with pytest.raises(RecordRefused) as refused:  # nor does a clock-out today end it 24 hours late
         send(sc.li, sc.project, "shift_clock_out", {}, at(9, 5))
-    assert refused.value.status == 409 and "不能隔天下班" in refused.value.message
+    assert refused.value.__cause__.status == 409 and "不能隔天下班" in refused.value.message
+    assert refused.value.status == 422  # a service's 409 reaches the phone as 422 (its 409 means "UUID taken")
     from app.core.db import get_session
     shift = get_session().exec(select(Attendance).where(Attendance.user_id == sc.li.id)).one()
     assert (shift.visitors, shift.ended_at) == (1, None)
@@ -320,7 +321,7 @@ def test_my_shift_offers_a_clock_in_when_the_open_shift_is_from_an_earlier_day(a
     assert page.select_one("#clock-in-form") is not None and page.select_one("#clock-out-form") is None
 
 
-def test_of_two_people_confirming_a_matter_at_once_the_first_stays(app, rctx, sc, world):
+def test_of_two_people_confirming_a_matter_at_once_the_first_stays(app, ctx, sc, world):
     from app.core.db import get_session
     session = get_session()
     shift = _shift(session, sc, sc.li, DAY, matters=1)

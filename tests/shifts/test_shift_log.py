@@ -39,7 +39,8 @@ def test_it_refuses_a_second_clock_in_while_on_shift(rctx, sc):
     _clock_in(sc, sc.li, at(8))
     with pytest.raises(RecordRefused) as refused:
         _clock_in(sc, sc.li, at(9, 30))
-    assert refused.value.status == 409
+    assert refused.value.__cause__.status == 409  # the service's answer: a state conflict …
+    assert refused.value.status == 422  # … which reaches the phone as 422 (its 409 means "UUID taken")
     assert "您已在“江城壹号销售中心的水吧岗”上岗" in refused.value.message
     assert len(get_session().exec(select(Attendance).where(Attendance.user_id == sc.li.id)).all()) == 1
 
@@ -90,7 +91,7 @@ def test_taps_add_up_and_a_repeated_record_counts_once(rctx, sc):
     assert _attendance(sc.li).visitors == 4
 
 
-def test_a_tap_outside_any_shift_is_refused(rctx, sc):
+def test_a_tap_outside_any_shift_is_refused(ctx, sc):
     with pytest.raises(RecordRefused) as refused:
         send(sc.li, sc.project, "shift_visitors", {"count": "1"}, at(9))
     assert "您不在岗" in refused.value.message
@@ -134,7 +135,7 @@ def test_a_supervisor_closes_a_matter_nobody_acknowledged(rctx, sc, world):
     assert session.get(Matter, matter.id).closed_by == sc.supervisor.id
 
 
-def test_a_pattern_must_end_after_it_starts(rctx, sc):
+def test_a_pattern_must_end_after_it_starts(ctx, sc):
     session = get_session()
     with pytest.raises(services.ShiftError) as refused:
         services.save_pattern(session, actor=sc.supervisor, project=sc.project, name="夜班", start="17:30", end="09:30")
@@ -144,7 +145,7 @@ def test_a_pattern_must_end_after_it_starts(rctx, sc):
     assert (pattern.start.hour, pattern.end.minute) == (9, 30)
 
 
-def test_only_attendants_send_shift_records(rctx, sc, world):
+def test_only_attendants_send_shift_records(ctx, sc, world):
     with pytest.raises(RecordRefused) as refused:
         send(world.users["guard"], sc.project, "shift_clock_in", {"post_id": sc.post.id, "pattern_id": sc.pattern.id},
              at(8))
@@ -161,7 +162,7 @@ def test_a_batch_of_taps_is_a_small_whole_number(rctx, sc, count, message):
     assert _attendance(sc.li).visitors == 0
 
 
-def test_a_clock_in_needs_a_post_and_shift_of_this_project(rctx, sc, world):
+def test_a_clock_in_needs_a_post_and_shift_of_this_project(ctx, sc, world):
     other = world.shifts["p2"]
     with pytest.raises(RecordRefused, match="请选择本项目的岗位"):
         send(sc.li, sc.project, "shift_clock_in", {"post_id": other.post.id, "pattern_id": sc.pattern.id}, at(8))

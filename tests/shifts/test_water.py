@@ -2,10 +2,11 @@
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlmodel import select
 
 from app.core.db import get_session
-from app.core.notifications import Notification
+from app.core.notifications import Notification, text_of
 from app.shifts import services, water
 from app.shifts.models import RestockRequest, WaterCount, WaterEntry
 from app.sync.services import RecordRefused
@@ -35,7 +36,7 @@ def _line(sc, item, day):
     return {i.id: line for i, line in water.day_sheet(get_session(), sc.project, day)}[item.id]
 
 
-def test_variance_is_opening_minus_used_plus_restocked_minus_counted(rctx, sc):
+def test_variance_is_opening_minus_used_plus_restocked_minus_counted(ctx, sc):
     item = _item(sc)
     _use(sc, item, at(10, day=D1), used=3)
     _use(sc, item, at(15, day=D1), used=2)       # D1: opening 24, used 5 → book 19
@@ -54,14 +55,14 @@ def test_variance_is_opening_minus_used_plus_restocked_minus_counted(rctx, sc):
     assert water.stock_levels(get_session(), sc.project)[item.id] == 25
 
 
-def test_a_day_without_records_opens_and_closes_at_the_book_stock(rctx, sc):
+def test_a_day_without_records_opens_and_closes_at_the_book_stock(ctx, sc):
     item = _item(sc)
     _use(sc, item, at(10, day=D1), used=4)
     quiet = _line(sc, item, D2)
     assert (quiet.opening, quiet.used, quiet.expected, quiet.counted) == (20, 0, 20, None)
 
 
-def test_usage_recorded_after_the_count_changes_that_days_variance(rctx, sc):
+def test_usage_recorded_after_the_count_changes_that_days_variance(ctx, sc):
     item = _item(sc)
     _count(sc, item, at(17, 15, day=D1), 24)
     _use(sc, item, at(17, 20, day=D1), used=2)  # the last coffee after the count
@@ -70,7 +71,7 @@ def test_usage_recorded_after_the_count_changes_that_days_variance(rctx, sc):
     assert water.stock_levels(get_session(), sc.project)[item.id] == 24
 
 
-def test_a_recount_replaces_the_days_count(rctx, sc):
+def test_a_recount_replaces_the_days_count(ctx, sc):
     item = _item(sc)
     _count(sc, item, at(17, 15, day=D1), 20)
     _count(sc, item, at(17, 25, day=D1), 22)
@@ -94,7 +95,7 @@ def test_it_refuses_usage_that_takes_stock_below_zero_and_saves_nothing(rctx, sc
     ({"count-{id}": ""}, "请至少填写一项盘点数量。"),
     ({"count-999999": "4"}, "物品清单已更改,请刷新页面后重新填写。"),
 ])
-def test_it_refuses_a_bad_count(rctx, sc, data, message):
+def test_it_refuses_a_bad_count(ctx, sc, data, message):
     item = _item(sc)
     with pytest.raises(RecordRefused) as refused:
         send(sc.li, sc.project, "water_count", {k.format(id=item.id): v for k, v in data.items()}, at(17, 15))
@@ -108,7 +109,7 @@ def test_a_count_of_zero_is_a_count(rctx, sc):
     assert _line(sc, item, D1).variance == 24
 
 
-def test_falling_under_the_minimum_asks_the_supervisor_once(rctx, sc):
+def test_falling_under_the_minimum_asks_the_supervisor_once(ctx, sc):
     item = _item(sc, initial=10, minimum=6)
     _use(sc, item, at(10, day=D1), used=4)   # 6: not under the minimum
     assert get_session().exec(select(RestockRequest).where(RestockRequest.item_id == item.id)).all() == []
@@ -117,27 +118,37 @@ def test_falling_under_the_minimum_asks_the_supervisor_once(rctx, sc):
     requests = get_session().exec(select(RestockRequest).where(RestockRequest.item_id == item.id)).all()
     assert [(r.stock, r.status, r.requested_by) for r in requests] == [(5, "pending", sc.li.id)]
     notes = get_session().exec(select(Notification).where(Notification.user_id == sc.supervisor.id)).all()
-    assert [n.text for n in notes] == ["补货申请:矿泉水 账面库存 5 瓶,低于最低库存 6 瓶。"]
+    assert [text_of(n) for n in notes] == ["补货申请:矿泉水 账面库存 5 瓶,低于最低库存 6 瓶。"]
+    assert [n.link for n in notes] == [{"endpoint": "shifts.board", "args": {"project_id": sc.project.id}}]
 
 
-def test_declining_needs_a_reason_and_the_attendant_is_told(rctx, sc):
+def test_a_restock_notice_reads_in_the_readers_language(ctx, sc):
+    item = _item(sc, initial=2, minimum=6)
+    _count(sc, item, at(17, 15, day=D1), 2)
+    notice = get_session().exec(select(Notification).where(Notification.user_id == sc.supervisor.id)).one()
+    assert (notice.event, notice.text) == ("shifts.restock_requested", "")  # the event, not a finished sentence
+    with force_locale("en"):
+        assert text_of(notice).startswith("Restock request: the book stock of 矿泉水 is 2 瓶")
+
+
+def test_declining_needs_a_reason_and_the_attendant_is_told(ctx, sc):
     item = _item(sc, initial=2, minimum=6)
     _count(sc, item, at(17, 15, day=D1), 2)
     session = get_session()
     request = session.exec(select(RestockRequest).where(RestockRequest.item_id == item.id)).one()
     with pytest.raises(services.ShiftError, match="请填写不批准的原因"):
-        water.decide(session, actor=sc.supervisor, request=request, approve=False, reason=" ", at=at(18, day=D1))
-    water.decide(session, actor=sc.supervisor, request=request, approve=False, reason="下周统一采购", at=at(18, day=D1))
+        water.decide(session, actor=sc.supervisor, restock=request, approve=False, reason=" ", at=at(18, day=D1))
+    water.decide(session, actor=sc.supervisor, restock=request, approve=False, reason="下周统一采购", at=at(18, day=D1))
     assert session.get(RestockRequest, request.id).status == "declined"
     with pytest.raises(services.ShiftError, match="已经处理过"):
-        water.decide(session, actor=sc.supervisor, request=request, approve=True, reason="", at=at(19, day=D1))
-    told = session.exec(select(Notification.text).where(Notification.user_id == sc.li.id)).all()
+        water.decide(session, actor=sc.supervisor, restock=request, approve=True, reason="", at=at(19, day=D1))
+    told = [text_of(n) for n in session.exec(select(Notification).where(Notification.user_id == sc.li.id))]
     assert told == ["补货申请未批准:矿泉水。原因:下周统一采购"]
     _count(sc, item, at(17, 15, day=D2), 1)  # still short: a new request, since none is pending
     assert len(session.exec(select(RestockRequest).where(RestockRequest.item_id == item.id)).all()) == 2
 
 
-def test_the_month_sums_usage_restocking_and_variance(rctx, sc):
+def test_the_month_sums_usage_restocking_and_variance(ctx, sc):
     item = _item(sc)
     _use(sc, item, at(10, day=D1), used=5)
     _count(sc, item, at(17, 15, day=D1), 18)

@@ -1,0 +1,100 @@
+"""What supervisors and other pages read: each room's last handover, a room's history, the day's records."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from app.accounts.models import User
+from app.accounts.services import users_by_id
+from app.handovers.inventory import rooms_of
+from app.handovers.models import STATUS_LABELS, Amendment, Handover, HandoverLine, Room, RoomCheck
+from app.projects.models import Project
+
+
+@dataclass
+class RoomStatus:
+    room: Room
+    handover: Handover | None
+    discrepancies: list[HandoverLine] = field(default_factory=list)
+    people: dict[int, User] = field(default_factory=dict)
+
+
+def rooms_status(session: Session, *, project: Project) -> dict:
+    """The context of templates/handovers/_rooms_status.html: each room's last handover and its discrepancies."""
+    rooms = rooms_of(session, project)
+    # A fixed number of queries whatever the number of rooms (the home page builds this for every project).
+    other = aliased(Handover)
+    newest = (select(other.id).where(other.room_id == Room.id, other.state.in_(("locked", "amended")))
+              .order_by(other.counted_at.desc(), other.id.desc()).limit(1).correlate(Room).scalar_subquery())
+    last = {h.room_id: h for h in session.exec(select(Handover).join(Room, Handover.id == newest)
+                                               .where(Room.project_id == project.id)).all()}
+    discrepant: dict[int, list[HandoverLine]] = {}
+    if last:
+        for line in session.exec(select(HandoverLine).where(HandoverLine.handover_id.in_([h.id for h in last.values()]),
+                                                            HandoverLine.status != "present")
+                                 .order_by(HandoverLine.position)).all():
+            discrepant.setdefault(line.handover_id, []).append(line)
+    rows = [RoomStatus(room=room, handover=last.get(room.id),
+                       discrepancies=discrepant.get(last[room.id].id, []) if room.id in last else [])
+            for room in rooms]
+    people = users_by_id(session, [i for r in rows if r.handover
+                                   for i in (r.handover.outgoing_id, r.handover.incoming_id)])
+    return {"project": project, "room_rows": rows, "people": people,
+            "status_labels": {k: str(v) for k, v in STATUS_LABELS.items()}}
+
+
+def history(session: Session, room: Room, limit: int = 50) -> dict:
+    """A room's handovers (newest first) with their amendments, and its opening/closing checks."""
+    handovers = session.exec(select(Handover).where(Handover.room_id == room.id)
+                             .order_by(Handover.counted_at.desc(), Handover.id.desc()).limit(limit)).all()
+    ids = [h.id for h in handovers]
+    amendments: dict[int, list[Amendment]] = {}
+    for amendment in session.exec(select(Amendment).where(Amendment.handover_id.in_(ids))
+                                  .order_by(Amendment.number)).all() if ids else []:
+        amendments.setdefault(amendment.handover_id, []).append(amendment)
+    discrepancies: dict[int, list[HandoverLine]] = {}
+    for line in session.exec(select(HandoverLine).where(HandoverLine.handover_id.in_(ids),
+                                                        HandoverLine.status != "present")
+                             .order_by(HandoverLine.position)).all() if ids else []:
+        discrepancies.setdefault(line.handover_id, []).append(line)
+    checks = session.exec(select(RoomCheck).where(RoomCheck.room_id == room.id)
+                          .order_by(RoomCheck.done_at.desc()).limit(limit)).all()
+    user_ids = {i for h in handovers for i in (h.outgoing_id, h.incoming_id)} | {c.done_by for c in checks} \
+        | {c.key_guard_id for c in checks} | {a.actor_id for rows in amendments.values() for a in rows}
+    people = users_by_id(session, user_ids)
+    return {"handovers": handovers, "amendments": amendments, "discrepancies": discrepancies, "checks": checks,
+            "people": people}
+
+
+def discrepancy_rows(session: Session, project: Project, since: datetime | None = None):
+    """Every line not found as listed, with its handover and room, oldest first (for the CSV)."""
+    stmt = (select(HandoverLine, Handover, Room).join(Handover, Handover.id == HandoverLine.handover_id)
+            .join(Room, Room.id == Handover.room_id)
+            .where(Handover.project_id == project.id, HandoverLine.status != "present",
+                   Handover.state.in_(("locked", "amended"))))
+    if since is not None:
+        stmt = stmt.where(Handover.counted_at >= since)
+    return session.exec(stmt.order_by(Handover.counted_at, HandoverLine.position)).all()
+
+
+@dataclass
+class DayRecords:
+    """A project's sample-room records of one day, for the daily shift report."""
+
+    handovers: list[Handover]
+    checks: list[RoomCheck]
+    rooms: dict[int, Room]
+    people: dict[int, User]
+
+
+def day_records(session: Session, *, project: Project, start: datetime, end: datetime) -> DayRecords:
+    """The handovers counted and the opening/closing checks done in [start, end), by time."""
+    handovers = session.exec(select(Handover).where(Handover.project_id == project.id, Handover.counted_at >= start,
+                                                    Handover.counted_at < end).order_by(Handover.counted_at)).all()
+    checks = session.exec(select(RoomCheck).where(RoomCheck.project_id == project.id, RoomCheck.done_at >= start,
+                                                  RoomCheck.done_at < end).order_by(RoomCheck.done_at)).all()
+    rooms = {r.id: r for r in session.exec(select(Room).where(Room.project_id == project.id)).all()}
+    ids = {i for h in handovers for i in (h.outgoing_id, h.incoming_id)} | {
+        i for c in checks for i in (c.done_by, c.key_guard_id)}
+    return DayRecords(handovers, checks, rooms, users_by_id(session, ids))

@@ -1,0 +1,79 @@
+"""Opening and closing checks of a sample room; a closing one ends with the keys handed to the night guard."""
+from flask_babel import gettext as _
+from sqlmodel import Session
+
+from app.accounts.models import User
+from app.accounts.services import member_ids, members
+from app.checklists.models import ChecklistTemplate, ChecklistVersion
+from app.checklists.services import check_answers, current_version, templates_stmt
+from app.core import audit
+from app.core.db import get_posted
+from app.core.photos import attach
+from app.handovers.inventory import HandoverError
+from app.handovers.models import CHECK_KINDS, CHECK_PHOTO, KEYS_SIGN, Room, RoomCheck
+from app.handovers.services import is_blank
+from app.projects.models import Project
+from app.repairs.services import open_ticket
+from app.sync.services import Submission
+
+
+def guards_of(session: Session, project: Project) -> list[User]:
+    return members(session, project.id, ("guard",))
+
+
+def check_template(session: Session, project: Project, kind: str) -> ChecklistVersion | None:
+    """The organisation's opening (or closing) checklist: the first template of that purpose."""
+    template = session.exec(templates_stmt(project.organisation_id, kind)).first()
+    return current_version(session, template) if template else None
+
+
+def record_check(session: Session, submission: Submission, *, storage) -> tuple[RoomCheck, list]:
+    """An opening or closing check sent as one record (a closing one with the key handover); with its tickets."""
+    data, project = submission.data, submission.project
+    room = get_posted(session, Room, data.get("room_id"))
+    if room is None or room.project_id != project.id:
+        raise HandoverError(_("找不到这个样板间。"), {"room_id": _("未知样板间")})
+    kind = str(data.get("kind", ""))
+    if kind not in CHECK_KINDS:
+        raise HandoverError(_("未知的检查类型。"))
+    version = get_posted(session, ChecklistVersion, data.get("version_id"))
+    template = session.get(ChecklistTemplate, version.template_id) if version else None
+    if template is None or template.organisation_id != project.organisation_id or template.purpose != kind:
+        raise HandoverError(_("检查表已不存在,请重新打开页面。"))
+    items = [i for section in version.definition["sections"] for i in section["items"]]
+    checked = check_answers(version.definition, {i["key"]: data.get(f"item-{i['key']}", "") for i in items},
+                            {i["key"]: len(submission.photos_of(f"photo-{i['key']}")) for i in items})
+    check = RoomCheck(project_id=project.id, room_id=room.id, kind=kind, version_id=version.id,
+                      done_by=submission.user.id, done_at=submission.client_time, answers=checked.values,
+                      failed=checked.failed, notes={i["key"]: str(data.get(f"note-{i['key']}") or "").strip()[:500]
+                                                    for i in items if str(data.get(f"note-{i['key']}") or "").strip()})
+    signature = None
+    if kind == "closing":
+        guard = get_posted(session, User, data.get("key_guard_id"))
+        if guard is None or guard.id not in member_ids(session, project.id, ("guard",)):
+            raise HandoverError(_("请选择接收钥匙的夜班保安(本项目的秩序维护员)。"), {"key_guard_id": _("请选择保安")})
+        signature = (submission.photos_of("sign-guard") or [None])[0]
+        if signature is None or is_blank(signature):
+            raise HandoverError(_("缺少保安接收钥匙的签名。"), {"sign-guard": _("请签名")})
+        check.key_guard_id, check.keys_at = guard.id, submission.client_time
+    session.add(check)
+    session.flush()
+    prefix = f"checks/{project.id}/{submission.client_id}"
+    for item in items:
+        attach(session, storage, submission.photos_of(f"photo-{item['key']}"), project_id=project.id,
+               owner_type=CHECK_PHOTO, owner_id=check.id, uploaded_by=submission.user.id,
+               taken_at=submission.client_time, prefix=f"{prefix}/{item['key']}")
+    if signature is not None:
+        attach(session, storage, [signature], project_id=project.id, owner_type=KEYS_SIGN, owner_id=check.id,
+               uploaded_by=check.key_guard_id, taken_at=submission.client_time, prefix=f"{prefix}/keys")
+    tickets = []
+    for key in checked.tickets:
+        item = next(i for i in items if i["key"] == key)
+        # TODO(design pass): storage=storage here once open_ticket takes it (branch ds-repairs).
+        tickets.append(open_ticket(
+            session, user=submission.user, project_id=project.id, description=f"{item['label']}:{_('不合格')}",
+            source="handover", reported_at=submission.client_time, photos=submission.photos_of(f"photo-{key}"),
+            photo_prefix=f"{prefix}/ticket-{key}", area_id=room.area_id, location=room.name))
+    audit.record(session, actor=submission.user, action=f"room_check.{kind}", obj=check,
+                 after={"room": room.name, "failed": checked.failed, "key_guard_id": check.key_guard_id})
+    return check, tickets

@@ -1,0 +1,14 @@
+"""The notifications the sample rooms raise, rendered in the reader's language."""
+from flask_babel import gettext as _
+
+from app.core.notifications import event
+from app.handovers.models import STATUS_LABELS
+
+
+def _discrepancies(p: dict) -> str:
+    items = "、".join(f"{name}({STATUS_LABELS[status]})" for name, status in p["items"])
+    return _("%(room)s交接:%(items)s", room=p["room"], items=items)
+
+
+# A handover locked (or amended) with items missing or damaged: {room, items: [[name, status code], …]}.
+DISCREPANCIES = event("handovers.discrepancies", _discrepancies)
