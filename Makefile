@@ -35,7 +35,7 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 venv: $(BIN)/python
-	$(BIN)/pip install -q -e ".[pg,test]"
+	$(BIN)/pip install -q -c constraints.txt -e ".[pg,test]"
 
 translations: venv
 	$(BIN)/pybabel compile -d app/translations
@@ -47,7 +47,9 @@ run: system-deps venv translations migrate
 	$(BIN)/flask seed-demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)  (log in as guard1 / demo1234)"
 	$(BIN)/flask tick --loop --stop-with $$PPID &  # the clock (docs/clock.md), beside the server, ends with make
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - "app:create_app()"
+	@# waitress reads each request whole (body included, up to 64 MB) in its async loop before a worker
+	@# thread sees it, so slow clients hold sockets, not the 8 threads; no Server banner (--ident=).
+	$(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) --threads=8 --connection-limit=500 --channel-timeout=60 --max-request-body-size=67108864 --ident= --call app:create_app
 
 test: test-system-deps venv translations
 	$(BIN)/pytest -q
@@ -62,7 +64,7 @@ bench: venv translations
 
 # Re-extract messages and refresh the catalogues (zh_Hant filled by OpenCC where still empty).
 i18n-update: venv
-	$(BIN)/pip install -q -e ".[i18n]"
+	$(BIN)/pip install -q -c constraints.txt -e ".[i18n]"
 	$(BIN)/python scripts/i18n_update.py
 
 clean:

@@ -2,8 +2,9 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import BASE_DIR, Config, instance_secret
+from app.config import BASE_DIR, Config, instance_secret, secure_cookies
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
@@ -16,15 +17,20 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.config.from_object(config or Config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
+    secure_cookies(app.config)
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:  # the client's address, scheme and host as the trusted proxies received them
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from app.core import db, errors, i18n, once, storage
+    from app.core import db, errors, i18n, inputs, once, storage
     from app.core.permissions import enforce_declared_policy
-    from app.core.views import security_headers
+    from app.core.views import is_htmx, security_headers
     from app.extensions import csrf, htmx, login_manager
 
     db.init_app(app)
     storage.init_app(app)
     i18n.init_app(app)
+    app.before_request(inputs.check_request)  # first: CSRF and every view read only well-formed input
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
@@ -35,6 +41,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.before_request(enforce_declared_policy)
     once.init_app(app)
     app.after_request(security_headers)
+    app.jinja_env.globals["is_htmx"] = is_htmx
 
     from app.accounts.routes import bp as accounts_bp
     from app.core.routes import bp as core_bp

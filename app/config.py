@@ -16,6 +16,14 @@ def instance_secret(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def secure_cookies(config) -> None:
+    """Served over https (PUBLIC_URL): cookies travel only over TLS, and the session and remember-me cookies
+    carry the __Host- prefix, which browsers accept only Secure, for the whole site and this host alone."""
+    if config["PUBLIC_URL"].startswith("https://"):
+        config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True,
+                      SESSION_COOKIE_NAME="__Host-session", REMEMBER_COOKIE_NAME="__Host-remember_token")
+
+
 class Config:
     INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
     SECRET_KEY = os.environ.get("SECRET_KEY")  # None: a key is made once under instance/
@@ -32,6 +40,9 @@ class Config:
 
     # The address phones use to reach the app; printed into checkpoint QR labels (else the request's host).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "").rstrip("/")
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (nginx = 1). 0 trusts
+    # none: the address the rate limits and the login throttle count is then the connection's own.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", 0))
 
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
     # After downtime the clock generates (and records as missed) the rounds of at most this many past days.
@@ -43,7 +54,7 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"  # always on with an https PUBLIC_URL
     REMEMBER_COOKIE_DURATION = 30 * 24 * 3600  # a month on the guard's own phone
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"

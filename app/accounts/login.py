@@ -2,12 +2,15 @@
 from flask import jsonify, make_response, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from app.accounts import services
 from app.accounts.models import User
 from app.core.db import get_session
+from app.core.views import is_htmx
 from app.extensions import login_manager
 
 
 def init_app(app):
+    services.configure(app.config)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("请先登录。")
     login_manager.login_message_category = "info"
@@ -28,7 +31,7 @@ def init_app(app):
         if request.path.startswith("/api/"):
             return jsonify(error={"code": 401, "message": str(_l("登录已过期,请重新登录。"))}), 401
         target = url_for("accounts.login", next=request.full_path if request.method == "GET" else None)
-        if request.headers.get("HX-Request"):
+        if is_htmx():
             response = make_response("", 401)
             response.headers["HX-Redirect"] = target
             return response

@@ -8,14 +8,8 @@ from app.accounts import bp, services
 from app.accounts.models import PROJECT_ROLES, Membership, User
 from app.core.db import get_session
 from app.core.permissions import admin_required, logged_in, public, visible_projects_stmt
-from app.core.views import back_to, is_htmx, render
+from app.core.views import back_to, is_htmx, render, safe_next
 from app.projects.models import Project
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("core.index")
 
 
 def _client_ip() -> str:
@@ -27,7 +21,7 @@ def _client_ip() -> str:
 def login():
     """Log in; "remember me" keeps a phone logged in for a month."""
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     if request.method == "GET":
         return render_template("accounts/login.html")
     username = request.form.get("username", "")
@@ -43,13 +37,14 @@ def login():
         return render_template("accounts/login.html", error=messages[result.error], username=username), status
     session.clear()
     login_user(result.user, remember=bool(request.form.get("remember")))
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(safe_next(request.args.get("next")))
 
 
 @bp.post("/logout")
 @logged_in
 def logout():
-    """Log out and forget the remember-me cookie."""
+    """Log out: this session and every copy of its cookies (session, remember-me) stop working."""
+    services.log_out(get_session(), user=current_user)
     logout_user()
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("accounts.login"))
@@ -65,7 +60,7 @@ def set_locale():
     if current_user.is_authenticated:
         services.set_locale(get_session(), user=current_user, locale=locale)
     session["locale"] = locale
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -82,7 +77,7 @@ def account():
             error = str(exc)
         else:
             # the old session and remember-me cookie died with the old session token: renew this device's
-            remembered = "remember_token" in request.cookies
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
             login_user(current_user._get_current_object(), remember=remembered)
             flash(_("密码已修改。其他设备上的登录已失效。"), "success")
             return back_to("accounts.account")

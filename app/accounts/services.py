@@ -4,9 +4,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
 from flask_babel import gettext as _
 from sqlmodel import Session, delete, func, select
 
@@ -82,31 +82,57 @@ def visible_projects_stmt(user: User):
     return stmt.order_by(Project.name)
 
 
-def _hasher() -> PasswordHasher:
-    cfg = current_app.config
-    return PasswordHasher(
-        time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_COST"], parallelism=cfg["ARGON2_PARALLELISM"]
+@dataclass(frozen=True)
+class Settings:
+    """What accounts takes from the configuration, read once at start-up (`configure`): services never ask
+    the app. The defaults are the Config class's."""
+
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 64 * 1024
+    argon2_parallelism: int = 2
+    login_window_seconds: int = 15 * 60
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_ip: int = 30
+    languages: tuple[str, ...] = ("zh_Hans", "zh_Hant", "en")
+
+
+_settings = Settings()
+_hasher = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=2)
+_dummy_hash: str | None = None  # for unknown usernames, made on first need with the configured parameters
+
+
+def configure(config) -> None:
+    """Take the argon2 parameters, the login throttle's limits and the languages from the app's config."""
+    global _settings, _hasher, _dummy_hash
+    _settings = Settings(
+        argon2_time_cost=config["ARGON2_TIME_COST"], argon2_memory_cost=config["ARGON2_MEMORY_COST"],
+        argon2_parallelism=config["ARGON2_PARALLELISM"], login_window_seconds=config["LOGIN_WINDOW_SECONDS"],
+        login_max_failures_per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+        login_max_failures_per_ip=config["LOGIN_MAX_FAILURES_PER_IP"], languages=tuple(config["LANGUAGES"]),
     )
+    _hasher = PasswordHasher(time_cost=_settings.argon2_time_cost, memory_cost=_settings.argon2_memory_cost,
+                             parallelism=_settings.argon2_parallelism)
+    _dummy_hash = None
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    return _hasher.hash(password)
 
 
 def verify_password(user: User, password: str) -> bool:
     try:
-        return _hasher().verify(user.password_hash, password)
+        return _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def _burn_time(password: str) -> None:
     """Spend a hash's time on an unknown username, so the answer does not tell which names exist."""
-    if "dummy_password_hash" not in current_app.extensions:
-        current_app.extensions["dummy_password_hash"] = hash_password(secrets.token_hex(8))
-    dummy = current_app.extensions["dummy_password_hash"]
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = hash_password(secrets.token_hex(8))
     try:
-        _hasher().verify(dummy, password)
+        _hasher.verify(_dummy_hash, password)
     except VerificationError:
         pass
 
@@ -128,20 +154,40 @@ def _retry_after(session: Session, column, value: str, limit: int, window: timed
     return max(1, int((times[limit - 1] + window - now).total_seconds()) + 1)
 
 
+def _claim_attempt(session: Session, *, username: str, ip: str, now: datetime) -> tuple[int, LoginFailure | None]:
+    """Count this attempt as a failure before its password is checked, in one step with the count: the wait
+    when the account or the address is over its limit (nothing claimed), else (0, the claimed failure).
+
+    Counting and claiming hold the throttle's lock (BEGIN IMMEDIATE on SQLite, a table lock on PostgreSQL,
+    released at once), so sixteen simultaneous guesses get five checks, not sixteen; hashing runs outside it.
+    """
+    session.commit()  # the lock's transaction is the claim's own
+    if session.get_bind().dialect.name == "sqlite":
+        session.exec(sa.text("BEGIN IMMEDIATE"))
+    else:
+        session.exec(sa.text("LOCK TABLE login_failure IN SHARE ROW EXCLUSIVE MODE"))
+    window = timedelta(seconds=_settings.login_window_seconds)
+    wait = max(
+        _retry_after(session, LoginFailure.username, username, _settings.login_max_failures_per_account, window, now),
+        _retry_after(session, LoginFailure.ip, ip, _settings.login_max_failures_per_ip, window, now),
+    )
+    claim = None if wait else LoginFailure(username=username, ip=ip, at=now)
+    if claim is not None:
+        session.add(claim)
+        session.exec(delete(LoginFailure).where(LoginFailure.at < now - 4 * window))
+    session.commit()
+    return wait, claim
+
+
 def authenticate(session: Session, *, username: str, password: str, ip: str, now: datetime | None = None) -> LoginResult:
     """Check a login, throttled per account and per address over a sliding window.
 
     A throttled account unlocks by itself when the window slides on, so the real owner is never
     locked out for good; a successful login clears that account's failures.
     """
-    cfg = current_app.config
     now = now or utcnow()
     username = username.strip().lower()[:40]
-    window = timedelta(seconds=cfg["LOGIN_WINDOW_SECONDS"])
-    wait = max(
-        _retry_after(session, LoginFailure.username, username, cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"], window, now),
-        _retry_after(session, LoginFailure.ip, ip, cfg["LOGIN_MAX_FAILURES_PER_IP"], window, now),
-    )
+    wait, claim = _claim_attempt(session, username=username, ip=ip[:45], now=now)
     if wait:
         return LoginResult(error="throttled", retry_after=wait)
 
@@ -152,14 +198,13 @@ def authenticate(session: Session, *, username: str, password: str, ip: str, now
     else:
         ok = verify_password(user, password)
     if not ok:
-        session.add(LoginFailure(username=username, ip=ip[:45], at=now))
-        session.exec(delete(LoginFailure).where(LoginFailure.at < now - 4 * window))
-        session.commit()
-        return LoginResult(error="invalid")
+        return LoginResult(error="invalid")  # the claimed failure stays counted
     if not user.active:
+        session.exec(delete(LoginFailure).where(LoginFailure.id == claim.id))
+        session.commit()
         return LoginResult(error="inactive")
     session.exec(delete(LoginFailure).where(LoginFailure.username == username))
-    if _hasher().check_needs_rehash(user.password_hash):
+    if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         session.add(user)
     session.commit()
@@ -223,7 +268,7 @@ def update_user(session: Session, *, actor: User, user: User, display_name: str,
         raise AccountError(_("请填写姓名(不超过 60 字)。"))
     if phone and not re.fullmatch(r"[0-9+\- ]{5,20}", phone):
         raise AccountError(_("手机号格式不对。"))
-    if locale not in current_app.config["LANGUAGES"]:
+    if locale not in _settings.languages:
         raise AccountError(_("不支持的语言。"))
     if user.id == actor.id and not is_admin:
         raise AccountError(_("不能取消自己的管理员身份。"))
@@ -236,11 +281,23 @@ def update_user(session: Session, *, actor: User, user: User, display_name: str,
     return user
 
 
+def end_sessions(user: User) -> None:
+    """A new session token: every session and remember-me cookie made with the old one stops working."""
+    user.session_token = secrets.token_hex(16)
+
+
+def log_out(session: Session, *, user: User) -> None:
+    """Logging out ends the user's sessions for good, so a copied session or remember-me cookie dies too."""
+    end_sessions(user)
+    session.add(user)
+    session.commit()
+
+
 def set_password(session: Session, *, actor: User, user: User, new_password: str) -> None:
     """Set a new password and end the user's other sessions and remember-me cookies."""
     validate_password(new_password, user.username)
     user.password_hash = hash_password(new_password)
-    user.session_token = secrets.token_hex(16)
+    end_sessions(user)
     session.add(user)
     action = "user.password_change" if actor.id == user.id else "user.password_reset"
     audit.record(session, actor=actor, action=action, obj=user)
@@ -263,7 +320,7 @@ def set_active(session: Session, *, actor: User, user: User, active: bool) -> No
     before = audit.snapshot(user, ("active",))
     user.active = active
     if not active:
-        user.session_token = secrets.token_hex(16)  # logs the user out everywhere
+        end_sessions(user)  # logs the user out everywhere
     session.add(user)
     audit.record(session, actor=actor, action="user.activate" if active else "user.deactivate", obj=user,
                  before=before, after=audit.snapshot(user, ("active",)))
@@ -271,8 +328,8 @@ def set_active(session: Session, *, actor: User, user: User, active: bool) -> No
 
 
 def set_locale(session: Session, *, user: User, locale: str) -> None:
-    if locale not in current_app.config["LANGUAGES"]:
-            raise AccountError(_("不支持的语言。"))
+    if locale not in _settings.languages:
+        raise AccountError(_("不支持的语言。"))
     user.locale = locale
     session.add(user)
     session.commit()

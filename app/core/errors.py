@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.refusal import Refusal
+from app.core.views import is_htmx
 
 
 def _messages():
@@ -34,7 +35,7 @@ def error_response(code: int, message: str | None = None, reason: str | None = N
     if wants_json():
         return jsonify(error={"code": code, "title": title, "message": message, "reason": reason,
                               "fields": fields or {}}), code
-    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
+    template = "errors/_error.html" if is_htmx() else "errors/error.html"
     return render_template(template, code=code, title=title, message=message, fields=fields or {}), code
 
 
@@ -52,7 +53,9 @@ def init_app(app):
         if exc.code is None or exc.code < 400:
             return exc
         description = exc.description if getattr(exc, "user_message", False) else None
-        return error_response(exc.code, description)
+        body, code = error_response(exc.code, description)
+        # what the exception says in its headers still holds: Allow on a 405, Retry-After, WWW-Authenticate
+        return body, code, [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
 
     @app.errorhandler(Exception)
     def unexpected(exc):

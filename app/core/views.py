@@ -1,9 +1,11 @@
 """Small helpers every view uses."""
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 
 MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -11,8 +13,15 @@ MONTH = re.compile(r"(\d{4})-(\d{2})")
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
+# Answers a logged-in user's browser, a proxy or the service worker must not keep in an HTTP cache (static
+# files and signed media links keep their own caching).
+NO_STORE = {"text/html", "application/json", "text/csv", "application/pdf"}
+
+
 def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    """Whether htmx asks for a fragment (htmx-flask's request.htmx); the answer then varies by HX-Request."""
+    g.varies_on_htmx = True
+    return bool(request.htmx) and not request.htmx.boosted
 
 
 def render(template_name: str, fragment: str | None = None, status: int = 200, **context):
@@ -53,13 +62,26 @@ def month_arg(today: date) -> tuple[int, int]:
     return int(found[1]), int(found[2])
 
 
+def safe_next(target: str | None, endpoint: str = "core.index") -> str:
+    """Where to go after a step (`?next=`, a form's `next`): a path of this site, read as the browser will read
+    it (tabs and newlines dropped, backslashes taken as slashes), else `endpoint`: to a browser
+    `/%09/evil.example` and `/\\evil.example` are `//evil.example`, another site."""
+    target = re.sub(r"[\t\n\r]", "", target or "").replace("\\", "/")
+    parts = urlsplit(target)
+    if (target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc
+            and not re.search(r"[\x00-\x1f\x7f]", target)):
+        return target
+    return url_for(endpoint)
+
+
 def back_to(endpoint: str, **values):
     """Post/redirect/get for plain form posts."""
     return redirect(url_for(endpoint, **values))
 
 
 def security_headers(response):
-    """No framing, no MIME sniffing, no inline script; images may come from the media store."""
+    """No framing, no MIME sniffing, no inline script (images may come from the media store); no caching of a
+    logged-in user's pages and data; `Vary: HX-Request` where the fragment or the page was chosen by it."""
     img = "'self' data: blob:"
     if current_app.config["MEDIA_BACKEND"] == "s3":
         endpoint = current_app.config["S3_ENDPOINT_URL"]
@@ -72,4 +94,8 @@ def security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if g.get("varies_on_htmx"):
+        response.vary.add("HX-Request")
+    if response.mimetype in NO_STORE and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
     return response

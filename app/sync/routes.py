@@ -1,12 +1,11 @@
 """The offline API under /api/v1/ and the outbox page."""
-import json
-
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.core.db import get_session
+from app.core.inputs import Malformed, load_json
 from app.core.permissions import logged_in, public
 from app.core.storage import storage
 from app.sync import bp, services
@@ -37,8 +36,8 @@ def offline_pages():
 def submit_record(client_id):
     """Accept one outbox entry (multipart: `record` JSON + `photos` files), exactly once."""
     try:
-        envelope = json.loads(request.form.get("record", ""))
-    except ValueError:
+        envelope = load_json(request.form.get("record", ""))
+    except Malformed:
         return _refusal(_("记录格式不对。"), 400)
     if not isinstance(envelope, dict):
         return _refusal(_("记录格式不对。"), 400)

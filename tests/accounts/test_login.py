@@ -135,8 +135,10 @@ def test_password_change_refusals_are_explained(login_as):
 def test_authenticate_rehashes_weaker_hashes(app, ctx, world):
     session = get_session()
     app.config["ARGON2_TIME_COST"] = 2
+    services.configure(app.config)  # what start-up reads
     try:
         assert services.authenticate(session, username="guard", password=factories.PASSWORD, ip="1.2.3.4").user
         assert "t=2" in session.get(User, world.users["guard"].id).password_hash
     finally:
         app.config["ARGON2_TIME_COST"] = 1
+        services.configure(app.config)
