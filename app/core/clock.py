@@ -61,8 +61,9 @@ def once(session: Session, key: str, now: datetime | None = None) -> bool:
         return False
     dialect = session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    statement = insert(ClockMark).values(key=key, at=now or utcnow()).on_conflict_do_nothing(index_elements=["key"])
-    return session.exec(statement).rowcount == 1
+    statement = (insert(ClockMark).values(key=key, at=now or utcnow()).on_conflict_do_nothing(index_elements=["key"])
+                 .returning(ClockMark.id))
+    return session.exec(statement).first() is not None  # (rowcount is -1 on PostgreSQL here)
 
 
 def unmarked(prefix: str, column):
