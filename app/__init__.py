@@ -44,19 +44,21 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.jinja_env.globals["is_htmx"] = is_htmx
 
     from app.accounts.routes import bp as accounts_bp
+    from app.channels import jobs as _channel_jobs  # noqa: F401  (registers the clock jobs, when there is a clock)
+    from app.channels.routes import bp as channels_bp
     from app.core.routes import bp as core_bp
     from app.handovers.routes import bp as handovers_bp
     from app.inspections.routes import bp as inspections_bp
     from app.patrols.routes import bp as patrols_bp
     from app.projects.routes import bp as projects_bp
-    from app.repairs import figures, public  # noqa: F401  (their views join the repairs blueprint)
+    from app.repairs import figures_routes, public_routes  # noqa: F401  (their views join the repairs blueprint)
     from app.repairs.routes import bp as repairs_bp
     from app.shifts import reports, setup  # noqa: F401  (their views join the shifts blueprint)
     from app.shifts.routes import bp as shifts_bp
     from app.sync.routes import bp as sync_bp
 
     for blueprint in (core_bp, accounts_bp, projects_bp, sync_bp, repairs_bp, patrols_bp, handovers_bp,
-                      inspections_bp, shifts_bp):
+                      inspections_bp, shifts_bp, channels_bp):
         app.register_blueprint(blueprint)
 
     from app.handovers import jobs as _handovers_jobs  # noqa: F401  (clock jobs register at import)
@@ -65,11 +67,12 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.repairs import jobs as _repairs_jobs  # noqa: F401
     from app.shifts import jobs as _shifts_jobs  # noqa: F401
     from app import cli
+    from app.channels import cli as channels_cli
     from app.checklists import cli as checklists_cli
-
     from app.checklists.rules import phone_rules
 
     cli.init_app(app)
     checklists_cli.init_app(app)
     app.add_template_global(phone_rules, "checklist_rules")  # checklist forms carry their rules to the phone
+    channels_cli.init_app(app)
     return app

@@ -44,6 +44,19 @@ class Config:
     # none: the address the rate limits and the login throttle count is then the connection's own.
     TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", 0))
 
+    # Channels out (group robots, e-mail): the mail server, and how long and how often a delivery is tried.
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", 587))
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_FROM = os.environ.get("SMTP_FROM", "")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "1") == "1"
+    # Hosts a robot channel may post to besides the platforms' own (a private deployment), comma-separated.
+    CHANNEL_HOSTS = [h.strip() for h in os.environ.get("CHANNEL_HOSTS", "").split(",") if h.strip()]
+    CHANNEL_TIMEOUT = float(os.environ.get("CHANNEL_TIMEOUT", 5))  # seconds a robot or mail server may take
+    CHANNEL_MAX_ATTEMPTS = int(os.environ.get("CHANNEL_MAX_ATTEMPTS", 6))
+    CHANNEL_RETRY_SECONDS = int(os.environ.get("CHANNEL_RETRY_SECONDS", 60))  # then 2, 4, 8… minutes
+
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
     # After downtime the clock generates (and records as missed) the rounds of at most this many past days.
     CLOCK_CATCH_UP_DAYS = int(os.environ.get("CLOCK_CATCH_UP_DAYS", 31))

@@ -9,6 +9,10 @@
 //   they are refreshed after login, on app start and after each sync), else the
 //   cached /offline page, so staff in a basement get their forms or a clear message.
 //   Pages are kept per user ("wuye-pages-v1-u<id>"); another user's are deleted.
+// - photos (/photos/<id>, /photos/<id>/thumb): from the user's kept pages' cache when there, else the
+//   network. Keeping a page keeps the photos it shows (thumbnails and the full photos the viewer opens),
+//   under these stable paths, not the signed media URLs they redirect to, which expire. A photo never
+//   changes under its id, so a kept one is never fetched again.
 // - everything else (htmx fragments, API calls, POSTs, other origins): not
 //   touched. They are live data and must never be answered from a stale cache.
 //
@@ -26,6 +30,7 @@ const SHELL_URLS = [
   "/manifest.webmanifest",
   "/static/css/app.css",
   "/static/js/app.js",
+  "/static/js/photo-viewer.js",
   "/static/vendor/htmx/htmx.min.js",
   "/static/vendor/idb/umd.js",
   "/static/js/outbox.js",
@@ -93,6 +98,32 @@ async function networkFirstPage(request) {
   }
 }
 
+// The photos a page shows: its tiles' thumbnails and the full photos they link to (templates/core/_photos.html).
+const PHOTO_PATH = /\/photos\/\d+(?:\/thumb)?(?=["'])/g;
+function photosOf(html) {
+  return html.match(PHOTO_PATH) || [];
+}
+
+// Keeps the photos not kept yet. no-cors: on S3 the photo's path redirects to a presigned URL of another
+// origin, whose (opaque) answer an <img> can still show.
+async function keepPhotos(cache, paths) {
+  for (const path of paths) {
+    if (await cache.match(path)) continue;
+    try {
+      const photo = await fetch(path, { credentials: "same-origin", mode: "no-cors" });
+      if (photo.ok || photo.type === "opaque") await cache.put(path, photo);
+    } catch (err) {
+      return;  // offline again: the next refresh tries
+    }
+  }
+}
+
+async function keptPhoto(request) {
+  const pages = await userPages();
+  const kept = pages && (await pages.match(new URL(request.url).pathname));
+  return kept || fetch(request);
+}
+
 // Fetch and keep the pages this user needs today; drop other users' pages. Asked after every sync run and
 // every poll of the page: a page that is new in the list (a ticket just dispatched to this user, a new round)
 // is kept at once; the pages already kept are fetched again at most every PAGES_REFRESH_MS.
@@ -128,15 +159,21 @@ async function keepPages(userId, all) {
   const shell = await caches.open(SHELL_CACHE);
   const stale = all || lastRefresh.userId !== userId || Date.now() - lastRefresh.at >= PAGES_REFRESH_MS;
   if (stale) lastRefresh = { userId, at: Date.now() };
+  const photos = new Set();
   for (const url of pages) {  // pages for this user; /static/ files some of them need (a QR decoder…)
     const isAsset = url.startsWith("/static/");
     if (isAsset && (await shell.match(url))) continue;
-    if (!isAsset && !stale && (await cache.match(url))) continue;
-    const page = await fetch(url, { credentials: "same-origin", cache: "no-store" });
-    if (page.ok && !page.redirected) await (isAsset ? shell : cache).put(url, page);
+    if (isAsset || stale || !(await cache.match(url))) {
+      const page = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+      if (page.ok && !page.redirected) await (isAsset ? shell : cache).put(url, page);
+    }
+    const kept = !isAsset && (await cache.match(url));
+    if (kept) photosOf(await kept.text()).forEach((path) => photos.add(path));
   }
-  for (const request of await cache.keys()) {  // pages no longer needed (a project left, say)
-    if (!pages.includes(new URL(request.url).pathname)) await cache.delete(request);
+  await keepPhotos(cache, photos);
+  for (const request of await cache.keys()) {  // pages and photos no longer needed (a project left, say)
+    const path = new URL(request.url).pathname;
+    if (!pages.includes(path) && !photos.has(path)) await cache.delete(request);
   }
 }
 
@@ -146,7 +183,9 @@ async function refreshPage(url) {
   const path = new URL(url, self.location.origin).pathname;
   if (!pages || !(await pages.match(path))) return;
   const page = await fetch(path, { credentials: "same-origin", cache: "no-store" });
-  if (page.ok && !page.redirected) await pages.put(path, page);
+  if (!page.ok || page.redirected) return;
+  await pages.put(path, page.clone());
+  await keepPhotos(pages, photosOf(await page.text()));
 }
 
 // Returns a response promise, or null to let the browser handle the request.
@@ -155,6 +194,7 @@ function route(request) {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return null;
   if (request.mode === "navigate") return networkFirstPage(request);
+  if (url.pathname.startsWith("/photos/")) return keptPhoto(request);
   if (isShellAsset(url)) return cacheFirst(request);
   return null;
 }

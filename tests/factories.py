@@ -264,3 +264,14 @@ def shift_objects(session: Session, project_: Project, person: User) -> ShiftObj
     session.add_all([matter, restock])
     session.commit()
     return ShiftObjects(post, pattern, attendance, matter, item, restock)
+
+
+def channel(session: Session, project_: Project, kind: str = "wecom", target: str = "", **fields):
+    """A channel of the project (a WeCom robot on an unreachable local port unless told otherwise)."""
+    from app.channels.models import Channel
+
+    obj = Channel(project_id=project_.id, kind=kind, target=target or "http://127.0.0.1:9/cgi-bin/webhook/send?key=k",
+                  **fields)
+    session.add(obj)
+    session.commit()
+    return obj

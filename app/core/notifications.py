@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from sqlmodel import JSON, Field, Session, SQLModel, func, select
 
 from app.core.db import UTCDateTime, utcnow
@@ -52,6 +53,23 @@ def text_of(notification: Notification) -> str:
     return str(render(dict(notification.params or {})))
 
 
+def text_in(notification: Notification, locale: str) -> str:
+    """The notification in a given language, outside a request too (the clock, channels, e-mail): the recipient's
+    `user.locale`, or a channel's. Needs an app context for the catalogues."""
+    with force_locale(locale):
+        return text_of(notification)
+
+
+# Capabilities that carry notifications further (the channels) register listener(session, added): it runs inside
+# notify(), in the transaction of the change announced, so whatever it adds commits or rolls back with it.
+_listeners: list[Callable] = []
+
+
+def on_notify(fn: Callable) -> Callable:
+    _listeners.append(fn)
+    return fn
+
+
 def notify(session: Session, *, user_ids, event: str = "", params: dict | None = None, link: dict | None = None,
            project_id: int | None = None, key: str = "", text: str = "", url: str = "") -> list[Notification]:
     """Add a notification for each user (once per `key`); it commits with the change it announces."""
@@ -65,6 +83,9 @@ def notify(session: Session, *, user_ids, event: str = "", params: dict | None =
         added.append(Notification(user_id=user_id, project_id=project_id, event=event, params=params or {},
                                   link=link or {}, key=key[:80], text=text[:200], url=url[:255]))
     session.add_all(added)
+    if added:
+        for listener in _listeners:
+            listener(session, added)
     return added
 
 

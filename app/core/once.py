@@ -10,6 +10,7 @@ being worked on waits for its answer. Outbox entries have their own once-only la
 import time
 import uuid
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import g, redirect, request
@@ -34,10 +35,18 @@ class PostOnce(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-def form_id() -> str:
+def form_id(action: str | None = None, fields: dict | None = None) -> str:
     """The id of a form being rendered: new, or the one just posted when its form is shown again with an
-    error (so going back to the first, refused copy and sending it cannot make a second record)."""
-    return _posted_id() or str(uuid.uuid4())
+    error (so going back to the first, refused copy and sending it cannot make a second record).
+
+    On a page of several forms, `action` (the form's URL) and `fields` (hidden values that tell forms with
+    one action apart) keep the posted id to the form that was posted: another form given the same id would
+    be answered with the first one's redirect."""
+    posted = _posted_id()
+    if posted and (action is None or urlsplit(action).path == request.path) \
+            and all(request.form.get(name) == str(value) for name, value in (fields or {}).items()):
+        return posted
+    return str(uuid.uuid4())
 
 
 def _posted_id() -> str | None:

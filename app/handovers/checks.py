@@ -69,11 +69,10 @@ def record_check(session: Session, submission: Submission, *, storage) -> tuple[
     tickets = []
     for key in checked.tickets:
         item = next(i for i in items if i["key"] == key)
-        # TODO(design pass): storage=storage here once open_ticket takes it (branch ds-repairs).
         tickets.append(open_ticket(
             session, user=submission.user, project_id=project.id, description=f"{item['label']}:{_('不合格')}",
             source="handover", reported_at=submission.client_time, photos=submission.photos_of(f"photo-{key}"),
-            photo_prefix=f"{prefix}/ticket-{key}", area_id=room.area_id, location=room.name))
+            photo_prefix=f"{prefix}/ticket-{key}", area_id=room.area_id, location=room.name, storage=storage))
     audit.record(session, actor=submission.user, action=f"room_check.{kind}", obj=check,
                  after={"room": room.name, "failed": checked.failed, "key_guard_id": check.key_guard_id})
     return check, tickets

@@ -208,11 +208,10 @@ def _report(session: Session, *, storage, handover: Handover, lines: list[Handov
             line.ticket_id = earlier.ticket_id  # reported before and not repaired yet: no second ticket
             continue
         description = _("样板间交接发现损坏:%(item)s", item=line.name) + (f"。{line.note}" if line.note else "")
-        # TODO(design pass): storage=storage here once open_ticket takes it (branch ds-repairs).
         ticket = open_ticket(session, user=actor, project_id=handover.project_id, description=description,
                              source="handover", reported_at=handover.counted_at, photos=photos.get(line.item_key, []),
                              photo_prefix=f"{prefix}/ticket-{line.item_key}", area_id=room.area_id,
-                             location=f"{room.name} {line.location}".strip())
+                             location=f"{room.name} {line.location}".strip(), storage=storage)
         line.ticket_id = ticket.id
         session.add(line)
         tickets.append(ticket)

@@ -268,7 +268,7 @@ def _add_deduction(session, *, storage, inspection, sheet, item, answers, amount
         ticket = open_ticket(session, user=actor, project_id=inspection.project_id, source="inspection",
                              description=f"{item['label']}:{_('检查扣分')}" + (f"。{note}" if note else ""),
                              reported_at=inspection.inspected_at, photos=photos,
-                             photo_prefix=f"{photo_prefix}-ticket")
+                             photo_prefix=f"{photo_prefix}-ticket", storage=storage)
         rectification.ticket_id = ticket.id
     session.add(rectification)
 

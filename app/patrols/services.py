@@ -370,7 +370,8 @@ def _ticket_for_failed_item(session, submission, visit, checkpoint, version, key
     return open_ticket(session, user=submission.user, project_id=visit.project_id, description=description,
                        source="patrol", reported_at=submission.client_time, photos=submission.photos_of(f"photo-{key}"),
                        photo_prefix=f"tickets/{visit.project_id}/{submission.client_id}-{key}",
-                       area_id=checkpoint.area_id, checkpoint_id=checkpoint.id, location=checkpoint.name)
+                       area_id=checkpoint.area_id, checkpoint_id=checkpoint.id, location=checkpoint.name,
+                       storage=storage())
 
 
 def finish_round(session: Session, submission: Submission) -> dict:

@@ -1,29 +1,22 @@
-"""Monthly repair figures (报修月报) of a project: the service, its page, PDF and CSV.
+"""Monthly repair figures (报修月报) of a project: the counts, the rates, and the rows of its CSV.
 
 The figures are counted in the database (one GROUP BY category), so a month of 10,000 tickets costs one query.
+The page, the PDF and the CSV download are in `figures_routes`.
 """
 from dataclasses import astuple, dataclass, field, fields
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, select
 
-from app.core.db import get_session, local, utcnow
-from app.core.permissions import project_required
-from app.core.views import month_arg
-from app.projects.models import Project
-from app.repairs import bp
 from app.repairs.models import CATEGORIES, Ticket
 from app.repairs.services import settings_for
 from app.repairs.workflow import SATISFIED
-from app.reports.csv_export import csv_response
-from app.reports.pdf import pdf_response, render_pdf
 
 FINISHED_STATUSES = ("awaiting_callback", "closed")
 
@@ -201,41 +194,6 @@ def amount(value: float | None, unit: str = "") -> str:
     return "—" if value is None else f"{value:.1f} {unit}".rstrip()
 
 
-# -- views --------------------------------------------------------------------------------------
-
-def _local_month() -> tuple[int, int]:
-    today = local(utcnow())
-    return today.year, today.month
-
-
-def _context(project: Project) -> dict:
-    """What the page, the PDF and the CSV show, built once for the requested month."""
-    year, month = month_arg(local(utcnow()).date())
-    figures = month_figures(get_session(), project_id=project.id, year=year, month=month,
-                            tz=current_app.config["TIMEZONE"])
-    options = months_back(*_local_month(), count=24)
-    if (year, month) not in options:
-        options.insert(0, (year, month))
-    return {"project": project, "figures": figures, "months": [f"{y:04d}-{m:02d}" for y, m in options],
-            "percent": percent, "amount": amount, "satisfied_from": SATISFIED, "generated_at": utcnow()}
-
-
-@bp.get("/projects/<int:project_id>/repairs/figures")
-@project_required("supervisor")
-def figures(project: Project):
-    """The month's repair figures: headline cards, tickets by category, links to the PDF and the CSV."""
-    return render_template("repairs/figures.html", **_context(project))
-
-
-@bp.get("/projects/<int:project_id>/repairs/figures.pdf")
-@project_required("supervisor")
-def figures_pdf(project: Project):
-    """The month's repair figures as an A4 PDF (报修月报)."""
-    context = _context(project)
-    return pdf_response(render_pdf("reports/repair_month.html", **context),
-                        f"repairs-{project.id}-{context['figures'].label}.pdf")
-
-
 CSV_COLUMNS = (
     (_l("类别"), None), (_l("工单数"), "tickets"), (_l("已取消"), "cancelled"), (_l("已完成"), "completed"),
     (_l("完成率"), "completion_rate"), (_l("按时完成"), "on_time"), (_l("按时完成率"), "on_time_rate"),
@@ -255,12 +213,9 @@ def _csv_cell(tally: Tally, attr: str) -> str:
     return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
-@bp.get("/projects/<int:project_id>/repairs/figures.csv")
-@project_required("supervisor")
-def figures_csv(project: Project):
-    """The month's figures for a spreadsheet: one row per category, then the total."""
-    figures = _context(project)["figures"]
+def csv_rows(figures: Figures) -> list[list[str]]:
+    """The month's figures as a sheet: the header, one row per category, then the total."""
     rows = [[str(label) for label, _attr in CSV_COLUMNS]]
     for name, tally in [*figures.categories.items(), (_("合计"), figures.total)]:
         rows.append([name, *(_csv_cell(tally, attr) for _label, attr in CSV_COLUMNS[1:])])
-    return csv_response(rows, f"repairs-{project.id}-{figures.label}.csv")
+    return rows

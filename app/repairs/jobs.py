@@ -1,18 +1,14 @@
 """The repairs clock: a ticket past its project's dispatch or completion target alerts once, whoever is looking."""
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from app.accounts.services import member_ids
 from app.core.clock import batches, job, once, unmarked
-from app.core.notifications import event, link, notify
-from app.repairs import workflow
+from app.core.notifications import link, notify
+from app.repairs import notices, workflow
 from app.repairs.models import Ticket
 from app.repairs.services import clock, settings_for
-
-OVERDUE = event("repairs.overdue", lambda p: _("工单 %(number)s 超时未派单", number=p["number"]) if p["what"] == "dispatch"
-                else _("工单 %(number)s 已超过完成期限", number=p["number"]))
 
 
 def _candidates(session: Session, now: datetime) -> list[Ticket]:
@@ -34,9 +30,9 @@ def alert_overdue(session: Session, now: datetime, config) -> int:
             if not (state and state.overdue and once(session, f"repairs.overdue-{state.what}:{ticket.id}", now)):
                 continue
             users = member_ids(session, ticket.project_id, ("supervisor",)) + [ticket.assignee_id or 0]
-            notify(session, user_ids=[u for u in users if u], event=OVERDUE, project_id=ticket.project_id,
-                   params={"number": ticket.number, "what": state.what}, link=link("repairs.ticket", ticket_id=ticket.id),
-                   key=f"overdue-{state.what}:{ticket.id}")
+            notify(session, user_ids=[u for u in users if u], event=notices.OVERDUE[state.what],
+                   project_id=ticket.project_id, params={"number": ticket.number},
+                   link=link("repairs.ticket", ticket_id=ticket.id), key=f"overdue-{state.what}:{ticket.id}")
             alerted += 1
         session.commit()
     return alerted

@@ -6,19 +6,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import func, select
 
+from app.accounts.services import members, users_by_id
 from app.core import home
 from app.core.db import get_session, utcnow
-from app.accounts.models import Membership, User
-from app.accounts.services import users_by_id
 from app.core.permissions import load_or_404, logged_in, project_required, roles_in
 from app.core.photos import PhotoError, photos_of, process
 from app.core.storage import storage
 from app.core.views import back_to, render
-from app.projects.models import Area, Project
+from app.projects.models import Project
 from app.projects.services import areas_of
-from app.repairs import bp, services, workflow
+from app.repairs import bp, records, services, workflow  # noqa: F401  (records registers the sync kinds)
 from app.repairs.models import Ticket
-from app.sync.services import Kind, RecordRefused, accept, register
+from app.sync.services import RecordRefused, accept
 
 READERS = ("supervisor", "engineer")
 
@@ -48,8 +47,7 @@ def _home_tasks(session, user, project, roles):
 
 def _form_page(project, status: int = 200, **extra):
     return render_template("repairs/report.html", project=project, areas=areas_of(get_session(), project),
-                           categories=services.settings_for(get_session(), project.id).categories,
-                           client_id=str(uuid.uuid4()), **extra), status
+                           categories=services.settings_for(get_session(), project.id).categories, **extra), status
 
 
 @bp.get("/projects/<int:project_id>/report")
@@ -75,7 +73,8 @@ def report(project):
     files = [(f.filename, f.read()) for f in request.files.getlist("photos") if f.filename]
     try:
         answer, _replayed = accept(get_session(), storage(), user=current_user, client_id=client_id,
-                                   envelope=envelope, files=files)
+                                   envelope=envelope, files=files,
+                                   photo_max_bytes=current_app.config["PHOTO_MAX_BYTES"])
     except RecordRefused as exc:
         return _form_page(project, exc.status, error=exc.message, form=form)
     flash(_("已提交报修 %(number)s。", number=answer["number"]), "success")
@@ -115,12 +114,11 @@ def _ticket_page(ticket: Ticket, status: int = 200, **extra):
     roles = roles_in(db, current_user, project)
     actions = [a for a in workflow.TRANSITIONS
                if not workflow.refusal(a, ticket.status, roles, ticket.assignee_id == current_user.id)]
-    engineers = db.exec(select(User).join(Membership, Membership.user_id == User.id).where(
-        Membership.project_id == project.id, Membership.role == "engineer", User.active == True)).all()  # noqa: E712
     people = users_by_id(db, (ticket.reporter_id, ticket.assignee_id, ticket.dispatched_by))
+    area = next((a for a in areas_of(db, project) if a.id == ticket.area_id), None)
     return render_template(
-        "repairs/ticket.html", ticket=ticket, project=project, people=people, actions=actions, engineers=engineers,
-        area=db.get(Area, ticket.area_id) if ticket.area_id else None, photos=services.ticket_photos(db, ticket),
+        "repairs/ticket.html", ticket=ticket, project=project, people=people, actions=actions,
+        engineers=members(db, project.id, ("engineer",)), area=area, photos=photos_of(db, "ticket", ticket.id),
         after_photos=photos_of(db, "ticket_after", ticket.id), work_photos=photos_of(db, "ticket_work", ticket.id),
         clock=services.clock(ticket, services.settings_for(db, project.id), utcnow()), **_labels(), **extra), status
 
@@ -132,20 +130,24 @@ def ticket(ticket_id: int):
     return _ticket_page(load_or_404(Ticket, ticket_id))
 
 
+def _uploaded_photos(ticket: Ticket) -> list:
+    """The form's photos, processed; PhotoError for the first one that is not a usable photo."""
+    keep_location = get_session().get(Project, ticket.project_id).keep_photo_location
+    return [process(upload.read(), max_bytes=current_app.config["PHOTO_MAX_BYTES"], keep_location=keep_location)
+            for upload in request.files.getlist("photos") if upload.filename]
+
+
 @bp.post("/tickets/<int:ticket_id>/act")
 @logged_in
 def act(ticket_id: int):
     """Dispatch, start, finish, return, call back or cancel (the page without JavaScript posts here)."""
     ticket = load_or_404(Ticket, ticket_id)
     form = request.form
-    photos = []
     try:
-        for upload in request.files.getlist("photos"):
-            if upload.filename:
-                photos.append(process(upload.read(), max_bytes=current_app.config["PHOTO_MAX_BYTES"],
-                                      keep_location=get_session().get(Project, ticket.project_id).keep_photo_location))
-        services.act(get_session(), actor=current_user, ticket=ticket, action=form.get("action", ""), now=utcnow(),
-                     assignee_id=form.get("assignee_id"), reason=form.get("reason", ""),
+        photos = _uploaded_photos(ticket)
+        services.act(get_session(), storage=storage(), actor=current_user, ticket=ticket,
+                     action=form.get("action", ""), now=utcnow(), assignee_id=form.get("assignee_id"),
+                     reason=form.get("reason", ""),
                      work_note=form.get("work_note", ""), materials=form.get("materials", ""), photos=photos,
                      reached=form.get("reached", "1") == "1", satisfaction=form.get("satisfaction"),
                      comment=form.get("comment", ""))
@@ -157,17 +159,6 @@ def act(ticket_id: int):
     flash(_("工单 %(number)s:%(status)s。", number=ticket.number, status=str(services.STATUS_LABELS[ticket.status])),
           "success")
     return back_to("repairs.ticket", ticket_id=ticket.id)
-
-
-def _engineer_pages(session, user) -> list[str]:
-    """An engineer keeps "my tickets" and each open ticket of theirs, to work them without signal."""
-    pages = [url_for("repairs.my_tickets")]
-    pages.extend(url_for("repairs.ticket", ticket_id=t.id) for t, _clock in services.my_tickets(session, user, utcnow()))
-    return pages
-
-
-register(Kind(name="ticket_action", roles=("engineer",), handle=services.act_from_outbox, max_photos=6,
-              label="工单处理", offline_pages=_engineer_pages))
 
 
 @bp.route("/projects/<int:project_id>/repairs/settings", methods=["GET", "POST"])

@@ -2,22 +2,21 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from app.accounts.models import PROJECT_ROLES, Membership, User
+from app.accounts.services import member_ids, projects_with_role
 from app.core import audit
-from app.core.db import get_posted, local, utcnow
-from app.core.notifications import notify
-from app.core.permissions import roles_in, visible_projects_stmt
-from app.core.photos import Photo, attach, photos_of
-from app.core.storage import storage
-from app.projects.models import Area, Project
-from app.repairs import workflow
+from app.core.db import get_posted, local
+from app.core.notifications import link, notify
+from app.core.permissions import roles_in
+from app.core.photos import attach, photos_of
+from app.core.refusal import Refusal
+from app.projects.models import Project
+from app.projects.services import areas_of
+from app.repairs import notices, workflow
 from app.repairs.models import SEVERITIES, RepairSettings, Ticket
-from app.sync.services import Kind, RecordRefused, Submission, register
 
 MAX_DESCRIPTION = 2000
 MAX_LOCATION = 200
@@ -46,7 +45,7 @@ def awaiting_dispatch(session: Session, project_id: int, limit: int = 20) -> lis
                         .order_by(Ticket.created_at.desc()).limit(limit)).all()
 
 
-def open_ticket(session: Session, *, user, project_id: int, description: str, source: str, reported_at,
+def open_ticket(session: Session, *, storage, user, project_id: int, description: str, source: str, reported_at,
                 photos: list, photo_prefix: str, area_id: int | None = None, checkpoint_id: int | None = None,
                 location: str = "", category: str = "其他", severity: str = "minor", urgent: bool = False,
                 reporter_name: str = "", reporter_phone: str = "") -> Ticket:
@@ -62,7 +61,7 @@ def open_ticket(session: Session, *, user, project_id: int, description: str, so
     session.flush()
     ticket.due_at = completion_due(settings, severity=ticket.severity, urgent=urgent, start=ticket.created_at)
     ticket.number = _ticket_number(ticket)
-    attach(session, storage(), photos, project_id=project_id, owner_type="ticket", owner_id=ticket.id,
+    attach(session, storage, photos, project_id=project_id, owner_type="ticket", owner_id=ticket.id,
            uploaded_by=user.id if user else None, taken_at=reported_at, prefix=photo_prefix)
     audit.record(session, actor=user, action="ticket.report", obj=ticket,
                  after={"number": ticket.number, "source": source, "description": ticket.description,
@@ -70,9 +69,9 @@ def open_ticket(session: Session, *, user, project_id: int, description: str, so
     return ticket
 
 
-def report(session: Session, submission: Submission) -> dict:
-    """The `ticket_report` record kind: a ticket in status "reported", with its before-photos."""
-    data, project = submission.data, submission.project
+def report(session: Session, *, storage, user, project: Project, data: dict, reported_at: datetime, photos: list,
+           client_id: str) -> Ticket:
+    """A ticket reported from the form or a phone's outbox, its fields checked first (refused whole, per field)."""
     description = str(data.get("description", "")).strip()
     location = str(data.get("location", "")).strip()
     fields = {}
@@ -82,30 +81,26 @@ def report(session: Session, submission: Submission) -> dict:
         fields["description"] = _("描述不能超过 %(n)d 字。", n=MAX_DESCRIPTION)
     if len(location) > MAX_LOCATION:
         fields["location"] = _("位置不能超过 %(n)d 字。", n=MAX_LOCATION)
-    area_id = data.get("area_id") or None
-    if area_id is not None:
-        area = get_posted(session, Area, area_id)
-        if area is None or area.project_id != project.id:
+    area = None
+    if data.get("area_id"):
+        area = {str(a.id): a for a in areas_of(session, project)}.get(str(data["area_id"]).strip())
+        if area is None:
             fields["area_id"] = _("所选区域已不存在,请重新选择。")
     if fields:
-        raise RecordRefused(" ".join(fields.values()), fields)
-
-    ticket = open_ticket(session, user=submission.user, project_id=project.id, description=description,
-                         source="front_desk", reported_at=submission.client_time, photos=submission.photos,
-                         photo_prefix=f"tickets/{project.id}/{submission.client_id}",
-                         area_id=area_id and int(area_id), location=location, category=str(data.get("category", "")),
-                         severity=str(data.get("severity", "")), urgent=str(data.get("urgent", "")) in ("1", "true", "on"))
-    return {"id": ticket.id, "number": ticket.number, "status": ticket.status,
-            "url": url_for("repairs.ticket", ticket_id=ticket.id)}
+        raise TicketError(" ".join(fields.values()), fields)
+    return open_ticket(session, storage=storage, user=user, project_id=project.id, description=description,
+                       source="front_desk", reported_at=reported_at, photos=photos,
+                       photo_prefix=f"tickets/{project.id}/{client_id}", area_id=area and area.id, location=location,
+                       category=str(data.get("category", "")), severity=str(data.get("severity", "")),
+                       urgent=str(data.get("urgent", "")) in ("1", "true", "on"))
 
 
-def _offline_pages(session: Session, user) -> list[str]:
-    projects = session.exec(visible_projects_stmt(user).where(Project.archived == False)).all()  # noqa: E712
-    return [url_for("repairs.report_form", project_id=p.id) for p in projects]
-
-
-register(Kind(name="ticket_report", roles=PROJECT_ROLES, handle=report, max_photos=6, label="报修",
-              offline_pages=_offline_pages))
+def ticket_in(session: Session, ticket_id, *, project_id: int) -> Ticket:
+    """The ticket a form or a phone names, if it is this project's; else a 404 refusal."""
+    ticket = get_posted(session, Ticket, ticket_id)
+    if ticket is None or ticket.project_id != project_id:
+        raise TicketError(_("找不到这张工单。"), status=404)
+    return ticket
 
 
 def tickets_stmt(project: Project, *, statuses=None, category: str | None = None):
@@ -132,10 +127,6 @@ def my_tickets(session: Session, user, now: datetime) -> list[tuple[Ticket, "Clo
     far = now + timedelta(days=3650)
     return sorted(out, key=lambda pair: (not (pair[1] and pair[1].overdue), not pair[0].urgent,
                                          pair[1].due if pair[1] else far))
-
-
-def ticket_photos(session: Session, ticket: Ticket) -> list[Photo]:
-    return photos_of(session, "ticket", ticket.id)
 
 
 # -- service targets --------------------------------------------------------------------------
@@ -210,32 +201,31 @@ ACTION_LABELS = {"dispatch": _l("派单"), "start": _l("开始处理"), "finish"
                  "callback": _l("回访"), "cancel": _l("取消"), "add_photos": _l("添加照片")}
 
 
-class TicketError(ValueError):
-    def __init__(self, message: str, status: int = 422, fields: dict | None = None):
-        super().__init__(message)
-        self.message, self.status, self.fields = message, status, fields or {}
+class TicketError(Refusal):
+    """A ticket refusal: the state, the role or the input does not allow it."""
 
 
 def _refuse(code: str, action: str, ticket: Ticket) -> TicketError:
     label = str(ACTION_LABELS[action])
     if code == "state":
         return TicketError(_("工单当前状态为“%(status)s”,不能%(action)s。", status=str(STATUS_LABELS[ticket.status]),
-                             action=label), 409)
+                             action=label), status=409)
     if code == "role":
-        return TicketError(_("您的角色不能%(action)s。", action=label), 403)
-    return TicketError(_("只有被派单的工程人员可以%(action)s。", action=label), 403)
+        return TicketError(_("您的角色不能%(action)s。", action=label), status=403)
+    return TicketError(_("只有被派单的工程人员可以%(action)s。", action=label), status=403)
 
 
 def _text_field(value, limit: int) -> str:
     return str(value or "").strip()[:limit]
 
 
-def act(session: Session, *, actor, ticket: Ticket, action: str, now: datetime, event_time: datetime | None = None,
-        assignee_id=None, reason: str = "", work_note: str = "", materials: str = "", photos: list = (),
-        photo_prefix: str = "", reached: bool = True, satisfaction=None, comment: str = "") -> Ticket:
+def act(session: Session, *, storage, actor, ticket: Ticket, action: str, now: datetime,
+        event_time: datetime | None = None, assignee_id=None, reason: str = "", work_note: str = "",
+        materials: str = "", photos: list = (), photo_prefix: str = "", reached: bool = True, satisfaction=None,
+        comment: str = "") -> Ticket:
     """Apply one workflow action, or raise TicketError; the caller commits (the sync API commits with its record)."""
     if action not in workflow.TRANSITIONS:
-        raise TicketError(_("未知操作。"), 400)
+        raise TicketError(_("未知操作。"), status=400)
     project = session.get(Project, ticket.project_id)
     code = workflow.refusal(action, ticket.status, roles_in(session, actor, project), ticket.assignee_id == actor.id)
     if code:
@@ -243,43 +233,39 @@ def act(session: Session, *, actor, ticket: Ticket, action: str, now: datetime, 
     event_time = event_time or now
     before = {"status": ticket.status, "assignee_id": ticket.assignee_id}
     reason, comment = _text_field(reason, 500), _text_field(comment, 500)
-    url = url_for("repairs.ticket", ticket_id=ticket.id)
+    here = {"project_id": project.id, "link": link("repairs.ticket", ticket_id=ticket.id)}
     if action == "dispatch":
-        engineer = get_posted(session, User, assignee_id)
-        is_engineer = engineer is not None and session.exec(select(Membership.id).where(
-            Membership.user_id == engineer.id, Membership.project_id == project.id, Membership.role == "engineer")).first()
-        if not is_engineer or not engineer.active:
-            raise TicketError(_("请选择本项目的工程人员。"), fields={"assignee_id": _("请选择工程人员")})
-        ticket.assignee_id, ticket.dispatched_at, ticket.dispatched_by = engineer.id, now, actor.id
-        notify(session, user_ids=[engineer.id], project_id=project.id, url=url,
-               text=_("新派单 %(number)s:%(text)s", number=ticket.number, text=ticket.description[:60]))
+        engineer_id = str(assignee_id or "").strip()
+        if engineer_id not in {str(i) for i in member_ids(session, project.id, ("engineer",))}:  # active ones only
+            raise TicketError(_("请选择本项目的工程人员。"), {"assignee_id": _("请选择工程人员")})
+        ticket.assignee_id, ticket.dispatched_at, ticket.dispatched_by = int(engineer_id), now, actor.id
+        notify(session, user_ids=[ticket.assignee_id], event=notices.DISPATCHED,
+               params={"number": ticket.number, "text": ticket.description[:60]}, **here)
     elif action == "start":
         ticket.started_at = event_time
     elif action == "finish":
         if not photos:
-            raise TicketError(_("完工须上传维修后照片。"), fields={"photos": _("请拍维修后照片")})
+            raise TicketError(_("完工须上传维修后照片。"), {"photos": _("请拍维修后照片")})
         work_note = _text_field(work_note, 2000)
         if not work_note:
-            raise TicketError(_("请填写维修说明。"), fields={"work_note": _("请填写维修说明")})
+            raise TicketError(_("请填写维修说明。"), {"work_note": _("请填写维修说明")})
         ticket.finished_at, ticket.work_note, ticket.materials = event_time, work_note, _text_field(materials, 500)
         existing = len(photos_of(session, "ticket_after", ticket.id))
-        attach(session, storage(), photos, project_id=project.id, owner_type="ticket_after", owner_id=ticket.id,
+        attach(session, storage, photos, project_id=project.id, owner_type="ticket_after", owner_id=ticket.id,
                uploaded_by=actor.id, taken_at=event_time, prefix=photo_prefix or f"tickets/{project.id}/{ticket.id}/after-{existing}")
     elif action == "add_photos":
         if not photos:
-            raise TicketError(_("请选择要添加的照片。"), fields={"photos": _("请选择照片")})
+            raise TicketError(_("请选择要添加的照片。"), {"photos": _("请选择照片")})
         existing = len(photos_of(session, "ticket_work", ticket.id))
-        attach(session, storage(), photos, project_id=project.id, owner_type="ticket_work", owner_id=ticket.id,
+        attach(session, storage, photos, project_id=project.id, owner_type="ticket_work", owner_id=ticket.id,
                uploaded_by=actor.id, taken_at=event_time, prefix=photo_prefix or f"tickets/{project.id}/{ticket.id}/work-{existing}")
     elif action in ("return", "cancel"):
         if not reason:
-            raise TicketError(_("请填写原因。"), fields={"reason": _("请填写原因")})
+            raise TicketError(_("请填写原因。"), {"reason": _("请填写原因")})
         ticket.reason = reason
         if action == "return":
-            supervisors = session.exec(select(Membership.user_id).where(Membership.project_id == project.id,
-                                                                        Membership.role == "supervisor")).all()
-            notify(session, user_ids=supervisors, project_id=project.id, url=url,
-                   text=_("工单 %(number)s 被退回:%(reason)s", number=ticket.number, reason=reason[:60]))
+            notify(session, user_ids=member_ids(session, project.id, ("supervisor",)), event=notices.RETURNED,
+                   params={"number": ticket.number, "reason": reason[:60]}, **here)
     elif action == "callback":
         ticket.callback_at, ticket.callback_reached, ticket.callback_comment = now, bool(reached), comment
         if reached:
@@ -288,7 +274,7 @@ def act(session: Session, *, actor, ticket: Ticket, action: str, now: datetime, 
             except (TypeError, ValueError):
                 score = 0
             if not 1 <= score <= 5:
-                raise TicketError(_("满意度须为 1 到 5 分。"), fields={"satisfaction": _("请选择 1-5 分")})
+                raise TicketError(_("满意度须为 1 到 5 分。"), {"satisfaction": _("请选择 1-5 分")})
             ticket.satisfaction = score
     new_status = workflow.target(action, satisfied=(ticket.satisfaction or 0) >= workflow.SATISFIED,
                                  reached=bool(reached)) if action == "callback" else workflow.target(action)
@@ -299,8 +285,8 @@ def act(session: Session, *, actor, ticket: Ticket, action: str, now: datetime, 
     if new_status == "reopened":
         ticket.reopen_count += 1
         ticket.reason = comment
-        notify(session, user_ids=[u for u in (ticket.assignee_id,) if u], project_id=project.id, url=url,
-               text=_("工单 %(number)s 回访不满意,已重开。", number=ticket.number))
+        notify(session, user_ids=[u for u in (ticket.assignee_id,) if u], event=notices.REOPENED,
+               params={"number": ticket.number}, **here)
     session.add(ticket)
     audit.record(session, actor=actor, action=f"ticket.{action}", obj=ticket, before=before,
                  after={"status": ticket.status, "assignee_id": ticket.assignee_id, "reason": ticket.reason,
@@ -308,35 +294,16 @@ def act(session: Session, *, actor, ticket: Ticket, action: str, now: datetime, 
     return ticket
 
 
-def act_from_outbox(session: Session, submission: Submission) -> dict:
-    """The `ticket_action` record kind: an engineer starts or finishes a repair on a phone, maybe offline."""
-    data = submission.data
-    ticket = get_posted(session, Ticket, data.get("ticket_id"))
-    if ticket is None or ticket.project_id != submission.project.id:
-        raise RecordRefused(_("找不到这张工单。"), status=404)
-    try:
-        act(session, actor=submission.user, ticket=ticket, action=str(data.get("action", "")), now=utcnow(),
-            event_time=submission.client_time, reason=data.get("reason", ""), work_note=data.get("work_note", ""),
-            materials=data.get("materials", ""), photos=submission.photos,
-            photo_prefix=f"tickets/{ticket.project_id}/{submission.client_id}")
-    except TicketError as exc:
-        raise RecordRefused(exc.message, exc.fields, status=exc.status if exc.status != 409 else 422) from None
-    return {"id": ticket.id, "number": ticket.number, "status": ticket.status,
-            "url": url_for("repairs.ticket", ticket_id=ticket.id)}
-
-
-
 def notify_overdue(session: Session, user, now: datetime) -> None:
     """Tell supervisors (and the engineer) once about each of their tickets that ran past its target."""
-    supervised = select(Membership.project_id).where(Membership.user_id == user.id, Membership.role == "supervisor")
+    supervised = projects_with_role(session, user.id, ("supervisor",))
     candidates = session.exec(select(Ticket).where(
         Ticket.status.in_(workflow.OPEN), (Ticket.project_id.in_(supervised)) | (Ticket.assignee_id == user.id),
         (Ticket.due_at < now) | ((Ticket.status == "reported") & (Ticket.created_at < now - timedelta(minutes=3))))).all()
     for ticket in candidates:
         state = clock(ticket, settings_for(session, ticket.project_id), now)
         if state and state.overdue:
-            text = (_("工单 %(number)s 超时未派单", number=ticket.number) if state.what == "dispatch"
-                    else _("工单 %(number)s 已超过完成期限", number=ticket.number))
-            notify(session, user_ids=[user.id], project_id=ticket.project_id, text=text,
-                   url=url_for("repairs.ticket", ticket_id=ticket.id), key=f"overdue-{state.what}:{ticket.id}")
+            notify(session, user_ids=[user.id], event=notices.OVERDUE[state.what], params={"number": ticket.number},
+                   link=link("repairs.ticket", ticket_id=ticket.id), project_id=ticket.project_id,
+                   key=f"overdue-{state.what}:{ticket.id}")
 

@@ -48,11 +48,10 @@ def _my_shift_context(project: Project) -> dict:
     events = services.events_of(db, [current.id]) if current else []
     matters = services.open_matters(db, project)
     return {"project": project, "current": row, "events": services.with_photos(db, events),
-            "matters": matters, "people": users_by_id(db, [m.raised_by for m in matters]),
+            "matters": matters, "people": _matter_people(db, matters),
             "posts": services.posts_of(db, project, active_only=True),
             "patterns": services.patterns_of(db, project, active_only=True),
             "sheet": water.day_sheet(db, project, services.local_day(now)), "local": services.local,
-            "new_id": lambda: str(uuid.uuid4()),  # each form's UUID: a double-submitted plain form counts once
             "rendered_ms": int(now.timestamp() * 1000)}
 
 
@@ -86,13 +85,18 @@ def my_shift_post(project: Project):
     return back_to("shifts.my_shift", project_id=project.id)
 
 
+def _matter_people(db, matters) -> dict:
+    """Who raised and who acknowledged each matter, for its row (shifts/_matter.html)."""
+    return users_by_id(db, [u for m in matters for u in (m.raised_by, m.acknowledged_by)])
+
+
 # -- the supervisor's board -------------------------------------------------------------------
 
 def _board_context(project: Project) -> dict:
     db = get_session()
     matters = services.open_matters(db, project)
     return {"project": project, "occupancy": services.occupancy(db, project), "matters": matters,
-            "people": users_by_id(db, [u for m in matters for u in (m.raised_by, m.acknowledged_by)]),
+            "people": _matter_people(db, matters),
             "requests": water.pending_requests(db, project), "levels": water.stock_levels(db, project),
             "local": services.local, "today": services.local_day(utcnow()), "now": utcnow(),
             "rooms": handovers.rooms_status(db, project=project)}

@@ -1,7 +1,7 @@
 """clock: job runs and marks, schedule changed_at, round generated_at and outcome
 
 Revision ID: edb4f3f40ca5
-Revises: 3c0a9e1f5b20
+Revises: 3ca6a56744f4
 Create Date: 2026-12-01 10:40:00
 
 Rows that exist already count as generated and changed now: the clock back-fills nothing before it ran.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 revision = 'edb4f3f40ca5'
-down_revision = '3c0a9e1f5b20'  # was 0b1e5c7a9d01; after post_once once main was merged in
+down_revision = '3ca6a56744f4'  # was 0b1e5c7a9d01; after post_once and channels once main was merged in
 branch_labels = None
 depends_on = None
 

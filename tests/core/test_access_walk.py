@@ -14,6 +14,7 @@ from app.accounts.models import PROJECT_ROLES, Membership
 from app.core.db import get_session
 from app.core.permissions import POLICIES
 from app.core.storage import storage
+from tests import factories
 
 PERSONAS = PROJECT_ROLES + ("admin", "outsider", "other_admin")
 HIDDEN = {"outsider": "p1", "admin": "q", "other_admin": "p1"}  # a project each persona cannot see; default p2
@@ -58,7 +59,16 @@ VALUES = {
     "matter_id": lambda w, h, db: w.shifts[h].matter.id,
     "item_id": lambda w, h, db: w.shifts[h].item.id,
     "request_id": lambda w, h, db: w.shifts[h].restock.id,
+    "channel_id": lambda w, h, db: _channel_of(db, getattr(w, h)),
 }
+
+
+def _channel_of(db, project) -> int:
+    """A channel of the hidden project, made the first time it is asked for."""
+    from app.channels.models import Channel
+
+    found = db.exec(select(Channel.id).where(Channel.project_id == project.id)).first()
+    return found or factories.channel(db, project, name=f"{project.name}的渠道", secret="").id
 
 
 def _value_for(arg: str, world, hidden: str, db) -> object:

@@ -20,8 +20,7 @@ def _no_fill_delay(app, monkeypatch):
 
 @pytest.fixture
 def form(app, client, world):
-    with app.test_request_context():
-        url = f"/r/{public.request_token(world.p1.id)}"
+    url = f"/r/{public.link_token(world.p1.id, secret_key=app.config['SECRET_KEY'])}"
     page = client.get(url)
     hidden = {f["name"]: f.get("value", "") for f in soup(page).select("form.resident-form input[type=hidden]")}
     assert hidden["client_id"]
@@ -77,7 +76,6 @@ def test_two_copies_sent_at_the_same_moment_make_one_ticket(app, client, form, d
 def test_an_id_posted_to_another_form_is_not_answered_with_the_first_forms_result(client, form, db, world, app):
     url, fields = form
     first = _post(client, url, fields)
-    with app.test_request_context():
-        other = f"/r/{public.request_token(world.p2.id)}"
+    other = f"/r/{public.link_token(world.p2.id, secret_key=app.config['SECRET_KEY'])}"
     elsewhere = _post(client, other, {**fields, "stamp": soup(client.get(other)).select_one("[name=stamp]")["value"]})
     assert elsewhere.headers.get("Location") != first.headers["Location"]

@@ -10,7 +10,7 @@ from app.repairs.models import RepairSettings, Ticket
 
 def overdue_notices(db) -> list[Notification]:
     db.expire_all()
-    return db.exec(select(Notification).where(Notification.event == "repairs.overdue")
+    return db.exec(select(Notification).where(Notification.event.startswith("repairs.overdue_"))
                    .order_by(Notification.id)).all()
 
 
@@ -44,4 +44,4 @@ def test_a_dispatched_ticket_past_its_completion_target_tells_the_engineer_and_s
     tick(app, ticket.due_at + timedelta(days=1))
     notices = [n for n in overdue_notices(db) if n.project_id == world.p1.id]
     assert sorted(n.user_id for n in notices) == sorted([world.users["supervisor"].id, world.users["engineer"].id])
-    assert {n.params["what"] for n in notices} == {"completion"}
+    assert {n.event for n in notices} == {"repairs.overdue_completion"}

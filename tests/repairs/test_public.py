@@ -25,8 +25,7 @@ def _no_fill_delay(app, monkeypatch):
 
 @pytest.fixture
 def form_url(app, world):
-    with app.test_request_context():
-        return f"/r/{public.request_token(world.p1.id)}"
+    return f"/r/{public.link_token(world.p1.id, secret_key=app.config['SECRET_KEY'])}"
 
 
 def _hidden_fields(client, url) -> dict:
@@ -168,10 +167,9 @@ def test_a_project_takes_at_most_thirty_requests_an_hour(client, form_url, world
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_forged_or_unknown_project_token_is_404(app, client, world, db, method):
-    with app.test_request_context():
-        other_salt = URLSafeSerializer(app.config["SECRET_KEY"], salt="other").dumps(world.p1.id)
-        other_key = URLSafeSerializer("not-the-key", salt=public.LINK_SALT).dumps(world.p1.id)
-        missing = public.request_token(999999)
+    other_salt = URLSafeSerializer(app.config["SECRET_KEY"], salt="other").dumps(world.p1.id)
+    other_key = URLSafeSerializer("not-the-key", salt=public.LINK_SALT).dumps(world.p1.id)
+    missing = public.link_token(999999, secret_key=app.config["SECRET_KEY"])
     for token in ("forged-token", other_salt, other_key, missing):
         response = getattr(client, method)(f"/r/{token}", data={**TYPED, "csrf_token": client.csrf()})
         assert response.status_code == 404
@@ -187,11 +185,11 @@ def test_an_archived_project_takes_no_requests(client, form_url, world, db):
 
 
 def test_the_link_token_round_trips_and_refuses_garbage(app):
-    with app.test_request_context():
-        assert public.project_from_token(public.request_token(42)) == 42
-        assert public.project_from_token("garbage") is None
-        assert public.project_from_token(URLSafeSerializer(app.config["SECRET_KEY"], salt="resident-request")
-                                         .dumps("42")) is None
+    key = app.config["SECRET_KEY"]
+    assert public.project_from_token(public.link_token(42, secret_key=key), secret_key=key) == 42
+    assert public.project_from_token("garbage", secret_key=key) is None
+    a_string = URLSafeSerializer(key, salt="resident-request").dumps("42")
+    assert public.project_from_token(a_string, secret_key=key) is None
 
 
 def test_phone_numbers_are_compacted():

@@ -11,6 +11,7 @@ from app.core.photos import process
 from app.repairs import services
 from app.repairs.models import RepairSettings, Ticket
 from tests import factories, images
+from tests.html import soup
 
 STATES = ("reported", "dispatched", "in_progress", "awaiting_callback", "closed", "returned", "reopened", "cancelled")
 ACTIONS = ("dispatch", "start", "finish", "return", "callback", "cancel", "add_photos")
@@ -56,15 +57,16 @@ def test_every_action_from_every_state_by_every_role(app, world, db, people, sta
         for who in PERSONAS:
             ticket = _ticket(db, world, state, people["engineer"])
             allowed = who in ALLOWED.get((action, state), set())
-            with app.test_request_context():
+            with app.app_context():
                 session = get_session()
                 mine = session.get(Ticket, ticket.id)
                 if photo is None:
                     photo = process(images.image(), max_bytes=15_000_000)
                 try:
-                    services.act(session, actor=session.get(type(people[who]), people[who].id), ticket=mine,
-                                 action=action, now=datetime.now(timezone.utc), assignee_id=people["engineer"].id,
-                                 reason="原因", work_note="已更换", photos=[photo], reached=True, satisfaction=5)
+                    services.act(session, storage=app.extensions["storage"],
+                                 actor=session.get(type(people[who]), people[who].id), ticket=mine, action=action,
+                                 now=datetime.now(timezone.utc), assignee_id=people["engineer"].id, reason="原因",
+                                 work_note="已更换", photos=[photo], reached=True, satisfaction=5)
                     session.commit()
                     outcome = mine.status
                 except services.TicketError as exc:
@@ -83,11 +85,12 @@ def test_every_action_from_every_state_by_every_role(app, world, db, people, sta
 
 
 def _act(app, people, ticket_id, who, action, **fields):
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         ticket = session.get(Ticket, ticket_id)
         try:
-            services.act(session, actor=session.get(type(people[who]), people[who].id), ticket=ticket, action=action,
+            services.act(session, storage=app.extensions["storage"],
+                         actor=session.get(type(people[who]), people[who].id), ticket=ticket, action=action,
                          now=datetime.now(timezone.utc), **fields)
             session.commit()
             return ticket.status, None
@@ -96,15 +99,22 @@ def _act(app, people, ticket_id, who, action, **fields):
             return None, exc.message
 
 
-def test_an_unsatisfied_callback_reopens_and_tells_the_engineer(app, world, db, people):
+def _notifications(client) -> list[tuple[str, str]]:
+    """(text, link) of each notification on the user's page, as the reader sees it."""
+    return [(a.get_text(strip=True), a["href"]) for a in soup(client.get("/notifications")).select(".card-list li a")]
+
+
+def test_an_unsatisfied_callback_reopens_and_tells_the_engineer(app, world, db, people, login_as):
     ticket = _ticket(db, world, "awaiting_callback", people["engineer"])
     assert _act(app, people, ticket.id, "supervisor", "callback", reached=True, satisfaction=2,
                 comment="还在漏") == ("reopened", None)
     db.expire_all()
     saved = db.get(Ticket, ticket.id)
     assert (saved.reopen_count, saved.reason, saved.satisfaction) == (1, "还在漏", 2)
-    note = db.exec(select(Notification).where(Notification.user_id == people["engineer"].id)).one()
-    assert "重开" in note.text
+    stored = db.exec(select(Notification).where(Notification.user_id == people["engineer"].id)).one()
+    assert (stored.event, stored.params) == ("repairs.reopened", {"number": ticket.number})  # rendered when read
+    [(note, url)] = _notifications(login_as("engineer"))
+    assert "重开" in note and url == f"/tickets/{ticket.id}"
 
 
 def test_a_callback_that_reaches_nobody_changes_nothing_but_is_recorded(app, world, db, people):
@@ -135,11 +145,14 @@ def test_dispatching_to_someone_who_is_not_an_engineer_here_is_refused(app, worl
             None, "请选择本项目的工程人员。")
 
 
-def test_dispatching_notifies_the_engineer(app, world, db, people):
+def test_dispatching_notifies_the_engineer(app, world, db, people, login_as):
     ticket = _ticket(db, world, "reported", people["engineer"])
     _act(app, people, ticket.id, "supervisor", "dispatch", assignee_id=people["engineer2"].id)
-    [note] = db.exec(select(Notification).where(Notification.user_id == people["engineer2"].id)).all()
-    assert note.text.startswith(f"新派单 {ticket.number}") and note.url == f"/tickets/{ticket.id}"
+    [stored] = db.exec(select(Notification).where(Notification.user_id == people["engineer2"].id)).all()
+    assert stored.event == "repairs.dispatched" and stored.link == {"endpoint": "repairs.ticket",
+                                                                    "args": {"ticket_id": ticket.id}}
+    [(note, url)] = _notifications(login_as("engineer2"))
+    assert note.startswith(f"新派单 {ticket.number}") and url == f"/tickets/{ticket.id}"
 
 
 # -- service targets --------------------------------------------------------------------------
@@ -191,7 +204,6 @@ def test_the_engineer_adds_photos_while_working_without_changing_the_state(app, 
 
     ticket = _ticket(db, world, "in_progress", people["engineer"])
     assert _act(app, people, ticket.id, "engineer", "add_photos") == (None, "请选择要添加的照片。")
-    with app.test_request_context():
-        photo = process(images.image(), max_bytes=15_000_000)
+    photo = process(images.image(), max_bytes=15_000_000)
     assert _act(app, people, ticket.id, "engineer", "add_photos", photos=[photo, photo]) == ("in_progress", None)
     assert len(db.exec(select(Photo).where(Photo.owner_type == "ticket_work", Photo.owner_id == ticket.id)).all()) == 2

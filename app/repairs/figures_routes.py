@@ -1,0 +1,49 @@
+"""The monthly repair figures' page, PDF and CSV; the counting is in `figures`."""
+from flask import current_app, render_template
+
+from app.core.db import get_session, local, utcnow
+from app.core.permissions import project_required
+from app.core.views import month_arg
+from app.projects.models import Project
+from app.repairs import bp
+from app.repairs.figures import amount, csv_rows, month_figures, months_back, percent
+from app.repairs.workflow import SATISFIED
+from app.reports.csv_export import csv_response
+from app.reports.pdf import pdf_response, render_pdf
+
+
+def _context(project: Project) -> dict:
+    """What the page, the PDF and the CSV show, built once for the requested month."""
+    today = local(utcnow())
+    year, month = month_arg(today.date())
+    figures = month_figures(get_session(), project_id=project.id, year=year, month=month,
+                            tz=current_app.config["TIMEZONE"])
+    options = months_back(today.year, today.month, count=24)
+    if (year, month) not in options:
+        options.insert(0, (year, month))
+    return {"project": project, "figures": figures, "months": [f"{y:04d}-{m:02d}" for y, m in options],
+            "percent": percent, "amount": amount, "satisfied_from": SATISFIED, "generated_at": utcnow()}
+
+
+@bp.get("/projects/<int:project_id>/repairs/figures")
+@project_required("supervisor")
+def figures(project: Project):
+    """The month's repair figures: headline cards, tickets by category, links to the PDF and the CSV."""
+    return render_template("repairs/figures.html", **_context(project))
+
+
+@bp.get("/projects/<int:project_id>/repairs/figures.pdf")
+@project_required("supervisor")
+def figures_pdf(project: Project):
+    """The month's repair figures as an A4 PDF (报修月报)."""
+    context = _context(project)
+    return pdf_response(render_pdf("reports/repair_month.html", **context),
+                        f"repairs-{project.id}-{context['figures'].label}.pdf")
+
+
+@bp.get("/projects/<int:project_id>/repairs/figures.csv")
+@project_required("supervisor")
+def figures_csv(project: Project):
+    """The month's figures for a spreadsheet: one row per category, then the total."""
+    figures = _context(project)["figures"]
+    return csv_response(csv_rows(figures), f"repairs-{project.id}-{figures.label}.csv")

@@ -1,0 +1,12 @@
+"""The notifications repairs raises, registered once; each reads in the recipient's language when shown."""
+from flask_babel import gettext as _
+
+from app.core.notifications import event
+
+DISPATCHED = event("repairs.dispatched", lambda p: _("新派单 %(number)s:%(text)s", **p))
+RETURNED = event("repairs.returned", lambda p: _("工单 %(number)s 被退回:%(reason)s", **p))
+REOPENED = event("repairs.reopened", lambda p: _("工单 %(number)s 回访不满意,已重开。", **p))
+OVERDUE = {  # by what the ticket's clock waits for
+    "dispatch": event("repairs.overdue_dispatch", lambda p: _("工单 %(number)s 超时未派单", **p)),
+    "completion": event("repairs.overdue_completion", lambda p: _("工单 %(number)s 已超过完成期限", **p)),
+}
