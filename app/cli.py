@@ -52,7 +52,8 @@ def init_app(app):
         app_ = current_app._get_current_object()
         unknown = set(names) - set(clock.JOBS)
         if unknown:
-            raise click.ClickException(f"Unknown job: {', '.join(sorted(unknown))}. Jobs: {', '.join(sorted(clock.JOBS))}")
+            raise click.ClickException(f"Unknown job: {', '.join(sorted(unknown))}. "
+                                       f"Jobs: {', '.join(sorted(clock.JOBS))}")
         if loop:
             clock.loop(app_, names=names or None, watched_pid=watched, on_start=lambda: click.echo(
                 f"Clock running every minute ({len(clock.JOBS)} jobs); stop with Ctrl-C or SIGTERM."))

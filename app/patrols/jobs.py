@@ -136,7 +136,8 @@ def _tell_missed(session: Session, rounds, tz: str) -> None:
     for project_id, missed in by_project.items():
         first = min(missed, key=lambda r: (r.slot_start, r.id))
         notify(session, user_ids=member_ids(session, project_id, ("supervisor",)), event=MISSED, project_id=project_id,
-               params={"count": len(missed), "route": names.get(first.route_id, ""), "slot": first.slot_start.isoformat()},
+               params={"count": len(missed), "route": names.get(first.route_id, ""),
+                       "slot": first.slot_start.isoformat()},
                link=link("patrols.board", project_id=project_id, date=service_day(first.slot_start, tz).isoformat()),
                key=f"patrols.missed:{first.id}")
 

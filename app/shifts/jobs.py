@@ -16,7 +16,8 @@ RESTOCK_WAITING = event("shifts.restock_waiting", lambda p: _("补货申请“%(
 def remind_restock(session: Session, now: datetime, config) -> int:
     """Tell the supervisors once about each restock request still pending RESTOCK_WAIT_HOURS after it was made."""
     hours = int(config["RESTOCK_WAIT_HOURS"])
-    waiting = session.exec(select(RestockRequest, WaterItem.name).join(WaterItem, WaterItem.id == RestockRequest.item_id)
+    waiting = session.exec(select(RestockRequest, WaterItem.name)
+                           .join(WaterItem, WaterItem.id == RestockRequest.item_id)
                            .where(RestockRequest.status == "pending",
                                   RestockRequest.requested_at <= now - timedelta(hours=hours),
                                   unmarked("shifts.restock-waiting:", RestockRequest.id))).all()

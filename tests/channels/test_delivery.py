@@ -213,7 +213,7 @@ def test_an_overdue_ticket_raised_by_the_clock_reaches_the_group_once(app, world
     ticket.created_at = utcnow() - timedelta(minutes=10)
     db.add(ticket)
     db.commit()
-    for _ in range(2):
+    for _tick in range(2):
         run_due(app, names=["repairs.overdue"], force=True)
     assert receiver.requests == 0  # the clock only queued it
     deliver(app)

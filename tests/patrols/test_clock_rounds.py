@@ -74,8 +74,8 @@ def test_three_days_without_a_request_then_one_tick_leaves_every_round_and_every
     with app.test_request_context():
         session = get_session()
         project = session.get(type(world.p1), world.p1.id)
-        missed = [services.board(session, project=project, day=DAY0 + timedelta(days=n), now=noon(3))["counts"]["missed"]
-                  for n in range(5)]
+        missed = [services.board(session, project=project, day=DAY0 + timedelta(days=n),
+                                 now=noon(3))["counts"]["missed"] for n in range(5)]
     assert missed == [5, 6, 6, 1, 0]  # a service day runs 06:00 to 06:00: the 06:00 round is the next day's
     closed = [r for r in rounds_of(db, night) if r.closes_at <= noon(3)]
     assert len(closed) == 18 and {r.outcome for r in closed} == {"missed"}
@@ -163,5 +163,5 @@ def test_two_processes_ticking_at_once_generate_and_alert_each_thing_once(app, n
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
     outputs = [p.communicate(timeout=120)[0] for p in processes]
     assert [p.returncode for p in processes] == [0, 0], outputs
-    run_due(app, noon(3) + timedelta(minutes=1))  # the next minute settles what one process made while the other settled
+    run_due(app, noon(3) + timedelta(minutes=1))  # the next minute settles what one made while the other settled
     assert _count(db, night) == (30, 30, 18)
