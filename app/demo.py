@@ -1,4 +1,7 @@
 """Demo data: a company with a sales centre and a residential estate, one user per role."""
+from datetime import timedelta
+
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app.accounts import services as accounts
@@ -7,7 +10,7 @@ from app.checklists import services as checklists
 from app.handovers import demo as handovers_demo
 from app.inspections import demo as inspections_demo
 from app.patrols import services as patrols
-from app.patrols.models import Route
+from app.patrols.models import Route, Schedule
 from app.projects.models import Area, Checkpoint, Organisation, Project
 from app.shifts import demo as shifts_demo
 
@@ -101,8 +104,12 @@ def _seed_patrols(session: Session, org: Organisation, project: Project, admin: 
             patrols.add_stop(session, actor=admin, route=route, checkpoint_id=checkpoints[stop].id,
                              template_id=versions[template_key].template_id)
         guard = session.exec(select(User).where(User.username == "guard1")).one()
-        patrols.save_schedule(session, actor=admin, route=route, name=schedule, start=start, end=end,
-                              interval_minutes=interval, guard_ids=[guard.id])
+        made = patrols.save_schedule(session, actor=admin, route=route, name=schedule, start=start, end=end,
+                                     interval_minutes=interval, guard_ids=[guard.id])
+        # As if made three days ago: the clock then makes those days' rounds, and a fresh demo shows 漏巡.
+        session.exec(sa.update(Schedule).where(Schedule.id == made.id)
+                     .values(changed_at=made.changed_at - timedelta(days=3)))
+        session.commit()
 
 
 def is_empty(session: Session) -> bool:

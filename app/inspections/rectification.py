@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import User
 from app.core import audit
-from app.core.notifications import link, notify, register_refresher
+from app.core.notifications import link, notify
 from app.core.photos import ProcessedPhoto, attach
 from app.inspections import notices
 from app.inspections.models import Inspection, Rectification
@@ -60,8 +60,6 @@ def notify_overdue(session: Session, user: User, now: datetime) -> None:
                params={"label": item.label}, link=link("inspections.rectifications", project_id=item.project_id),
                key=f"rectification-overdue:{item.id}")
 
-
-register_refresher(notify_overdue)
 
 
 def rectifications_stmt(project_id: int):

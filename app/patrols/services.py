@@ -250,7 +250,6 @@ def assess_rounds(session: Session, rounds: list[Round], now: datetime, *, whole
 
 def board(session: Session, *, project: Project, day: date, now: datetime, route_id: int | None = None,
           guard_id: int | None = None, whole_visits: bool = False) -> dict:
-    ensure_rounds(session, project=project, now=now)
     stmt = rounds_stmt(project, day)
     if route_id:
         stmt = stmt.where(Round.route_id == route_id)
@@ -265,7 +264,6 @@ def board(session: Session, *, project: Project, day: date, now: datetime, route
 
 def my_rounds(session: Session, *, user: User, project: Project, now: datetime) -> list[RoundView]:
     """The rounds a guard can walk now: due or in progress, assigned to them or to anyone."""
-    ensure_rounds(session, project=project, now=now)
     candidates = session.exec(select(Round).where(Round.project_id == project.id, Round.slot_start <= now + timedelta(hours=2),
                                                   Round.closes_at >= now).order_by(Round.slot_start)).all()
     views = assess_rounds(session, [r for r in candidates if not r.guard_ids or user.id in r.guard_ids], now)

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from app.accounts.services import member_ids, projects_with_role
 from app.core import audit
 from app.core.db import get_posted, local
-from app.core.notifications import link, notify, register_refresher
+from app.core.notifications import link, notify
 from app.core.permissions import roles_in
 from app.core.photos import attach, photos_of
 from app.core.refusal import Refusal
@@ -307,5 +307,3 @@ def notify_overdue(session: Session, user, now: datetime) -> None:
                    link=link("repairs.ticket", ticket_id=ticket.id), project_id=ticket.project_id,
                    key=f"overdue-{state.what}:{ticket.id}")
 
-
-register_refresher(notify_overdue)

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from app.core.clock import run_due
 from app.core.db import get_session, utcnow
 from app.patrols import services
 from app.patrols.models import Visit
@@ -25,6 +26,7 @@ def due_round(app, world, db):
         session = get_session()
         route, _schedule, _template = night_route(session, world, checkpoints, name="现在这轮", start=start, end=start,
                                                   interval_minutes=0, window_minutes=60)
+        run_due(app, names=["patrols.rounds"], force=True)  # the clock makes the round; pages only read
         guard = session.get(type(world.users["guard"]), world.users["guard"].id)
         views = services.my_rounds(session, user=guard, project=session.get(Project, world.p1.id), now=utcnow())
         [view] = [v for v in views if v.route.id == route.id]
