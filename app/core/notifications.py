@@ -103,19 +103,3 @@ def mark_all_read(session: Session, user_id: int) -> None:
     session.exec(sa.update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
                  .values(read_at=utcnow()))
     session.commit()
-
-
-# Capabilities that raise alerts from the clock (overdue tickets…) register a function
-# refresher(session, user, now) -> None; they run when the bell is polled.
-_refreshers = []
-
-
-def register_refresher(fn):
-    _refreshers.append(fn)
-    return fn
-
-
-def refresh(session: Session, user, now: datetime) -> None:
-    for fn in _refreshers:
-        fn(session, user, now)
-    session.commit()

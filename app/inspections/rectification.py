@@ -52,16 +52,6 @@ def verify_rectification(session: Session, *, actor: User, item: Rectification, 
     return item
 
 
-def notify_overdue(session: Session, user: User, now: datetime) -> None:
-    """Tell an owner once about each of their rectification items past its due date (run when the bell is polled)."""
-    for item in session.exec(select(Rectification).where(Rectification.owner_id == user.id,
-                                                         Rectification.status == "open", Rectification.due_at < now)):
-        notify(session, user_ids=[user.id], project_id=item.project_id, event=notices.RECTIFICATION_OVERDUE,
-               params={"label": item.label}, link=link("inspections.rectifications", project_id=item.project_id),
-               key=f"rectification-overdue:{item.id}")
-
-
-
 def rectifications_stmt(project_id: int):
     return (select(Rectification).where(Rectification.project_id == project_id)
             .order_by(Rectification.status != "open", Rectification.due_at, Rectification.id))
