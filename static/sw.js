@@ -26,6 +26,7 @@ const SHELL_URLS = [
   "/manifest.webmanifest",
   "/static/css/app.css",
   "/static/js/app.js",
+  "/static/js/fields.js",
   "/static/vendor/htmx/htmx.min.js",
   "/static/vendor/idb/umd.js",
   "/static/js/outbox.js",

@@ -141,6 +141,8 @@ def _answer(item: dict, raw: str, photos: int) -> tuple[Any, bool, str | None]:
             return raw, failed, _("不合格时须拍照。")
         return raw, failed, None
     if kind == "number":
+        if raw == "na" and item.get("na_allowed"):
+            return raw, False, None
         value = _number(raw)
         if value is None:
             return None, False, _("须为数字。")
