@@ -64,8 +64,10 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.checklists import cli as checklists_cli
 
     from app.checklists.rules import phone_rules
+    from app.checklists.services import answer_label
 
     cli.init_app(app)
     checklists_cli.init_app(app)
     app.add_template_global(phone_rules, "checklist_rules")  # checklist forms carry their rules to the phone
+    app.add_template_global(answer_label)  # every record shows an answer the same way
     return app

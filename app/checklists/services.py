@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
 from app.checklists.definition import (  # noqa: F401  (part of this capability's interface)
@@ -153,6 +154,22 @@ def _answer(item: dict, raw: str, photos: int) -> tuple[Any, bool, str | None]:
     if len(raw) > MAX_TEXT_ANSWER:
         return None, False, _("不能超过 %(n)d 字。", n=MAX_TEXT_ANSWER)
     return raw, False, None
+
+
+ANSWER_LABELS = {"pass": _l("合格"), "fail": _l("不合格"), "na": _l("不适用"), "yes": _l("是"), "no": _l("否")}
+
+
+def answer_label(item: dict, value) -> str:
+    """An answer as a record shows it: 合格, "3", "22 ℃", 不适用, or what was typed; "—" if unanswered."""
+    from app.core.formatting import quantity
+
+    if value is None or value == "":
+        return "—"
+    if value in ANSWER_LABELS:
+        return str(ANSWER_LABELS[value])
+    if item["type"] == "number":
+        return quantity(value, item.get("unit"))
+    return str(value)
 
 
 def check_answers(definition: dict, answers: dict, photo_counts: dict[str, int]) -> Answered:
