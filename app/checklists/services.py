@@ -22,6 +22,7 @@ from app.core import audit
 from app.core.refusal import Refusal
 
 STARTERS = Path(__file__).parent / "starters"
+CHECKPOINT_STARTERS = STARTERS / "checkpoints"  # the demo routes' checkpoints: 3-6 items that fit each one
 MAX_TEXT_ANSWER = 1000
 ANSWERS = {"pass_fail": ("pass", "fail", "na"), "yes_no": ("yes", "no")}
 
@@ -91,10 +92,13 @@ def export_template(session: Session, template: ChecklistTemplate) -> dict:
     return copy.deepcopy(current_version(session, template).definition)
 
 
-def import_starters(session: Session, *, organisation_id: int, actor=None) -> list[ChecklistVersion]:
-    """Add the starter templates the organisation does not have yet; one it has (perhaps edited) is left alone."""
+def import_starters(session: Session, *, organisation_id: int, actor=None, folder: Path = STARTERS
+                    ) -> list[ChecklistVersion]:
+    """Add the starter templates the organisation does not have yet; one it has (perhaps edited) is left alone.
+
+    `folder` defaults to the general starters; CHECKPOINT_STARTERS holds short per-checkpoint patrol lists."""
     versions = []
-    for path in sorted(STARTERS.glob("*.json")):
+    for path in sorted(folder.glob("*.json")):
         definition = parse_template_json(path.read_text(encoding="utf-8"))
         existing = session.exec(select(ChecklistTemplate).where(ChecklistTemplate.organisation_id == organisation_id,
                                                                 ChecklistTemplate.key == definition["key"])).first()
