@@ -152,7 +152,10 @@
     }
     say(form, text("saved"), "success");
     requestSync();
-    if (form.dataset.afterQueue) location.href = form.dataset.afterQueue;  // e.g. back to the round
+    if (form.dataset.afterQueue) {  // e.g. back to the round; the next page says what was done
+      if (form.dataset.afterQueueMessage) sessionStorage.setItem("wuye-flash", form.dataset.afterQueueMessage);
+      location.href = form.dataset.afterQueue;
+    }
   }
 
   function watchForms() {
