@@ -3,6 +3,7 @@ big enough for a thumb (44 px), and colour contrast passing axe-core by day and 
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app import demo
 from tests.browser.conftest import log_in
@@ -92,4 +93,30 @@ def test_the_night_switch_in_my_account_applies_before_the_first_paint(browser, 
     assert page.locator("html").get_attribute("data-theme") is None
     page.emulate_media(color_scheme="dark")
     assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == dark
+    context.close()
+
+
+def test_a_long_unbroken_string_wraps_and_a_cut_paste_is_told(browser, live_server, world, db):
+    from tests import factories
+
+    ticket, _photo, _record = factories.ticket(db, world.p1, world.users["guard"], description="A" * 3000)
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=live_server, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    log_in(page, "guard", factories.PASSWORD)
+    page.goto(f"/tickets/{ticket.id}")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.goto(f"/projects/{world.p1.id}/report")
+    box = page.get_by_label("具体位置")
+    box.focus()
+    page.evaluate("""() => {  // a paste of 250 characters into a 200-character box
+        const box = document.activeElement, data = new DataTransfer();
+        data.setData("text/plain", "B".repeat(250));
+        box.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true}));
+        box.value = "B".repeat(200);  // what the browser keeps of it
+        box.dispatchEvent(new Event("input", {bubbles: true}));
+    }""")
+    counter = page.locator("#location + .char-count")
+    expect(counter).to_contain_text("200/200 字")
+    expect(counter).to_contain_text("多出的部分已截去")
     context.close()
