@@ -46,10 +46,11 @@ def _labels() -> dict:
 def _home_tasks(session, user, project, roles):
     tasks = []
     if roles & {"guard"}:
-        for view in services.my_rounds(session, user=user, project=project, now=_now()):
+        for view in services.my_rounds(session, user=user, project=project, now=_now(), finished=True):
+            done = view.round.finished_at is not None  # stays on the list, as done, until its window closes
             tasks.append(home.Task(
                 title=f"{view.route.name} · {local(view.round.slot_start):%H:%M}",
-                url=url_for("patrols.walk", round_id=view.round.id),
+                url=url_for("patrols.round_detail" if done else "patrols.walk", round_id=view.round.id),
                 detail=str(STATUS_LABELS[view.assessment.status]), urgent=view.assessment.status == "due"))
     if roles & {"supervisor", "admin"}:
         tasks.append(home.Task(title=_("巡更看板"), url=url_for("patrols.board", project_id=project.id)))
@@ -114,15 +115,6 @@ def round_detail(round_id: int):
     return render_template("patrols/round.html", **_round_context(round_))
 
 
-ANSWER_LABELS = {"pass": _l("合格"), "fail": _l("不合格"), "na": _l("不适用"), "yes": _l("是"), "no": _l("否")}
-
-
-def answer_label(item: dict, value) -> str:
-    if item["type"] == "number" and value is not None:
-        return f"{value:g} {item.get('unit') or ''}".strip()
-    return str(ANSWER_LABELS[value]) if value in ANSWER_LABELS else str(value)
-
-
 def _round_context(round_: Round, pdf: bool = False) -> dict:
     db = get_session()
     [view] = services.assess_rounds(db, [round_], _now(), whole_visits=True)
@@ -132,7 +124,7 @@ def _round_context(round_: Round, pdf: bool = False) -> dict:
     stops = {s["position"]: s for s in round_.stops}
     photo_src = data_uri if pdf else (lambda photo: url_for("core.photo_thumb", photo_id=photo.id))
     return {"round": round_, "view": view, "project": db.get(Project, round_.project_id), "photos": photos,
-            "versions": versions, "guards": guards, "stops": stops, "local": local, "answer_label": answer_label,
+            "versions": versions, "guards": guards, "stops": stops, "local": local,
             "photo_src": photo_src, "late_upload": timedelta(minutes=10), **_labels()}
 
 

@@ -55,9 +55,9 @@ def test_a_guard_walks_a_round_partly_offline(offline_phone, world, db, due_roun
 
     network.cut()  # in the basement from here
     _enter_code(page, "NOT-A-CODE")  # a typo first
-    expect(page.get_by_role("status").filter(has_text="编码不对")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="编码不对")).to_be_visible()  # an alert now, not grey text
     _enter_code(page, world.checkpoints["p2"].code)  # another project's label
-    expect(page.get_by_role("status").filter(has_text="不在本轮路线上")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="不在本轮路线上")).to_be_visible()
     _enter_code(page, checkpoints[0].code.lower())
     expect(page.get_by_role("heading", name=checkpoints[0].name)).to_be_visible()
     page.get_by_role("radio", name="不合格").first.check()
@@ -72,9 +72,12 @@ def test_a_guard_walks_a_round_partly_offline(offline_phone, world, db, due_roun
     _enter_code(page, checkpoints[1].code)
     page.get_by_role("button", name="提交本点").click()
     expect(page.get_by_role("heading", name="夜间巡逻")).to_be_visible()
-    page.once("dialog", lambda dialog: dialog.accept())  # the third checkpoint is skipped: accept the warning
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))  # the third is skipped
     page.get_by_role("button", name="结束本轮").click()
     expect(page.get_by_role("heading", name="今日工作")).to_be_visible()
+    assert asked == ["结束本轮?还有 1 个点没巡,将记为漏巡。"]
+    expect(page.get_by_role("status").filter(has_text="已结束本轮")).to_be_visible()
     expect(page.locator("#sync-badge")).to_have_text("✓ 已同步")
 
     visits = db.exec(select(Visit).where(Visit.round_id == round_.id).order_by(Visit.position)).all()
