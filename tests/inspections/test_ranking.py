@@ -94,3 +94,12 @@ def test_an_inspector_sees_the_sites_they_inspect_with_their_company_rank(login_
     rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in soup(page).select("#ranking tbody tr")]
     assert [row[:2] for row in rows] == [["2", "江城壹号销售中心"]]
     assert world.p2.name not in page.get_data(as_text=True)
+
+
+def test_a_large_company_lists_every_site_but_charts_the_first_thirty(login_as, world, db, sheet):
+    for n in range(34):
+        inspected(db, factories.project(db, world.org_a, f"压测项目 {n:02d}"), sheet, 1 + n % 9, local(2025, 5, 3))
+    page = soup(login_as("admin").get(f"/organisations/{world.org_a.id}/ranking?month=2025-05"))
+    assert len(page.select("#ranking tbody tr")) == 36  # 34 + P1 and P2, not inspected
+    assert len(page.select(".ranking-chart rect")) == 30
+    assert "共 34 个项目" in page.select_one(".ranking-chart figcaption").get_text()
