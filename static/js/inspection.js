@@ -16,9 +16,11 @@
     definition: JSON.parse(el.querySelector(".sheet-definition").textContent),
   }));
 
+  // The form's named-field index, not a selector over the whole form: scoring looks up every item on each tap.
   function checked(name) {
-    const input = form.querySelector(`input[name="${CSS.escape(name)}"]:checked`);
-    return input ? input.value : "";
+    const field = form.elements.namedItem(name);
+    if (!field) return "";
+    return field instanceof RadioNodeList ? field.value : (field.checked ? field.value : "");
   }
 
   function enabled(sheet) {
