@@ -158,6 +158,15 @@ def log_in(app, username="supervisor1"):
     return client
 
 
+def log_in_page(page, username: str) -> None:
+    """Log a Playwright page in as a demo user."""
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", "demo1234")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
 def post_record(client, token, client_id, photos=()):
     record = {"kind": "ticket_report", "project_id": 1, "client_time": "2026-11-23T10:00:00+08:00",
               "data": {"description": "压测报修"}}
@@ -507,11 +516,7 @@ def browser_figures(bench) -> list[Figure]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(**PHONE_CONTEXT, base_url=base)
         page = context.new_page()
-        page.goto("/login")
-        page.fill("#username", "guard1")
-        page.fill("#password", "demo1234")
-        page.click("button[type=submit]")
-        page.wait_for_url("**/")
+        log_in_page(page, "guard1")
         page.goto("/projects/1/report")
         while not page.evaluate(KEPT_PAGES_JS, ["/projects/1/report"]):
             page.wait_for_timeout(100)

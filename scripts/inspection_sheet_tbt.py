@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from scripts.bench import setup_app  # noqa: E402
+from scripts.bench import log_in_page, setup_app  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 OBSERVE = """window.__long = []; new PerformanceObserver((list) => {
@@ -39,11 +39,7 @@ def main() -> None:
         context = browser.new_context(viewport={"width": 1024, "height": 768},
                                       base_url=f"http://127.0.0.1:{server.server_port}")
         page = context.new_page()
-        page.goto("/login")
-        page.fill("#username", "inspector1")
-        page.fill("#password", "demo1234")
-        page.click("button[type=submit]")
-        page.wait_for_url("**/")
+        log_in_page(page, "inspector1")
         context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
         page.add_init_script(OBSERVE)
         load, taps = [], []
