@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# make bench SCALE=10: again on 10x data, with the growth of each figure
+SCALE ?= 1
 export FLASK_APP := app
 
 .PHONY: run test test-fast test-sqlite test-pg bench system-deps test-system-deps venv translations migrate i18n-update clean
@@ -60,7 +62,7 @@ test-fast: venv translations
 	$(BIN)/pytest -q -m "not browser"
 
 bench: venv translations
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --scale $(SCALE)
 
 # Re-extract messages and refresh the catalogues (zh_Hant filled by OpenCC where still empty).
 i18n-update: venv

@@ -22,7 +22,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     if hops:  # the client's address, scheme and host as the trusted proxies received them
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from app.core import db, errors, formatting, i18n, inputs, once, storage
+    from app.core import compression, db, errors, formatting, i18n, inputs, once, storage
     from app.core.permissions import enforce_declared_policy
     from app.core.views import is_htmx, security_headers
     from app.extensions import csrf, htmx, login_manager
@@ -42,6 +42,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.before_request(enforce_declared_policy)
     once.init_app(app)
     app.after_request(security_headers)
+    compression.init_app(app)
     app.jinja_env.globals["is_htmx"] = is_htmx
 
     from app.accounts.routes import bp as accounts_bp

@@ -1,21 +1,28 @@
-"""Benchmarks (`make bench`): timings on a scratch SQLite database and headless chromium. Figures, not assertions.
+"""Benchmarks (`make bench`): each figure beside a baseline measured in the same run, on a scratch SQLite database.
 
-Prints medians for: login (argon2id at production cost), the home and project pages, the QR label PDF,
-accepting a record with two ~300 KB photos, delivering and replaying 100 entries, the first-load transfer
-of the app shell with one form page, and an offline reload of a kept form page in chromium.
+A figure is a small function registered with `@figure`; it returns `Figure`s. Pages are timed alternately
+with a static file fetched through the same client (`paired(..., baseline=static)`), photo intake with a
+bare decode-and-insert, so a busy machine moves both and the ratio stays readable. Printed per figure: the
+median, the baseline's median, the ratio and the target (met or not).
+
+    .venv/bin/python scripts/bench.py              # the quick 1x run
+    .venv/bin/python scripts/bench.py --scale 10   # again on 10x data (slow), with the growth of each figure
+    .venv/bin/python scripts/bench.py --only rank  # figures whose function name contains "rank"
 """
-import gzip
+import argparse
 import io
 import json
 import logging
 import multiprocessing
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -25,13 +32,92 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str = "ms"
+    baseline: float | None = None  # the same run's baseline, in the same unit
+    target: float | None = None  # an upper bound (lower bound for rates, below)
+    higher_is_better: bool = False
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.baseline if self.baseline else None
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None:
+            return None
+        return self.value >= self.target if self.higher_is_better else self.value < self.target
+
+
+@dataclass
+class Bench:
+    app: object
+    scale: int
+
+
+FIGURES = []
+
+
+def figure(fn):
+    """Register a figure function: fn(bench) -> list[Figure]. Order of registration is the order printed."""
+    FIGURES.append(fn)
+    return fn
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
 def median_ms(fn, repeat: int) -> float:
-    times = []
+    return statistics.median(timed(fn) for _ in range(repeat))
+
+
+def paired(fn, baseline, repeat: int) -> tuple[float, float]:
+    """Medians of fn and of its baseline, run alternately so both see the same machine."""
+    ours, base = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        ours.append(timed(fn))
+        base.append(timed(baseline))
+    return statistics.median(ours), statistics.median(base)
+
+
+def page(name, client, url, repeat, target=None) -> Figure:
+    """A GET timed against the static-file baseline through the same client."""
+    value, base = paired(lambda: client.get(url), lambda: client.get("/static/css/app.css"), repeat)
+    return Figure(name, value, baseline=base, target=target)
+
+
+def bare_pdf() -> None:
+    """The PDF baseline: WeasyPrint rendering one page of Chinese text with the print stylesheet."""
+    from weasyprint import CSS, HTML
+
+    HTML(string="<h1>案场检查</h1><p>江城壹号销售中心 100.0%</p>").write_pdf(
+        stylesheets=[CSS(filename=str(ROOT / "static/css/print.css"))])
+
+
+def pdf(name, client, url, repeat, target=None) -> Figure:
+    """A PDF timed against the bare one-page render."""
+    value, base = paired(lambda: client.get(url), bare_pdf, repeat)
+    return Figure(name, value, baseline=base, target=target)
+
+
+def decode_and_insert(raw: bytes, db: sqlite3.Connection) -> None:
+    """The intake baseline: what any photo upload must do, decode the JPEG and insert one row."""
+    with Image.open(io.BytesIO(raw)) as image:
+        image.load()
+        db.execute("INSERT INTO photo (width, height, size) VALUES (?, ?, ?)", (image.width, image.height, len(raw)))
+    db.commit()
+
+
+def baseline_db() -> sqlite3.Connection:
+    db = sqlite3.connect(tempfile.mktemp(suffix=".db"), check_same_thread=False)
+    db.execute("CREATE TABLE photo (id INTEGER PRIMARY KEY, width INT, height INT, size INT)")
+    return db
 
 
 def photo_of_about_300kb(seed: int) -> bytes:
@@ -42,13 +128,18 @@ def photo_of_about_300kb(seed: int) -> bytes:
 
 
 def setup_app():
+    """A fresh app on a scratch database and media folder of its own (each --scale run gets one)."""
     tmp = Path(tempfile.mkdtemp(prefix="wuye-bench-"))
-    os.environ.update(INSTANCE_DIR=str(tmp), DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}", SECRET_KEY="bench")
     from app import create_app
+    from app.config import Config
     from app.core.db import engine, upgrade_to_head
     from app.projects.models import Area, Checkpoint
 
-    app = create_app()
+    class Scratch(Config):
+        INSTANCE_DIR, SECRET_KEY = tmp, "bench"
+        DATABASE_URL, MEDIA_ROOT = f"sqlite:///{tmp / 'bench.db'}", str(tmp / "media")
+
+    app = create_app(Scratch)
     with app.app_context():
         upgrade_to_head(engine())
         app.test_cli_runner().invoke(args=["seed-demo"])
@@ -63,10 +154,19 @@ def setup_app():
 
 def log_in(app, username="supervisor1"):
     client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf-token" content="')[1].split('"')[0]
+    page_ = client.get("/login").get_data(as_text=True)
+    token = page_.split('name="csrf-token" content="')[1].split('"')[0]
     client.post("/login", data={"username": username, "password": "demo1234", "csrf_token": token})
     return client
+
+
+def log_in_page(page, username: str) -> None:
+    """Log a Playwright page in as a demo user."""
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", "demo1234")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
 
 
 def post_record(client, token, client_id, photos=()):
@@ -77,38 +177,58 @@ def post_record(client, token, client_id, photos=()):
     assert response.status_code in (200, 201), response.get_data(as_text=True)
 
 
-def server_figures(app) -> dict[str, str]:
+@figure
+def server_figures(bench) -> list[Figure]:
+    app = bench.app
     client = log_in(app)
-    figures = {
-        "login page + login (argon2id, production cost)": f"{median_ms(lambda: log_in(app), 5):.1f} ms",
-        "home page": f"{median_ms(lambda: client.get('/'), 30):.1f} ms",
-        "project page (60 checkpoints)": f"{median_ms(lambda: client.get('/projects/1'), 30):.1f} ms",
-        "QR label PDF (60 labels)": f"{median_ms(lambda: client.get('/projects/1/labels.pdf'), 3):.0f} ms",
-    }
+    figures = [
+        Figure("login page + login (argon2id, production cost)", median_ms(lambda: log_in(app), 5)),
+        page("home page", client, "/", 30),
+        page("project page (60 checkpoints)", client, "/projects/1", 30),
+        pdf("QR label PDF (60 labels)", client, "/projects/1/labels.pdf", 3),
+    ]
     guard = log_in(app, "guard1")
     token = guard.get("/api/v1/session").json["csrf_token"]
     photos = [photo_of_about_300kb(1), photo_of_about_300kb(2)]
     size = sum(len(p) for p in photos) // 2 // 1024
-    figures[f"accept a record with two {size} KB photos"] = (
-        f"{median_ms(lambda: post_record(guard, token, uuid.uuid4(), photos), 20):.1f} ms")
+    db = baseline_db()
+    value, base = paired(lambda: post_record(guard, token, uuid.uuid4(), photos),
+                         lambda: [decode_and_insert(p, db) for p in photos], 20)
+    figures.append(Figure(f"accept a record with two {size} KB photos", value, baseline=base, target=150))
     ids = [uuid.uuid4() for _ in range(100)]
     start = time.perf_counter()
     for client_id in ids:
         post_record(guard, token, client_id)
-    figures["100 entries delivered back to back"] = f"{100 / (time.perf_counter() - start):.0f} entries/s"
+    figures.append(Figure("100 entries delivered back to back", 100 / (time.perf_counter() - start), "entries/s",
+                          target=50, higher_is_better=True))
     start = time.perf_counter()
     for client_id in ids:
         post_record(guard, token, client_id)
-    figures["the same 100 entries replayed"] = f"{100 / (time.perf_counter() - start):.0f} entries/s"
+    figures.append(Figure("the same 100 entries replayed", 100 / (time.perf_counter() - start), "entries/s",
+                          target=50, higher_is_better=True))
     shell = ["/static/css/app.css", "/static/js/app.js", "/static/vendor/htmx/htmx.min.js",
              "/static/vendor/idb/umd.js", "/static/js/outbox.js", "/static/js/offline-forms.js",
              "/manifest.webmanifest", "/projects/1/report"]
-    shell_bytes = sum(len(gzip.compress(guard.get(url).data)) for url in shell)
-    figures["app shell + one form page, gzip, first load"] = f"{shell_bytes / 1024:.1f} KB"
+    sent = sum(len(guard.get(url, headers={"Accept-Encoding": "gzip"}).data) for url in shell)  # as the server sends it
+    figures.append(Figure("app shell + one form page, gzip, first load", sent / 1024, "KB", target=80))
     return figures
 
 
-def patrol_figures(app) -> dict[str, str]:
+@figure
+def intake_figures(bench) -> list[Figure]:
+    """Photo intake of a 12-megapixel photo-like JPEG against decoding it and inserting one row."""
+    from app.core.photos import process
+    from tests.images import scene
+
+    raw = scene((4000, 3000))
+    db = baseline_db()
+    value, base = paired(lambda: process(raw, max_bytes=50_000_000), lambda: decode_and_insert(raw, db), 7)
+    return [Figure("photo intake, 12-megapixel JPEG", value, baseline=base, target=300),
+            Figure("photo intake throughput / decode-and-insert", base / value, "×", target=0.6, higher_is_better=True)]
+
+
+@figure
+def patrol_figures(bench) -> list[Figure]:
     """A 30-checkpoint round with 10 photos; a board of 50 routes and 2,000 visits; the round's PDF."""
     from datetime import timedelta
 
@@ -116,6 +236,7 @@ def patrol_figures(app) -> dict[str, str]:
     from app.patrols.models import Round, Route, RouteStop, Schedule, Visit
     from app.projects.models import Area, Checkpoint, Project
 
+    app = bench.app
     now = utcnow()
     with app.app_context(), Session(engine()) as session:
         project = Project(organisation_id=1, name="压测项目", kind="residential")
@@ -174,29 +295,25 @@ def patrol_figures(app) -> dict[str, str]:
         assert response.status_code == 201, response.get_data(as_text=True)
     seconds = time.perf_counter() - start
     supervisor = log_in(app, "supervisor1")
-    board = median_ms(lambda: supervisor.get(f"/projects/{project_id}/patrols"), 10)
-    pdf = median_ms(lambda: supervisor.get(f"/rounds/{walk_id}/report.pdf"), 3)
-    return {"a 30-checkpoint round with 10 photos, synced": f"{seconds:.2f} s",
-            "patrol board: 50 routes, 2,000 visits": f"{board:.0f} ms",
-            "30-checkpoint round PDF with 10 photos": f"{pdf:.0f} ms"}
+    return [Figure("a 30-checkpoint round with 10 photos, synced", seconds * 1000, target=2000),
+            page("patrol board: 50 routes, 2,000 visits", supervisor, f"/projects/{project_id}/patrols", 10, 150),
+            pdf("30-checkpoint round PDF with 10 photos", supervisor, f"/rounds/{walk_id}/report.pdf", 3, 2000)]
 
 
-def repair_figures(app) -> dict[str, str]:
-    """Photo intake of a 12-megapixel JPEG; a list and the monthly figures over 10,000 tickets."""
+@figure
+def repair_figures(bench) -> list[Figure]:
+    """A ticket list and the monthly figures over 10,000 tickets per scale step."""
     import random
     from datetime import timedelta
 
     from app.core.db import engine, utcnow
-    from app.core.photos import process
     from app.repairs.models import Ticket
 
-    big = io.BytesIO()
-    Image.effect_noise((4000, 3000), 30).convert("RGB").save(big, "JPEG", quality=90)
-    intake = median_ms(lambda: process(big.getvalue(), max_bytes=50_000_000), 5)
+    app, count = bench.app, 10_000 * bench.scale
     now = utcnow()
     rng = random.Random(7)
     with app.app_context(), Session(engine()) as session:
-        for i in range(10_000):
+        for i in range(count):
             created = now - timedelta(days=rng.randint(0, 27), minutes=rng.randint(0, 1440))
             status = rng.choice(["reported", "dispatched", "in_progress", "awaiting_callback", "closed", "closed"])
             done = status in ("awaiting_callback", "closed")
@@ -210,14 +327,14 @@ def repair_figures(app) -> dict[str, str]:
         session.commit()
     supervisor = log_in(app, "supervisor1")
     month = now.astimezone().strftime("%Y-%m")
-    return {
-        "photo intake, 12-megapixel JPEG": f"{intake:.0f} ms",
-        "ticket list of 10,000, filtered, page 3": f"{median_ms(lambda: supervisor.get('/projects/1/tickets?show=open&category=电&page=3'), 20):.0f} ms",
-        "monthly figures page, 10,000 tickets": f"{median_ms(lambda: supervisor.get(f'/projects/1/repairs/figures?month={month}'), 10):.0f} ms",
-    }
+    return [page(f"ticket list of {count:,}, filtered, page 3", supervisor,
+                 "/projects/1/tickets?show=open&category=电&page=3", 20, 150),
+            page(f"monthly figures page, {count:,} tickets", supervisor, f"/projects/1/repairs/figures?month={month}", 10,
+                 150)]
 
 
-def handovers_figures(app) -> dict[str, str]:
+@figure
+def handovers_figures(bench) -> list[Figure]:
     """A 120-item sample-room handover with 5 photos and 2 signatures through the sync API, and its PDF."""
     from sqlmodel import select
 
@@ -226,6 +343,7 @@ def handovers_figures(app) -> dict[str, str]:
     from app.handovers.models import InventoryVersion, Room
     from app.projects.models import Area
 
+    app = bench.app
     with app.app_context(), Session(engine()) as session:
         area = Area(project_id=1, name="压测样板间")
         session.add(area)
@@ -264,12 +382,76 @@ def handovers_figures(app) -> dict[str, str]:
 
     accepted = median_ms(handover, 5)
     supervisor = log_in(app, "supervisor1")
-    pdf = median_ms(lambda: supervisor.get(f"/handovers/{ids[-1]}/record.pdf"), 3)
-    return {"handover, 120 items, 5 photos + 2 signatures, accepted": f"{accepted:.0f} ms",
-            "handover record PDF, 120 items, 5 photos": f"{pdf:.0f} ms"}
+    return [Figure("handover, 120 items, 5 photos + 2 signatures, accepted", accepted, target=1500),
+            pdf("handover record PDF, 120 items, 5 photos", supervisor, f"/handovers/{ids[-1]}/record.pdf", 3, 2000)]
 
 
-def shifts_figures(app) -> dict[str, str]:
+@figure
+def inspections_figures(bench) -> list[Figure]:
+    """The 144-point sheet (79 items) scored with 20 photographed deductions; its PDF; a ranking of 50 sites × 4
+    per scale step (500 at --scale 10), as a page and as a PDF."""
+    from datetime import timedelta
+
+    from app.checklists.models import ChecklistTemplate
+    from app.checklists.services import current_version
+    from app.core.db import engine, utcnow
+    from sqlmodel import select
+
+    from app.inspections.models import Inspection, InspectionSheet
+    from app.projects.models import Project
+
+    app, sites = bench.app, 50 * bench.scale
+    with app.app_context(), Session(engine()) as session:
+        template = session.exec(select(ChecklistTemplate).where(ChecklistTemplate.key == "property-inspection")).one()
+        version = current_version(session, template)
+    items = [i for s in version.definition["sections"] for i in s["items"] if not i["last_time"]]
+    inspector = log_in(app, "inspector1")
+    token = inspector.get("/api/v1/session").json["csrf_token"]
+    photos = [photo_of_about_300kb(seed) for seed in range(20)]
+
+    def score_once() -> int:
+        data = {f"sheet-{template.id}": str(version.id)}
+        files = []
+        for index, item in enumerate(items):
+            data[f"v{version.id}-item-{item['key']}"] = "fail" if index < 20 else "pass"
+            if index < 20:
+                files.append((io.BytesIO(photos[index]), f"v{version.id}-photo-{item['key']}~1.jpg"))
+        record = {"kind": "inspection", "project_id": 1, "client_time": utcnow().isoformat(), "data": data}
+        response = inspector.post(f"/api/v1/records/{uuid.uuid4()}", data={"record": json.dumps(record), "photos": files},
+                                  headers={"X-CSRFToken": token})
+        assert response.status_code == 201, response.get_data(as_text=True)
+        return response.json["id"]
+
+    ids = []
+    sync_ms = median_ms(lambda: ids.append(score_once()), 3)
+    report_pdf = pdf("inspection: its report PDF (20 photos)", inspector, f"/inspections/{ids[-1]}/report.pdf", 3, 3000)
+
+    now = utcnow()
+    with app.app_context(), Session(engine()) as session:
+        for n in range(sites):
+            project = Project(organisation_id=1, name=f"排名压测项目 {n:03d}")
+            session.add(project)
+            session.flush()
+            for k in range(4):
+                at = now - timedelta(hours=k + 1)
+                row = Inspection(project_id=project.id, inspected_at=at, objection_deadline=at, status="effective")
+                session.add(row)
+                session.flush()
+                session.add(InspectionSheet(inspection_id=row.id, project_id=project.id, template_id=template.id,
+                                            version_id=version.id, name=template.name, base_score=144,
+                                            original_score=100 + (n * 7 + k) % 44, score=100 + (n * 7 + k) % 44,
+                                            percentage=0))
+        session.commit()
+    admin = log_in(app, "admin")
+    ranked = sites + 2  # and the demo's own sites
+    return [Figure("inspection: 144-point sheet, 20 photos, sync (server)", sync_ms, target=2000),
+            report_pdf,
+            page(f"inspection: ranking page, {ranked} sites × 4 inspections", admin, "/organisations/1/ranking", 10, 150),
+            pdf(f"inspection: ranking PDF, {ranked} sites", admin, "/organisations/1/ranking.pdf", 3, 3000)]
+
+
+@figure
+def shifts_figures(bench) -> list[Figure]:
     """The attendant's my-shift page and counter taps, and the daily report over a year of water-bar records."""
     from datetime import timedelta
 
@@ -279,6 +461,7 @@ def shifts_figures(app) -> dict[str, str]:
     from app.projects.models import Project
     from app.shifts.models import Post, ShiftPattern, WaterCount, WaterEntry, WaterItem
 
+    app = bench.app
     with app.app_context(), Session(engine()) as session:
         project = session.exec(select(Project).where(Project.name == "江城壹号销售中心")).one()
         post = session.exec(select(Post).where(Post.project_id == project.id)).first()
@@ -310,21 +493,23 @@ def shifts_figures(app) -> dict[str, str]:
         send("shift_visitors", {"count": 1})
     taps = 100 / (time.perf_counter() - start)
     supervisor = log_in(app, "supervisor1")
-    return {
-        "visitor taps delivered back to back": f"{taps:.0f} taps/s",
-        "my-shift page (7 items, a year of water bar)": f"{median_ms(lambda: attendant.get(f'/projects/{project_id}/my-shift'), 20):.0f} ms",
-        "shift board page": f"{median_ms(lambda: supervisor.get(f'/projects/{project_id}/shifts'), 20):.0f} ms",
-        "daily shift report PDF": f"{median_ms(lambda: supervisor.get(f'/projects/{project_id}/shifts/daily.pdf'), 3):.0f} ms",
-        "water-bar month page": f"{median_ms(lambda: supervisor.get(f'/projects/{project_id}/water/month'), 10):.0f} ms",
-    }
+    return [
+        Figure("visitor taps delivered back to back", taps, "taps/s"),
+        page("my-shift page (7 items, a year of water bar)", attendant, f"/projects/{project_id}/my-shift", 20),
+        page("shift board page", supervisor, f"/projects/{project_id}/shifts", 20),
+        pdf("daily shift report PDF", supervisor, f"/projects/{project_id}/shifts/daily.pdf", 3),
+        page("water-bar month page", supervisor, f"/projects/{project_id}/water/month", 10),
+    ]
 
 
-def browser_figures(app) -> dict[str, str]:
+@figure
+def browser_figures(bench) -> list[Figure]:
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
     from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, KEPT_PAGES_JS, PHONE_CONTEXT
 
+    app = bench.app
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -333,11 +518,7 @@ def browser_figures(app) -> dict[str, str]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(**PHONE_CONTEXT, base_url=base)
         page = context.new_page()
-        page.goto("/login")
-        page.fill("#username", "guard1")
-        page.fill("#password", "demo1234")
-        page.click("button[type=submit]")
-        page.wait_for_url("**/")
+        log_in_page(page, "guard1")
         page.goto("/projects/1/report")
         while not page.evaluate(KEPT_PAGES_JS, ["/projects/1/report"]):
             page.wait_for_timeout(100)
@@ -349,67 +530,42 @@ def browser_figures(app) -> dict[str, str]:
                 "performance.getEntriesByType('navigation')[0].loadEventEnd"))
         browser.close()
     server.shutdown()
-    return {"offline reload of a kept form page (chromium)": f"{statistics.median(times):.0f} ms"}
+    return [Figure("offline reload of a kept form page (chromium)", statistics.median(times), target=300)]
 
 
-def inspections_figures(app) -> dict[str, str]:
-    """The 144-point sheet (79 items) scored with 20 photographed deductions; its PDF; a ranking of 200 sites × 4."""
-    from datetime import timedelta
+def run(scale: int, only: str | None) -> list[Figure]:
+    bench = Bench(app=setup_app(), scale=scale)
+    figures = []
+    for fn in FIGURES:
+        if only is None or only in fn.__name__:
+            figures.extend(fn(bench))
+    return figures
 
-    from app.checklists.models import ChecklistTemplate
-    from app.checklists.services import current_version
-    from app.core.db import engine, utcnow
-    from sqlmodel import select
 
-    from app.inspections.models import Inspection, InspectionSheet
-    from app.projects.models import Project
+def show(value: float | None, unit: str = "ms") -> str:
+    if value is None:
+        return ""
+    if unit == "×":
+        return f"{value:.2f}×"
+    return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
 
-    with app.app_context(), Session(engine()) as session:
-        template = session.exec(select(ChecklistTemplate).where(ChecklistTemplate.key == "property-inspection")).one()
-        version = current_version(session, template)
-    items = [i for s in version.definition["sections"] for i in s["items"] if not i["last_time"]]
-    inspector = log_in(app, "inspector1")
-    token = inspector.get("/api/v1/session").json["csrf_token"]
-    photos = [photo_of_about_300kb(seed) for seed in range(20)]
 
-    def score_once() -> int:
-        data = {f"sheet-{template.id}": str(version.id)}
-        files = []
-        for index, item in enumerate(items):
-            data[f"v{version.id}-item-{item['key']}"] = "fail" if index < 20 else "pass"
-            if index < 20:
-                files.append((io.BytesIO(photos[index]), f"v{version.id}-photo-{item['key']}~1.jpg"))
-        record = {"kind": "inspection", "project_id": 1, "client_time": utcnow().isoformat(), "data": data}
-        response = inspector.post(f"/api/v1/records/{uuid.uuid4()}", data={"record": json.dumps(record), "photos": files},
-                                  headers={"X-CSRFToken": token})
-        assert response.status_code == 201, response.get_data(as_text=True)
-        return response.json["id"]
+def report(figures: list[Figure], grown: dict[str, Figure] | None = None) -> None:
+    print(f"{'figure':<56} {'median':>16} {'baseline':>10} {'ratio':>7} {'target':>18}  met" + ("  growth" if grown else ""))
+    for f in figures:
+        target = f"{'≥' if f.higher_is_better else '<'} {show(f.target, f.unit)}" if f.target is not None else ""
+        met = {True: "yes", False: "NO", None: ""}[f.met]
+        ratio = f"{f.ratio:.1f}×" if f.ratio else ""
+        line = f"{f.name:<56} {show(f.value, f.unit):>16} {show(f.baseline, f.unit):>10} {ratio:>7} {target:>18}  {met:<3}"
+        before = grown.get(_kind(f.name)) if grown else None
+        if before and not f.higher_is_better:  # by ratio where there is a baseline: the two runs differ in load
+            line += f"  {f.ratio / before.ratio if f.ratio and before.ratio else f.value / before.value:.1f}×"
+        print(line)
 
-    ids = []
-    sync_ms = median_ms(lambda: ids.append(score_once()), 3)
-    pdf_ms = median_ms(lambda: inspector.get(f"/inspections/{ids[-1]}/report.pdf"), 3)
 
-    now = utcnow()
-    with app.app_context(), Session(engine()) as session:
-        for n in range(200):
-            project = Project(organisation_id=1, name=f"排名压测项目 {n:03d}")
-            session.add(project)
-            session.flush()
-            for k in range(4):
-                at = now - timedelta(hours=k + 1)
-                row = Inspection(project_id=project.id, inspected_at=at, objection_deadline=at, status="effective")
-                session.add(row)
-                session.flush()
-                session.add(InspectionSheet(inspection_id=row.id, project_id=project.id, template_id=template.id,
-                                            version_id=version.id, name=template.name, base_score=144,
-                                            original_score=100 + (n * 7 + k) % 44, score=100 + (n * 7 + k) % 44,
-                                            percentage=0))
-        session.commit()
-    admin = log_in(app, "admin")
-    ranking_ms = median_ms(lambda: admin.get("/organisations/1/ranking"), 10)
-    return {"inspection: 144-point sheet, 20 photos, sync (server)": f"{sync_ms:.0f} ms",
-            "inspection: its report PDF (20 photos)": f"{pdf_ms:.0f} ms",
-            "inspection: ranking page, 200 sites × 4 inspections": f"{ranking_ms:.1f} ms"}
+def _kind(name: str) -> str:
+    """A figure's name without its counts, so the 1x and the 10x run pair up."""
+    return "".join(ch for ch in name if not ch.isdigit() and ch != ",")
 
 
 def _timed_tick(app, pipe) -> None:
@@ -441,7 +597,8 @@ def _timed_tick(app, pipe) -> None:
     pipe.send((time.perf_counter() - start, max(holds)))
 
 
-def clock_figures(app) -> dict[str, str]:
+@figure
+def clock_figures(bench) -> list[Figure]:
     """The clock beside its baselines: a tick with nothing due before and after adding 200 projects with a night
     schedule each; catching up their 31 days (37,000 rounds made and settled) beside inserting as many rows
     plainly; the longest write transaction of that catch-up, and an outbox upload's p95 alone and beside it."""
@@ -453,6 +610,8 @@ def clock_figures(app) -> dict[str, str]:
     from app.core.db import engine, utcnow
     from app.patrols.models import Round, Route, RouteStop, Schedule
     from app.projects.models import Area, Checkpoint, Project
+
+    app = bench.app
 
     def tick():
         outcomes = clock.run_due(app, force=True)
@@ -512,26 +671,23 @@ def clock_figures(app) -> dict[str, str]:
         session.commit()
         plain = time.perf_counter() - start
     idle_after = median_ms(tick, 5)
-    return {"clock: tick, nothing due (bench data, baseline)": f"{idle_before:.0f} ms",
-            "clock: tick, nothing due, +200 projects": f"{idle_after:.0f} ms",
-            f"clock: catch up 31 days × 200 schedules ({made} missed)": f"{catch_up:.1f} s",
-            f"clock: baseline, {made} rows inserted plainly": f"{plain:.2f} s",
-            "clock: longest write transaction of the catch-up": f"{longest * 1000:.0f} ms",
-            "outbox upload p95 alone / beside the catch-up": f"{p95(alone):.0f} / {p95(beside):.0f} ms"}
+    return [Figure("clock: tick, nothing due, +200 projects", idle_after, baseline=idle_before, target=1000),
+            Figure(f"clock: catch up 31 days × 200 schedules ({made} missed)", catch_up, "s", baseline=plain,
+                   target=30),
+            Figure("clock: longest write transaction of the catch-up", longest * 1000, target=200),
+            Figure("outbox upload p95 beside the catch-up", p95(beside), baseline=p95(alone), target=2 * p95(alone))]
 
 
 def main() -> None:
-    app = setup_app()
-    figures = server_figures(app)
-    figures.update(patrol_figures(app))
-    figures.update(repair_figures(app))
-    figures.update(handovers_figures(app))
-    figures.update(inspections_figures(app))
-    figures.update(shifts_figures(app))
-    figures.update(clock_figures(app))
-    figures.update(browser_figures(app))
-    for name, value in figures.items():
-        print(f"{name:<48} {value:>14}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1, help="also run on N times the data and print the growth")
+    parser.add_argument("--only", help="only the figure functions whose name contains this")
+    args = parser.parse_args()
+    figures = run(1, args.only)
+    report(figures)
+    if args.scale > 1:
+        print(f"\n-- {args.scale}x data --")
+        report(run(args.scale, args.only), {_kind(f.name): f for f in figures})
 
 
 if __name__ == "__main__":

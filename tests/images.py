@@ -1,8 +1,9 @@
 """Real image files made with Pillow for the photo tests, including hostile ones."""
 import io
+import random
 import zlib
 
-from PIL import Image
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 
 def image(fmt: str = "JPEG", size=(800, 600), color=(200, 60, 30), exif=None) -> bytes:
@@ -16,6 +17,26 @@ def image(fmt: str = "JPEG", size=(800, 600), color=(200, 60, 30), exif=None) ->
         picture.paste((x % 255, 90, 160), (x, 0, x + 20, size[1] // 2))
     kwargs = {"exif": exif} if exif is not None else {}
     picture.save(out, fmt, **kwargs)
+    return out.getvalue()
+
+
+def scene(size=(4000, 3000), seed: int = 1, exif=None) -> bytes:
+    """A photo-like JPEG at phone quality: smooth shading, hard edges, small text and sensor noise."""
+    rng = random.Random(seed)
+    width, height = size
+    shapes = Image.effect_mandelbrot((width // 8, height // 8), (-2.2, -1.2, 1.0, 1.2), 60).convert("RGB")
+    picture = Image.blend(shapes.resize(size, Image.BICUBIC), Image.linear_gradient("L").resize(size).convert("RGB"), 0.5)
+    draw = ImageDraw.Draw(picture)
+    for _ in range(400):
+        x, y, colour = rng.randrange(width), rng.randrange(height), tuple(rng.randrange(256) for _ in range(3))
+        if rng.random() < 0.5:
+            draw.rectangle((x, y, x + rng.randrange(20, 400), y + rng.randrange(5, 200)), outline=colour,
+                           width=rng.randrange(1, 6))
+        else:
+            draw.text((x, y), "物业 ABC 123", fill=colour)
+    picture = ImageChops.add(picture, Image.effect_noise(size, 12).convert("RGB"), offset=-128)
+    out = io.BytesIO()
+    picture.filter(ImageFilter.GaussianBlur(0.6)).save(out, "JPEG", quality=92, **({"exif": exif} if exif else {}))
     return out.getvalue()
 
 

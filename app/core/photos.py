@@ -67,10 +67,26 @@ GPS_IFD = 0x8825
 
 
 def _jpeg(image: Image.Image, quality: int, exif: Image.Exif | None = None) -> bytes:
+    # Baseline with optimised Huffman tables: measured on a 12 MP photo scaled to 1600 px, progressive made
+    # the file 3.5 % smaller for 2.3x the encode time (106 vs 47 ms) with identical pixels; optimize=False
+    # saved 25 ms for a 5 % larger file. README, "Benchmarks", has the table.
     out = io.BytesIO()
     extra = {"exif": exif} if exif is not None else {}
-    image.save(out, "JPEG", quality=quality, optimize=True, progressive=True, **extra)
+    image.save(out, "JPEG", quality=quality, optimize=True, **extra)
     return out.getvalue()
+
+
+def _decode_at_scale(probe: Image.Image) -> None:
+    """Let libjpeg decode a large JPEG at 1/2, 1/4 or 1/8 scale, never below LONG_SIDE on the long side.
+
+    A 12 MP photo then decodes at 2000x1500 in a quarter of the time; after the resize to 1600 and the
+    encode, its mean error against a full decode differs by 0.07 of 255 (PSNR 33.6 vs 33.7 dB).
+    Other formats ignore the hint.
+    """
+    width, height = probe.size
+    longest = max(width, height)
+    if longest > LONG_SIDE:
+        probe.draft("RGB", (-(-width * LONG_SIDE // longest), -(-height * LONG_SIDE // longest)))
 
 
 def _location_only(source: Image.Image) -> Image.Exif | None:
@@ -98,6 +114,7 @@ def process(raw: bytes, *, max_bytes: int, keep_location: bool = False) -> Proce
                 raise PhotoError(_("不支持的图片格式:%(fmt)s。请上传 JPEG、PNG、WebP 或 HEIC 照片。", fmt=probe.format))
             if probe.width * probe.height > MAX_PIXELS:
                 raise PhotoError(_("图片像素过多,无法处理。"))
+            _decode_at_scale(probe)
             probe.load()  # decodes every pixel: a truncated or corrupt file fails here
             location = _location_only(probe) if keep_location else None
             image = ImageOps.exif_transpose(probe)
@@ -107,11 +124,12 @@ def process(raw: bytes, *, max_bytes: int, keep_location: bool = False) -> Proce
         if isinstance(exc, Image.DecompressionBombError):
             raise PhotoError(_("图片像素过多,无法处理。")) from None
         raise PhotoError(_("文件不是可识别的照片,或已损坏。")) from None
-    image = image.convert("RGB")
-    image.thumbnail((LONG_SIDE, LONG_SIDE))
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    image.thumbnail((LONG_SIDE, LONG_SIDE))  # bicubic: bilinear saved 50 ms but lost 0.6 dB after the encode
     data = _jpeg(image, 85, location)
     thumb = image.copy()
-    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))  # reduce() first, then bicubic (reducing_gap=2)
     return ProcessedPhoto(data=data, thumb=_jpeg(thumb, 75), width=image.width, height=image.height,
                           sha256=hashlib.sha256(data).hexdigest())
 

@@ -16,9 +16,11 @@
     definition: JSON.parse(el.querySelector(".sheet-definition").textContent),
   }));
 
+  // The form's named-field index, not a selector over the whole form: scoring looks up every item on each tap.
   function checked(name) {
-    const input = form.querySelector(`input[name="${CSS.escape(name)}"]:checked`);
-    return input ? input.value : "";
+    const field = form.elements.namedItem(name);
+    if (!field) return "";
+    return field instanceof RadioNodeList ? field.value : (field.checked ? field.value : "");
   }
 
   function enabled(sheet) {
@@ -76,33 +78,47 @@
     return boxes.filter((box) => !box.querySelector("input[type=radio]:checked"));
   }
 
+  // Writes only what changed: a tap re-scores the whole sheet, and rewriting 2,000 nodes' text, disabled and
+  // required states on every tap made the browser restyle and lay out the page each time.
+  function put(el, property, value) {
+    if (el[property] !== value) el[property] = value;
+  }
+
   function refresh() {
     const waiting = unanswered();
     for (const sheet of sheets) {
       const on = enabled(sheet);
-      sheet.el.hidden = !on;
-      for (const field of sheet.el.querySelectorAll("input, textarea")) field.disabled = !on;
-      const nav = form.querySelector(`[data-sheet-nav="${sheet.id}"]`);
-      if (nav) nav.hidden = !on;
-      const chip = form.querySelector(`[data-score-for="${sheet.id}"]`);
-      chip.hidden = !on;
+      if (sheet.on !== on) {
+        sheet.on = on;
+        sheet.el.hidden = !on;
+        for (const field of sheet.el.querySelectorAll("input, textarea")) field.disabled = !on;
+        const nav = form.querySelector(`[data-sheet-nav="${sheet.id}"]`);
+        if (nav) nav.hidden = !on;
+        sheet.chip = form.querySelector(`[data-score-for="${sheet.id}"]`);
+        sheet.chip.hidden = !on;
+      }
       const value = score(sheet);
-      chip.querySelector(".score-value").textContent = value;
-      chip.querySelector(".score-percent").textContent = (Math.round(value * 1000 / sheet.definition.base_score) / 10);
-      for (const output of sheet.el.querySelectorAll(".last-time-count")) output.textContent = notClosed(sheet);
+      put(sheet.chip.querySelector(".score-value"), "textContent", String(value));
+      put(sheet.chip.querySelector(".score-percent"), "textContent",
+        String(Math.round(value * 1000 / sheet.definition.base_score) / 10));
+      for (const output of sheet.el.querySelectorAll(".last-time-count")) put(output, "textContent", String(notClosed(sheet)));
       // Every deduction needs its photo: the photo field is required while the item is marked 扣分.
       for (const box of sheet.el.querySelectorAll(".inspect-item:not([data-last-time])")) {
         const photo = box.querySelector(".deduction-photo");
-        if (photo) photo.required = on && !correcting && box.querySelector('input[value="fail"]:checked') !== null;
+        if (photo) put(photo, "required", on && !correcting && box.querySelector('input[value="fail"]:checked') !== null);
       }
     }
-    for (const link of form.querySelectorAll("[data-section-link]")) {
-      const section = document.getElementById(link.dataset.sectionLink);
-      const left = waiting.filter((box) => section.contains(box)).length;
-      link.querySelector(".nav-left").textContent = left ? ` ${left}` : " ✓";
-      link.classList.toggle("done", !left);
+    const left = new Map();
+    for (const box of waiting) {
+      const section = box.closest(".checklist-section");
+      if (section) left.set(section.id, (left.get(section.id) || 0) + 1);
     }
-    document.getElementById("unanswered-count").textContent = waiting.length;
+    for (const link of form.querySelectorAll("[data-section-link]")) {
+      const count = left.get(link.dataset.sectionLink) || 0;
+      put(link.querySelector(".nav-left"), "textContent", count ? ` ${count}` : " ✓");
+      link.classList.toggle("done", !count);
+    }
+    put(document.getElementById("unanswered-count"), "textContent", String(waiting.length));
   }
 
   document.getElementById("jump-unanswered").addEventListener("click", () => {
@@ -122,7 +138,8 @@
     refresh();
   });
   form.addEventListener("change", refresh);
-  form.addEventListener("input", refresh);
+  // Typing a note or a name changes no score: only the number of places found does, while it is typed.
+  form.addEventListener("input", (event) => { if (event.target.matches(".count-input")) refresh(); });
   form.addEventListener("reset", () => setTimeout(refresh));
   // The top bar and the score bar stick over the top of the page: whatever is scrolled to (an area chosen
   // on the left, the browser's "please answer this" on submit) must stop below them, not under them. The

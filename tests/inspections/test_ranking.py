@@ -108,3 +108,12 @@ def test_the_ranking_pdf_sets_site_names_in_simplified_chinese_glyphs(login_as, 
         for font in (page["/Resources"].get_object().get("/Font") or {}).values():
             fonts.add(str(font.get_object()["/BaseFont"]))
     assert fonts and not any("JP" in name.upper() for name in fonts), fonts
+
+
+def test_a_large_company_lists_every_site_but_charts_the_first_thirty(login_as, world, db, sheet):
+    for n in range(34):
+        inspected(db, factories.project(db, world.org_a, f"压测项目 {n:02d}"), sheet, 1 + n % 9, local(2025, 5, 3))
+    page = soup(login_as("admin").get(f"/organisations/{world.org_a.id}/ranking?month=2025-05"))
+    assert len(page.select("#ranking tbody tr")) == 36  # 34 + P1 and P2, not inspected
+    assert len(page.select(".ranking-chart rect")) == 30
+    assert "共 34 个项目" in page.select_one(".ranking-chart figcaption").get_text()
