@@ -26,14 +26,20 @@ def fill_traditional(po_path: Path) -> int:
     converter = opencc.OpenCC("s2t")
     with po_path.open("rb") as fh:
         catalog = read_po(fh)
+    def traditional(msgid):  # a plural message (ngettext) has a tuple of ids and gets one string per form
+        return tuple(converter.convert(i) for i in msgid) if isinstance(msgid, tuple) else converter.convert(msgid)
+
+    def empty(string):
+        return not any(string) if isinstance(string, (tuple, list)) else not string
+
     filled = 0
     for message in catalog:
-        if message.id and not message.string:
-            message.string = converter.convert(message.id)
+        if message.id and empty(message.string):
+            message.string = traditional(message.id)
             message.flags.discard("fuzzy")
             filled += 1
         elif message.id and "fuzzy" in message.flags:
-            message.string = converter.convert(message.id)
+            message.string = traditional(message.id)
             message.flags.discard("fuzzy")
     with po_path.open("wb") as fh:
         write_po(fh, catalog, width=100)
