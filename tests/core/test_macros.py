@@ -9,7 +9,7 @@ from flask import render_template_string
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # Forms that create nothing, so they carry no client_id (app/core/once.py).
-PLAIN_POSTS = {"accounts.set_locale", "accounts.logout", "core.notifications_read"}
+PLAIN_POSTS = {"accounts.set_locale", "accounts.set_theme", "accounts.logout", "core.notifications_read"}  # settings, not records
 
 
 def _module(app, name):
