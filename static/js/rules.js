@@ -49,6 +49,82 @@
     return { message: messages[0] + more, fields };
   }
 
+  // What must not be empty, in the server's order (app/core/validation.py: needs): the first missing refuses.
+  // `values`: field → text, or the number of photos / drawn signatures.
+  function checkNeeds(needs, values) {
+    for (const rule of needs) {
+      const value = values[rule.field];
+      if (!(typeof value === "string" ? value.trim() : value)) {
+        return { message: rule.message, fields: { [rule.field]: rule.problem } };
+      }
+    }
+    return null;
+  }
+
+  // One counted item: the problem's message, or null (mirrors handovers.services.parse_count).
+  function countProblem(rules, item, count, photos) {
+    const m = rules.messages;
+    const status = String(count.status ?? "").trim();
+    if (!rules.statuses.includes(status)) return m.status;
+    let raw = String(count.found ?? "").trim();
+    if (raw === "" && (status === "present" || status === "moved")) raw = String(item.quantity);
+    // Python's int(): optional sign, digits, underscores between digits, full-width digits
+    const text = raw.normalize("NFKC");
+    if (!/^[+-]?\d+(?:_\d+)*$/.test(text)) return m.whole;
+    const number = Number(text.replace(/_/g, ""));
+    const qty = item.quantity;
+    if (number < 0) return m.negative;
+    if (number > qty) return fill(m.above, { found: number, qty });
+    if (status === "present" && number !== qty) return fill(m.present, { qty });
+    if (status === "missing" && number >= qty) return fill(m.missing, { qty });
+    if (rules.needs_photo.includes(status) && photos === 0) return m.photo;
+    const note = String(count.note ?? "").trim();
+    return [...note].length > rules.max_note ? fill(m.note, { n: rules.max_note }) : null;
+  }
+
+  // A whole handover, in the server's order (services.receive): the incoming attendant chosen, every item
+  // counted (services.check_counts), both signatures. `values`: form field → text, `photos`: field → count.
+  function checkHandover(rules, values, photos) {
+    const incoming = checkNeeds(rules.incoming, values);
+    if (incoming) return incoming;
+    const fields = {};
+    const messages = [];
+    rules.items.forEach((item, i) => {
+      const count = { status: values[`status-${item.key}`], found: values[`found-${item.key}`],
+                      note: values[`note-${item.key}`] };
+      const problem = countProblem(rules, item, count, Number(photos[`photo-${item.key}`] || 0));
+      if (!problem) return;
+      fields[`status-${item.key}`] = problem;
+      messages.push(fill(rules.messages.item, { n: i + 1, name: item.name, problem }));
+    });
+    if (messages.length) {
+      const more = messages.length > 1 ? fill(rules.messages.more, { n: messages.length - 1 }) : "";
+      return { message: messages[0] + more, fields };
+    }
+    return checkNeeds(rules.signatures, photos);
+  }
+
+  // What is typed (field → text) and chosen (file field → number of files) in a form.
+  function formValues(form) {
+    const values = {};
+    const photos = {};
+    for (const [name, value] of new FormData(form)) {
+      if (typeof value === "string") values[name] = value;
+    }
+    for (const input of form.querySelectorAll('input[type="file"]')) photos[input.name] = input.files.length;
+    return { values, photos };
+  }
+
+  // A ticket's finish (<script class="form-needs">) and a handover (<script class="handover-rules">).
+  function checkNeedsForm(form) {
+    const needs = form.querySelector("script.form-needs");
+    const handover = form.querySelector("script.handover-rules");
+    if (!needs && !handover) return null;
+    const { values, photos } = formValues(form);
+    if (handover) return checkHandover(JSON.parse(handover.textContent), values, photos);
+    return checkNeeds(JSON.parse(needs.textContent), { ...values, ...photos });
+  }
+
   // The checklists of a form (each embedded as <script type="application/json" class="checklist-rules">),
   // checked against what is typed and chosen. Returns null, or {message, fields: {input id → problem}}.
   function checkForm(form) {
@@ -78,5 +154,5 @@
     return null;
   }
 
-  global.WuyeRules = { checkChecklist, checkForm };
+  global.WuyeRules = { checkChecklist, checkForm, checkNeeds, checkHandover, checkNeedsForm };
 })(self);
