@@ -77,7 +77,7 @@
   // Checks of the server's rules that the page can make (static/js/rules.js registers the checklists';
   // a capability's script may push its own): each returns null or {message, fields: {input name → problem}}.
   const validators = window.WuyeValidators = window.WuyeValidators || [];
-  if (window.WuyeRules) validators.push(window.WuyeRules.checkForm, window.WuyeRules.checkNeedsForm);
+  if (window.WuyeRules) validators.push(window.WuyeRules.checkForm, window.WuyeRules.checkNeedsForm, window.WuyeRules.checkSheets);
 
   function clearProblems(form) {
     form.querySelectorAll(".field-error[data-phone-check]").forEach((el) => el.remove());

@@ -68,10 +68,8 @@
     if (!rules.statuses.includes(status)) return m.status;
     let raw = String(count.found ?? "").trim();
     if (raw === "" && (status === "present" || status === "moved")) raw = String(item.quantity);
-    // Python's int(): optional sign, digits, underscores between digits, full-width digits
-    const text = raw.normalize("NFKC");
-    if (!/^[+-]?\d+(?:_\d+)*$/.test(text)) return m.whole;
-    const number = Number(text.replace(/_/g, ""));
+    const number = whole(raw);
+    if (number === null) return m.whole;
     const qty = item.quantity;
     if (number < 0) return m.negative;
     if (number > qty) return fill(m.above, { found: number, qty });
@@ -102,6 +100,55 @@
       return { message: messages[0] + more, fields };
     }
     return checkNeeds(rules.signatures, photos);
+  }
+
+  // Python's int() of a stripped string, or null (full-width digits, a sign and 1_000 are numbers).
+  function whole(raw) {
+    const text = raw.normalize("NFKC");
+    return /^[+-]?\d+(?:_\d+)*$/.test(text) ? Number(text.replace(/_/g, "")) : null;
+  }
+
+  // One score sheet (mirrors inspections.services._read_sheet and scoring.check_answer): field → message.
+  // `values`: form field → text, `photos`: field → number of photos; `prefix` names the sheet's fields.
+  function checkSheet(rules, prefix, values, photos) {
+    const m = rules.messages;
+    const problems = {};
+    for (const item of rules.items) {
+      const field = `${prefix}item-${item.key}`;
+      const result = String(values[field] ?? "").trim();
+      const raw = String(values[`${prefix}count-${item.key}`] ?? "1").trim() || "1";
+      const count = item.repeatable ? (whole(raw) ?? 0) : 1;
+      let problem = null;
+      if (!["pass", "fail", "na"].includes(result)) problem = m.result;
+      else if (result === "na" && !item.na_allowed) problem = m.na;
+      else if (result === "fail" && count < 1) problem = m.count;
+      else if (result === "fail" && count > item.max_count) problem = fill(m.most, { points: item.points, n: item.max_count });
+      else if (result === "fail" && !photos[`${prefix}photo-${item.key}`]) problem = m.photo;
+      if (problem) problems[field] = rules.prefix + fill(m.item, { n: item.number, label: item.label, problem });
+    }
+    return problems;
+  }
+
+  // The sheets chosen on an inspection form (<script class="sheet-rules">), refused as the server would.
+  function checkSheets(form) {
+    const sources = [...form.querySelectorAll("script.sheet-rules")].filter((source) => {
+      const toggle = form.querySelector(`[data-sheet-toggle="${source.dataset.sheet}"]`);
+      return !toggle || toggle.checked;
+    });
+    if (!sources.length) return null;
+    const { values, photos } = formValues(form);
+    const problems = {};
+    for (const source of sources) {
+      Object.assign(problems, checkSheet(JSON.parse(source.textContent), source.dataset.prefix, values, photos));
+    }
+    return sheetsRefusal(problems, JSON.parse(sources[0].textContent).messages);
+  }
+
+  function sheetsRefusal(problems, m) {
+    const messages = Object.values(problems);
+    if (!messages.length) return null;
+    const more = messages.length > 1 ? fill(m.more, { n: messages.length - 1 }) : "";
+    return { message: messages[0] + more, fields: problems };
   }
 
   // What is typed (field → text) and chosen (file field → number of files) in a form.
@@ -154,5 +201,7 @@
     return null;
   }
 
-  global.WuyeRules = { checkChecklist, checkForm, checkNeeds, checkHandover, checkNeedsForm };
+  global.WuyeRules = {
+    checkChecklist, checkForm, checkNeeds, checkHandover, checkNeedsForm, checkSheet, checkSheets, sheetsRefusal,
+  };
 })(self);

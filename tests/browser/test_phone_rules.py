@@ -2,6 +2,7 @@
 import json
 
 import pytest
+from flask_babel import gettext
 
 from app.checklists.definition import validate_definition
 from app.checklists.rules import phone_rules
@@ -11,8 +12,10 @@ from app.core.validation import needs
 from app.handovers.inventory import HandoverError
 from app.handovers.rules import phone_rules as handover_rules
 from app.handovers.services import check_counts, incoming_needs, signature_needs
+from app.inspections.rules import phone_rules as sheet_rules
+from app.inspections.services import _read_sheet as read_sheet
 from app.repairs.services import TicketError, finish_needs
-from tests.factories import checklist_definition
+from tests.factories import checklist_definition, score_sheet_definition
 
 GOOD = {"extinguisher": "pass", "exits": "pass", "locked": "yes", "fountain": "pass", "temp": "22", "weather": "晴"}
 
@@ -139,4 +142,50 @@ def test_the_phone_and_the_server_refuse_the_same_handover(app, rules_page, chan
         expected = _refused(_server_handover, values, chosen)
         rules = handover_rules(ITEMS)
     phone = rules_page.evaluate("([r, v, p]) => WuyeRules.checkHandover(r, v, p)", [rules, values, chosen])
+    assert phone == expected, json.dumps(changes | photos, ensure_ascii=False)
+
+
+# -- a score sheet: N/A where allowed, occurrences within the item's points, a photo per deduction ------------
+
+PRE = "v9-"
+SHEET = {f"{PRE}item-{key}": "pass" for key in ("floor", "bins", "badge", "promise")}
+
+SHEET_CASES = [
+    ({}, {}),
+    ({"item-floor": ""}, {}),  # not answered
+    ({"item-floor": "maybe"}, {}),
+    ({"item-badge": "na"}, {}),  # N/A not allowed here
+    ({"item-bins": "na"}, {}),
+    ({"item-bins": "fail"}, {}),  # a deduction without its photo
+    ({"item-bins": "fail"}, {"photo-bins": 1}),
+    ({"item-floor": "fail", "count-floor": "3"}, {"photo-floor": 1}),  # 3 points at 1 a time: 3 at most
+    ({"item-floor": "fail", "count-floor": "4"}, {"photo-floor": 1}),
+    ({"item-floor": "fail", "count-floor": "0"}, {"photo-floor": 1}),
+    ({"item-floor": "fail", "count-floor": "两"}, {"photo-floor": 1}),
+    ({"item-floor": "fail", "count-floor": ""}, {"photo-floor": 1}),  # empty is one
+    ({"item-floor": "fail", "count-floor": "２"}, {"photo-floor": 1}),
+    ({"item-floor": "", "item-badge": "na", "item-promise": "fail"}, {}),  # several: the first named, others counted
+]
+
+
+def _server_sheet(definition, values, photos):
+    """What `create_inspection` refuses of one sheet: `_read_sheet`'s problems, named by the sheet."""
+    _answers, _notes, problems = read_sheet(definition, PRE, values, lambda name: photos.get(name, 0), 0)
+    problems = {f: f"{definition['name']}:{m}" for f, m in problems.items()}
+    if problems:
+        more = gettext(" 另有 %(n)d 项须修改。", n=len(problems) - 1) if len(problems) > 1 else ""
+        return {"message": next(iter(problems.values())) + more, "fields": problems}
+    return None
+
+
+@pytest.mark.parametrize("changes, photos", SHEET_CASES)
+def test_the_phone_and_the_server_refuse_the_same_score_sheet(app, rules_page, changes, photos):
+    definition = validate_definition(score_sheet_definition())
+    values = SHEET | {PRE + name: value for name, value in changes.items()}
+    chosen = {PRE + name: n for name, n in photos.items()}
+    with app.test_request_context():
+        expected = _server_sheet(definition, values, chosen)
+        rules = sheet_rules(definition)
+    phone = rules_page.evaluate("""([r, v, p]) => WuyeRules.sheetsRefusal(WuyeRules.checkSheet(r, "v9-", v, p),
+                                                                         r.messages)""", [rules, values, chosen])
     assert phone == expected, json.dumps(changes | photos, ensure_ascii=False)
