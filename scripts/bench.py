@@ -2,7 +2,8 @@
 
 Prints medians for: login (argon2id at production cost), the home and project pages, the QR label PDF,
 accepting a record with two ~300 KB photos, delivering and replaying 100 entries, the first-load transfer
-of the app shell with one form page, and an offline reload of a kept form page in chromium.
+of the app shell with one form page, an offline reload of a kept form page in chromium, and on the phone the
+check of the 144-point sheet and the queueing of a visit, each with a baseline from the same run.
 """
 import gzip
 import io
@@ -351,6 +352,67 @@ def browser_figures(app) -> dict[str, str]:
     return {"offline reload of a kept form page (chromium)": f"{statistics.median(times):.0f} ms"}
 
 
+PHONE_TIMINGS_JS = """async (runs) => {
+    const form = document.getElementById("inspection-form");
+    // the 144-point sheet alone (the other sheet unticked), every item answered
+    const sheet = [...form.querySelectorAll(".inspect-sheet")].find(
+        (el) => JSON.parse(el.querySelector("script.sheet-definition").textContent).base_score === 144);
+    for (const toggle of form.querySelectorAll("[data-sheet-toggle]")) {
+        toggle.checked = toggle.dataset.sheetToggle === sheet.dataset.sheet;
+    }
+    for (const input of form.querySelectorAll('.inspect-item input[value="pass"]')) input.checked = true;
+    const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    async function time(fn) {
+        const xs = [];
+        for (let i = 0; i < runs; i++) { const t = performance.now(); await fn(); xs.push(performance.now() - t); }
+        return median(xs);
+    }
+    const userId = Number(document.body.dataset.userId);
+    const data = Object.fromEntries([...new FormData(form)].filter(([, v]) => typeof v === "string"));
+    const entry = { userId, kind: "inspection", projectId: 1, data, photos: [], label: "bench", formUrl: "/" };
+    return {
+        items: sheet.querySelectorAll(".inspect-item").length,
+        refused: WuyeRules.checkSheets(form),
+        validate: await time(() => WuyeRules.checkSheets(form)),
+        read: await time(() => [...new FormData(form)]),
+        queue: await time(() => WuyeOutbox.add(entry)),
+        count: await time(() => WuyeOutbox.counts(userId)),
+    };
+}"""
+
+
+def phone_figures(app) -> dict[str, str]:
+    """On the phone (chromium): checking the 144-point sheet and queueing a visit, each beside a baseline
+    measured in the same run (reading the form's fields; one read of the outbox), so a slow machine shows as such."""
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import make_server
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE_CONTEXT
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(**PHONE_CONTEXT, base_url=f"http://127.0.0.1:{server.server_port}")
+        page = context.new_page()
+        page.goto("/login")
+        page.fill("#username", "inspector1")
+        page.fill("#password", "demo1234")
+        page.click("button[type=submit]")
+        page.wait_for_url("**/")
+        page.goto("/projects/1/inspections/new")
+        context.set_offline(True)  # the queued entries stay on the phone
+        result = page.evaluate(PHONE_TIMINGS_JS, 50)
+        browser.close()
+    server.shutdown()
+    assert result["refused"] is None, result["refused"]
+    return {f"phone: check the 144-point sheet ({result['items']} items)": f"{result['validate']:.2f} ms",
+            "phone: baseline, read the same form's fields": f"{result['read']:.2f} ms",
+            "phone: queue the visit in the outbox": f"{result['queue']:.2f} ms",
+            "phone: baseline, one read of the outbox": f"{result['count']:.2f} ms"}
+
+
 def inspections_figures(app) -> dict[str, str]:
     """The 144-point sheet (79 items) scored with 20 photographed deductions; its PDF; a ranking of 200 sites × 4."""
     from datetime import timedelta
@@ -420,6 +482,7 @@ def main() -> None:
     figures.update(inspections_figures(app))
     figures.update(shifts_figures(app))
     figures.update(browser_figures(app))
+    figures.update(phone_figures(app))
     for name, value in figures.items():
         print(f"{name:<48} {value:>14}")
 
