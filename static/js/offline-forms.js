@@ -183,6 +183,11 @@
     const form = entry && document.querySelector(`form[data-outbox-kind="${CSS.escape(entry.kind)}"]`);
     if (!form || entry.user_id !== userId) return;
     fill(form, entry.data);
+    form.keptPhotos = {};  // the phone's own check counts them (rules.js)
+    for (const photo of entry.photos) {
+      const field = photo.name.split("~")[0];
+      form.keptPhotos[field] = (form.keptPhotos[field] || 0) + 1;
+    }
     const note = entry.photos.length ? text("photos_attached", { n: entry.photos.length }) : "";
     say(form, text("correct_and_resend") + (entry.last_error || "") + note, "error");
   }

@@ -151,6 +151,14 @@
     return { message: messages[0] + more, fields: problems };
   }
 
+  // The photos of a field: those chosen now, else those kept with the refused entry being corrected
+  // (offline-forms.js sets form.keptPhotos; a photo chosen again replaces that field's kept ones).
+  function photoCount(form, name) {
+    const input = form.elements.namedItem(name);
+    const chosen = input && input.files ? input.files.length : 0;
+    return chosen || (form.keptPhotos && form.keptPhotos[name]) || 0;
+  }
+
   // What is typed (field → text) and chosen (file field → number of files) in a form.
   function formValues(form) {
     const values = {};
@@ -158,7 +166,7 @@
     for (const [name, value] of new FormData(form)) {
       if (typeof value === "string") values[name] = value;
     }
-    for (const input of form.querySelectorAll('input[type="file"]')) photos[input.name] = input.files.length;
+    for (const input of form.querySelectorAll('input[type="file"]')) photos[input.name] = photoCount(form, input.name);
     return { values, photos };
   }
 
@@ -184,8 +192,7 @@
       for (const item of rules.items) {
         const value = data.get(`${prefix}item-${item.key}`);
         answers[item.key] = typeof value === "string" ? value : "";
-        const input = form.elements.namedItem(`${prefix}photo-${item.key}`);
-        photos[item.key] = input && input.files ? input.files.length : 0;
+        photos[item.key] = photoCount(form, `${prefix}photo-${item.key}`);
       }
       const refusal = checkChecklist(rules, answers, photos);
       if (refusal) {
