@@ -1,6 +1,7 @@
 // A kept page shows what the user's own queued entries imply until the server answers: a ticket with a
 // queued 开始处理 reads "开始处理 · 待同步", offers the 完工 form (on the page, hidden, for this) and no
-// second start. The server's page replaces all this once the entries have arrived.
+// second start; a room's queued handover is marked on the rooms page. The server's page replaces all
+// this once the entries have arrived.
 (function () {
   "use strict";
 
@@ -18,6 +19,25 @@
     document.querySelectorAll("[data-after-start]").forEach((el) => { el.hidden = false; });
   }
 
-  showQueuedTicket();
-  window.addEventListener("outbox:changed", showQueuedTicket);
+  // Any page: an element marked data-queued-kind (and data-queued-match, JSON of entry fields) appears while
+  // such an entry waits, e.g. a room's handover "已记录,待同步" on the rooms page.
+  async function showQueuedMarks() {
+    const marks = document.querySelectorAll("[data-queued-kind]");
+    if (!marks.length || !userId) return;
+    const waiting = (await Outbox.list(userId)).filter((e) => e.state !== "synced");
+    for (const mark of marks) {
+      const match = JSON.parse(mark.dataset.queuedMatch || "{}");
+      mark.hidden = !waiting.some((e) => e.kind === mark.dataset.queuedKind
+        && Object.entries(match).every(([name, value]) => String(e.data[name]) === value));
+    }
+  }
+
+  function show() {
+    showQueuedTicket();
+    showQueuedMarks();
+  }
+
+  show();
+  window.addEventListener("outbox:changed", show);
+  if (Outbox.channel) Outbox.channel.addEventListener("message", show);  // synced in another tab or the worker
 })();
