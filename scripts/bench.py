@@ -5,6 +5,7 @@ accepting a record with two ~300 KB photos, delivering and replaying 100 entries
 of the app shell with one form page, an offline reload of a kept form page in chromium, and on the phone the
 check of the 144-point sheet and the queueing of a visit, each with a baseline from the same run.
 """
+import contextlib
 import gzip
 import io
 import json
@@ -319,25 +320,35 @@ def shifts_figures(app) -> dict[str, str]:
     }
 
 
-def browser_figures(app) -> dict[str, str]:
+@contextlib.contextmanager
+def phone_page(app, username: str):
+    """(context, page) of a phone-sized chromium logged in as `username` on a server of its own."""
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, KEPT_PAGES_JS, PHONE_CONTEXT
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE_CONTEXT
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(**PHONE_CONTEXT, base_url=base)
+        context = browser.new_context(**PHONE_CONTEXT, base_url=f"http://127.0.0.1:{server.server_port}")
         page = context.new_page()
         page.goto("/login")
-        page.fill("#username", "guard1")
+        page.fill("#username", username)
         page.fill("#password", "demo1234")
         page.click("button[type=submit]")
         page.wait_for_url("**/")
+        yield context, page
+        browser.close()
+    server.shutdown()
+
+
+def browser_figures(app) -> dict[str, str]:
+    from tests.browser.conftest import KEPT_PAGES_JS
+
+    with phone_page(app, "guard1") as (context, page):
         page.goto("/projects/1/report")
         while not page.evaluate(KEPT_PAGES_JS, ["/projects/1/report"]):
             page.wait_for_timeout(100)
@@ -347,8 +358,6 @@ def browser_figures(app) -> dict[str, str]:
             page.reload()
             times.append(page.evaluate(
                 "performance.getEntriesByType('navigation')[0].loadEventEnd"))
-        browser.close()
-    server.shutdown()
     return {"offline reload of a kept form page (chromium)": f"{statistics.median(times):.0f} ms"}
 
 
@@ -383,32 +392,14 @@ PHONE_TIMINGS_JS = """async (runs) => {
 
 def phone_figures(app) -> dict[str, str]:
     """On the phone (chromium): checking the 144-point sheet and queueing a visit, each beside a baseline
-    measured in the same run (reading the form's fields; one read of the outbox), so a slow machine shows as such."""
-    from playwright.sync_api import sync_playwright
-    from werkzeug.serving import make_server
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE_CONTEXT
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(**PHONE_CONTEXT, base_url=f"http://127.0.0.1:{server.server_port}")
-        page = context.new_page()
-        page.goto("/login")
-        page.fill("#username", "inspector1")
-        page.fill("#password", "demo1234")
-        page.click("button[type=submit]")
-        page.wait_for_url("**/")
+    measured in the same run (the whole form read as FormData; one read of the outbox), so a slow machine shows as such."""
+    with phone_page(app, "inspector1") as (context, page):
         page.goto("/projects/1/inspections/new")
         context.set_offline(True)  # the queued entries stay on the phone
         result = page.evaluate(PHONE_TIMINGS_JS, 50)
-        browser.close()
-    server.shutdown()
     assert result["refused"] is None, result["refused"]
     return {f"phone: check the 144-point sheet ({result['items']} items)": f"{result['validate']:.2f} ms",
-            "phone: baseline, read the same form's fields": f"{result['read']:.2f} ms",
+            "phone: baseline, the whole form read (FormData)": f"{result['read']:.2f} ms",
             "phone: queue the visit in the outbox": f"{result['queue']:.2f} ms",
             "phone: baseline, one read of the outbox": f"{result['count']:.2f} ms"}
 

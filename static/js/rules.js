@@ -136,12 +136,25 @@
       return !toggle || toggle.checked;
     });
     if (!sources.length) return null;
-    const { values, photos } = formValues(form);
     const problems = {};
+    let messages = null;
     for (const source of sources) {
-      Object.assign(problems, checkSheet(JSON.parse(source.textContent), source.dataset.prefix, values, photos));
+      const rules = JSON.parse(source.textContent);
+      const prefix = source.dataset.prefix;
+      messages = rules.messages;
+      // Only the fields the sheet reads (a whole FormData of ~80 items and their file inputs costs more).
+      const values = {};
+      const photos = {};
+      for (const item of rules.items) {
+        for (const name of [`${prefix}item-${item.key}`, `${prefix}count-${item.key}`]) {
+          const field = form.elements.namedItem(name);
+          if (field) values[name] = field.value;
+        }
+        photos[`${prefix}photo-${item.key}`] = photoCount(form, `${prefix}photo-${item.key}`);
+      }
+      Object.assign(problems, checkSheet(rules, prefix, values, photos));
     }
-    return sheetsRefusal(problems, JSON.parse(sources[0].textContent).messages);
+    return sheetsRefusal(problems, messages);
   }
 
   function sheetsRefusal(problems, m) {
