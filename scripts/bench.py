@@ -392,7 +392,7 @@ PHONE_TIMINGS_JS = """async (runs) => {
 
 def phone_figures(app) -> dict[str, str]:
     """On the phone (chromium): checking the 144-point sheet and queueing a visit, each beside a baseline
-    measured in the same run (the whole form read as FormData; one read of the outbox), so a slow machine shows as such."""
+    measured in the same run (the whole form read as FormData; one read of the outbox), so a slow machine shows."""
     with phone_page(app, "inspector1") as (context, page):
         page.goto("/projects/1/inspections/new")
         context.set_offline(True)  # the queued entries stay on the phone
