@@ -533,6 +533,63 @@ def browser_figures(bench) -> list[Figure]:
     return [Figure("offline reload of a kept form page (chromium)", statistics.median(times), target=300)]
 
 
+PHONE_TIMINGS_JS = """async (runs) => {
+    const form = document.getElementById("inspection-form");
+    // the 144-point sheet alone (the other sheet unticked), every item answered
+    const sheet = [...form.querySelectorAll(".inspect-sheet")].find(
+        (el) => JSON.parse(el.querySelector("script.sheet-definition").textContent).base_score === 144);
+    for (const toggle of form.querySelectorAll("[data-sheet-toggle]")) {
+        toggle.checked = toggle.dataset.sheetToggle === sheet.dataset.sheet;
+    }
+    for (const input of form.querySelectorAll('.inspect-item input[value="pass"]')) input.checked = true;
+    const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    async function time(fn) {
+        const xs = [];
+        for (let i = 0; i < runs; i++) { const t = performance.now(); await fn(); xs.push(performance.now() - t); }
+        return median(xs);
+    }
+    const userId = Number(document.body.dataset.userId);
+    const data = Object.fromEntries([...new FormData(form)].filter(([, v]) => typeof v === "string"));
+    const entry = { userId, kind: "inspection", projectId: 1, data, photos: [], label: "bench", formUrl: "/" };
+    return {
+        items: sheet.querySelectorAll(".inspect-item").length,
+        refused: WuyeRules.checkSheets(form),
+        validate: await time(() => WuyeRules.checkSheets(form)),
+        read: await time(() => [...new FormData(form)]),
+        queue: await time(() => WuyeOutbox.add(entry)),
+        count: await time(() => WuyeOutbox.counts(userId)),
+    };
+}"""
+
+
+@figure
+def phone_figures(bench) -> list[Figure]:
+    """On the phone (chromium): checking the 144-point sheet and queueing a visit, each beside a baseline
+    measured in the same run (the whole form read as FormData; one read of the outbox)."""
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import make_server
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE_CONTEXT
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, bench.app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(**PHONE_CONTEXT, base_url=f"http://127.0.0.1:{server.server_port}")
+        page = context.new_page()
+        log_in_page(page, "inspector1")
+        page.goto("/projects/1/inspections/new")
+        context.set_offline(True)  # the queued entries stay on the phone
+        result = page.evaluate(PHONE_TIMINGS_JS, 50)
+        browser.close()
+    server.shutdown()
+    assert result["refused"] is None, result["refused"]
+    return [Figure(f"phone: check the 144-point sheet ({result['items']} items)", result["validate"],
+                   baseline=result["read"], target=20),
+            Figure("phone: queue the visit in the outbox", result["queue"], baseline=result["count"], target=50)]
+
+
 def run(scale: int, only: str | None) -> list[Figure]:
     bench = Bench(app=setup_app(), scale=scale)
     figures = []

@@ -37,6 +37,7 @@ const SHELL_URLS = [
   "/static/js/outbox.js",
   "/static/js/rules.js",
   "/static/js/offline-forms.js",
+  "/static/js/queued.js",
   "/static/icons/icon-192.png",
   "/static/icons/icon-512.png",
   "/static/icons/maskable-512.png",

@@ -6,16 +6,11 @@ messages are the server's own translated strings with their %(name)s placeholder
 """
 import re
 
-from flask_babel import gettext
+from app.core.validation import phone_message as _template
 
 NUMBER_PATTERN = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"  # after NFKC and removing spaces
 NUMBER = re.compile(NUMBER_PATTERN)
 ITEM_FIELDS = ("key", "label", "type", "required", "photo_when_failed", "options", "min", "max", "na_allowed")
-
-
-def _template(msgid: str) -> str:
-    """A message as gettext translates it, with %(name)d / %(name)s turned into {name} for the script."""
-    return re.sub(r"%\((\w+)\)[ds]", r"{\1}", gettext(msgid))
 
 
 def messages() -> dict[str, str]:

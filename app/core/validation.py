@@ -1,4 +1,5 @@
 """Small checks of form input shared by the capabilities; each raises a `Refusal` (or the caller's subclass)."""
+import re
 from datetime import time
 
 from flask_babel import gettext as _
@@ -34,3 +35,20 @@ def clock(value, label: str, example: str = "08:00", error: type[Refusal] = Refu
         return time.fromisoformat(str(value).strip())
     except ValueError:
         raise error(_("%(label)s须为 时:分,如 %(example)s。", label=label, example=example)) from None
+
+
+def needs(rules: list[dict], values: dict, error: type[Refusal] = Refusal) -> None:
+    """Refuse the first rule whose field is empty (no text once stripped, no photo, nothing chosen).
+
+    `rules` are {"field", "message", "problem"} in the order the server checks; the page embeds the same list for
+    the phone (`static/js/rules.js` checkNeeds), so both refuse with the same words.
+    """
+    for rule in rules:
+        value = values.get(rule["field"])
+        if not (value.strip() if isinstance(value, str) else value):
+            raise error(rule["message"], {rule["field"]: rule["problem"]})
+
+
+def phone_message(msgid: str) -> str:
+    """A message as gettext translates it, with %(name)d / %(name)s turned into {name} for the phone's script."""
+    return re.sub(r"%\((\w+)\)[ds]", r"{\1}", _(msgid))

@@ -21,6 +21,7 @@ from app.handovers.models import (
     InventoryVersion, Room, RoomCheck,
 )
 from app.handovers.records import CLOSERS, COUNTERS
+from app.handovers.rules import phone_rules
 from app.handovers.workflow import STATE_LABELS, StateError
 from app.projects.models import Project
 from app.reports.csv_export import csv_response
@@ -195,9 +196,10 @@ def handover_form(room_id: int):
     project = db.get(Project, room.project_id)
     version = inventory.version_of(db, room)
     others = [u for u in services.attendants_of(db, project) if u.id != current_user.id]
-    return render("handovers/handover_form.html", room=room, project=project, version=version,
-                  items=version.items if version else [], last=services.last_counts(db, room), attendants=others,
-                  statuses=LINE_STATUSES, **_labels())
+    items = version.items if version else []
+    return render("handovers/handover_form.html", room=room, project=project, version=version, items=items,
+                  last=services.last_counts(db, room), attendants=others, statuses=LINE_STATUSES,
+                  rules=phone_rules(items), **_labels())
 
 
 @bp.get("/rooms/<int:room_id>/checks/<kind>")

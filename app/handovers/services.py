@@ -13,7 +13,7 @@ from app.core import audit
 from app.core.db import get_posted
 from app.core.notifications import link, notify
 from app.core.photos import Photo, ProcessedPhoto, attach, photos_by_owner, photos_of
-from app.core.validation import required_text
+from app.core.validation import needs, required_text
 from app.handovers import notices, workflow
 from app.handovers.inventory import HandoverError
 from app.handovers.models import (
@@ -63,6 +63,20 @@ def start(session: Session, *, room: Room, version: InventoryVersion, outgoing: 
     return handover
 
 
+MAX_LINE_NOTE = 200
+
+
+def incoming_needs() -> list[dict]:
+    """The incoming attendant chosen, for `validation.needs` here and for the phone (`handovers.rules`)."""
+    return [{"field": "incoming_id", "message": _("请选择接班人。"), "problem": _("请选择接班人")}]
+
+
+def signature_needs() -> list[dict]:
+    """Both signatures drawn, in the order `sign` and `lock` refuse them; the phone reads the same list."""
+    return [{"field": "sign-outgoing", "message": _("缺少%(who)s的签名。", who=_("交班人")), "problem": _("请签名")},
+            {"field": "sign-incoming", "message": _("交接须由交班人和接班人双方签名后才能提交。"), "problem": _("请签名")}]
+
+
 @dataclass
 class Count:
     """One item as counted: its status, how many were found, a note, how many photos."""
@@ -96,9 +110,26 @@ def parse_count(item: dict, status, found, note, photos: int) -> tuple[Count | N
     if status in NEEDS_PHOTO and photos == 0:
         return None, _("缺失或损坏须拍照。")
     note = str(note or "").strip()
-    if len(note) > 200:
-        return None, _("备注不能超过 %(n)d 字。", n=200)
+    if len(note) > MAX_LINE_NOTE:
+        return None, _("备注不能超过 %(n)d 字。", n=MAX_LINE_NOTE)
     return Count(status=status, found=number, note=note, photos=photos), None
+
+
+def check_counts(items: list[dict], counts: dict[str, dict], photos: dict[str, int]) -> dict[str, Count]:
+    """Every item's count parsed, or HandoverError naming the first at fault (the phone: `handovers.rules`)."""
+    fields, messages, parsed = {}, [], {}
+    for number, item in enumerate(items, start=1):
+        raw = counts.get(item["key"], {})
+        result, problem = parse_count(item, raw.get("status"), raw.get("found"), raw.get("note"),
+                                      photos.get(item["key"], 0))
+        if problem:
+            fields[f"status-{item['key']}"] = problem
+            messages.append(_("第 %(n)d 项“%(name)s”:%(problem)s", n=number, name=item["name"], problem=problem))
+        parsed[item["key"]] = result
+    if messages:
+        more = _(" 另有 %(n)d 项须修改。", n=len(messages) - 1) if len(messages) > 1 else ""
+        raise HandoverError(messages[0] + more, fields)
+    return parsed
 
 
 def count(session: Session, *, storage, handover: Handover, counts: dict[str, dict],
@@ -109,18 +140,7 @@ def count(session: Session, *, storage, handover: Handover, counts: dict[str, di
     """
     workflow.step(handover, "count")
     version = session.get(InventoryVersion, handover.version_id)
-    fields, messages, parsed = {}, [], {}
-    for number, item in enumerate(version.items, start=1):
-        raw = counts.get(item["key"], {})
-        result, problem = parse_count(item, raw.get("status"), raw.get("found"), raw.get("note"),
-                                      len(photos.get(item["key"], [])))
-        if problem:
-            fields[f"status-{item['key']}"] = problem
-            messages.append(_("第 %(n)d 项“%(name)s”:%(problem)s", n=number, name=item["name"], problem=problem))
-        parsed[item["key"]] = result
-    if messages:
-        more = _(" 另有 %(n)d 项须修改。", n=len(messages) - 1) if len(messages) > 1 else ""
-        raise HandoverError(messages[0] + more, fields)
+    parsed = check_counts(version.items, counts, {key: len(value) for key, value in photos.items()})
     lines = []
     for position, item in enumerate(version.items, start=1):
         result = parsed[item["key"]]
@@ -245,6 +265,7 @@ def receive(session: Session, submission: Submission, *, storage, ip: str = "") 
     version = get_posted(session, InventoryVersion, data.get("version_id"))
     if version is None or version.room_id != room.id:
         raise HandoverError(_("清单版本与样板间不符,请重新打开交接页面。"))
+    needs(incoming_needs(), data, error=HandoverError)
     incoming = get_posted(session, User, data.get("incoming_id"))
     if incoming is None:
         raise HandoverError(_("请选择接班人。"), {"incoming_id": _("请选择接班人")})
@@ -262,6 +283,7 @@ def receive(session: Session, submission: Submission, *, storage, ip: str = "") 
           counts={item["key"]: {"status": data.get(f"status-{item['key']}"), "found": data.get(f"found-{item['key']}"),
                                 "note": data.get(f"note-{item['key']}")} for item in version.items})
     signatures = {side: (submission.photos_of(f"sign-{side}") or [None])[0] for side in ("outgoing", "incoming")}
+    needs(signature_needs(), {f"sign-{side}": image for side, image in signatures.items()}, error=HandoverError)
     sign(session, storage=storage, handover=handover, side="outgoing", signer=submission.user,
          image=signatures["outgoing"], at=submission.client_time, prefix=prefix)
     if signatures["incoming"] is not None:

@@ -26,6 +26,7 @@ from app.core.views import back_to, is_htmx, render
 from app.inspections import bp, objections, ranking as rankings, rectification, scoring, services
 from app.inspections import records  # noqa: F401  (registers the "inspection" sync kind)
 from app.inspections.models import Deduction, Inspection, Objection, Rectification
+from app.inspections.rules import phone_rules
 from app.inspections.services import INSPECTORS, LEADS, local
 from app.projects.models import Project
 from app.reports.csv_export import csv_response
@@ -87,7 +88,7 @@ def new(project: Project):
     return render_template("inspections/new.html", project=project,
                            sheets=services.score_sheets(db, project.organisation_id),
                            prior=services.open_rectifications(db, project.id), max_count=scoring.max_count,
-                           **_labels())
+                           sheet_rules=phone_rules, **_labels())
 
 
 @bp.get("/projects/<int:project_id>/inspections")

@@ -23,8 +23,8 @@ from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
 
 SUPERVISORS = ("supervisor",)
-FLAG_LABELS = {"late": _l("迟到"), "out_of_order": _l("顺序不对"), "too_fast": _l("间隔过短"), "duplicate": _l("重复扫码"),
-               "manual": _l("手动输入"), "gps_far": _l("定位偏离")}
+FLAG_LABELS = {"early": _l("提前"), "late": _l("迟到"), "out_of_order": _l("顺序不对"), "too_fast": _l("间隔过短"),
+               "duplicate": _l("重复扫码"), "manual": _l("手动输入"), "gps_far": _l("定位偏离")}
 STATUS_LABELS = {"upcoming": _l("未到时间"), "due": _l("待巡"), "in_progress": _l("进行中"), "done": _l("已完成"),
                  "late": _l("迟到"), "incomplete": _l("未完成"), "missed": _l("漏巡")}
 

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-FLAGS = ("late", "out_of_order", "too_fast", "duplicate", "manual", "gps_far")
+FLAGS = ("early", "late", "out_of_order", "too_fast", "duplicate", "manual", "gps_far")
 STATUSES = ("upcoming", "due", "in_progress", "done", "late", "incomplete", "missed")
 
 
@@ -45,6 +45,8 @@ def assess(*, round_, visits: list, positions: dict[int, tuple[float, float]], m
     result, seen, previous, highest = [], set(), None, 0
     for visit in ordered:
         flags = []
+        if visit.scanned_at < round_.slot_start:  # the 18:00 round walked at 16:16 is not on time
+            flags.append("early")
         if visit.scanned_at > round_.deadline:
             flags.append("late")
         if visit.position in seen:

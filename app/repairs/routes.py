@@ -120,7 +120,8 @@ def _ticket_page(ticket: Ticket, status: int = 200, **extra):
         "repairs/ticket.html", ticket=ticket, project=project, people=people, actions=actions,
         engineers=members(db, project.id, ("engineer",)), area=area, photos=photos_of(db, "ticket", ticket.id),
         after_photos=photos_of(db, "ticket_after", ticket.id), work_photos=photos_of(db, "ticket_work", ticket.id),
-        clock=services.clock(ticket, services.settings_for(db, project.id), utcnow()), **_labels(), **extra), status
+        clock=services.clock(ticket, services.settings_for(db, project.id), utcnow()),
+        finish_needs=services.finish_needs(), **_labels(), **extra), status
 
 
 @bp.get("/tickets/<int:ticket_id>")

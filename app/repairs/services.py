@@ -13,6 +13,7 @@ from app.core.notifications import link, notify
 from app.core.permissions import roles_in
 from app.core.photos import attach, photos_of
 from app.core.refusal import Refusal
+from app.core.validation import needs
 from app.projects.models import Project
 from app.projects.services import areas_of
 from app.repairs import notices, workflow
@@ -205,6 +206,12 @@ class TicketError(Refusal):
     """A ticket refusal: the state, the role or the input does not allow it."""
 
 
+def finish_needs() -> list[dict]:
+    """What a finish must carry, for `validation.needs` here and for the phone (the ticket page embeds it)."""
+    return [{"field": "photos", "message": _("完工须上传维修后照片。"), "problem": _("请拍维修后照片")},
+            {"field": "work_note", "message": _("请填写维修说明。"), "problem": _("请填写维修说明")}]
+
+
 def _refuse(code: str, action: str, ticket: Ticket) -> TicketError:
     label = str(ACTION_LABELS[action])
     if code == "state":
@@ -244,11 +251,8 @@ def act(session: Session, *, storage, actor, ticket: Ticket, action: str, now: d
     elif action == "start":
         ticket.started_at = event_time
     elif action == "finish":
-        if not photos:
-            raise TicketError(_("完工须上传维修后照片。"), {"photos": _("请拍维修后照片")})
         work_note = _text_field(work_note, 2000)
-        if not work_note:
-            raise TicketError(_("请填写维修说明。"), {"work_note": _("请填写维修说明")})
+        needs(finish_needs(), {"photos": len(photos), "work_note": work_note}, error=TicketError)
         ticket.finished_at, ticket.work_note, ticket.materials = event_time, work_note, _text_field(materials, 500)
         existing = len(photos_of(session, "ticket_after", ticket.id))
         attach(session, storage, photos, project_id=project.id, owner_type="ticket_after", owner_id=ticket.id,

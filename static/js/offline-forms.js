@@ -77,7 +77,7 @@
   // Checks of the server's rules that the page can make (static/js/rules.js registers the checklists';
   // a capability's script may push its own): each returns null or {message, fields: {input name → problem}}.
   const validators = window.WuyeValidators = window.WuyeValidators || [];
-  if (window.WuyeRules) validators.push(window.WuyeRules.checkForm);
+  if (window.WuyeRules) validators.push(window.WuyeRules.checkForm, window.WuyeRules.checkNeedsForm, window.WuyeRules.checkSheets);
 
   function clearProblems(form) {
     form.querySelectorAll(".field-error[data-phone-check]").forEach((el) => el.remove());
@@ -193,6 +193,11 @@
     const form = entry && document.querySelector(`form[data-outbox-kind="${CSS.escape(entry.kind)}"]`);
     if (!form || entry.user_id !== userId) return;
     fill(form, entry.data);
+    form.keptPhotos = {};  // the phone's own check counts them (rules.js)
+    for (const photo of entry.photos) {
+      const field = photo.name.split("~")[0];
+      form.keptPhotos[field] = (form.keptPhotos[field] || 0) + 1;
+    }
     const note = entry.photos.length ? text("photos_attached", { n: entry.photos.length }) : "";
     say(form, text("correct_and_resend") + (entry.last_error || "") + note, "error");
   }

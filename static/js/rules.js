@@ -50,6 +50,150 @@
     return { message: messages[0] + more, fields };
   }
 
+  // What must not be empty, in the server's order (app/core/validation.py: needs): the first missing refuses.
+  // `values`: field → text, or the number of photos / drawn signatures.
+  function checkNeeds(needs, values) {
+    for (const rule of needs) {
+      const value = values[rule.field];
+      if (!(typeof value === "string" ? value.trim() : value)) {
+        return { message: rule.message, fields: { [rule.field]: rule.problem } };
+      }
+    }
+    return null;
+  }
+
+  // One counted item: the problem's message, or null (mirrors handovers.services.parse_count).
+  function countProblem(rules, item, count, photos) {
+    const m = rules.messages;
+    const status = String(count.status ?? "").trim();
+    if (!rules.statuses.includes(status)) return m.status;
+    let raw = String(count.found ?? "").trim();
+    if (raw === "" && (status === "present" || status === "moved")) raw = String(item.quantity);
+    const number = whole(raw);
+    if (number === null) return m.whole;
+    const qty = item.quantity;
+    if (number < 0) return m.negative;
+    if (number > qty) return fill(m.above, { found: number, qty });
+    if (status === "present" && number !== qty) return fill(m.present, { qty });
+    if (status === "missing" && number >= qty) return fill(m.missing, { qty });
+    if (rules.needs_photo.includes(status) && photos === 0) return m.photo;
+    const note = String(count.note ?? "").trim();
+    return [...note].length > rules.max_note ? fill(m.note, { n: rules.max_note }) : null;
+  }
+
+  // A whole handover, in the server's order (services.receive): the incoming attendant chosen, every item
+  // counted (services.check_counts), both signatures. `values`: form field → text, `photos`: field → count.
+  function checkHandover(rules, values, photos) {
+    const incoming = checkNeeds(rules.incoming, values);
+    if (incoming) return incoming;
+    const fields = {};
+    const messages = [];
+    rules.items.forEach((item, i) => {
+      const count = { status: values[`status-${item.key}`], found: values[`found-${item.key}`],
+                      note: values[`note-${item.key}`] };
+      const problem = countProblem(rules, item, count, Number(photos[`photo-${item.key}`] || 0));
+      if (!problem) return;
+      fields[`status-${item.key}`] = problem;
+      messages.push(fill(rules.messages.item, { n: i + 1, name: item.name, problem }));
+    });
+    if (messages.length) {
+      const more = messages.length > 1 ? fill(rules.messages.more, { n: messages.length - 1 }) : "";
+      return { message: messages[0] + more, fields };
+    }
+    return checkNeeds(rules.signatures, photos);
+  }
+
+  // Python's int() of a stripped string, or null (full-width digits, a sign and 1_000 are numbers).
+  function whole(raw) {
+    const text = raw.normalize("NFKC");
+    return /^[+-]?\d+(?:_\d+)*$/.test(text) ? Number(text.replace(/_/g, "")) : null;
+  }
+
+  // One score sheet (mirrors inspections.services._read_sheet and scoring.check_answer): field → message.
+  // `values`: form field → text, `photos`: field → number of photos; `prefix` names the sheet's fields.
+  function checkSheet(rules, prefix, values, photos) {
+    const m = rules.messages;
+    const problems = {};
+    for (const item of rules.items) {
+      const field = `${prefix}item-${item.key}`;
+      const result = String(values[field] ?? "").trim();
+      const raw = String(values[`${prefix}count-${item.key}`] ?? "1").trim() || "1";
+      const count = item.repeatable ? (whole(raw) ?? 0) : 1;
+      let problem = null;
+      if (!["pass", "fail", "na"].includes(result)) problem = m.result;
+      else if (result === "na" && !item.na_allowed) problem = m.na;
+      else if (result === "fail" && count < 1) problem = m.count;
+      else if (result === "fail" && count > item.max_count) problem = fill(m.most, { points: item.points, n: item.max_count });
+      else if (result === "fail" && !photos[`${prefix}photo-${item.key}`]) problem = m.photo;
+      if (problem) problems[field] = rules.prefix + fill(m.item, { n: item.number, label: item.label, problem });
+    }
+    return problems;
+  }
+
+  // The sheets chosen on an inspection form (<script class="sheet-rules">), refused as the server would.
+  function checkSheets(form) {
+    const sources = [...form.querySelectorAll("script.sheet-rules")].filter((source) => {
+      const toggle = form.querySelector(`[data-sheet-toggle="${source.dataset.sheet}"]`);
+      return !toggle || toggle.checked;
+    });
+    if (!sources.length) return null;
+    const problems = {};
+    let messages = null;
+    for (const source of sources) {
+      const rules = JSON.parse(source.textContent);
+      const prefix = source.dataset.prefix;
+      messages = rules.messages;
+      // Only the fields the sheet reads (a whole FormData of ~80 items and their file inputs costs more).
+      const values = {};
+      const photos = {};
+      for (const item of rules.items) {
+        for (const name of [`${prefix}item-${item.key}`, `${prefix}count-${item.key}`]) {
+          const field = form.elements.namedItem(name);
+          if (field) values[name] = field.value;
+        }
+        photos[`${prefix}photo-${item.key}`] = photoCount(form, `${prefix}photo-${item.key}`);
+      }
+      Object.assign(problems, checkSheet(rules, prefix, values, photos));
+    }
+    return sheetsRefusal(problems, messages);
+  }
+
+  function sheetsRefusal(problems, m) {
+    const messages = Object.values(problems);
+    if (!messages.length) return null;
+    const more = messages.length > 1 ? fill(m.more, { n: messages.length - 1 }) : "";
+    return { message: messages[0] + more, fields: problems };
+  }
+
+  // The photos of a field: those chosen now, else those kept with the refused entry being corrected
+  // (offline-forms.js sets form.keptPhotos; a photo chosen again replaces that field's kept ones).
+  function photoCount(form, name) {
+    const input = form.elements.namedItem(name);
+    const chosen = input && input.files ? input.files.length : 0;
+    return chosen || (form.keptPhotos && form.keptPhotos[name]) || 0;
+  }
+
+  // What is typed (field → text) and chosen (file field → number of files) in a form.
+  function formValues(form) {
+    const values = {};
+    const photos = {};
+    for (const [name, value] of new FormData(form)) {
+      if (typeof value === "string") values[name] = value;
+    }
+    for (const input of form.querySelectorAll('input[type="file"]')) photos[input.name] = photoCount(form, input.name);
+    return { values, photos };
+  }
+
+  // A ticket's finish (<script class="form-needs">) and a handover (<script class="handover-rules">).
+  function checkNeedsForm(form) {
+    const needs = form.querySelector("script.form-needs");
+    const handover = form.querySelector("script.handover-rules");
+    if (!needs && !handover) return null;
+    const { values, photos } = formValues(form);
+    if (handover) return checkHandover(JSON.parse(handover.textContent), values, photos);
+    return checkNeeds(JSON.parse(needs.textContent), { ...values, ...photos });
+  }
+
   // The checklists of a form (each embedded as <script type="application/json" class="checklist-rules">),
   // checked against what is typed and chosen. Returns null, or {message, fields: {input id → problem}}.
   function checkForm(form) {
@@ -62,8 +206,7 @@
       for (const item of rules.items) {
         const value = data.get(`${prefix}item-${item.key}`);
         answers[item.key] = typeof value === "string" ? value : "";
-        const input = form.elements.namedItem(`${prefix}photo-${item.key}`);
-        photos[item.key] = input && input.files ? input.files.length : 0;
+        photos[item.key] = photoCount(form, `${prefix}photo-${item.key}`);
       }
       const refusal = checkChecklist(rules, answers, photos);
       if (refusal) {
@@ -79,5 +222,7 @@
     return null;
   }
 
-  global.WuyeRules = { checkChecklist, checkForm };
+  global.WuyeRules = {
+    checkChecklist, checkForm, checkNeeds, checkHandover, checkNeedsForm, checkSheet, checkSheets, sheetsRefusal,
+  };
 })(self);

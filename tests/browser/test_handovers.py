@@ -56,6 +56,9 @@ def test_a_handover_counted_offline_and_signed_by_two_attendants(offline_phone, 
     _wait_for_signatures(page, ["sign-outgoing", "sign-incoming"])
     page.get_by_role("button", name="提交交接").click()
     expect(page.locator("#sync-badge")).to_have_text("待同步 1")
+    queued = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name="样板间A")).locator(".queued-handover")
+    expect(queued).to_have_text("样板间交接 · 已记录,待同步")  # the kept rooms page knows
+    expect(page.locator(".queued-handover:visible")).to_have_count(1)  # only that room
     db.expire_all()
     assert db.exec(select(Handover).where(Handover.room_id == room.id)).all() == []
 

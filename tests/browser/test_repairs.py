@@ -2,6 +2,8 @@
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from app.core.audit import AuditLog
+from app.core.db import utcnow
 from app.core.photos import Photo
 from app.repairs.models import Ticket
 from tests import factories, images
@@ -78,3 +80,55 @@ def test_report_dispatch_finish_offline_and_call_back(browser, site, offline_pho
     expect(supervisor.locator(".ticket-status")).to_have_text("已关闭")
     assert _ticket(db, "样板间A 卫生间天花板漏水").satisfaction == 5
     supervisor_ctx.close()
+
+
+def _dispatched(db, world, description):
+    ticket, _photo, _record = factories.ticket(db, world.p1, world.users["attendant"], description)
+    ticket.status, ticket.assignee_id, ticket.dispatched_at = "dispatched", world.users["engineer"].id, utcnow()
+    db.add(ticket)
+    db.commit()
+    return ticket
+
+
+def test_an_engineer_offline_starts_and_finishes_a_dispatched_ticket(offline_phone, world, db, tmp_path):
+    fixed = tmp_path / "fixed.jpg"
+    fixed.write_bytes(images.image("JPEG", color=(20, 160, 60)))
+    ticket = _dispatched(db, world, "地下车库 水泵异响")
+    phone, network = offline_phone
+    engineer = phone.new_page()
+    log_in(engineer, "engineer", factories.PASSWORD)
+    wait_for_kept_pages(engineer, ["/my-tickets", f"/tickets/{ticket.id}"])
+
+    network.cut()  # in the basement before starting
+    engineer.goto(f"/tickets/{ticket.id}")
+    engineer.get_by_role("button", name="开始处理").click()
+    expect(engineer.get_by_role("heading", name="我的工单")).to_be_visible()
+    engineer.goto(f"/tickets/{ticket.id}")  # the kept page, as the queued start makes it
+    expect(engineer.locator(".ticket-status")).to_have_text("开始处理 · 待同步")
+    expect(engineer.get_by_role("button", name="开始处理")).to_have_count(0)  # no second start
+    engineer.get_by_role("button", name="提交完工").click()  # nothing filled in: the phone says what the server would
+    expect(engineer.get_by_role("alert").filter(has_text="完工须上传维修后照片。")).to_be_visible()
+    engineer.get_by_label("维修说明").fill("更换了水泵轴承")
+    engineer.get_by_label("维修后照片").set_input_files(str(fixed))
+    engineer.get_by_role("button", name="提交完工").click()
+    expect(engineer.locator("#sync-badge")).to_have_text("待同步 2")
+    network.restore()
+    expect(engineer.locator("#sync-badge")).to_have_text("✓ 已同步")
+    assert _ticket(db, "地下车库 水泵异响").status == "awaiting_callback"
+    actions = db.exec(select(AuditLog.action).where(AuditLog.object_type == "ticket", AuditLog.object_id == ticket.id)).all()
+    assert sorted(a for a in actions if a in ("ticket.start", "ticket.finish")) == ["ticket.finish", "ticket.start"]
+
+
+def test_a_ticket_dispatched_while_the_app_is_open_is_kept_within_one_sync_run(offline_phone, world, db):
+    phone, network = offline_phone
+    engineer = phone.new_page()
+    log_in(engineer, "engineer", factories.PASSWORD)
+    engineer.goto("/sync")
+    wait_for_kept_pages(engineer, ["/my-tickets"])
+    ticket = _dispatched(db, world, "大堂 感应门不开")
+    engineer.get_by_role("button", name="立即同步").click()  # one sync run, nothing waiting to send
+    wait_for_kept_pages(engineer, [f"/tickets/{ticket.id}"])
+    network.cut()
+    engineer.goto(f"/tickets/{ticket.id}")
+    expect(engineer.get_by_role("heading", name=ticket.number)).to_be_visible()
+    expect(engineer.get_by_role("button", name="开始处理")).to_be_visible()

@@ -73,3 +73,16 @@ def test_visits_export_as_csv_for_excel(login_as, patrol):
 
 def test_guards_do_not_see_the_board(login_as, patrol):
     assert login_as("guard").get(f"/projects/{patrol.round.project_id}/patrols").status_code == 403
+
+
+def test_a_visit_before_the_window_opens_is_flagged_early_on_the_board_the_round_page_and_the_pdfs(login_as, patrol):
+    guard = login_as("guard")
+    assert _visit(guard, patrol, 1, answers=GOOD, at=NIGHT - timedelta(minutes=104)).status_code == 201
+    supervisor = login_as("supervisor")
+    board = supervisor.get(f"/projects/{patrol.round.project_id}/patrols?date={NIGHT_DAY}&route={patrol.route.id}")
+    assert "有标记" in " ".join(text(board, "#patrol-board .badge.flag"))
+    rows = text(supervisor.get(f"/rounds/{patrol.round.id}"), ".timeline > li")
+    assert "提前" in rows[0]
+    assert "提前" in _pdf_text(supervisor.get(f"/rounds/{patrol.round.id}/report.pdf"))
+    daily = supervisor.get(f"/projects/{patrol.round.project_id}/patrols/daily.pdf?date={NIGHT_DAY}")
+    assert "提前(1)" in _pdf_text(daily)

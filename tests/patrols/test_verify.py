@@ -61,6 +61,12 @@ def test_late_visits_and_a_late_round():
     assert all("late" in v.flags for v in result.visits)
 
 
+def test_a_visit_before_the_window_opens_is_flagged_early():
+    result = _assess([_visit(1, -104), _visit(2, -100), _visit(3, 1)])  # the 22:00 round walked from 20:16
+    assert _flags(result) == {(1, 16): ["early"], (2, 20): ["early"], (3, 1): []}
+    assert result.flagged
+
+
 def test_scanned_on_time_but_uploaded_late_counts_as_on_time():
     visit = _visit(1, 5)
     visit.received_at = SLOT + timedelta(hours=6)  # the guard was in a basement
