@@ -5,7 +5,7 @@ from sqlmodel import select
 from app.core.photos import Photo
 from app.repairs.models import Ticket
 from tests import factories, images
-from tests.browser.conftest import PHONE_CONTEXT, log_in, wait_for_kept_pages
+from tests.browser.helpers import PHONE_CONTEXT, log_in, wait_for_kept_pages
 
 
 def _phone(browser, site):
