@@ -12,6 +12,8 @@ from app.config import Config
 from app.core.db import engine, upgrade_to_head
 from app.models import load_all
 from tests import factories
+from tests.factories import engine_of
+from tests.handovers import builders
 from tests.pg import postgres_server
 
 BACKEND = os.environ.get("TEST_DATABASE", "sqlite")
@@ -71,10 +73,6 @@ def _empty_tables(request):
                 conn.execute(sa.text(f'DELETE FROM "{table}"'))
 
 
-def engine_of(app):
-    return app.extensions["engine"]
-
-
 @pytest.fixture
 def ctx(app):
     """An app context for calling services directly. Not together with the test client: requests would
@@ -119,12 +117,17 @@ def client(app):
 def world(app):
     """Two organisations; org A has projects P1 and P2 with one user per role in P1; org B has project Q."""
     with Session(engine_of(app), expire_on_commit=False) as session:
-        w = factories.world(session)
-        # -- handovers: per project a sample room, a locked handover, a closing check; attendant_b in P1 --
-        from tests.handovers.builders import handover_world
+        return factories.world(session)
 
-        handover_world(session, w)
-        return w
+
+@pytest.fixture
+def handover_world(app, world):
+    """The world plus, per project, a sample room, a locked handover and a closing check; attendant_b in P1.
+
+    Only tests that read handovers ask for it (the access walk, handover pages, digests, reports)."""
+    with Session(engine_of(app), expire_on_commit=False) as session:
+        builders.handover_world(session, world)
+        return world
 
 
 @pytest.fixture

@@ -18,6 +18,11 @@ from app.sync.models import SyncRecord
 PASSWORD = "correct-horse-9"
 
 
+def engine_of(app):
+    """The test app's engine, for a session of the test's own."""
+    return app.extensions["engine"]
+
+
 def org(session: Session, name: str = "甲物业") -> Organisation:
     obj = Organisation(name=name)
     session.add(obj)

@@ -2,7 +2,7 @@
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import log_in
+from tests.browser.helpers import log_in
 
 ROBOT = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
 

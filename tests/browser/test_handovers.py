@@ -1,12 +1,15 @@
 """A sample-room handover on a 360×740 phone: counted offline, both signatures drawn with the mouse, then synced."""
+import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
 from app.handovers.models import Handover, HandoverLine
 from app.repairs.models import Ticket
 from tests import factories, images
-from tests.browser.conftest import log_in, wait_for_kept_pages
+from tests.browser.helpers import log_in, wait_for_kept_pages
 from tests.handovers import builders
+
+pytestmark = pytest.mark.usefixtures("handover_world")  # attendant_b takes over
 
 
 def _draw(page, canvas_selector: str, wiggle: int):

@@ -7,7 +7,7 @@ from app.core.db import get_session
 from app.core.photos import Photo
 from app.inspections.models import Deduction, Inspection, InspectionSheet
 from tests import factories, images
-from tests.browser.conftest import Network, log_in, wait_for_kept_pages
+from tests.browser.helpers import Network, log_in, wait_for_kept_pages
 
 TABLET = {"viewport": {"width": 1024, "height": 768}, "locale": "zh-CN", "service_workers": "allow", "has_touch": True}
 

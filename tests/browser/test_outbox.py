@@ -10,7 +10,7 @@ from app.projects.models import Area
 from app.repairs.models import Ticket
 from app.sync.models import SyncRecord
 from tests import factories, images
-from tests.browser.conftest import (
+from tests.browser.helpers import (
     CHROMIUM, CHROMIUM_ARGS, PHONE_CONTEXT, Network, ServerThread, log_in, wait_for_kept_pages,
 )
 

@@ -13,8 +13,8 @@ from app.patrols.models import Visit
 from app.projects.models import Project
 from app.repairs.models import Ticket
 from tests import factories, images
-from tests.browser.conftest import log_in, wait_for_kept_pages
-from tests.patrols.conftest import night_route, three_checkpoints
+from tests.browser.helpers import log_in, wait_for_kept_pages
+from tests.patrols.helpers import night_route, three_checkpoints
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 from playwright.sync_api import expect
 
 from tests import factories, images
-from tests.browser.conftest import log_in, wait_for_kept_pages
+from tests.browser.helpers import log_in, wait_for_kept_pages
 from tests.browser.test_patrol import _enter_code, due_round  # noqa: F401  (the fixture)
 
 OUTBOX_JS = "async () => (await WuyeOutbox.list(Number(document.body.dataset.userId))).length"

@@ -14,8 +14,8 @@ from app.core.photos import Photo
 from app.patrols import services
 from app.patrols.models import Round
 from tests import factories, images
-from tests.browser.conftest import PHONE_CONTEXT, log_in, wait_for_kept_pages
-from tests.patrols.conftest import NIGHT, NIGHT_DAY, night_route, three_checkpoints
+from tests.browser.helpers import PHONE_CONTEXT, log_in, wait_for_kept_pages
+from tests.patrols.helpers import NIGHT, NIGHT_DAY, night_route, three_checkpoints
 
 TABLET = {"viewport": {"width": 1024, "height": 768}, "locale": "zh-CN", "service_workers": "allow", "has_touch": True}
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -7,7 +7,7 @@ from app.core.db import utcnow
 from app.core.photos import Photo
 from app.repairs.models import Ticket
 from tests import factories, images
-from tests.browser.conftest import PHONE_CONTEXT, log_in, wait_for_kept_pages
+from tests.browser.helpers import PHONE_CONTEXT, log_in, wait_for_kept_pages
 
 
 def _phone(browser, site):

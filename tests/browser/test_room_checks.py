@@ -7,7 +7,7 @@ from app.core.photos import Photo
 from app.handovers.models import RoomCheck
 from app.handovers.models import KEYS_SIGN
 from tests import factories
-from tests.browser.conftest import log_in, wait_for_kept_pages
+from tests.browser.helpers import log_in, wait_for_kept_pages
 from tests.browser.test_handovers import _draw, _wait_for_signatures
 from tests.handovers import builders
 

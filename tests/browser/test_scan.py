@@ -15,7 +15,7 @@ import segno
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,7 @@ import json
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import log_in, wait_for_kept_pages
+from tests.browser.helpers import log_in, wait_for_kept_pages
 
 
 def test_a_guard_logs_in_on_a_phone_switches_language_and_logs_out(phone, world):

@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from app.shifts.models import Attendance, WaterEntry
 from tests import factories
-from tests.browser.conftest import log_in, wait_for_kept_pages
+from tests.browser.helpers import log_in, wait_for_kept_pages
 
 SYNCED_JS = """async () => {
     const userId = Number(document.body.dataset.userId);

@@ -3,6 +3,8 @@ rectification items in one message, once a day at the channel's hour."""
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from sqlmodel import select
 
 from app.channels import digest, jobs, services
@@ -13,6 +15,8 @@ from app.patrols.models import Round
 from tests import factories
 
 TZ = ZoneInfo("Asia/Shanghai")
+
+pytestmark = pytest.mark.usefixtures("handover_world")  # yesterday's handover discrepancy
 
 
 def queue(app, now) -> int:

@@ -106,6 +106,7 @@ def test_a_view_without_a_policy_is_never_served(test_config):
 
 
 @pytest.mark.parametrize("who", PERSONAS)
+@pytest.mark.usefixtures("handover_world")
 def test_no_view_leaks_a_hidden_project(app, world, login_as, who):
     hidden = HIDDEN.get(who, "p2")
     secrets = _secrets(world, hidden)

@@ -7,7 +7,7 @@ from app.core.photos import Photo
 from app.handovers.models import RoomCheck
 from app.repairs.models import Ticket
 from tests import images
-from tests.handovers.conftest import BLANK, SIGNATURE, post
+from tests.handovers.helpers import BLANK, SIGNATURE, post
 from tests.html import soup
 
 

@@ -7,7 +7,7 @@ from app.core.photos import Photo
 from app.handovers.models import Handover, HandoverLine
 from app.repairs.models import Ticket
 from tests import images
-from tests.handovers.conftest import BLANK, SIGNATURE, all_present, envelope, post, signatures
+from tests.handovers.helpers import BLANK, SIGNATURE, all_present, envelope, post, signatures
 from tests.html import soup
 
 

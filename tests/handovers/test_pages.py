@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.handovers.models import Amendment, Handover, Room
 from tests import images
-from tests.handovers.conftest import all_present, envelope, post, signatures
+from tests.handovers.helpers import all_present, envelope, post, signatures
 from tests.html import alert, soup, text
 from tests.queries import queries_for
 

@@ -12,7 +12,7 @@ from app.handovers import inventory, services, workflow
 from app.handovers.inventory import HandoverError
 from app.handovers.models import Amendment, HandoverLine
 from tests import images
-from tests.handovers.conftest import SIGNATURE
+from tests.handovers.helpers import SIGNATURE
 
 # What each event does in each state; None: refused. Written out in full so that a change to the table shows.
 EXPECTED = {

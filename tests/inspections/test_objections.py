@@ -13,7 +13,7 @@ from app.inspections.models import Deduction, Inspection, InspectionSheet, Objec
 from app.inspections.objections import status_at
 from app.inspections.services import InspectionError
 from tests.html import soup
-from tests.inspections.conftest import VISIT, shown
+from tests.inspections.helpers import VISIT, shown
 
 
 def _deductions(session, inspection_id):

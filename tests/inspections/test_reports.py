@@ -8,7 +8,7 @@ from sqlmodel import select
 from app.inspections.models import Deduction, InspectionSettings, Rectification
 from tests import images
 from tests.html import alert, soup
-from tests.inspections.conftest import VISIT, shown, visit_month
+from tests.inspections.helpers import VISIT, shown, visit_month
 
 
 def pdf_text(data: bytes) -> str:

@@ -7,7 +7,7 @@ from app.core.db import get_session
 from app.core.storage import storage
 from app.inspections import objections, rectification
 from app.inspections.models import Deduction, Inspection, Objection
-from tests.inspections.conftest import VISIT, answers_for, shown, submit, visit_month
+from tests.inspections.helpers import VISIT, answers_for, shown, submit, visit_month
 
 
 def test_a_month_out_of_range_falls_back_instead_of_failing(login_as, world):

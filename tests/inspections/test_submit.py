@@ -8,7 +8,7 @@ from app.core.notifications import Notification, text_of
 from app.core.photos import Photo
 from app.inspections.models import Deduction, Inspection, InspectionSheet, Rectification
 from app.repairs.models import Ticket
-from tests.inspections.conftest import SHANGHAI, VISIT, answers_for, submit
+from tests.inspections.helpers import SHANGHAI, VISIT, answers_for, submit
 
 
 def count(db, model, *where):

@@ -5,7 +5,7 @@ from datetime import timedelta
 from pypdf import PdfReader
 
 from tests.html import soup, text
-from tests.patrols.conftest import NIGHT, NIGHT_DAY
+from tests.patrols.helpers import NIGHT, NIGHT_DAY
 from tests.patrols.test_visits import GOOD, _visit
 
 

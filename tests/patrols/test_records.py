@@ -11,7 +11,7 @@ from app.patrols import services
 from app.patrols.models import Visit
 from app.sync.services import Submission
 from tests import images
-from tests.patrols.conftest import NIGHT
+from tests.patrols.helpers import NIGHT
 from tests.patrols.test_visits import GOOD, _visit
 
 

@@ -14,7 +14,7 @@ from app.patrols.models import Round, Visit
 from app.projects.models import Project
 from app.repairs.models import Ticket
 from tests import images
-from tests.patrols.conftest import NIGHT, NIGHT_CHECK
+from tests.patrols.helpers import NIGHT, NIGHT_CHECK
 
 
 def _visit(client, patrol, position, *, code=None, at=None, method="qr", answers=None, photos=(), kind="patrol_visit"):

@@ -1,4 +1,5 @@
 """The ticket state machine, every state × every action × every role, and the service-target arithmetic."""
+import io
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -7,11 +8,11 @@ from sqlmodel import select
 from app.core.audit import AuditLog
 from app.core.db import get_session
 from app.core.notifications import Notification
-from app.core.photos import process
+from app.core.photos import Photo, process
 from app.repairs import services
 from app.repairs.models import RepairSettings, Ticket
 from tests import factories, images
-from tests.html import soup
+from tests.html import alert, soup
 
 STATES = ("reported", "dispatched", "in_progress", "awaiting_callback", "closed", "returned", "reopened", "cancelled")
 ACTIONS = ("dispatch", "start", "finish", "return", "callback", "cancel", "add_photos")
@@ -134,6 +135,29 @@ def test_satisfaction_must_be_one_to_five(app, world, db, people, score):
 def test_finishing_needs_an_after_photo_and_a_note(app, world, db, people):
     ticket = _ticket(db, world, "in_progress", people["engineer"])
     assert _act(app, people, ticket.id, "engineer", "finish", work_note="已修好") == (None, "完工须上传维修后照片。")
+    db.expire_all()
+    assert db.get(Ticket, ticket.id).status == "in_progress"
+
+
+@pytest.mark.parametrize("note", ["", "   \n "])
+def test_finishing_without_a_work_note_is_refused_and_keeps_the_photo_out(app, world, db, people, note):
+    """The rule the code states (services.act): a finish needs an after photo *and* a work note."""
+    ticket = _ticket(db, world, "in_progress", people["engineer"])
+    photo = process(images.image(), max_bytes=15_000_000)
+    assert _act(app, people, ticket.id, "engineer", "finish", work_note=note, photos=[photo]) == (
+        None, "请填写维修说明。")
+    db.expire_all()
+    saved = db.get(Ticket, ticket.id)
+    assert (saved.status, saved.finished_at, saved.work_note) == ("in_progress", None, "")
+    assert db.exec(select(Photo).where(Photo.owner_type == "ticket_after", Photo.owner_id == ticket.id)).all() == []
+
+
+def test_finishing_without_a_note_from_the_ticket_page_says_why_with_422(world, db, people, login_as):
+    ticket = _ticket(db, world, "in_progress", people["engineer"])
+    response = login_as("engineer").post_form(f"/tickets/{ticket.id}/act", {
+        "action": "finish", "work_note": "", "photos": (io.BytesIO(images.image()), "after.jpg")})
+    assert response.status_code == 422
+    assert alert(response) == "请填写维修说明。"
     db.expire_all()
     assert db.get(Ticket, ticket.id).status == "in_progress"
 

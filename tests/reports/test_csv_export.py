@@ -2,6 +2,8 @@
 import csv
 import io
 
+import pytest
+
 from app.handovers.models import HandoverLine
 from app.reports.csv_export import csv_response
 
@@ -21,6 +23,7 @@ def test_user_text_that_excel_would_run_stays_text_and_numbers_stay_numbers(app)
                                ["'+86 138", "5"], ["杯口有裂纹", "1"]]
 
 
+@pytest.mark.usefixtures("handover_world")
 def test_a_handover_note_typed_as_a_formula_reaches_the_sheet_as_text(login_as, world, db):
     line = db.get(HandoverLine, world.handover_lines["p1"].id)
     line.status, line.note = "damaged", "=1+1"

@@ -2,11 +2,13 @@
 import csv
 import io
 
+import pytest
+
 from pypdf import PdfReader
 
 from tests import factories, images
 from tests.html import soup, text
-from tests.shifts.conftest import DAY
+from tests.shifts.helpers import DAY
 
 
 def _a_day(app, world, db):
@@ -25,6 +27,7 @@ def _a_day(app, world, db):
         assert response.status_code == 302, response.get_data(as_text=True)
 
 
+@pytest.mark.usefixtures("handover_world")
 def test_the_daily_pdf_names_posts_people_events_matters_and_water(app, world, db, login_as):
     _a_day(app, world, db)
     response = login_as("supervisor").get(f"/projects/{world.p1.id}/shifts/daily.pdf")

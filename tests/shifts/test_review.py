@@ -20,7 +20,7 @@ from app.shifts.models import (
 )
 from tests.html import soup
 from tests.queries import queries_for
-from tests.shifts.conftest import DAY, SHANGHAI, at
+from tests.shifts.helpers import DAY, SHANGHAI, at
 
 
 def _shift(db, sc, user, day, *, ended=True, events=0, matters=0) -> Attendance:
@@ -261,7 +261,7 @@ def test_lowering_the_opening_stock_below_what_was_used_is_refused(ctx, sc, logi
 
 def test_an_attendant_cannot_acknowledge_another_projects_matter_nor_decide_restocking(app, ctx, sc, world):
     from app.sync.services import RecordRefused
-    from tests.shifts.conftest import send
+    from tests.shifts.helpers import send
     other = world.shifts["p2"]
     with pytest.raises(RecordRefused) as refused:
         send(sc.li, sc.project, "shift_matter_ack", {"matter_id": other.matter.id}, at(9))
@@ -298,7 +298,7 @@ def test_a_second_phones_clock_in_of_the_same_person_waits_for_the_first(app, ct
 
 def test_next_mornings_taps_do_not_land_in_yesterdays_forgotten_shift(rctx, sc):
     from app.sync.services import RecordRefused
-    from tests.shifts.conftest import send
+    from tests.shifts.helpers import send
     yesterday = DAY - timedelta(days=1)
     send(sc.li, sc.project, "shift_clock_in", {"post_id": sc.post.id, "pattern_id": sc.pattern.id}, at(8, day=yesterday))
     send(sc.li, sc.project, "shift_visitors", {"count": "1"}, at(18, day=yesterday))  # overtime: still hers

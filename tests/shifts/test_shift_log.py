@@ -12,7 +12,7 @@ from app.shifts.models import Attendance, Matter, ShiftEvent
 from app.sync.services import RecordRefused
 from tests import images
 from tests.html import text
-from tests.shifts.conftest import DAY, at, send
+from tests.shifts.helpers import DAY, at, send
 
 
 def _clock_in(sc, user, moment):

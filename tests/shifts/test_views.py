@@ -1,6 +1,8 @@
 """The pages: my shift (with its no-JavaScript posts), the supervisor's board, set-up, home cards, offline pages."""
 import io
 
+import pytest
+
 from sqlmodel import select
 
 from app.accounts.models import User
@@ -85,6 +87,7 @@ def test_an_attendant_cannot_close_an_unacknowledged_matter(world, db, login_as)
     assert db.get(Matter, matter.id).closed_at is None
 
 
+@pytest.mark.usefixtures("handover_world")
 def test_the_board_shows_posts_matters_and_restock_requests(app, world, db, login_as):
     client = _newcomer(app, world, db)
     objects = world.shifts["p1"]

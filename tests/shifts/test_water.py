@@ -10,7 +10,7 @@ from app.core.notifications import Notification, text_of
 from app.shifts import services, water
 from app.shifts.models import RestockRequest, WaterCount, WaterEntry
 from app.sync.services import RecordRefused
-from tests.shifts.conftest import DAY, at, send
+from tests.shifts.helpers import DAY, at, send
 
 D1, D2, D3, D4 = (DAY - timedelta(days=n) for n in (6, 5, 4, 3))
 
