@@ -507,7 +507,7 @@ def browser_figures(bench) -> list[Figure]:
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, KEPT_PAGES_JS, PHONE_CONTEXT
+    from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, KEPT_PAGES_JS, PHONE_CONTEXT
 
     app = bench.app
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -569,7 +569,7 @@ def phone_figures(bench) -> list[Figure]:
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE_CONTEXT
+    from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, PHONE_CONTEXT
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", 0, bench.app, threaded=True)

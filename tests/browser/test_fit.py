@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app import demo
-from tests.browser.conftest import log_in
+from tests.browser.helpers import log_in
 
 PHONE, TABLET = {"width": 360, "height": 740}, {"width": 1024, "height": 768}
 ROLES = [("guard1", PHONE), ("attendant1", PHONE), ("engineer1", PHONE), ("inspector1", TABLET),

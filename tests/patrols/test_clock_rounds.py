@@ -16,7 +16,7 @@ from app.core.db import get_session
 from app.core.notifications import Notification, text_of
 from app.patrols import services
 from app.patrols.models import Round, Schedule
-from tests.patrols.conftest import night_route, three_checkpoints
+from tests.patrols.helpers import night_route, three_checkpoints
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY0 = datetime.now(SHANGHAI).date() - timedelta(days=6)  # in the past, whatever the real clock says
