@@ -13,7 +13,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from scripts.bench import log_in_page, setup_app  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 OBSERVE = """window.__long = []; new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) window.__long.push(entry.duration); }).observe({type: "longtask", buffered: true});"""
