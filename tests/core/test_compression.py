@@ -35,8 +35,8 @@ def test_a_client_that_accepts_no_encoding_gets_the_plain_bytes(client, world):
         assert "Accept-Encoding" in response.vary
 
 
-def test_json_is_compressed(login_as, world):
-    response = login_as("admin").get("/api/v1/offline-pages", headers={"Accept-Encoding": "gzip"})
+def test_json_is_compressed(client):
+    response = client.get("/api/v1/openapi.json", headers={"Accept-Encoding": "gzip"})  # larger than the minimum size
     assert response.headers["Content-Encoding"] == "gzip" and gzip.decompress(response.data).startswith((b"{", b"["))
 
 
