@@ -116,8 +116,9 @@ def _ticket_page(ticket: Ticket, status: int = 200, **extra):
                if not workflow.refusal(a, ticket.status, roles, ticket.assignee_id == current_user.id)]
     people = users_by_id(db, (ticket.reporter_id, ticket.assignee_id, ticket.dispatched_by))
     area = next((a for a in areas_of(db, project) if a.id == ticket.area_id), None)
+    contact = services.reporter_contact(ticket, roles=roles, user_id=current_user.id)
     return render_template(
-        "repairs/ticket.html", ticket=ticket, project=project, people=people, actions=actions,
+        "repairs/ticket.html", ticket=ticket, project=project, people=people, actions=actions, contact=contact,
         engineers=members(db, project.id, ("engineer",)), area=area, photos=photos_of(db, "ticket", ticket.id),
         after_photos=photos_of(db, "ticket_after", ticket.id), work_photos=photos_of(db, "ticket_work", ticket.id),
         clock=services.clock(ticket, services.settings_for(db, project.id), utcnow()), **_labels(), **extra), status
