@@ -211,6 +211,25 @@ def authenticate(session: Session, *, username: str, password: str, ip: str, now
     return LoginResult(user=user)
 
 
+def check_password(session: Session, *, user: User, password: str, scope: str,
+                   now: datetime | None = None) -> LoginResult:
+    """Check a user's password at another door than the login (a handover's incoming attendant), throttled by
+    `scope` (who asks for whom), never by the user's account: guesses there cannot lock the user's own login.
+
+    Scopes are not usernames (they hold a ":"), so the two counts never mix; a right password clears its scope.
+    """
+    now = now or utcnow()
+    scope = scope[:40]
+    wait, claim = _claim_attempt(session, username=scope, ip=scope, now=now)
+    if wait:
+        return LoginResult(error="throttled", retry_after=wait)
+    if not user.active or not verify_password(user, password):
+        return LoginResult(error="invalid")  # the claimed failure stays counted
+    session.exec(delete(LoginFailure).where(LoginFailure.username == scope))
+    session.commit()
+    return LoginResult(user=user)
+
+
 def validate_password(password: str, username: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(_("密码至少需要 %(n)d 位。", n=MIN_PASSWORD))

@@ -1,9 +1,9 @@
 """The sample rooms' outbox record kinds: a whole handover, and an opening or closing check, each one record.
 
-The handlers run inside the API request: here the sender's address is taken from it (the storage comes with the
-submission) and the answer's link is built; a refusal raised by the services reaches the phone as it is.
+The handlers run inside the API request: here the answer's link is built (the storage comes with the submission);
+a refusal raised by the services reaches the phone as it is.
 """
-from flask import request, url_for
+from flask import url_for
 from sqlmodel import Session
 
 from app.core.permissions import has_role, visible_projects_stmt
@@ -19,7 +19,7 @@ CLOSERS = ("attendant",)
 
 def handover(session: Session, s: Submission) -> dict:
     """`room_handover`: counts, photos and both signatures of one room, with the incoming attendant's password."""
-    record, tickets = services.receive(session, s, storage=s.storage, ip=request.remote_addr or "")
+    record, tickets = services.receive(session, s, storage=s.storage)
     return {"id": record.id, "discrepancies": record.discrepancies, "tickets": [t.number for t in tickets],
             "url": url_for("handovers.handover", handover_id=record.id)}
 
