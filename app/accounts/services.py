@@ -12,7 +12,7 @@ from sqlmodel import Session, delete, func, select
 
 from app.accounts.models import PROJECT_ROLES, LoginFailure, Membership, User
 from app.core import audit
-from app.core.db import utcnow
+from app.core.db import locked, utcnow
 from app.core.permissions import register_directory
 from app.projects.models import Project
 
@@ -410,6 +410,5 @@ def member_count(session: Session, project_id: int) -> int:
 
 
 def lock_user(session: Session, user_id: int) -> None:
-    """Hold the user's row until commit, so two simultaneous actions of one person run one after the other.
-    (FOR NO KEY UPDATE: not held up by rows merely referencing the user; SQLite has one writer anyway.)"""
-    session.exec(select(User.id).where(User.id == user_id).with_for_update(key_share=True)).one()
+    """Hold the user's row until commit, so two simultaneous actions of one person run one after the other."""
+    locked(session, select(User.id).where(User.id == user_id)).one()
