@@ -20,6 +20,8 @@ from app.core.refusal import Refusal
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
 MAX_PIXELS = 50_000_000  # a 12 MP phone photo is far below; a decompression bomb is far above
+PIXELS_PER_PHOTO = 8_000_000  # a record's budget per photo it may carry; the phone sends 1600 px sides (2.6 MP)
+FORM_PHOTOS = 10  # the photos a plain web form's budget is counted for
 LONG_SIDE = 1600
 THUMB_SIDE = 320
 
@@ -114,6 +116,41 @@ def process(raw: bytes, *, max_bytes: int, keep_location: bool = False) -> Proce
     thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
     return ProcessedPhoto(data=data, thumb=_jpeg(thumb, 75), width=image.width, height=image.height,
                           sha256=hashlib.sha256(data).hexdigest())
+
+
+def declared_pixels(raw: bytes) -> int:
+    """The pixel count an image's header declares, nothing decoded; 0 for what does not open (refused later)."""
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            return probe.width * probe.height
+    except Image.DecompressionBombError:
+        return MAX_PIXELS + 1
+    except Exception:  # noqa: BLE001 - whatever does not open is refused with its reason by `process`
+        return 0
+
+
+def pixel_budget(max_photos: int) -> int:
+    """The pixels a request or record with up to `max_photos` photos may decode in all (at least one full photo)."""
+    return max(MAX_PIXELS, max_photos * PIXELS_PER_PHOTO)
+
+
+def process_all(raws: list[bytes], *, max_bytes: int, max_pixels: int, keep_location: bool = False,
+                ) -> list[ProcessedPhoto]:
+    """Process one request's photos; before any is decoded, refuse them when their headers declare more than
+    `max_pixels` in all, so the work a request can cause is bounded whatever its photo count. A photo's refusal
+    names it ("第 2 张照片:…"), its bare reason under the "photos" field."""
+    if sum(declared_pixels(raw) for raw in raws if len(raw) <= max_bytes) > max_pixels:
+        reason = _("图片像素过多,无法处理。")
+        raise PhotoError(_("照片的总像素过多,请少传几张或降低分辨率。"), {"photos": reason})
+    processed = []
+    for number, raw in enumerate(raws, start=1):
+        try:
+            processed.append(process(raw, max_bytes=max_bytes, keep_location=keep_location))
+        except PhotoError as exc:
+            reason = str(exc)
+            raise PhotoError(_("第 %(n)d 张照片:%(reason)s", n=number, reason=reason), {"photos": reason}) from None
+    return processed
 
 
 def store(storage, *, prefix: str, index: int, photo: ProcessedPhoto) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from app.accounts.services import members, users_by_id
 from app.core import home
 from app.core.db import get_session, utcnow
 from app.core.permissions import load_or_404, logged_in, project_required, roles_in
-from app.core.photos import PhotoError, photos_of, process
+from app.core.photos import FORM_PHOTOS, PhotoError, photos_of, pixel_budget, process_all
 from app.core.storage import storage
 from app.core.views import back_to, render
 from app.projects.models import Project
@@ -134,8 +134,9 @@ def ticket(ticket_id: int):
 def _uploaded_photos(ticket: Ticket) -> list:
     """The form's photos, processed; PhotoError for the first one that is not a usable photo."""
     keep_location = get_session().get(Project, ticket.project_id).keep_photo_location
-    return [process(upload.read(), max_bytes=current_app.config["PHOTO_MAX_BYTES"], keep_location=keep_location)
-            for upload in request.files.getlist("photos") if upload.filename]
+    return process_all([upload.read() for upload in request.files.getlist("photos") if upload.filename],
+                       max_bytes=current_app.config["PHOTO_MAX_BYTES"], keep_location=keep_location,
+                       max_pixels=pixel_budget(FORM_PHOTOS))
 
 
 @bp.post("/tickets/<int:ticket_id>/act")
