@@ -7,6 +7,7 @@ Anything that does not decode as one of those formats is refused with a message 
 """
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from sqlmodel import Field, Session, SQLModel, select
 
 from app.core.db import UTCDateTime, utcnow
+from app.core.permissions import directory, has_role
 from app.core.refusal import Refusal
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
@@ -159,6 +161,33 @@ def store(storage, *, prefix: str, index: int, photo: ProcessedPhoto) -> tuple[s
     storage.save(key, photo.data, "image/jpeg")
     storage.save(thumb_key, photo.thumb, "image/jpeg")
     return key, thumb_key
+
+
+# -- who may see a photo: the rule of the record that owns it --------------------------------------------
+
+Rule = Callable[[Session, object, Photo], bool]
+VIEWERS: dict[str, Rule] = {}
+
+
+def register_viewers(owner_types, rule: Rule) -> None:
+    """A capability says, for each owner type it stores, who may see such a photo: `rule(session, user, photo)`,
+    the rule of the owning record's page. An owner type nobody registered is shown to no one."""
+    for owner_type in (owner_types,) if isinstance(owner_types, str) else owner_types:
+        VIEWERS[owner_type] = rule
+
+
+def for_roles(*roles: str) -> Rule:
+    """The common rule: members of the photo's project holding one of `roles` (any role if none), and admins."""
+    def rule(session: Session, user, photo: Photo) -> bool:
+        project = session.get(directory.project_model, photo.project_id)
+        return project is not None and has_role(session, user, project, roles)
+
+    return rule
+
+
+def may_see(session: Session, user, photo: Photo) -> bool:
+    rule = VIEWERS.get(photo.owner_type)
+    return rule is not None and rule(session, user, photo)
 
 
 def photos_of(session: Session, owner_type: str, owner_id: int) -> list[Photo]:

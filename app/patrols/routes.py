@@ -13,7 +13,7 @@ from app.checklists.services import templates_stmt
 from app.core import home
 from app.core.db import get_session, local, utcnow
 from app.core.permissions import has_role, load_or_404, logged_in, project_required, visible_projects_stmt
-from app.core.photos import Photo
+from app.core.photos import Photo, for_roles, register_viewers
 from app.core.views import back_to, is_htmx, render
 from app.patrols import bp, services
 from app.patrols.models import Round, Route, RouteStop, Schedule
@@ -315,3 +315,5 @@ def delete_schedule(schedule_id: int):
     services.stop_schedule(get_session(), actor=current_user, schedule=schedule)
     return back_to("patrols.route", route_id=route.id)
 
+
+register_viewers("visit", for_roles(*SUPERVISORS, *WALKERS))  # the round page
