@@ -4,9 +4,11 @@ Whatever the phone sends (JPEG, PNG, WebP, HEIC), what is kept is a JPEG re-enco
 pixels, orientation applied, with no metadata (no device serial, and no GPS position unless the project
 chose to keep it), plus a thumbnail.
 Anything that does not decode as one of those formats is refused with a message for the user.
+Files written in a transaction that does not commit are removed when it ends; `app.core.media` finds the rest.
 """
 import hashlib
 import io
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,12 +16,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, Session, SQLModel, select
 
 from app.core.db import UTCDateTime, utcnow
 from app.core.permissions import directory, has_role
 from app.core.refusal import Refusal
 
+log = logging.getLogger(__name__)
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
 MAX_PIXELS = 50_000_000  # a 12 MP phone photo is far below; a decompression bomb is far above
 PIXELS_PER_PHOTO = 8_000_000  # a record's budget per photo it may carry; the phone sends 1600 px sides (2.6 MP)
@@ -219,4 +224,34 @@ def attach(session: Session, storage, photos: list[ProcessedPhoto], *, project_i
                           thumb_key=thumb_key, width=photo.width, height=photo.height, size=len(photo.data),
                           sha256=photo.sha256, uploaded_by=uploaded_by, taken_at=taken_at))
     session.add_all(rows)
+    session.info.setdefault(STORED, []).extend((storage, key) for row in rows for key in (row.key, row.thumb_key))
     return rows
+
+
+# -- files of records that were never committed -----------------------------------------------------------
+
+STORED = "photos.stored"  # session.info: (storage, key) of the files this transaction wrote
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _kept(session: OrmSession) -> None:
+    session.info.pop(STORED, None)
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _remove_uncommitted(session: OrmSession, transaction) -> None:
+    """A transaction that wrote photo files ended without committing (refused, failed, rolled back): its files go,
+    unless a row holds their key (a concurrent copy of the same outbox record, with the same keys, committed)."""
+    if transaction.parent is not None or not session.info.get(STORED):
+        return
+    stored = session.info.pop(STORED)
+    keys = {key for _storage, key in stored}
+    with session.get_bind().connect() as conn:
+        kept = {key for row in conn.execute(sa.select(Photo.key, Photo.thumb_key).where(
+            sa.or_(Photo.key.in_(keys), Photo.thumb_key.in_(keys)))) for key in row}
+    for storage, key in stored:
+        if key not in kept:
+            try:
+                storage.delete(key)
+            except Exception:  # noqa: BLE001 - `flask media check --fix` finds what could not go now
+                log.warning("could not remove uncommitted media %s", key, exc_info=True)
