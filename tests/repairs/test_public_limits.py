@@ -12,17 +12,7 @@ from app.repairs import public
 from app.repairs.models import Ticket
 from tests import images
 from tests.html import alert
-from tests.repairs.test_public import _submit
-
-
-@pytest.fixture(autouse=True)
-def _no_fill_delay(app, monkeypatch):
-    monkeypatch.setitem(app.config, "RESIDENT_MIN_FILL_SECONDS", 0)
-
-
-@pytest.fixture
-def form_url(app, world):
-    return f"/r/{public.link_token(world.p1.id, secret_key=app.config['SECRET_KEY'])}"
+from tests.repairs.test_public import _no_fill_delay, _submit, form_url  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
