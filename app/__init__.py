@@ -22,7 +22,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     if hops:  # the client's address, scheme and host as the trusted proxies received them
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from app.core import db, errors, i18n, inputs, once, storage
+    from app.core import db, errors, formatting, i18n, inputs, once, storage
     from app.core.permissions import enforce_declared_policy
     from app.core.views import is_htmx, security_headers
     from app.extensions import csrf, htmx, login_manager
@@ -30,6 +30,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     db.init_app(app)
     storage.init_app(app)
     i18n.init_app(app)
+    formatting.init_app(app)  # after Babel, so its datetimeformat filter is ours
     app.before_request(inputs.check_request)  # first: CSRF and every view read only well-formed input
     csrf.init_app(app)
     htmx.init_app(app)
@@ -61,13 +62,20 @@ def create_app(config: type[Config] | None = None) -> Flask:
                       inspections_bp, shifts_bp, channels_bp):
         app.register_blueprint(blueprint)
 
+    from app.handovers import jobs as _handovers_jobs  # noqa: F401  (clock jobs register at import)
+    from app.inspections import jobs as _inspections_jobs  # noqa: F401
+    from app.patrols import jobs as _patrols_jobs  # noqa: F401
+    from app.repairs import jobs as _repairs_jobs  # noqa: F401
+    from app.shifts import jobs as _shifts_jobs  # noqa: F401
     from app import cli
     from app.channels import cli as channels_cli
     from app.checklists import cli as checklists_cli
     from app.checklists.rules import phone_rules
+    from app.checklists.services import answer_label
 
     cli.init_app(app)
     checklists_cli.init_app(app)
     app.add_template_global(phone_rules, "checklist_rules")  # checklist forms carry their rules to the phone
     channels_cli.init_app(app)
+    app.add_template_global(answer_label)  # every record shows an answer the same way
     return app

@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app app seed-demo | create-user | backup | restore`."""
+"""Command-line tasks: `flask --app app seed-demo | create-user | tick | backup | restore`."""
 import getpass
 import os
 import shutil
@@ -12,6 +12,7 @@ import click
 from flask import current_app
 from sqlmodel import Session, select
 
+from app.core import clock
 from app.core.db import engine
 
 
@@ -34,9 +35,39 @@ def init_app(app):
                 click.echo("Database already has users; demo data not added.")
                 return
             logins = demo.seed(session)
+        clock.run_due(current_app._get_current_object(), force=True)  # today's rounds exist before anyone looks
         click.echo("Demo logins (username / password / role):")
         for username, password, role in logins:
             click.echo(f"  {username:<12} {password}  {role}")
+
+    @app.cli.command("tick")
+    @click.option("--loop", is_flag=True, help="Tick every minute until SIGTERM / SIGINT.")
+    @click.option("--job", "names", multiple=True, help="Only this job (repeatable).")
+    @click.option("--now", "at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]), default=None,
+                  help="Tick as if it were this moment (ISO 8601 with its offset): for tests and drills.")
+    @click.option("--stop-with", "watched", type=int, default=None,
+                  help="With --loop: stop when the process with this id ends (make run stops it with the server).")
+    def tick(loop, names, at, watched):
+        """Run every clock job that is due: rounds generated and settled, overdue alerts, windows closed."""
+        app_ = current_app._get_current_object()
+        unknown = set(names) - set(clock.JOBS)
+        if unknown:
+            raise click.ClickException(f"Unknown job: {', '.join(sorted(unknown))}. "
+                                       f"Jobs: {', '.join(sorted(clock.JOBS))}")
+        if loop:
+            clock.loop(app_, names=names or None, watched_pid=watched, on_start=lambda: click.echo(
+                f"Clock running every minute ({len(clock.JOBS)} jobs); stop with Ctrl-C or SIGTERM."))
+            click.echo("Clock stopped.")
+            return
+        failed, outcomes = False, clock.run_due(app_, at, names=names or None)
+        if not any(o.ran for o in outcomes):
+            click.echo("Nothing due.")
+        for outcome in outcomes:
+            if outcome.ran:
+                click.echo(f"{outcome.job:<28} {outcome.error or outcome.result}  ({outcome.seconds * 1000:.0f} ms)")
+                failed = failed or bool(outcome.error)
+        if failed:
+            raise SystemExit(1)
 
     @app.cli.command("create-user")
     @click.argument("username")

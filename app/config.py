@@ -58,6 +58,9 @@ class Config:
     CHANNEL_RETRY_SECONDS = int(os.environ.get("CHANNEL_RETRY_SECONDS", 60))  # then 2, 4, 8… minutes
 
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
+    # After downtime the clock generates (and records as missed) the rounds of at most this many past days.
+    CLOCK_CATCH_UP_DAYS = int(os.environ.get("CLOCK_CATCH_UP_DAYS", 31))
+    RESTOCK_WAIT_HOURS = int(os.environ.get("RESTOCK_WAIT_HOURS", 4))  # a pending restock request is then put again
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
     LANGUAGES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文", "en": "English"}

@@ -1,4 +1,7 @@
 """Demo data: a company with a sales centre and a residential estate, one user per role."""
+from datetime import timedelta
+
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app.accounts import services as accounts
@@ -7,7 +10,7 @@ from app.checklists import services as checklists
 from app.handovers import demo as handovers_demo
 from app.inspections import demo as inspections_demo
 from app.patrols import services as patrols
-from app.patrols.models import Route
+from app.patrols.models import Route, Schedule
 from app.projects.models import Area, Checkpoint, Organisation, Project
 from app.shifts import demo as shifts_demo
 
@@ -75,34 +78,51 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
                 accounts.add_membership(session, actor=admin, user=user, project=by_name[name], role=role)
             except accounts.AccountError:
                 pass  # already a member
-    _seed_patrols(session, org, by_name["江城壹号销售中心"], admin)
+    _seed_patrols(session, org, by_name, admin)
     handovers_demo.seed(session, org, by_name["江城壹号销售中心"], admin)
     inspections_demo.seed(session, org, admin)
     shifts_demo.seed(session, by_name["江城壹号销售中心"], admin)
     return [(u, PASSWORD, r) for u, _n, r, _p in USERS]
 
 
-# A night round and a daytime round of the sales centre, so that a demo at any hour has one due.
+# A night round and a daytime round of the sales centre, so that a demo at any hour has one due, and a night round
+# of the estate. Each checkpoint is asked what fits it (3-6 items), not one long list for every stop.
 ROUTES = [
-    ("夜间安全巡逻", "night-patrol", ["大厅入口", "样板间A 入户门", "样板间B 入户门", "车场入口岗亭", "车场东侧消防通道",
-                                    "外围喷泉"], ("夜班巡逻", "20:00", "08:00", 120)),
-    ("日间外围巡查", "outdoor-environment", ["外围喷泉", "外围西侧围墙", "车场入口岗亭"], ("白班巡查", "08:00", "20:00", 120)),
+    ("江城壹号销售中心", "夜间安全巡逻", [
+        ("大厅入口", "checkpoint-entrance"), ("样板间A 入户门", "checkpoint-entrance"),
+        ("样板间B 入户门", "checkpoint-entrance"), ("车场入口岗亭", "checkpoint-car-park"),
+        ("车场东侧消防通道", "checkpoint-fire-exit"), ("外围喷泉", "checkpoint-fountain"),
+    ], ("夜班巡逻", "20:00", "08:00", 120)),
+    ("江城壹号销售中心", "日间外围巡查", [
+        ("外围喷泉", "checkpoint-fountain"), ("外围西侧围墙", "checkpoint-perimeter"),
+        ("车场入口岗亭", "checkpoint-car-park"),
+    ], ("白班巡查", "08:00", "20:00", 120)),
+    ("滨江花园", "设备房夜间巡查", [
+        ("南门岗", "checkpoint-entrance"), ("车库 B1 入口", "checkpoint-car-park"),
+        ("车库 B1 消防泵房", "checkpoint-fire-exit"), ("1 栋地下室配电房", "checkpoint-switch-room"),
+    ], ("夜班巡逻", "20:00", "08:00", 120)),
 ]
 
 
-def _seed_patrols(session: Session, org: Organisation, project: Project, admin: User) -> None:
-    versions = {v.definition["key"]: v for v in checklists.import_starters(session, organisation_id=org.id, actor=admin)}
-    checkpoints = {c.name: c for c in session.exec(select(Checkpoint).where(Checkpoint.project_id == project.id)).all()}
-    for name, template_key, stops, (schedule, start, end, interval) in ROUTES:
+def _seed_patrols(session: Session, org: Organisation, projects: dict[str, Project], admin: User) -> None:
+    versions = {v.definition["key"]: v for folder in (checklists.STARTERS, checklists.CHECKPOINT_STARTERS)
+                for v in checklists.import_starters(session, organisation_id=org.id, actor=admin, folder=folder)}
+    guard = session.exec(select(User).where(User.username == "guard1")).one()
+    for project_name, name, stops, (schedule, start, end, interval) in ROUTES:
+        project = projects[project_name]
         if session.exec(select(Route).where(Route.project_id == project.id, Route.name == name)).first():
             continue
+        checkpoints = {c.name: c for c in session.exec(select(Checkpoint).where(Checkpoint.project_id == project.id))}
         route = patrols.save_route(session, actor=admin, project=project, name=name)
-        for stop in stops:
+        for stop, template_key in stops:
             patrols.add_stop(session, actor=admin, route=route, checkpoint_id=checkpoints[stop].id,
                              template_id=versions[template_key].template_id)
-        guard = session.exec(select(User).where(User.username == "guard1")).one()
-        patrols.save_schedule(session, actor=admin, route=route, name=schedule, start=start, end=end,
-                              interval_minutes=interval, guard_ids=[guard.id])
+        made = patrols.save_schedule(session, actor=admin, route=route, name=schedule, start=start, end=end,
+                                     interval_minutes=interval, guard_ids=[guard.id])
+        # As if made three days ago: the clock then makes those days' rounds, and a fresh demo shows 漏巡.
+        session.exec(sa.update(Schedule).where(Schedule.id == made.id)
+                     .values(changed_at=made.changed_at - timedelta(days=3)))
+        session.commit()
 
 
 def is_empty(session: Session) -> bool:

@@ -6,6 +6,7 @@ def load_all() -> None:
     from app.channels import models as _channels  # noqa: F401
     from app.checklists import models as _checklists  # noqa: F401
     from app.core import audit as _audit  # noqa: F401
+    from app.core import clock as _clock  # noqa: F401
     from app.core import notifications as _notifications  # noqa: F401
     from app.core import once as _once  # noqa: F401
     from app.core import photos as _photos  # noqa: F401

@@ -8,6 +8,7 @@ import gzip
 import io
 import json
 import logging
+import multiprocessing
 import os
 import statistics
 import sys
@@ -411,6 +412,114 @@ def inspections_figures(app) -> dict[str, str]:
             "inspection: ranking page, 200 sites × 4 inspections": f"{ranking_ms:.1f} ms"}
 
 
+def _timed_tick(app, pipe) -> None:
+    """One tick in a forked process; sends back its duration and its longest write transaction (SQLite's lock)."""
+    from sqlalchemy import event
+
+    from app.core import clock
+
+    eng = app.extensions["engine"]
+    eng.dispose(close=False)  # the parent's connections stay the parent's
+    holds, began = [0.0], {}
+
+    @event.listens_for(eng, "before_cursor_execute")
+    def _before(conn, cursor, statement, params, context, executemany):
+        dbapi = conn.connection.dbapi_connection
+        if not dbapi.in_transaction and statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+            began[id(dbapi)] = time.perf_counter()
+
+    @event.listens_for(eng, "commit")
+    @event.listens_for(eng, "rollback")
+    def _ended(conn):
+        start = began.pop(id(conn.connection.dbapi_connection), None)
+        if start is not None:
+            holds.append(time.perf_counter() - start)
+
+    start = time.perf_counter()
+    outcomes = clock.run_due(app, force=True)
+    assert not any(o.error for o in outcomes), [o.error for o in outcomes if o.error]
+    pipe.send((time.perf_counter() - start, max(holds)))
+
+
+def clock_figures(app) -> dict[str, str]:
+    """The clock beside its baselines: a tick with nothing due before and after adding 200 projects with a night
+    schedule each; catching up their 31 days (37,000 rounds made and settled) beside inserting as many rows
+    plainly; the longest write transaction of that catch-up, and an outbox upload's p95 alone and beside it."""
+    from datetime import time as wall, timedelta
+
+    import sqlalchemy as sa
+
+    from app.core import clock
+    from app.core.db import engine, utcnow
+    from app.patrols.models import Round, Route, RouteStop, Schedule
+    from app.projects.models import Area, Checkpoint, Project
+
+    def tick():
+        outcomes = clock.run_due(app, force=True)
+        assert not any(o.error for o in outcomes), [o.error for o in outcomes if o.error]
+
+    tick()  # what the other figures left due
+    idle_before = median_ms(tick, 5)
+    with app.app_context(), Session(engine()) as session:
+        for n in range(200):
+            project = Project(organisation_id=1, name=f"时钟压测 {n:03d}", kind="residential")
+            session.add(project)
+            session.flush()
+            area = Area(project_id=project.id, name="园区")
+            session.add(area)
+            session.flush()
+            points = [Checkpoint(project_id=project.id, area_id=area.id, name=f"点 {i}") for i in range(3)]
+            route = Route(project_id=project.id, name="夜间巡逻")
+            session.add_all([*points, route])
+            session.flush()
+            session.add_all([RouteStop(route_id=route.id, position=i + 1, checkpoint_id=c.id) for i, c in enumerate(points)])
+            session.add(Schedule(route_id=route.id, name="夜班", start=wall(20), end=wall(8), interval_minutes=120,
+                                 changed_at=utcnow() - timedelta(days=40)))
+        session.commit()
+
+    guard = log_in(app, "guard1")
+    token = guard.get("/api/v1/session").json["csrf_token"]
+
+    def uploads(latencies: list, until=None, count: int = 40):
+        while len(latencies) < count or (until is not None and until()):
+            start = time.perf_counter()
+            post_record(guard, token, uuid.uuid4())
+            latencies.append((time.perf_counter() - start) * 1000)
+
+    def p95(values: list) -> float:
+        return statistics.quantiles(values, n=20)[18]
+
+    alone = []
+    uploads(alone)
+    # The catch-up runs in a process of its own, as the clock does beside gunicorn: only the database is shared.
+    parent, child = multiprocessing.get_context("fork").Pipe()
+    ticker = multiprocessing.get_context("fork").Process(target=_timed_tick, args=(app, child))
+    beside = []
+    ticker.start()
+    uploads(beside, until=lambda: not parent.poll(), count=5)
+    catch_up, longest = parent.recv()
+    ticker.join()
+    with app.app_context(), Session(engine()) as session:
+        made = session.execute(sa.select(sa.func.count()).select_from(Round).join(Schedule, Schedule.id == Round.schedule_id)
+                               .where(Schedule.name == "夜班", Round.outcome == "missed")).scalar_one()
+        row = dict(session.execute(sa.select(Round.__table__).limit(1)).mappings().one())
+        row.pop("id")
+        table = sa.Table("plain_round", sa.MetaData(), *[sa.Column(c.name, c.type) for c in Round.__table__.columns
+                                                          if c.name != "id"], prefixes=["TEMPORARY"])
+        table.create(session.connection())
+        start = time.perf_counter()
+        session.execute(table.insert(), [row] * made)
+        session.commit()
+        plain = time.perf_counter() - start
+    idle_after = median_ms(tick, 5)
+    return {"clock: tick, nothing due (bench data, baseline)": f"{idle_before:.0f} ms",
+            "clock: tick, nothing due, +200 projects": f"{idle_after:.0f} ms",
+            f"clock: catch up 31 days × 200 schedules ({made} missed)": f"{catch_up:.1f} s",
+            f"clock: baseline, {made} rows inserted plainly": f"{plain:.2f} s",
+            "clock: longest write transaction of the catch-up": f"{longest * 1000:.0f} ms",
+            "outbox upload p95 alone / beside the catch-up": f"{p95(alone):.0f} / {p95(beside):.0f} ms"}
+
+
 def main() -> None:
     app = setup_app()
     figures = server_figures(app)
@@ -419,6 +528,7 @@ def main() -> None:
     figures.update(handovers_figures(app))
     figures.update(inspections_figures(app))
     figures.update(shifts_figures(app))
+    figures.update(clock_figures(app))
     figures.update(browser_figures(app))
     for name, value in figures.items():
         print(f"{name:<48} {value:>14}")

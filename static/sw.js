@@ -31,6 +31,7 @@ const SHELL_URLS = [
   "/static/css/app.css",
   "/static/js/app.js",
   "/static/js/photo-viewer.js",
+  "/static/js/fields.js",
   "/static/vendor/htmx/htmx.min.js",
   "/static/vendor/idb/umd.js",
   "/static/js/outbox.js",

@@ -7,6 +7,7 @@ from sqlmodel import select
 from app.accounts import bp, services
 from app.accounts.models import PROJECT_ROLES, Membership, User
 from app.core.db import get_session
+from app.core.i18n import THEME_COOKIE, THEMES
 from app.core.permissions import admin_required, logged_in, public, visible_projects_stmt
 from app.core.views import back_to, is_htmx, render, safe_next
 from app.projects.models import Project
@@ -61,6 +62,19 @@ def set_locale():
         services.set_locale(get_session(), user=current_user, locale=locale)
     session["locale"] = locale
     return redirect(safe_next(request.form.get("next")))
+
+
+@bp.post("/theme")
+@public
+def set_theme():
+    """Day or night colours on this device, or the system's: a cookie, so the first paint is already right."""
+    response = redirect(safe_next(request.form.get("next")))
+    theme = request.form.get("theme", "")
+    if theme not in THEMES:
+        abort(400)
+    response.set_cookie(THEME_COOKIE, theme, max_age=400 * 86400, samesite="Lax", httponly=True,
+                        secure=request.is_secure)
+    return response
 
 
 @bp.route("/account", methods=["GET", "POST"])

@@ -65,7 +65,7 @@ def init_app(app):
     def deliver():
         """Send every delivery that is due, once (the clock does this every minute)."""
         with Session(engine(), expire_on_commit=False) as session:
-            counts = jobs.run_delivery(session, utcnow())
+            counts = jobs.run_delivery(session, utcnow(), current_app.config)
         click.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
 
     app.cli.add_command(group)

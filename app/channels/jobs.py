@@ -10,6 +10,7 @@ from werkzeug.routing import BuildError
 
 from app.channels import digest, services
 from app.channels.senders import Smtp
+from app.core.clock import job
 
 
 def url_of(target: dict) -> str:
@@ -39,19 +40,13 @@ def delivery_settings() -> dict:
                          starttls=config["SMTP_STARTTLS"])}
 
 
-def run_delivery(session, now) -> dict:
+def run_delivery(session, now, config) -> dict:
     return services.deliver_due(session, now, **delivery_settings())
 
 
-def run_digests(session, now) -> int:
-    return digest.send_digests(session, now, tz=current_app.config["TIMEZONE"])
+def run_digests(session, now, config) -> int:
+    return digest.send_digests(session, now, tz=config["TIMEZONE"])
 
 
-try:
-    from app.core.clock import job
-except ImportError:  # TODO(lead): app.core.clock comes with the clock branch; once merged, drop this guard (and
-    job = None       # check that its jobs are called as run(session, now) — adapt the two lines below if not).
-
-if job is not None:
-    job("channels.digest", every=timedelta(minutes=1), run=run_digests)
-    job("channels.deliver", every=timedelta(minutes=1), run=run_delivery)
+job("channels.digest", every=timedelta(minutes=1), run=run_digests)
+job("channels.deliver", every=timedelta(minutes=1), run=run_delivery)

@@ -1,7 +1,7 @@
 """Channels: setting them up, queueing each alert once per channel, and delivering the queue (run by the clock).
 
 A notification added by `notify()` queues one delivery per listening channel of its project, in the same
-transaction; nothing is sent during a user's request. `deliver_due` (the clock, or `flask channels deliver`)
+transaction; nothing is sent while a user waits for a page. `deliver_due` (the clock, or `flask channels deliver`)
 claims each due row with compare-and-set, sends it, and records the platform's answer; a failure is retried
 with a doubling wait up to a limit, then the project's supervisors are told in the bell.
 """
@@ -290,7 +290,7 @@ def _failed(session: Session, delivery: Delivery, channel: Channel, reason: str,
 
 
 def send_now(session: Session, channel: Channel, now: datetime, **settings) -> Delivery:
-    """`flask channels test`: queue a test message and deliver it at once (from the command line, not a request)."""
+    """`flask channels test`: queue a test message and deliver it at once (from the command line)."""
     enqueue_test(session, channel, now)
     deliver_due(session, now, channel_id=channel.id, **settings)
     return session.exec(select(Delivery).where(Delivery.channel_id == channel.id)

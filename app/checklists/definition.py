@@ -21,7 +21,7 @@ TEMPLATE_FIELDS = ("key", "name", "purpose", "score_sheet", "base_score", "secti
 SECTION_FIELDS = ("title", "items")
 ITEM_FIELDS = ("key", "label", "type", "required", "photo_when_failed", "creates_ticket", "help", "points",
                "repeatable", "veto", "category")
-TYPE_FIELDS = {"number": ("unit", "min", "max"), "choice": ("options",)}
+TYPE_FIELDS = {"number": ("unit", "min", "max", "na_allowed"), "choice": ("options",)}
 # Fields that only mean something on a score sheet (score_sheet: true); written out only there.
 SCORE_TEMPLATE_FIELDS = ("category_caps", "veto_ceiling")
 SCORE_ITEM_FIELDS = ("per_occurrence", "na_allowed", "last_time")
@@ -112,11 +112,11 @@ class _Checker:
 
 def _item(item, where: str, found: list, score_sheet: bool = False) -> dict:
     check = _Checker(item, where, found)
+    kind = item.get("type")
     if not score_sheet:
         for name in SCORE_ITEM_FIELDS:
-            if name in item:
+            if name in item and not (kind == "number" and name in TYPE_FIELDS["number"]):
                 check.problem(_("“%(field)s”只用于评分表(score_sheet 为 true)。", field=name))
-    kind = item.get("type")
     if kind is None:
         check.problem(_("缺少 type。"))
     elif kind not in ITEM_TYPES:
@@ -133,6 +133,8 @@ def _item(item, where: str, found: list, score_sheet: bool = False) -> dict:
         out["min"], out["max"] = check.number("min"), check.number("max")
         if out["min"] is not None and out["max"] is not None and out["min"] > out["max"]:
             check.problem(_("min 大于 max。"))
+        # A reading that does not apply at every site (a fountain's water level in winter): 不适用 allowed.
+        out["na_allowed"] = check.flag("na_allowed", False)
     if kind == "choice":
         out["options"] = _options(item.get("options"), check)
     out["photo_when_failed"] = check.flag("photo_when_failed", False)

@@ -10,7 +10,7 @@ from flask_babel import gettext
 
 NUMBER_PATTERN = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"  # after NFKC and removing spaces
 NUMBER = re.compile(NUMBER_PATTERN)
-ITEM_FIELDS = ("key", "label", "type", "required", "photo_when_failed", "options", "min", "max")
+ITEM_FIELDS = ("key", "label", "type", "required", "photo_when_failed", "options", "min", "max", "na_allowed")
 
 
 def _template(msgid: str) -> str:

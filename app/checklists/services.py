@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
 from app.checklists.definition import (  # noqa: F401  (part of this capability's interface)
@@ -21,6 +22,7 @@ from app.core import audit
 from app.core.refusal import Refusal
 
 STARTERS = Path(__file__).parent / "starters"
+CHECKPOINT_STARTERS = STARTERS / "checkpoints"  # the demo routes' checkpoints: 3-6 items that fit each one
 MAX_TEXT_ANSWER = 1000
 ANSWERS = {"pass_fail": ("pass", "fail", "na"), "yes_no": ("yes", "no")}
 
@@ -90,10 +92,13 @@ def export_template(session: Session, template: ChecklistTemplate) -> dict:
     return copy.deepcopy(current_version(session, template).definition)
 
 
-def import_starters(session: Session, *, organisation_id: int, actor=None) -> list[ChecklistVersion]:
-    """Add the starter templates the organisation does not have yet; one it has (perhaps edited) is left alone."""
+def import_starters(session: Session, *, organisation_id: int, actor=None, folder: Path = STARTERS
+                    ) -> list[ChecklistVersion]:
+    """Add the starter templates the organisation does not have yet; one it has (perhaps edited) is left alone.
+
+    `folder` defaults to the general starters; CHECKPOINT_STARTERS holds short per-checkpoint patrol lists."""
     versions = []
-    for path in sorted(STARTERS.glob("*.json")):
+    for path in sorted(folder.glob("*.json")):
         definition = parse_template_json(path.read_text(encoding="utf-8"))
         existing = session.exec(select(ChecklistTemplate).where(ChecklistTemplate.organisation_id == organisation_id,
                                                                 ChecklistTemplate.key == definition["key"])).first()
@@ -141,6 +146,8 @@ def _answer(item: dict, raw: str, photos: int) -> tuple[Any, bool, str | None]:
             return raw, failed, _("不合格时须拍照。")
         return raw, failed, None
     if kind == "number":
+        if raw == "na" and item.get("na_allowed"):
+            return raw, False, None
         value = _number(raw)
         if value is None:
             return None, False, _("须为数字。")
@@ -151,6 +158,22 @@ def _answer(item: dict, raw: str, photos: int) -> tuple[Any, bool, str | None]:
     if len(raw) > MAX_TEXT_ANSWER:
         return None, False, _("不能超过 %(n)d 字。", n=MAX_TEXT_ANSWER)
     return raw, False, None
+
+
+ANSWER_LABELS = {"pass": _l("合格"), "fail": _l("不合格"), "na": _l("不适用"), "yes": _l("是"), "no": _l("否")}
+
+
+def answer_label(item: dict, value) -> str:
+    """An answer as a record shows it: 合格, "3", "22 ℃", 不适用, or what was typed; "—" if unanswered."""
+    from app.core.formatting import quantity
+
+    if value is None or value == "":
+        return "—"
+    if value in ANSWER_LABELS:
+        return str(ANSWER_LABELS[value])
+    if item["type"] == "number":
+        return quantity(value, item.get("unit"))
+    return str(value)
 
 
 def check_answers(definition: dict, answers: dict, photo_counts: dict[str, int]) -> Answered:

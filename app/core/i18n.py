@@ -40,9 +40,19 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 
+THEME_COOKIE = "theme"
+THEMES = {"auto": _l("跟随系统"), "light": _l("日间"), "dark": _l("夜间")}
+
+
+def theme() -> str:
+    """This device's colours: "auto" follows prefers-color-scheme; "light"/"dark" is the user's choice."""
+    chosen = request.cookies.get(THEME_COOKIE, "auto") if has_request_context() else "auto"
+    return chosen if chosen in THEMES else "auto"
+
+
 def _context():
     locale = str(get_locale() or "zh_Hans")
-    return {"html_lang": html_lang(locale), "current_locale": locale,
+    return {"html_lang": html_lang(locale), "current_locale": locale, "theme": theme(), "themes": THEMES,
             "languages": current_app.config["LANGUAGES"], "role_label": role_label}
 
 

@@ -70,10 +70,10 @@ def on_notify(fn: Callable) -> Callable:
     return fn
 
 
-def notify(session: Session, *, user_ids, event: str = "", params: dict | None = None, link: dict | None = None,
-           project_id: int | None = None, key: str = "", text: str = "", url: str = "") -> list[Notification]:
+def notify(session: Session, *, user_ids, event: str, params: dict | None = None, link: dict | None = None,
+           project_id: int | None = None, key: str = "") -> list[Notification]:
     """Add a notification for each user (once per `key`); it commits with the change it announces."""
-    if (event or not text) and event not in EVENTS:  # TODO(design pass): `text`/`url` go once every caller has an event
+    if event not in EVENTS:
         raise KeyError(f"notification event {event!r} is not registered")
     added = []
     for user_id in sorted(set(user_ids)):
@@ -81,7 +81,7 @@ def notify(session: Session, *, user_ids, event: str = "", params: dict | None =
                                                                Notification.key == key)).first():
             continue
         added.append(Notification(user_id=user_id, project_id=project_id, event=event, params=params or {},
-                                  link=link or {}, key=key[:80], text=text[:200], url=url[:255]))
+                                  link=link or {}, key=key[:80]))
     session.add_all(added)
     if added:
         for listener in _listeners:
@@ -102,20 +102,4 @@ def latest(session: Session, user_id: int, limit: int = 50) -> list[Notification
 def mark_all_read(session: Session, user_id: int) -> None:
     session.exec(sa.update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
                  .values(read_at=utcnow()))
-    session.commit()
-
-
-# Capabilities that raise alerts from the clock (overdue tickets…) register a function
-# refresher(session, user, now) -> None; they run when the bell is polled.
-_refreshers = []
-
-
-def register_refresher(fn):
-    _refreshers.append(fn)
-    return fn
-
-
-def refresh(session: Session, user, now: datetime) -> None:
-    for fn in _refreshers:
-        fn(session, user, now)
     session.commit()

@@ -122,9 +122,8 @@ def _send_photo(key: str):
 @bp.get("/notifications/bell")
 @logged_in
 def bell():
-    """The bell's unread count (htmx polls it); overdue alerts are raised here."""
+    """The bell's unread count (htmx polls it); it only reads: the clock raises the alerts."""
     db = get_session()
-    notifications.refresh(db, current_user, utcnow())
     return render_template("core/_bell.html", unread=notifications.unread_count(db, current_user.id), polled=True)
 
 

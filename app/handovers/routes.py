@@ -3,6 +3,7 @@ from datetime import datetime
 
 from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.services import users_by_id
@@ -45,7 +46,8 @@ def _home_tasks(session, user, project, roles):
         return []
     status = board.rooms_status(session, project=project)
     open_rooms = sum(1 for row in status["room_rows"] if row.discrepancies)
-    detail = _("%(n)d 个样板间有缺失或损坏", n=open_rooms) if open_rooms else ""
+    detail = ngettext("%(n)d 个样板间有缺失或损坏", "%(n)d 个样板间有缺失或损坏", open_rooms,
+                      n=open_rooms) if open_rooms else ""
     return [home.Task(title=_("样板间交接 / 开场收场"), url=url_for("handovers.rooms", project_id=project.id),
                       detail=detail, urgent=bool(open_rooms) and bool(roles & {"supervisor", "admin"}))]
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import User
 from app.core import audit
-from app.core.notifications import link, notify, register_refresher
+from app.core.notifications import link, notify
 from app.core.photos import ProcessedPhoto, attach
 from app.inspections import notices
 from app.inspections.models import Inspection, Rectification
@@ -50,18 +50,6 @@ def verify_rectification(session: Session, *, actor: User, item: Rectification, 
                params={"label": item.label}, link=link("inspections.rectifications", project_id=item.project_id))
     session.commit()
     return item
-
-
-def notify_overdue(session: Session, user: User, now: datetime) -> None:
-    """Tell an owner once about each of their rectification items past its due date (run when the bell is polled)."""
-    for item in session.exec(select(Rectification).where(Rectification.owner_id == user.id,
-                                                         Rectification.status == "open", Rectification.due_at < now)):
-        notify(session, user_ids=[user.id], project_id=item.project_id, event=notices.RECTIFICATION_OVERDUE,
-               params={"label": item.label}, link=link("inspections.rectifications", project_id=item.project_id),
-               key=f"rectification-overdue:{item.id}")
-
-
-register_refresher(notify_overdue)
 
 
 def rectifications_stmt(project_id: int):

@@ -49,6 +49,8 @@ class Schedule(SQLModel, table=True):
     grace_minutes: int = Field(default=15)
     guard_ids: list[int] = Field(default_factory=list, sa_type=JSON)  # empty: any guard of the project
     active: bool = Field(default=True)
+    # The clock generates no round that closed before this: a new or changed schedule does not back-fill.
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow})
 
 
 class Round(SQLModel, table=True):
@@ -71,8 +73,11 @@ class Round(SQLModel, table=True):
     guard_ids: list[int] = Field(default_factory=list, sa_type=JSON)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # device time of "finish"
     finished_by: int | None = Field(default=None, sa_column_args=[sa.ForeignKey("user.id", ondelete="SET NULL")])
+    generated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    outcome: str | None = Field(default=None, max_length=12)  # recorded by the clock once closed: done, missed…
 
-    __table_args__ = (sa.UniqueConstraint("schedule_id", "slot_start"),)
+    __table_args__ = (sa.UniqueConstraint("schedule_id", "slot_start"),
+                      sa.Index("ix_patrol_round_unsettled", "outcome", "closes_at"))
 
 
 class Visit(SQLModel, table=True):

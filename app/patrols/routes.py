@@ -1,31 +1,28 @@
 """Patrols: the guard's round on a phone, the supervisor's board, routes and schedules, reports."""
 from datetime import date, datetime, timedelta
 
-from flask import abort, current_app, flash, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlmodel import select
 
-from app.accounts.models import Membership, User
-from app.accounts.services import users_by_id
+from app.accounts.services import members, users_by_id
 from app.checklists.services import templates_stmt
 from app.core import home
-from app.core.db import get_session, local, utcnow
-from app.core.permissions import has_role, load_or_404, logged_in, project_required, visible_projects_stmt
-from app.core.photos import Photo, for_roles, register_viewers
+from app.core.db import get_session, local, utcnow, zone
+from app.core.permissions import load_or_404, logged_in, project_required
+from app.core.photos import photos_by_owner
 from app.core.views import back_to, is_htmx, render
-from app.patrols import bp, services
+from app.patrols import bp, records, services  # noqa: F401  (records registers the outbox kinds)
 from app.patrols.models import Round, Route, RouteStop, Schedule
+from app.patrols.services import WALKERS
 from app.patrols.slots import service_day
 from app.projects.models import Project
 from app.projects.services import checkpoints_of
 from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
-from app.sync.services import Kind, register
 
 SUPERVISORS = ("supervisor",)
-WALKERS = ("guard",)
 FLAG_LABELS = {"late": _l("迟到"), "out_of_order": _l("顺序不对"), "too_fast": _l("间隔过短"), "duplicate": _l("重复扫码"),
                "manual": _l("手动输入"), "gps_far": _l("定位偏离")}
 STATUS_LABELS = {"upcoming": _l("未到时间"), "due": _l("待巡"), "in_progress": _l("进行中"), "done": _l("已完成"),
@@ -37,7 +34,7 @@ def _now() -> datetime:
 
 
 def _today() -> date:
-    return service_day(_now(), current_app.config["TIMEZONE"])
+    return service_day(_now(), zone().key)
 
 
 def _labels() -> dict:
@@ -45,32 +42,15 @@ def _labels() -> dict:
             "status_labels": {k: str(v) for k, v in STATUS_LABELS.items()}}
 
 
-def _offline_pages(session, user) -> list[str]:
-    pages = []
-    for project in session.exec(visible_projects_stmt(user).where(Project.archived == False)).all():  # noqa: E712
-        if not has_role(session, user, project, WALKERS):
-            continue
-        pages.extend(url_for("static", filename=f) for f in ("vendor/jsqr/jsQR.js", "js/scan.js", "js/patrol.js"))
-        for view in services.my_rounds(session, user=user, project=project, now=_now()):
-            pages.append(url_for("patrols.walk", round_id=view.round.id))
-            pages.extend(url_for("patrols.stop", round_id=view.round.id, position=s["position"])
-                         for s in view.round.stops)
-    return pages
-
-
-register(Kind(name="patrol_visit", roles=WALKERS, handle=services.record_visit, max_photos=30, label="巡更",
-              offline_pages=_offline_pages))
-register(Kind(name="patrol_finish", roles=WALKERS, handle=services.finish_round, max_photos=0, label="结束巡逻"))
-
-
 @home.register
 def _home_tasks(session, user, project, roles):
     tasks = []
     if roles & {"guard"}:
-        for view in services.my_rounds(session, user=user, project=project, now=_now()):
+        for view in services.my_rounds(session, user=user, project=project, now=_now(), finished=True):
+            done = view.round.finished_at is not None  # stays on the list, as done, until its window closes
             tasks.append(home.Task(
                 title=f"{view.route.name} · {local(view.round.slot_start):%H:%M}",
-                url=url_for("patrols.walk", round_id=view.round.id),
+                url=url_for("patrols.round_detail" if done else "patrols.walk", round_id=view.round.id),
                 detail=str(STATUS_LABELS[view.assessment.status]), urgent=view.assessment.status == "due"))
     if roles & {"supervisor", "admin"}:
         tasks.append(home.Task(title=_("巡更看板"), url=url_for("patrols.board", project_id=project.id)))
@@ -122,8 +102,7 @@ def board(project: Project):
     route_id = request.args.get("route", type=int)
     guard_id = request.args.get("guard", type=int)
     data = services.board(db, project=project, day=day, now=_now(), route_id=route_id, guard_id=guard_id)
-    guards = db.exec(select(User).join(Membership, Membership.user_id == User.id)
-                     .where(Membership.project_id == project.id, Membership.role == "guard")).all()
+    guards = members(db, project.id, WALKERS, active_only=False)  # a past day's guard may have left since
     return render("patrols/board.html", "patrols/_board.html", project=project, day=day, routes=services.routes_of(db, project),
                   guards=guards, route_id=route_id, guard_id=guard_id, local=local, **data, **_labels())
 
@@ -136,29 +115,16 @@ def round_detail(round_id: int):
     return render_template("patrols/round.html", **_round_context(round_))
 
 
-ANSWER_LABELS = {"pass": _l("合格"), "fail": _l("不合格"), "na": _l("不适用"), "yes": _l("是"), "no": _l("否")}
-
-
-def answer_label(item: dict, value) -> str:
-    if item["type"] == "number" and value is not None:
-        return f"{value:g} {item.get('unit') or ''}".strip()
-    return str(ANSWER_LABELS[value]) if value in ANSWER_LABELS else str(value)
-
-
 def _round_context(round_: Round, pdf: bool = False) -> dict:
     db = get_session()
     [view] = services.assess_rounds(db, [round_], _now(), whole_visits=True)
-    visit_ids = [f.visit.id for f in view.assessment.visits]
-    photos: dict[int, list[Photo]] = {}
-    for photo in db.exec(select(Photo).where(Photo.owner_type == "visit", Photo.owner_id.in_(visit_ids))
-                         .order_by(Photo.position)).all():
-        photos.setdefault(photo.owner_id, []).append(photo)
+    photos = photos_by_owner(db, "visit", [f.visit.id for f in view.assessment.visits])
     versions = services.versions_of(db, [f.visit.template_version_id for f in view.assessment.visits])
     guards = users_by_id(db, {f.visit.guard_id for f in view.assessment.visits})
     stops = {s["position"]: s for s in round_.stops}
     photo_src = data_uri if pdf else (lambda photo: url_for("core.photo_thumb", photo_id=photo.id))
     return {"round": round_, "view": view, "project": db.get(Project, round_.project_id), "photos": photos,
-            "versions": versions, "guards": guards, "stops": stops, "local": local, "answer_label": answer_label,
+            "versions": versions, "guards": guards, "stops": stops, "local": local,
             "photo_src": photo_src, "late_upload": timedelta(minutes=10), **_labels()}
 
 
@@ -222,8 +188,7 @@ def routes(project: Project):
 def _route_page(route: Route, status: int = 200, **extra):
     db = get_session()
     project = db.get(Project, route.project_id)
-    guards = db.exec(select(User).join(Membership, Membership.user_id == User.id)
-                     .where(Membership.project_id == project.id, Membership.role == "guard")).all()
+    guards = members(db, project.id, WALKERS)
     return render("patrols/route.html", "patrols/_stops.html", status=status, route=route, project=project,
                   stops=services.stops_of(db, route), schedules=services.schedules_of(db, route),
                   checkpoints=checkpoints_of(db, project),
@@ -314,6 +279,3 @@ def delete_schedule(schedule_id: int):
     route = load_or_404(Route, schedule.route_id, *SUPERVISORS)
     services.stop_schedule(get_session(), actor=current_user, schedule=schedule)
     return back_to("patrols.route", route_id=route.id)
-
-
-register_viewers("visit", for_roles(*SUPERVISORS, *WALKERS))  # the round page

@@ -2,9 +2,7 @@
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
@@ -12,29 +10,24 @@ from sqlmodel import Session, func, select
 from app.accounts.models import User
 from app.accounts.services import is_member
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
-from app.checklists.services import AnswerError, check_answers, current_version, get_version
+from app.checklists.services import check_answers, current_version, get_version
 from app.core import audit
-from app.core.db import get_posted
+from app.core.db import get_posted, zone
 from app.core.photos import attach
-from app.core.storage import storage
-from app.core.validation import required_text
+from app.core.refusal import Refusal
+from app.core.validation import clock, required_text, whole
 from app.patrols.models import Round, Route, RouteStop, Schedule, Visit
 from app.patrols.slots import slots_for_day
 from app.patrols.verify import Assessment, assess
 from app.projects.models import Area, Checkpoint, Project
-from app.repairs.models import Ticket
-from app.repairs.services import open_ticket
-from app.sync.services import RecordRefused, Submission
+from app.repairs.services import awaiting_dispatch, open_ticket
+from app.sync.services import Submission
 
-GUARD_ROLES = ("guard",)
-
-
-class PatrolError(ValueError):
-    """A refusal to show the user; the message is already translated."""
+WALKERS = ("guard",)  # who walks rounds
 
 
-def _tz() -> str:
-    return current_app.config["TIMEZONE"]
+class PatrolError(Refusal):
+    """A patrol refused: a route or schedule set up wrongly, or a visit the round cannot take."""
 
 
 def code_digest(code: str) -> str:
@@ -44,29 +37,15 @@ def code_digest(code: str) -> str:
 
 # -- routes and schedules ---------------------------------------------------------------------
 
-def _text(value: str, label: str, limit: int = 120) -> str:
-    return required_text(value, label, limit, PatrolError)
-
-
-def _whole(value, label: str, low: int, high: int) -> int:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise PatrolError(_("%(label)s须为整数。", label=label)) from None
-    if not low <= number <= high:
-        raise PatrolError(_("%(label)s须在 %(low)d 到 %(high)d 之间。", label=label, low=low, high=high))
-    return number
-
-
 def routes_of(session: Session, project: Project) -> list[Route]:
     return session.exec(select(Route).where(Route.project_id == project.id).order_by(Route.name)).all()
 
 
 def save_route(session: Session, *, actor: User, project: Project, route: Route | None = None, name: str,
                min_walk_seconds=30, max_gps_metres=150, active: bool = True) -> Route:
-    name = _text(name, _("路线名称"))
-    walk = _whole(min_walk_seconds, _("两点最短步行时间(秒)"), 0, 3600)
-    gps = _whole(max_gps_metres, _("定位允许偏差(米)"), 10, 5000)
+    name = required_text(name, _("路线名称"), error=PatrolError)
+    walk = whole(min_walk_seconds, _("两点最短步行时间(秒)"), 0, 3600, error=PatrolError)
+    gps = whole(max_gps_metres, _("定位允许偏差(米)"), 10, 5000, error=PatrolError)
     creating = route is None
     route = route or Route(project_id=project.id, name=name)
     before = None if creating else {"name": route.name, "min_walk_seconds": route.min_walk_seconds,
@@ -136,21 +115,15 @@ def schedules_of(session: Session, route: Route) -> list[Schedule]:
     return session.exec(select(Schedule).where(Schedule.route_id == route.id).order_by(Schedule.start)).all()
 
 
-def _clock(value: str, label: str) -> time:
-    try:
-        return time.fromisoformat(str(value).strip())
-    except ValueError:
-        raise PatrolError(_("%(label)s须为 时:分,如 20:00。", label=label)) from None
-
-
 def save_schedule(session: Session, *, actor: User, route: Route, schedule: Schedule | None = None, name: str,
                   start: str, end: str, interval_minutes, window_minutes=60, grace_minutes=15,
                   guard_ids: list | None = None) -> Schedule:
-    name = _text(name, _("班次名称"))
-    begin, finish = _clock(start, _("开始时间")), _clock(end, _("结束时间"))
-    interval = _whole(interval_minutes, _("间隔(分钟)"), 0, 24 * 60)
-    window = _whole(window_minutes, _("可开始时长(分钟)"), 5, 24 * 60)
-    grace = _whole(grace_minutes, _("宽限(分钟)"), 0, 240)
+    name = required_text(name, _("班次名称"), error=PatrolError)
+    begin = clock(start, _("开始时间"), example="20:00", error=PatrolError)
+    finish = clock(end, _("结束时间"), example="20:00", error=PatrolError)
+    interval = whole(interval_minutes, _("间隔(分钟)"), 0, 24 * 60, error=PatrolError)
+    window = whole(window_minutes, _("可开始时长(分钟)"), 5, 24 * 60, error=PatrolError)
+    grace = whole(grace_minutes, _("宽限(分钟)"), 0, 240, error=PatrolError)
     if interval and window > interval:
         raise PatrolError(_("可开始时长不能超过间隔,否则两轮会重叠。"))
     guards = []
@@ -196,7 +169,8 @@ def _snapshot(session: Session, route: Route) -> list[dict]:
 
 def ensure_rounds(session: Session, *, project: Project, now: datetime) -> None:
     """Generate the rounds of yesterday, today and tomorrow (local dates) that do not exist yet (idempotent)."""
-    today = now.astimezone(ZoneInfo(_tz())).date()
+    tz = zone()
+    today = now.astimezone(tz).date()
     schedules = session.exec(
         select(Schedule, Route).join(Route, Route.id == Schedule.route_id)
         .where(Route.project_id == project.id, Route.active == True, Schedule.active == True)  # noqa: E712
@@ -211,7 +185,7 @@ def ensure_rounds(session: Session, *, project: Project, now: datetime) -> None:
         for day in (today - timedelta(days=1), today, today + timedelta(days=1)):
             for slot in slots_for_day(day=day, start=schedule.start, end=schedule.end,
                                       interval_minutes=schedule.interval_minutes, window_minutes=schedule.window_minutes,
-                                      grace_minutes=schedule.grace_minutes, tz=_tz()):
+                                      grace_minutes=schedule.grace_minutes, tz=tz.key):
                 if (schedule.id, slot.start) in existing:
                     continue
                 if route.id not in snapshots:
@@ -223,12 +197,12 @@ def ensure_rounds(session: Session, *, project: Project, now: datetime) -> None:
         return
     try:
         session.commit()
-    except IntegrityError:  # another request generated them at the same moment
+    except IntegrityError:  # another page or phone generated them at the same moment
         session.rollback()
 
 
 def _day_start(day: date, offset_days: int = 0) -> datetime:
-    return datetime.combine(day + timedelta(days=offset_days), time(0), tzinfo=ZoneInfo(_tz()))
+    return datetime.combine(day + timedelta(days=offset_days), time(0), tzinfo=zone())
 
 
 def rounds_stmt(project: Project, day: date):
@@ -276,7 +250,6 @@ def assess_rounds(session: Session, rounds: list[Round], now: datetime, *, whole
 
 def board(session: Session, *, project: Project, day: date, now: datetime, route_id: int | None = None,
           guard_id: int | None = None, whole_visits: bool = False) -> dict:
-    ensure_rounds(session, project=project, now=now)
     stmt = rounds_stmt(project, day)
     if route_id:
         stmt = stmt.where(Round.route_id == route_id)
@@ -286,18 +259,18 @@ def board(session: Session, *, project: Project, day: date, now: datetime, route
     counts = {key: 0 for key in ("due", "done", "late", "missed", "incomplete", "in_progress", "upcoming")}
     for view in views:
         counts[view.assessment.status] += 1
-    open_tickets = session.exec(select(Ticket).where(Ticket.project_id == project.id, Ticket.status == "reported")
-                                .order_by(Ticket.created_at.desc()).limit(20)).all()
-    return {"rounds": views, "counts": counts, "tickets": open_tickets}
+    return {"rounds": views, "counts": counts, "tickets": awaiting_dispatch(session, project.id)}
 
 
-def my_rounds(session: Session, *, user: User, project: Project, now: datetime) -> list[RoundView]:
-    """The rounds a guard can walk now: due or in progress, assigned to them or to anyone."""
-    ensure_rounds(session, project=project, now=now)
+def my_rounds(session: Session, *, user: User, project: Project, now: datetime, finished: bool = False
+              ) -> list[RoundView]:
+    """The rounds a guard can walk now: due or in progress, assigned to them or to anyone; with `finished`,
+    also those finished while their window is still open (today's page shows them as done)."""
     candidates = session.exec(select(Round).where(Round.project_id == project.id, Round.slot_start <= now + timedelta(hours=2),
                                                   Round.closes_at >= now).order_by(Round.slot_start)).all()
     views = assess_rounds(session, [r for r in candidates if not r.guard_ids or user.id in r.guard_ids], now)
-    return [v for v in views if v.assessment.status in ("upcoming", "due", "in_progress")]
+    return [v for v in views if v.assessment.status in ("upcoming", "due", "in_progress")
+            or (finished and v.round.finished_at is not None)]
 
 
 # -- visits and finishing, from the outbox ----------------------------------------------------
@@ -306,11 +279,11 @@ def _round_for(session: Session, submission: Submission) -> Round:
     raw = submission.data.get("round_id")
     round_ = get_posted(session, Round, raw)
     if round_ is None or round_.project_id != submission.project.id:
-        raise RecordRefused(_("找不到这一轮巡逻。"), {"round_id": _("未知轮次")})
+        raise PatrolError(_("找不到这一轮巡逻。"), {"round_id": _("未知轮次")})
     if round_.guard_ids and submission.user.id not in round_.guard_ids:
-        raise RecordRefused(_("这一轮没有安排给您。"), status=403)
+        raise PatrolError(_("这一轮没有安排给您。"), status=403)
     if round_.finished_at is not None:
-        raise RecordRefused(_("这一轮巡逻已经结束,不能再添加记录。"))
+        raise PatrolError(_("这一轮巡逻已经结束,不能再添加记录。"))
     return round_
 
 
@@ -321,18 +294,19 @@ def _number(value) -> float | None:
         return None
 
 
-def record_visit(session: Session, submission: Submission) -> dict:
-    """The `patrol_visit` record kind: a scan at a checkpoint with its checklist."""
+def record_visit(session: Session, submission: Submission) -> tuple[Visit, list]:
+    """A scan at a checkpoint with its checklist, from the outbox: the visit, and the tickets its failed items
+    opened. Its photos go to `submission.storage`; nothing is committed."""
     data = submission.data
     round_ = _round_for(session, submission)
     stop = next((s for s in round_.stops if str(s["position"]) == str(data.get("position"))), None)
     if stop is None:
-        raise RecordRefused(_("这一轮没有这个巡更点。"))
+        raise PatrolError(_("这一轮没有这个巡更点。"))
     checkpoint = session.get(Checkpoint, stop["checkpoint_id"])
     code = str(data.get("code", "")).strip().upper()
     if checkpoint is None or code != checkpoint.code:
-        raise RecordRefused(_("不是本项目的巡更点:扫到的二维码与“%(name)s”不符。", name=stop["name"]),
-                            {"code": _("二维码不符")})
+        raise PatrolError(_("不是本项目的巡更点:扫到的二维码与“%(name)s”不符。", name=stop["name"]),
+                          {"code": _("二维码不符")})
     method = "manual" if data.get("method") == "manual" else "qr"
     version = get_version(session, stop["template_version_id"]) if stop["template_version_id"] else None
     answered, failed, notes = {}, [], {}
@@ -340,10 +314,7 @@ def record_visit(session: Session, submission: Submission) -> dict:
         items = [i for section in version.definition["sections"] for i in section["items"]]
         raw_answers = {i["key"]: str(data.get(f"item-{i['key']}", "")) for i in items}
         photo_counts = {i["key"]: len(submission.photos_of(f"photo-{i['key']}")) for i in items}
-        try:
-            checked = check_answers(version.definition, raw_answers, photo_counts)
-        except AnswerError as exc:
-            raise RecordRefused(exc.message, exc.fields) from None
+        checked = check_answers(version.definition, raw_answers, photo_counts)
         answered, failed = checked.values, checked.failed
         notes = {i["key"]: str(data.get(f"note-{i['key']}", "")).strip()[:500] for i in items
                  if str(data.get(f"note-{i['key']}", "")).strip()}
@@ -357,15 +328,14 @@ def record_visit(session: Session, submission: Submission) -> dict:
     session.add(visit)
     session.flush()
     prefix = f"visits/{round_.project_id}/{submission.client_id}"
-    attach(session, storage(), submission.photos, project_id=round_.project_id, owner_type="visit", owner_id=visit.id,
-           uploaded_by=submission.user.id, taken_at=submission.client_time, prefix=prefix)
+    attach(session, submission.storage, submission.photos, project_id=round_.project_id, owner_type="visit",
+           owner_id=visit.id, uploaded_by=submission.user.id, taken_at=submission.client_time, prefix=prefix)
     tickets = [_ticket_for_failed_item(session, submission, visit, checkpoint, version, key)
                for key in (checked.tickets if version is not None else [])]
-    return {"id": visit.id, "round_id": round_.id, "position": visit.position, "failed": failed,
-            "tickets": [t.number for t in tickets], "url": url_for("patrols.round_detail", round_id=round_.id)}
+    return visit, tickets
 
 
-def _ticket_for_failed_item(session, submission, visit, checkpoint, version, key) -> Ticket:
+def _ticket_for_failed_item(session, submission, visit, checkpoint, version, key):
     item = next(i for s in version.definition["sections"] for i in s["items"] if i["key"] == key)
     note = visit.notes.get(key, "")
     description = f"{item['label']}:{_('不合格')}" + (f"。{note}" if note else "")
@@ -373,22 +343,18 @@ def _ticket_for_failed_item(session, submission, visit, checkpoint, version, key
                        source="patrol", reported_at=submission.client_time, photos=submission.photos_of(f"photo-{key}"),
                        photo_prefix=f"tickets/{visit.project_id}/{submission.client_id}-{key}",
                        area_id=checkpoint.area_id, checkpoint_id=checkpoint.id, location=checkpoint.name,
-                       storage=storage())
+                       storage=submission.storage)
 
 
-def finish_round(session: Session, submission: Submission) -> dict:
-    """The `patrol_finish` record kind: the guard ends the round (missing checkpoints stay missing)."""
+def finish_round(session: Session, submission: Submission) -> Round:
+    """The guard ends the round from the outbox (missing checkpoints stay missing); nothing is committed."""
     round_ = _round_for(session, submission)
     round_.finished_at = submission.client_time
     round_.finished_by = submission.user.id
     session.add(round_)
     audit.record(session, actor=submission.user, action="round.finish", obj=round_,
                  after={"finished_at": submission.client_time.isoformat()})
-    return {"id": round_.id, "finished": True, "url": url_for("patrols.round_detail", round_id=round_.id)}
-
-
-def visits_with_photos(session: Session, round_: Round) -> list[Visit]:
-    return session.exec(select(Visit).where(Visit.round_id == round_.id).order_by(Visit.scanned_at)).all()
+    return round_
 
 
 def versions_of(session: Session, ids) -> dict[int, ChecklistVersion]:

@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from app.accounts.services import member_ids, projects_with_role
+from app.accounts.services import member_ids
 from app.core import audit
 from app.core.db import get_posted, local
-from app.core.notifications import link, notify, register_refresher
+from app.core.notifications import link, notify
 from app.core.permissions import roles_in
 from app.core.photos import attach, photos_of
 from app.core.refusal import Refusal
@@ -311,20 +311,3 @@ def act(session: Session, *, storage, actor, ticket: Ticket, action: str, now: d
                  after={"status": ticket.status, "assignee_id": ticket.assignee_id, "reason": ticket.reason,
                         "satisfaction": ticket.satisfaction})
     return ticket
-
-
-def notify_overdue(session: Session, user, now: datetime) -> None:
-    """Tell supervisors (and the engineer) once about each of their tickets that ran past its target."""
-    supervised = projects_with_role(session, user.id, ("supervisor",))
-    candidates = session.exec(select(Ticket).where(
-        Ticket.status.in_(workflow.OPEN), (Ticket.project_id.in_(supervised)) | (Ticket.assignee_id == user.id),
-        (Ticket.due_at < now) | ((Ticket.status == "reported") & (Ticket.created_at < now - timedelta(minutes=3))))).all()
-    for ticket in candidates:
-        state = clock(ticket, settings_for(session, ticket.project_id), now)
-        if state and state.overdue:
-            notify(session, user_ids=[user.id], event=notices.OVERDUE[state.what], params={"number": ticket.number},
-                   link=link("repairs.ticket", ticket_id=ticket.id), project_id=ticket.project_id,
-                   key=f"overdue-{state.what}:{ticket.id}")
-
-
-register_refresher(notify_overdue)

@@ -3,6 +3,7 @@ import uuid
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlmodel import func, select
 
@@ -30,14 +31,15 @@ def _home_tasks(session, user, project, roles):
                       if m.acknowledged_at is None and m.raised_by != user.id)
         detail = (_("在岗:%(post)s", post=session.get(Post, on_duty.post_id).name) if on_duty else _("未上岗"))
         if waiting:
-            detail += " · " + _("%(n)d 个交接事项待确认", n=waiting)
+            detail += " · " + ngettext("%(n)d 个交接事项待确认", "%(n)d 个交接事项待确认", waiting, n=waiting)
         tasks.append(home.Task(title=_("我的班次"), url=url_for("shifts.my_shift", project_id=project.id),
                                detail=detail, urgent=bool(waiting)))
     if roles & {"supervisor", "admin"} and services.posts_of(session, project):
         pending = session.exec(select(func.count()).select_from(RestockRequest).where(
             RestockRequest.project_id == project.id, RestockRequest.status == "pending")).one()
         tasks.append(home.Task(title=_("案场值班"), url=url_for("shifts.board", project_id=project.id),
-                               detail=_("%(n)d 个补货申请待审批", n=pending), urgent=bool(pending)))
+                               detail=ngettext("%(n)d 个补货申请待审批", "%(n)d 个补货申请待审批", pending,
+                                               n=pending), urgent=bool(pending)))
     return tasks
 
 

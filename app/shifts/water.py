@@ -21,6 +21,7 @@ from app.accounts.models import User
 from app.accounts.services import member_ids
 from app.core import audit
 from app.core.db import get_posted, locked, update_if
+from app.core.formatting import starter
 from app.core.notifications import link, notify
 from app.core.validation import required_text, whole
 from app.projects.models import Project
@@ -208,8 +209,11 @@ def record_usage(session: Session, *, user: User, project: Project, at: datetime
         item = items[item_id]
         short = next((ln for ln in book[item_id] if ln.day >= day and ln.expected < 0), None)
         if short is not None and short.day == day:
+            # what the attendant saw on the page (the book now, plus what this entry restocks) and typed, not the
+            # day's totals, which include what others recorded earlier
+            typed = quantities[item_id][0]
             raise ShiftError(_("%(item)s库存不足:账面只有 %(stock)d %(unit)s,不能用掉 %(used)d %(unit)s。",
-                               item=item.name, stock=short.opening + short.restocked, used=short.used, unit=item.unit))
+                               item=item.name, stock=short.expected + typed, used=typed, unit=starter(item.unit)))
         if short is not None:  # a late record from an offline phone: the shortfall shows on a later day
             raise ShiftError(_("%(item)s库存不足:记上这 %(used)d %(unit)s,%(day)s 的账面库存会变成 %(stock)d %(unit)s。"
                                "请核对各天的用量和补货。", item=item.name, used=quantities[item_id][0], unit=item.unit,

@@ -1,7 +1,7 @@
 """resident_refusal: a resident's refused posts count against the address's hourly limit
 
 Revision ID: 7d2e4b9c1a30
-Revises: 3ca6a56744f4
+Revises: edb4f3f40ca5
 Create Date: 2026-12-01 11:30:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import sqlmodel
 
 revision = '7d2e4b9c1a30'
-down_revision = '3ca6a56744f4'
+down_revision = 'edb4f3f40ca5'
 branch_labels = None
 depends_on = None
 

@@ -176,7 +176,20 @@ function watchConfirms() {
   );
 }
 
+// A message a form left for the page it led to (data-after-queue-message), shown once, as a flash would be.
+function showCarriedMessage() {
+  const message = sessionStorage.getItem("wuye-flash");
+  if (!message) return;
+  sessionStorage.removeItem("wuye-flash");
+  const box = document.createElement("p");
+  box.className = "flash flash-success";
+  box.setAttribute("role", "status");
+  box.textContent = message;
+  (document.querySelector("main") || document.body).prepend(box);
+}
+
 registerServiceWorker();
+showCarriedMessage();
 watchNetworkStatus();
 configureHtmx();
 watchHtmxErrors();

@@ -152,7 +152,10 @@
     }
     say(form, text("saved"), "success");
     requestSync();
-    if (form.dataset.afterQueue) location.href = form.dataset.afterQueue;  // e.g. back to the round
+    if (form.dataset.afterQueue) {  // e.g. back to the round; the next page says what was done
+      if (form.dataset.afterQueueMessage) sessionStorage.setItem("wuye-flash", form.dataset.afterQueueMessage);
+      location.href = form.dataset.afterQueue;
+    }
   }
 
   function watchForms() {
@@ -171,7 +174,14 @@
   function fill(form, data) {
     for (const [name, value] of Object.entries(data)) {
       const field = form.elements.namedItem(name);
-      if (field && field.type !== "file") field.value = value;
+      // a number item with its 不适用 box: two controls share the name, "na" means the box
+      const na = field instanceof RadioNodeList && [...field].find((el) => el.dataset.naFor);
+      if (na) {
+        na.checked = value === "na";
+        const reading = document.getElementById(na.dataset.naFor);
+        reading.disabled = na.checked;
+        reading.value = na.checked ? "" : value;
+      } else if (field && field.type !== "file") field.value = value;
     }
   }
 

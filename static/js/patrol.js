@@ -16,8 +16,13 @@
 
   // -- the walk page ---------------------------------------------------------------------------
 
-  function say(message) {
-    document.getElementById("scan-message").textContent = message;
+  // A wrong or foreign code is an alert the guard cannot miss; "aim at the code" is a quiet status.
+  function say(message, problem = true) {
+    const box = document.getElementById("scan-message");
+    box.hidden = false;
+    box.className = problem ? "flash flash-error" : "hint";
+    box.setAttribute("role", problem ? "alert" : "status");
+    box.textContent = message;
   }
 
   async function openStop(walk, code, method) {
@@ -40,7 +45,7 @@
       return;
     }
     video.hidden = false;
-    say(text("patrol_aim"));
+    say(text("patrol_aim"), false);
     window.WuyeScan.start(video, (code) => {
       video.hidden = true;
       openStop(walk, code, "qr");
@@ -64,6 +69,16 @@
       const badge = li.querySelector(".stop-state");
       badge.textContent = badge.dataset.queued;
     }
+    askBeforeFinishing();
+  }
+
+  // Finishing warns about 漏巡 only while some checkpoint is really still to visit.
+  function askBeforeFinishing() {
+    const form = document.getElementById("finish-round");
+    if (!form) return;
+    const left = document.querySelectorAll(".stop:not(.visited):not(.queued)").length;
+    if (left) form.dataset.confirm = form.dataset.confirmMissing.replace("{n}", left);
+    else delete form.dataset.confirm;
   }
 
   function setUpWalk(walk) {

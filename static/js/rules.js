@@ -24,6 +24,7 @@
       return failed && item.photo_when_failed && photos === 0 ? m.fail_photo : null;
     }
     if (kind === "number") {
+      if (raw === "na" && item.na_allowed) return null;
       const text = raw.normalize("NFKC").replace(/ /g, "");
       const ok = new RegExp(`^(?:${rules.number_pattern})$`).test(text) && Number.isFinite(Number(text));
       return ok ? null : m.number;

@@ -56,6 +56,8 @@
       if (!done || entry.project_id !== projectId || entry.state === "failed" || entry.created_at < renderedAt) continue;
       done.hidden = false;
       document.querySelector(`form[data-outbox-kind="${entry.kind}"]`).hidden = true;
+      // "未上岗" goes with the form: the page must not say 未上岗 and 已上岗打卡 at once
+      for (const stale of document.querySelectorAll(`[data-until-clocked="${entry.kind}"]`)) stale.hidden = true;
       clockedIn = clockedIn || entry.kind === "shift_clock_in";
     }
     // Rendered off shift: the counter, events and matters wait for a clock-in (queued is enough).

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from app.core.clock import run_due
 from app.core.db import get_session, utcnow
 from app.patrols import services
 from app.patrols.models import Visit
@@ -21,10 +22,11 @@ def due_round(app, world, db):
     """A route of three checkpoints with a round due right now."""
     checkpoints = three_checkpoints(db, world)
     start = (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(minutes=5)).strftime("%H:%M")
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         route, _schedule, _template = night_route(session, world, checkpoints, name="现在这轮", start=start, end=start,
                                                   interval_minutes=0, window_minutes=60)
+        run_due(app, names=["patrols.rounds"], force=True)  # the clock makes the round; pages only read
         guard = session.get(type(world.users["guard"]), world.users["guard"].id)
         views = services.my_rounds(session, user=guard, project=session.get(Project, world.p1.id), now=utcnow())
         [view] = [v for v in views if v.route.id == route.id]
@@ -53,9 +55,9 @@ def test_a_guard_walks_a_round_partly_offline(offline_phone, world, db, due_roun
 
     network.cut()  # in the basement from here
     _enter_code(page, "NOT-A-CODE")  # a typo first
-    expect(page.get_by_role("status").filter(has_text="编码不对")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="编码不对")).to_be_visible()  # an alert now, not grey text
     _enter_code(page, world.checkpoints["p2"].code)  # another project's label
-    expect(page.get_by_role("status").filter(has_text="不在本轮路线上")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="不在本轮路线上")).to_be_visible()
     _enter_code(page, checkpoints[0].code.lower())
     expect(page.get_by_role("heading", name=checkpoints[0].name)).to_be_visible()
     page.get_by_role("radio", name="不合格").first.check()
@@ -70,9 +72,12 @@ def test_a_guard_walks_a_round_partly_offline(offline_phone, world, db, due_roun
     _enter_code(page, checkpoints[1].code)
     page.get_by_role("button", name="提交本点").click()
     expect(page.get_by_role("heading", name="夜间巡逻")).to_be_visible()
-    page.once("dialog", lambda dialog: dialog.accept())  # the third checkpoint is skipped: accept the warning
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))  # the third is skipped
     page.get_by_role("button", name="结束本轮").click()
     expect(page.get_by_role("heading", name="今日工作")).to_be_visible()
+    assert asked == ["结束本轮?还有 1 个点没巡,将记为漏巡。"]
+    expect(page.get_by_role("status").filter(has_text="已结束本轮")).to_be_visible()
     expect(page.locator("#sync-badge")).to_have_text("✓ 已同步")
 
     visits = db.exec(select(Visit).where(Visit.round_id == round_.id).order_by(Visit.position)).all()

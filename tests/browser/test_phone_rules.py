@@ -8,7 +8,8 @@ from app.checklists.rules import phone_rules
 from app.checklists.services import AnswerError, check_answers
 from tests.factories import checklist_definition
 
-GOOD = {"extinguisher": "pass", "exits": "pass", "locked": "yes", "fountain": "pass", "temp": "22", "weather": "晴"}
+GOOD = {"extinguisher": "pass", "exits": "pass", "locked": "yes", "fountain": "pass", "temp": "22", "weather": "晴",
+        "level": "30"}
 
 # (what is changed from a good checklist, photos chosen per item)
 CASES = [
@@ -28,7 +29,19 @@ CASES = [
     ({"notes": "很" * 1001}, {}),
     ({"notes": "很" * 1000}, {}),
     ({"temp": "无", "exits": "", "weather": "雪"}, {}),  # several: the first named, the others counted
+    ({"temp": "na"}, {}),  # 不适用 on a number item that does not allow it
+    ({"level": "na"}, {}),  # … and on one that does (na_allowed)
+    ({"level": ""}, {}),
+    ({"level": "25"}, {}),
 ]
+
+
+def _definition():
+    """The factory's checklist plus a reading that does not apply everywhere (a fountain's level in winter)."""
+    definition = checklist_definition()
+    definition["sections"][1]["items"].append(
+        {"key": "level", "label": "水景池水位", "type": "number", "unit": "cm", "min": 20, "max": 40, "na_allowed": True})
+    return validate_definition(definition)
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +64,7 @@ def _server(definition, answers, photos):
 
 @pytest.mark.parametrize("changes, photos", CASES)
 def test_the_phone_and_the_server_refuse_the_same_answers_with_the_same_message(app, rules_page, changes, photos):
-    definition = validate_definition(checklist_definition())
+    definition = _definition()
     answers = GOOD | changes
     with app.test_request_context():
         expected = _server(definition, answers, photos)

@@ -124,3 +124,23 @@ def test_answers_for_unknown_keys_are_ignored():
 
 def test_a_text_answer_has_a_length_limit():
     assert _refused(notes="字" * 1001).fields == {"notes": "不能超过 1000 字。"}
+
+
+def _with_level(na_allowed: bool) -> dict:
+    definition = checklist_definition()
+    definition["sections"][1]["items"].append({"key": "level", "label": "水景池水位", "type": "number", "unit": "cm",
+                                               "min": 20, "max": 40, "na_allowed": na_allowed})
+    return validate_definition(definition)
+
+
+def test_a_number_item_that_allows_it_takes_not_applicable_and_does_not_fail():
+    answered = check_answers(_with_level(True), {**ALL_GOOD, "level": "na"}, {})
+    assert answered.values["level"] == "na" and "level" not in answered.failed
+
+
+def test_a_number_item_takes_not_applicable_only_when_it_allows_it():
+    with pytest.raises(AnswerError) as caught:
+        check_answers(_with_level(False), {**ALL_GOOD, "level": "na"}, {})
+    assert caught.value.fields == {"level": "须为数字。"}
+    with pytest.raises(AnswerError):
+        check_answers(DEFINITION, {**ALL_GOOD, "temp": "na"}, {})

@@ -203,3 +203,13 @@ def test_a_field_written_twice_in_one_object_is_reported():
 
 def test_a_byte_order_mark_is_ignored():
     assert parse_template_json("\ufeff" + FILE)["key"] == "night-patrol"
+
+
+def test_a_number_item_may_allow_not_applicable_outside_score_sheets():
+    definition = checklist_definition()
+    definition["sections"][1]["items"][2]["na_allowed"] = True  # temp
+    items = [item for section in validate_definition(definition)["sections"] for item in section["items"]]
+    assert [i["na_allowed"] for i in items if i["type"] == "number"] == [True]
+    assert validate_definition(checklist_definition())["sections"][1]["items"][2]["na_allowed"] is False
+    definition["sections"][0]["items"][1]["na_allowed"] = True  # a pass_fail item: still score sheets only
+    assert _refusals(definition) == ["第 1 节第 2 项(key=exits):“na_allowed”只用于评分表(score_sheet 为 true)。"]

@@ -149,3 +149,13 @@ def test_a_number_without_unit_or_range_describes_nothing(render):
     page = render(definition)
     assert page.select_one("#item-cars-range") is None
     assert not page.select_one('input[name="item-cars"]').has_attr("aria-describedby")
+
+
+def test_a_number_item_that_allows_it_has_a_not_applicable_box_before_the_reading(render):
+    definition = checklist_definition()
+    definition["sections"][1]["items"][2]["na_allowed"] = True  # temp
+    page = render(validate_definition(definition), values={"temp": "na"})
+    box, reading = page.select('[name="item-temp"]')
+    assert box["type"] == "checkbox" and box["value"] == "na" and box.has_attr("checked")
+    assert _label_of(page, box).startswith("不适用") and reading.has_attr("disabled") and reading["value"] == ""
+    assert len(render().select('[name="item-temp"]')) == 1

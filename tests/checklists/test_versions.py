@@ -167,3 +167,15 @@ def test_deleting_an_organisation_deletes_its_templates_and_versions(ctx, world,
     db.commit()
     assert [t.id for t in db.exec(select(ChecklistTemplate)).all()] == [mine.template_id]
     assert [v.id for v in db.exec(select(ChecklistVersion)).all()] == [mine.id]
+
+
+def test_each_checkpoint_starter_asks_only_what_fits_its_checkpoint(ctx):
+    for path in sorted(services.CHECKPOINT_STARTERS.glob("*.json")):
+        definition = services.parse_template_json(path.read_text(encoding="utf-8"))
+        items = [item for _n, item in services.iter_items(definition)]
+        assert definition["key"] == path.stem and definition["purpose"] == "patrol", path.name
+        assert 3 <= len(items) <= 6, path.name
+        assert all(i["na_allowed"] for i in items if i["type"] == "number" and i["required"] and i["key"] == "pool-level")
+    assert {p.stem for p in services.CHECKPOINT_STARTERS.glob("*.json")} >= {
+        "checkpoint-car-park", "checkpoint-fountain", "checkpoint-fire-exit", "checkpoint-switch-room",
+        "checkpoint-perimeter"}

@@ -3,17 +3,20 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from app.core.clock import run_due
 from app.core.db import utcnow
 from app.core.notifications import Notification
 from app.repairs.models import Ticket
 from tests.html import soup, text
 
 
-def test_an_overdue_ticket_rings_the_supervisors_bell_once(login_as, world, db):
+def test_an_overdue_ticket_rings_the_supervisors_bell_once(app, login_as, world, db):
     ticket = db.get(Ticket, world.tickets["p1"].id)
     ticket.created_at = utcnow() - timedelta(minutes=10)  # reported ten minutes ago, not dispatched
     db.add(ticket)
     db.commit()
+    run_due(app, names=["repairs.overdue"])
+    run_due(app, names=["repairs.overdue"], force=True)
     supervisor = login_as("supervisor")
     bell = soup(supervisor.get("/notifications/bell", headers={"HX-Request": "true"})).select_one("#bell")
     assert bell.select_one(".bell-count").get_text() == "1"

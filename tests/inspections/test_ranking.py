@@ -94,3 +94,17 @@ def test_an_inspector_sees_the_sites_they_inspect_with_their_company_rank(login_
     rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in soup(page).select("#ranking tbody tr")]
     assert [row[:2] for row in rows] == [["2", "江城壹号销售中心"]]
     assert world.p2.name not in page.get_data(as_text=True)
+
+
+def test_the_ranking_pdf_sets_site_names_in_simplified_chinese_glyphs(login_as, world, db, sheet):
+    import io
+
+    from pypdf import PdfReader
+
+    inspected(db, world.p1, sheet, 8, local(2025, 5, 3))
+    pdf = login_as("admin").get(f"/organisations/{world.org_a.id}/ranking.pdf?month=2025-05")
+    fonts = set()
+    for page in PdfReader(io.BytesIO(pdf.data)).pages:
+        for font in (page["/Resources"].get_object().get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert fonts and not any("JP" in name.upper() for name in fonts), fonts

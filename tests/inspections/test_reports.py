@@ -62,21 +62,19 @@ def test_overdue_items_stand_out(login_as, world, db):
 
 
 def test_the_owner_is_told_once_when_an_item_is_overdue(app, world, db):
-    from app.core.db import get_session
-    from app.core.notifications import Notification, refresh, text_of
+    from app.core.clock import run_due
+    from app.core.notifications import Notification, text_of
     from app.inspections.models import Rectification as R
 
     item = db.get(R, world.rectifications["p1"].id)
     item.owner_id = world.users["supervisor"].id
     db.commit()
-    with app.test_request_context():  # refresh runs every capability's refresher; the repairs' one still builds URLs
-        session = get_session()
-        owner = session.get(type(world.users["supervisor"]), world.users["supervisor"].id)
-        refresh(session, owner, item.due_at - timedelta(minutes=1))
-        refresh(session, owner, item.due_at + timedelta(days=1))
-        refresh(session, owner, item.due_at + timedelta(days=2))
-        texts = [text_of(n) for n in session.exec(select(Notification).where(
-            Notification.user_id == world.users["supervisor"].id, Notification.key.startswith("rectification")))]
+    for moment in (item.due_at - timedelta(minutes=1), item.due_at + timedelta(days=1),
+                   item.due_at + timedelta(days=2)):
+        run_due(app, moment, names=["inspections.rectifications"], force=True)
+    with app.test_request_context():
+        texts = [text_of(n) for n in db.exec(select(Notification).where(
+            Notification.user_id == world.users["supervisor"].id, Notification.key.startswith("rectification"))).all()]
     assert texts == [f"整改项“{item.label}”已逾期"]
 
 

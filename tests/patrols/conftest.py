@@ -53,7 +53,7 @@ def three_checkpoints(db, world) -> list:
 @pytest.fixture
 def patrol(app, world, db) -> Patrol:
     checkpoints = three_checkpoints(db, world)
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         route, schedule, template_id = night_route(session, world, checkpoints, name="夜班", start="20:00",
                                                    end="08:00", interval_minutes=120)

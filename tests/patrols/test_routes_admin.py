@@ -65,3 +65,22 @@ def test_an_empty_route_name_is_refused(login_as, world, db):
     response = login_as("supervisor").post_form(f"/projects/{world.p1.id}/routes", {"name": " "})
     assert response.status_code == 400 and alert(response) == "请填写路线名称。"
     assert db.exec(select(Route).where(Route.name == " ")).first() is None
+
+
+def test_deleting_a_schedule_stops_it_and_keeps_its_rounds(login_as, world, db):
+    schedule, round_ = world.schedules["p1"], world.rounds["p1"]
+    response = login_as("supervisor").post_form(f"/schedules/{schedule.id}/delete")
+    assert response.status_code == 302 and response.headers["Location"] == f"/routes/{schedule.route_id}"
+    db.expire_all()
+    assert db.get(Schedule, schedule.id).active is False
+    assert db.get(type(round_), round_.id) is not None  # rounds already generated stay
+
+
+def test_only_the_projects_supervisors_delete_its_schedules(login_as, world, db):
+    for who, schedule, status in (("guard", world.schedules["p1"], 403), ("outsider", world.schedules["p1"], 404),
+                                  ("supervisor", world.schedules["p2"], 404)):
+        assert login_as(who).post_form(f"/schedules/{schedule.id}/delete").status_code == status, who
+    assert login_as("supervisor").post_form("/schedules/99999999/delete").status_code == 404
+    assert login_as("supervisor").get(f"/schedules/{world.schedules['p1'].id}/delete").status_code == 405
+    db.expire_all()
+    assert all(s.active for s in db.exec(select(Schedule)).all())

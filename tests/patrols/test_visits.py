@@ -40,7 +40,7 @@ def _count(db, model, *where):
 def test_rounds_are_generated_once(app, patrol, db):
     mine = Round.schedule_id == patrol.schedule.id
     before = _count(db, Round, mine)
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         services.ensure_rounds(session, project=session.get(Project, patrol.round.project_id), now=NIGHT)
     assert before == _count(db, Round, mine) == 18  # six slots a night: the night before, tonight, tomorrow night
@@ -101,9 +101,24 @@ def test_editing_the_template_leaves_old_visits_on_their_version(app, login_as, 
     visit = db.get(Visit, response.json["id"])
     edited = json.loads(json.dumps(NIGHT_CHECK))
     edited["sections"][0]["items"][0]["label"] = "灭火器齐全且在有效期内"
-    with app.test_request_context():
+    with app.app_context():
         session = get_session()
         new = save_template(session, actor=None, organisation_id=world.org_a.id, definition=edited)
     assert new.id != visit.template_version_id
     page = login_as("supervisor").get(f"/rounds/{patrol.round.id}").get_data(as_text=True)
     assert "灭火器齐全:合格" in page and "有效期" not in page
+
+
+def test_a_finished_round_stays_on_the_guards_list_as_done_until_its_window_closes(app, login_as, patrol, world, db):
+    guard = login_as("guard")
+    assert _visit(guard, patrol, 1, answers=GOOD).status_code == 201
+    assert _visit(guard, patrol, 1, kind="patrol_finish", at=NIGHT + timedelta(minutes=20)).status_code == 201
+    with app.test_request_context():
+        session = get_session()
+        user = session.get(type(world.users["guard"]), world.users["guard"].id)
+        project = session.get(Project, patrol.round.project_id)
+        later = NIGHT + timedelta(minutes=30)
+        assert patrol.round.id not in [v.round.id for v in services.my_rounds(session, user=user, project=project,
+                                                                              now=later)]
+        kept = services.my_rounds(session, user=user, project=project, now=later, finished=True)
+        assert [v.round.finished_at is not None for v in kept if v.round.id == patrol.round.id] == [True]

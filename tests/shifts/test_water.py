@@ -161,3 +161,11 @@ def test_the_month_sums_usage_restocking_and_variance(ctx, sc):
         assert (line.used, line.restocked, line.counted_days, line.variance) == (8, 10, 2, 1 + (-1))
     else:
         assert (line.used, line.restocked, line.counted_days, line.variance) == (5, 0, 1, 1)
+
+
+def test_a_refusal_names_the_stock_the_attendant_saw_and_what_they_typed(rctx, sc):
+    item = _item(sc, initial=5)
+    send(sc.li, sc.project, "water_usage", {f"used-{item.id}": "2"}, at(10, day=D1))  # the page now says 账面 3 瓶
+    with pytest.raises(RecordRefused) as refused:
+        send(sc.li, sc.project, "water_usage", {f"used-{item.id}": "4"}, at(11, day=D1))
+    assert refused.value.message == "矿泉水库存不足:账面只有 3 瓶,不能用掉 4 瓶。"  # not the day's 5 and 6

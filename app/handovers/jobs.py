@@ -1,0 +1,55 @@
+"""The handovers clock: a sample room not opened by the first shift's start, or not closed by the last shift's end
+(plus a grace), is told to the supervisors once that day."""
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from app.accounts.services import member_ids
+from app.core.clock import job, once
+from app.core.notifications import event, link, notify
+from app.handovers.models import Room, RoomCheck
+from app.projects.models import Project
+from app.shifts.services import patterns_of
+
+GRACE = timedelta(minutes=15)
+UNCHECKED = event("handovers.unchecked", lambda p: _("%(room)s 到 %(time)s 仍未开场检查", **p) if p["kind"] == "opening"
+                  else _("%(room)s 到 %(time)s 仍未收场检查", **p))
+
+
+def _deadlines(session: Session, project_id: int, day, zone: ZoneInfo) -> dict[str, datetime]:
+    """When today's opening check is due (first shift's start) and the closing one (last shift's end)."""
+    patterns = patterns_of(session, session.get(Project, project_id), active_only=True)
+    if not patterns:
+        return {}
+    opening = datetime.combine(day, min(p.start for p in patterns), tzinfo=zone)
+    closing = datetime.combine(day, max(p.end for p in patterns), tzinfo=zone)
+    return {"opening": opening + GRACE, "closing": closing + GRACE}
+
+
+def alert_unchecked_rooms(session: Session, now: datetime, config) -> int:
+    """Today's opening / closing check of each room not done by its time: the supervisors hear of it once."""
+    zone = ZoneInfo(config["TIMEZONE"])
+    day = now.astimezone(zone).date()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    rooms = session.exec(select(Room).order_by(Room.project_id, Room.id)).all()
+    done = set(session.exec(select(RoomCheck.room_id, RoomCheck.kind).where(RoomCheck.done_at >= start)).all())
+    deadlines, alerted = {}, 0
+    for room in rooms:
+        if room.project_id not in deadlines:
+            deadlines[room.project_id] = _deadlines(session, room.project_id, day, zone)
+        for kind, due in deadlines[room.project_id].items():
+            if now < due or room.created_at > due or (room.id, kind) in done:
+                continue
+            if once(session, f"handovers.unchecked-{kind}:{room.id}:{day}", now):
+                notify(session, user_ids=member_ids(session, room.project_id, ("supervisor",)), event=UNCHECKED,
+                       params={"room": room.name, "kind": kind, "time": f"{due - GRACE:%H:%M}"},
+                       link=link("handovers.room", room_id=room.id), project_id=room.project_id,
+                       key=f"unchecked-{kind}:{room.id}:{day}")
+                alerted += 1
+        session.commit()
+    return alerted
+
+
+job("handovers.rooms", every=timedelta(minutes=1), run=alert_unchecked_rooms)

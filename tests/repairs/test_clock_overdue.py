@@ -1,0 +1,47 @@
+"""Overdue tickets are told by the clock, on each project's own targets, once, whether or not a bell is polled."""
+from datetime import timedelta
+
+from sqlmodel import select
+
+from app.core.clock import run_due
+from app.core.notifications import Notification, text_of
+from app.repairs.models import RepairSettings, Ticket
+
+
+def overdue_notices(db) -> list[Notification]:
+    db.expire_all()
+    return db.exec(select(Notification).where(Notification.event.startswith("repairs.overdue_"))
+                   .order_by(Notification.id)).all()
+
+
+def tick(app, at):
+    outcomes = run_due(app, at, names=["repairs.overdue"], force=True)
+    assert not outcomes[0].error, outcomes[0].error
+
+
+def test_an_undispatched_ticket_alerts_the_supervisors_once_past_its_projects_target(app, world, db):
+    db.add(RepairSettings(project_id=world.p1.id, dispatch_minutes=30))
+    db.commit()
+    created = db.get(Ticket, world.tickets["p1"].id).created_at
+    tick(app, created + timedelta(minutes=10))  # the default 3 minutes would have alerted here
+    assert [n for n in overdue_notices(db) if n.project_id == world.p1.id] == []
+    tick(app, created + timedelta(minutes=31))
+    tick(app, created + timedelta(minutes=45))
+    notices = [n for n in overdue_notices(db) if n.project_id == world.p1.id]
+    assert [n.user_id for n in notices] == [world.users["supervisor"].id]
+    assert notices[0].link == {"endpoint": "repairs.ticket", "args": {"ticket_id": world.tickets["p1"].id}}
+    with app.test_request_context():
+        assert "超时未派单" in text_of(notices[0])
+
+
+def test_a_dispatched_ticket_past_its_completion_target_tells_the_engineer_and_supervisors(app, world, db):
+    ticket = db.get(Ticket, world.tickets["p1"].id)
+    ticket.status, ticket.assignee_id = "dispatched", world.users["engineer"].id
+    ticket.due_at = ticket.created_at + timedelta(days=7)
+    db.commit()
+    tick(app, ticket.due_at - timedelta(minutes=1))
+    tick(app, ticket.due_at + timedelta(minutes=1))
+    tick(app, ticket.due_at + timedelta(days=1))
+    notices = [n for n in overdue_notices(db) if n.project_id == world.p1.id]
+    assert sorted(n.user_id for n in notices) == sorted([world.users["supervisor"].id, world.users["engineer"].id])
+    assert {n.event for n in notices} == {"repairs.overdue_completion"}
