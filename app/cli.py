@@ -100,6 +100,29 @@ def init_app(app):
                 raise click.ClickException(str(exc)) from None
         click.echo(f"Created user {user.username} (id {user.id}).")
 
+    @app.cli.group("media")
+    def media_group():
+        """Stored photo files and the rows that name them."""
+
+    @media_group.command("check")
+    @click.option("--fix", is_flag=True, help="Delete the files no row names (older than an hour).")
+    def media_check(fix):
+        """List files without a photo row and photo rows without their file, on the configured storage."""
+        from app.core import media
+        from app.core.db import get_session, utcnow
+        from app.core.storage import storage
+
+        report = media.check(get_session(), storage(), now=utcnow())
+        for key in report.orphans:
+            click.echo(f"file without a row: {key}")
+        for photo_id, key in report.missing:
+            click.echo(f"row without its file: photo {photo_id} {key}")
+        if fix and report.orphans:
+            click.echo(f"removed {media.remove_orphans(storage(), report)} files without a row")
+        click.echo(f"{len(report.orphans)} files without a row, {len(report.missing)} rows without a file")
+        if report.missing or (report.orphans and not fix):
+            raise SystemExit(1)
+
     @app.cli.command("backup")
     @click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
     def backup(target):

@@ -12,7 +12,7 @@ from sqlmodel import Session, delete, func, select
 
 from app.accounts.models import PROJECT_ROLES, LoginFailure, Membership, User
 from app.core import audit
-from app.core.db import utcnow
+from app.core.db import locked, utcnow
 from app.core.permissions import register_directory
 from app.projects.models import Project
 
@@ -211,6 +211,25 @@ def authenticate(session: Session, *, username: str, password: str, ip: str, now
     return LoginResult(user=user)
 
 
+def check_password(session: Session, *, user: User, password: str, scope: str,
+                   now: datetime | None = None) -> LoginResult:
+    """Check a user's password at another door than the login (a handover's incoming attendant), throttled by
+    `scope` (who asks for whom), never by the user's account: guesses there cannot lock the user's own login.
+
+    Scopes are not usernames (they hold a ":"), so the two counts never mix; a right password clears its scope.
+    """
+    now = now or utcnow()
+    scope = scope[:40]
+    wait, claim = _claim_attempt(session, username=scope, ip=scope, now=now)
+    if wait:
+        return LoginResult(error="throttled", retry_after=wait)
+    if not user.active or not verify_password(user, password):
+        return LoginResult(error="invalid")  # the claimed failure stays counted
+    session.exec(delete(LoginFailure).where(LoginFailure.username == scope))
+    session.commit()
+    return LoginResult(user=user)
+
+
 def validate_password(password: str, username: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(_("密码至少需要 %(n)d 位。", n=MIN_PASSWORD))
@@ -391,6 +410,5 @@ def member_count(session: Session, project_id: int) -> int:
 
 
 def lock_user(session: Session, user_id: int) -> None:
-    """Hold the user's row until commit, so two simultaneous actions of one person run one after the other.
-    (FOR NO KEY UPDATE: not held up by rows merely referencing the user; SQLite has one writer anyway.)"""
-    session.exec(select(User.id).where(User.id == user_id).with_for_update(key_share=True)).one()
+    """Hold the user's row until commit, so two simultaneous actions of one person run one after the other."""
+    locked(session, select(User.id).where(User.id == user_id)).one()

@@ -88,6 +88,18 @@ def get_posted(session: Session, model, raw):
     return session.get(model, int(raw)) if re.fullmatch(r"[0-9]{1,9}", raw) else None
 
 
+def locked(session: Session, statement):
+    """Run `statement` holding its rows until commit, so two requests' check-then-write run one after the other:
+    FOR NO KEY UPDATE on PostgreSQL (not held up by rows merely referencing them); SQLite has no row locks, so
+    there the database's write lock is taken now, before the check reads (BEGIN IMMEDIATE), unless this
+    transaction already holds it by having written."""
+    if session.get_bind().dialect.name != "sqlite":
+        return session.exec(statement.with_for_update(key_share=True))
+    if not session.connection().connection.dbapi_connection.in_transaction:
+        session.exec(sa.text("BEGIN IMMEDIATE"))
+    return session.exec(statement)
+
+
 def update_if(session: Session, obj, *conditions, **values) -> bool:
     """Update the object's row only while `conditions` still hold in the database; False when a concurrent
     request (a double tap, a second person) changed it first. The object is re-read either way."""

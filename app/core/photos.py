@@ -4,22 +4,31 @@ Whatever the phone sends (JPEG, PNG, WebP, HEIC), what is kept is a JPEG re-enco
 pixels, orientation applied, with no metadata (no device serial, and no GPS position unless the project
 chose to keep it), plus a thumbnail.
 Anything that does not decode as one of those formats is refused with a message for the user.
+Files written in a transaction that does not commit are removed when it ends; `app.core.media` finds the rest.
 """
 import hashlib
 import io
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, Session, SQLModel, select
 
 from app.core.db import UTCDateTime, utcnow
+from app.core.permissions import directory, has_role
 from app.core.refusal import Refusal
 
+log = logging.getLogger(__name__)
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
 MAX_PIXELS = 50_000_000  # a 12 MP phone photo is far below; a decompression bomb is far above
+PIXELS_PER_PHOTO = 8_000_000  # a record's budget per photo it may carry; the phone sends 1600 px sides (2.6 MP)
+FORM_PHOTOS = 10  # the photos a plain web form's budget is counted for
 LONG_SIDE = 1600
 THUMB_SIDE = 320
 
@@ -134,12 +143,74 @@ def process(raw: bytes, *, max_bytes: int, keep_location: bool = False) -> Proce
                           sha256=hashlib.sha256(data).hexdigest())
 
 
+def declared_pixels(raw: bytes) -> int:
+    """The pixel count an image's header declares, nothing decoded; 0 for what does not open (refused later)."""
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            return probe.width * probe.height
+    except Image.DecompressionBombError:
+        return MAX_PIXELS + 1
+    except Exception:  # noqa: BLE001 - whatever does not open is refused with its reason by `process`
+        return 0
+
+
+def pixel_budget(max_photos: int) -> int:
+    """The pixels a request or record with up to `max_photos` photos may decode in all (at least one full photo)."""
+    return max(MAX_PIXELS, max_photos * PIXELS_PER_PHOTO)
+
+
+def process_all(raws: list[bytes], *, max_bytes: int, max_pixels: int, keep_location: bool = False,
+                ) -> list[ProcessedPhoto]:
+    """Process one request's photos; before any is decoded, refuse them when their headers declare more than
+    `max_pixels` in all, so the work a request can cause is bounded whatever its photo count. A photo's refusal
+    names it ("第 2 张照片:…"), its bare reason under the "photos" field."""
+    if sum(declared_pixels(raw) for raw in raws if len(raw) <= max_bytes) > max_pixels:
+        reason = _("图片像素过多,无法处理。")
+        raise PhotoError(_("照片的总像素过多,请少传几张或降低分辨率。"), {"photos": reason})
+    processed = []
+    for number, raw in enumerate(raws, start=1):
+        try:
+            processed.append(process(raw, max_bytes=max_bytes, keep_location=keep_location))
+        except PhotoError as exc:
+            reason = str(exc)
+            raise PhotoError(_("第 %(n)d 张照片:%(reason)s", n=number, reason=reason), {"photos": reason}) from None
+    return processed
+
+
 def store(storage, *, prefix: str, index: int, photo: ProcessedPhoto) -> tuple[str, str]:
     """Save a processed photo under deterministic keys, so a retried upload overwrites rather than piles up."""
     key, thumb_key = f"{prefix}/{index}.jpg", f"{prefix}/{index}.thumb.jpg"
     storage.save(key, photo.data, "image/jpeg")
     storage.save(thumb_key, photo.thumb, "image/jpeg")
     return key, thumb_key
+
+
+# -- who may see a photo: the rule of the record that owns it --------------------------------------------
+
+Rule = Callable[[Session, object, Photo], bool]
+VIEWERS: dict[str, Rule] = {}
+
+
+def register_viewers(owner_types, rule: Rule) -> None:
+    """A capability says, for each owner type it stores, who may see such a photo: `rule(session, user, photo)`,
+    the rule of the owning record's page. An owner type nobody registered is shown to no one."""
+    for owner_type in (owner_types,) if isinstance(owner_types, str) else owner_types:
+        VIEWERS[owner_type] = rule
+
+
+def for_roles(*roles: str) -> Rule:
+    """The common rule: members of the photo's project holding one of `roles` (any role if none), and admins."""
+    def rule(session: Session, user, photo: Photo) -> bool:
+        project = session.get(directory.project_model, photo.project_id)
+        return project is not None and has_role(session, user, project, roles)
+
+    return rule
+
+
+def may_see(session: Session, user, photo: Photo) -> bool:
+    rule = VIEWERS.get(photo.owner_type)
+    return rule is not None and rule(session, user, photo)
 
 
 def photos_of(session: Session, owner_type: str, owner_id: int) -> list[Photo]:
@@ -171,4 +242,34 @@ def attach(session: Session, storage, photos: list[ProcessedPhoto], *, project_i
                           thumb_key=thumb_key, width=photo.width, height=photo.height, size=len(photo.data),
                           sha256=photo.sha256, uploaded_by=uploaded_by, taken_at=taken_at))
     session.add_all(rows)
+    session.info.setdefault(STORED, []).extend((storage, key) for row in rows for key in (row.key, row.thumb_key))
     return rows
+
+
+# -- files of records that were never committed -----------------------------------------------------------
+
+STORED = "photos.stored"  # session.info: (storage, key) of the files this transaction wrote
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _kept(session: OrmSession) -> None:
+    session.info.pop(STORED, None)
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _remove_uncommitted(session: OrmSession, transaction) -> None:
+    """A transaction that wrote photo files ended without committing (refused, failed, rolled back): its files go,
+    unless a row holds their key (a concurrent copy of the same outbox record, with the same keys, committed)."""
+    if transaction.parent is not None or not session.info.get(STORED):
+        return
+    stored = session.info.pop(STORED)
+    keys = {key for _storage, key in stored}
+    with session.get_bind().connect() as conn:
+        kept = {key for row in conn.execute(sa.select(Photo.key, Photo.thumb_key).where(
+            sa.or_(Photo.key.in_(keys), Photo.thumb_key.in_(keys)))) for key in row}
+    for storage, key in stored:
+        if key not in kept:
+            try:
+                storage.delete(key)
+            except Exception:  # noqa: BLE001 - `flask media check --fix` finds what could not go now
+                log.warning("could not remove uncommitted media %s", key, exc_info=True)

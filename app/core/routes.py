@@ -10,7 +10,7 @@ from werkzeug.routing import BuildError
 from app.core import bp, home, notifications
 from app.core.db import get_session, local, utcnow
 from app.core.permissions import load_or_404, logged_in, public
-from app.core.photos import Photo
+from app.core.photos import Photo, may_see
 from app.core.storage import LocalStorage, StorageError, storage
 
 
@@ -88,15 +88,22 @@ def healthz():
 @bp.get("/photos/<int:photo_id>")
 @logged_in
 def photo(photo_id: int):
-    """A photo, to members of the project its record belongs to."""
-    return _send_photo(load_or_404(Photo, photo_id).key)
+    """A photo, to whoever may see the record it belongs to (by the rule its capability registered)."""
+    return _send_photo(_visible_photo(photo_id).key)
 
 
 @bp.get("/photos/<int:photo_id>/thumb")
 @logged_in
 def photo_thumb(photo_id: int):
     """A photo's thumbnail, to the same users."""
-    return _send_photo(load_or_404(Photo, photo_id).thumb_key)
+    return _send_photo(_visible_photo(photo_id).thumb_key)
+
+
+def _visible_photo(photo_id: int) -> Photo:
+    photo = load_or_404(Photo, photo_id)  # 404 outside the project
+    if not may_see(get_session(), current_user, photo):
+        abort(403)
+    return photo
 
 
 def _send_photo(key: str):

@@ -1,16 +1,20 @@
 """Where media (photos, signatures) live: a local folder or an S3-compatible bucket.
 
-Both backends offer the same four calls: save, open, url, delete. Keys are relative paths such as
-"photos/2026/11/abc.jpg". `url` hands out a link that expires: a presigned URL on S3, a signed
+Both backends offer the same calls: save, open, url, delete, and listing (for `flask media check`). Keys are
+relative paths such as "photos/2026/11/abc.jpg". `url` hands out a link that expires: a presigned URL on S3, a signed
 /media/ link locally. Callers check that the user may see the record before asking for a URL.
 """
 import os
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from flask import current_app, url_for
 from itsdangerous import URLSafeTimedSerializer
+
+
+TMP_PREFIX = ".tmp-"
 
 
 class StorageError(Exception):
@@ -39,11 +43,15 @@ class LocalStorage:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         body = data if isinstance(data, bytes) else data.read()
-        # write then rename: a reader never sees half a photo
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(body)
-        os.replace(tmp, path)
+        # write then rename: a reader never sees half a photo; a failed write leaves no temporary file behind
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(body)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         return key
 
     def open(self, key: str) -> BinaryIO:
@@ -64,6 +72,11 @@ class LocalStorage:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def listing(self) -> dict[str, datetime]:
+        """Every stored key (temporary files of interrupted writes included) with when it was last written."""
+        return {str(path.relative_to(self.root).as_posix()): datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+                for path in self.root.rglob("*") if path.is_file()}
 
 
 class S3Storage:
@@ -102,6 +115,13 @@ class S3Storage:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=check_key(key))
+
+    def listing(self) -> dict[str, datetime]:
+        """Every key in the bucket with when it was last written."""
+        found = {}
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket):
+            found.update({item["Key"]: item["LastModified"] for item in page.get("Contents", [])})
+        return found
 
 
 def make_storage(config) -> LocalStorage | S3Storage:

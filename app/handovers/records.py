@@ -1,15 +1,16 @@
 """The sample rooms' outbox record kinds: a whole handover, and an opening or closing check, each one record.
 
-The handlers run inside the API request: here the sender's address is taken from it (the storage comes with the
-submission) and the answer's link is built; a refusal raised by the services reaches the phone as it is.
+The handlers run inside the API request: here the answer's link is built (the storage comes with the submission);
+a refusal raised by the services reaches the phone as it is.
 """
-from flask import request, url_for
+from flask import url_for
 from sqlmodel import Session
 
 from app.core.permissions import has_role, visible_projects_stmt
+from app.core.photos import for_roles, register_viewers
 from app.handovers import checks, services
 from app.handovers.inventory import rooms_of
-from app.handovers.models import CHECK_KINDS
+from app.handovers.models import CHECK_KINDS, CHECK_PHOTO, ITEM_PHOTO, KEYS_SIGN, LINE_PHOTO, SIGN_IN, SIGN_OUT
 from app.projects.models import Project
 from app.sync.services import Kind, Submission, register
 
@@ -19,7 +20,7 @@ CLOSERS = ("attendant",)
 
 def handover(session: Session, s: Submission) -> dict:
     """`room_handover`: counts, photos and both signatures of one room, with the incoming attendant's password."""
-    record, tickets = services.receive(session, s, storage=s.storage, ip=request.remote_addr or "")
+    record, tickets = services.receive(session, s, storage=s.storage)
     return {"id": record.id, "discrepancies": record.discrepancies, "tickets": [t.number for t in tickets],
             "url": url_for("handovers.handover", handover_id=record.id)}
 
@@ -47,3 +48,6 @@ def offline_pages(session: Session, user) -> list[str]:
 register(Kind(name="room_handover", roles=COUNTERS, handle=handover, max_photos=60, label="样板间交接",
               offline_pages=offline_pages))
 register(Kind(name="room_check", roles=CLOSERS, handle=room_check, max_photos=30, label="开场/收场检查"))
+
+
+register_viewers((ITEM_PHOTO, LINE_PHOTO, SIGN_OUT, SIGN_IN, CHECK_PHOTO, KEYS_SIGN), for_roles("supervisor", *COUNTERS))

@@ -8,7 +8,7 @@ from PIL import Image
 from sqlmodel import Session, func, select
 
 from app.accounts.models import User
-from app.accounts.services import authenticate, member_ids, members
+from app.accounts.services import check_password, member_ids, members
 from app.core import audit
 from app.core.db import get_posted
 from app.core.notifications import link, notify
@@ -242,9 +242,11 @@ def _report(session: Session, *, storage, handover: Handover, lines: list[Handov
     return tickets
 
 
-def _check_password(session: Session, user: User, password: str, ip: str) -> None:
-    """The incoming attendant proves it is them, with the login's throttle (commits only its own bookkeeping)."""
-    result = authenticate(session, username=user.username, password=str(password or ""), ip=ip)
+def _check_password(session: Session, user: User, password: str, outgoing: User) -> None:
+    """The incoming attendant proves it is them; wrong passwords throttle this outgoing attendant's handovers to
+    them, not their own login (commits only its own bookkeeping)."""
+    result = check_password(session, user=user, password=str(password or ""),
+                            scope=f"handover:{outgoing.id}:{user.id}")
     if result.error == "throttled":
         raise HandoverError(_("接班人密码错误次数过多,请 %(m)d 分钟后再提交。", m=max(1, result.retry_after // 60)),
                             {"incoming_password": _("稍后再试")})
@@ -253,11 +255,8 @@ def _check_password(session: Session, user: User, password: str, ip: str) -> Non
                             {"incoming_password": _("密码不正确")})
 
 
-def receive(session: Session, submission: Submission, *, storage, ip: str = "") -> tuple[Handover, list]:
-    """A whole handover sent as one record (counts, photos, both signatures), locked; with the tickets it opened.
-
-    `ip` is the sender's address: a wrong incoming password counts against it as at the login.
-    """
+def receive(session: Session, submission: Submission, *, storage) -> tuple[Handover, list]:
+    """A whole handover sent as one record (counts, photos, both signatures), locked; with the tickets it opened."""
     data, project = submission.data, submission.project
     room = get_posted(session, Room, data.get("room_id"))
     if room is None or room.project_id != project.id:
@@ -273,7 +272,7 @@ def receive(session: Session, submission: Submission, *, storage, ip: str = "") 
         raise HandoverError(_("交班人和接班人不能是同一个人。"), {"incoming_id": _("请选择另一位服务员")})
     if not _is_attendant(session, incoming, project.id):
         raise HandoverError(_("请选择本项目的案场服务员作为接班人。"), {"incoming_id": _("请选择接班人")})
-    _check_password(session, incoming, data.get("incoming_password"), ip)
+    _check_password(session, incoming, data.get("incoming_password"), submission.user)
     prior = last_counts(session, room)
     prefix = f"handovers/{project.id}/{submission.client_id}"
     photos = {item["key"]: submission.photos_of(f"photo-{item['key']}") for item in version.items}

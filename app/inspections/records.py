@@ -8,7 +8,9 @@ from sqlmodel import Session
 
 from app.core.db import utcnow
 from app.core.permissions import has_role, visible_projects_stmt
+from app.core.photos import for_roles, register_viewers
 from app.inspections import services
+from app.inspections.models import Rectification
 from app.inspections.services import INSPECTORS
 from app.projects.models import Project
 from app.sync.services import Kind, Submission, register
@@ -39,3 +41,16 @@ def _offline_pages(session: Session, user) -> list[str]:
 
 register(Kind(name="inspection", roles=INSPECTORS, handle=record_inspection, max_photos=120, label="案场检查",
               offline_pages=_offline_pages))
+
+
+_readers = for_roles(*services.INSPECTORS, *services.LEADS)  # the inspection and rectification pages
+
+
+def _sees_rectification(session: Session, user, photo) -> bool:
+    """The rectification pages' readers, and the item's owner, who reports the fix."""
+    item = session.get(Rectification, photo.owner_id)
+    return (item is not None and item.owner_id == user.id) or _readers(session, user, photo)
+
+
+register_viewers(("inspection_deduction", "inspection_objection"), _readers)
+register_viewers("rectification", _sees_rectification)

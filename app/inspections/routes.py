@@ -19,7 +19,7 @@ from app.core.permissions import (
     project_required,
     roles_in,
 )
-from app.core.photos import photos_by_owner, process
+from app.core.photos import FORM_PHOTOS, photos_by_owner, pixel_budget, process_all
 from app.core.refusal import Refusal
 from app.core.storage import storage
 from app.core.views import back_to, is_htmx, render
@@ -74,8 +74,8 @@ def _home_tasks(session, user, project, roles):
 
 def _uploads(field: str = "photos") -> list:
     """The photos of a form, processed; a PhotoError (a Refusal) tells the user what is wrong with one."""
-    cap = current_app.config["PHOTO_MAX_BYTES"]
-    return [process(upload.read(), max_bytes=cap) for upload in request.files.getlist(field) if upload.filename]
+    return process_all([upload.read() for upload in request.files.getlist(field) if upload.filename],
+                       max_bytes=current_app.config["PHOTO_MAX_BYTES"], max_pixels=pixel_budget(FORM_PHOTOS))
 
 
 # -- the inspector on a tablet ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app.core.db import utcnow
 from app.core.permissions import has_role, visible_projects_stmt
+from app.core.photos import for_roles, register_viewers
 from app.patrols import services
 from app.patrols.services import WALKERS
 from app.projects.models import Project
@@ -53,3 +54,6 @@ KINDS = (
 )
 for _kind in KINDS:
     register(_kind)
+
+
+register_viewers("visit", for_roles("supervisor", *WALKERS))  # the round page: supervisors and guards

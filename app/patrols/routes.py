@@ -279,4 +279,3 @@ def delete_schedule(schedule_id: int):
     route = load_or_404(Route, schedule.route_id, *SUPERVISORS)
     services.stop_schedule(get_session(), actor=current_user, schedule=schedule)
     return back_to("patrols.route", route_id=route.id)
-

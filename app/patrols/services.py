@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from app.accounts.models import User
+from app.accounts.services import is_member
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.checklists.services import check_answers, current_version, get_version
 from app.core import audit
@@ -125,11 +126,10 @@ def save_schedule(session: Session, *, actor: User, route: Route, schedule: Sche
     grace = whole(grace_minutes, _("宽限(分钟)"), 0, 240, error=PatrolError)
     if interval and window > interval:
         raise PatrolError(_("可开始时长不能超过间隔,否则两轮会重叠。"))
-    project = session.get(Project, route.project_id)
     guards = []
     for raw in guard_ids or []:
         user = get_posted(session, User, raw)
-        if user is None or user.organisation_id != project.organisation_id:
+        if user is None or not is_member(session, user.id, route.project_id, ("guard",)):
             raise PatrolError(_("请选择本项目的保安。"))
         guards.append(user.id)
     creating = schedule is None

@@ -66,3 +66,15 @@ class RepairSettings(SQLModel, table=True):
     medium_days: int = Field(default=30)
     major_days: int = Field(default=60)
     categories: list[str] = Field(default_factory=lambda: list(CATEGORIES), sa_type=JSON)
+
+
+class RefusedPost(SQLModel, table=True):
+    """A resident's post that was turned away (honeypot, bad stamp, refused fields or photos): it counts against
+    the address's hourly limit as a ticket does, so refusals cannot be tried without end."""
+
+    __tablename__ = "resident_refusal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column_args=[sa.ForeignKey("project.id", ondelete="CASCADE")])
+    ip: str = Field(max_length=45, index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

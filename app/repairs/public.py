@@ -13,14 +13,15 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
-from sqlmodel import Session, func, select
+from sqlmodel import Session, delete, func, select
 
-from app.core.photos import PhotoError, ProcessedPhoto, process
+from app.core.photos import PhotoError, ProcessedPhoto, pixel_budget, process_all
 from app.repairs import services
-from app.repairs.models import Ticket
+from app.repairs.models import RefusedPost, Ticket
 
 LINK_SALT = "resident-request"  # the signed values printed QR codes carry: never change either salt
-STAMP_SALT = "resident-request-form"  # the signed time the form was rendered (minimum fill time)
+STAMP_SALT = "resident-request-form"  # the signed time the form was rendered (minimum fill time, maximum age)
+STAMP_MAX_AGE = 2 * 3600  # seconds: a stamp older than this is refused, so one harvested stamp does not last
 HONEYPOT = "website"
 MAX_PHOTOS = 4
 MAX_NAME, MAX_LOCATION, MAX_DESCRIPTION = 60, 200, 2000
@@ -51,12 +52,13 @@ def form_stamp(project_id: int, *, secret_key: str) -> str:
 
 
 def fill_seconds(stamp: str, *, project_id: int, now: datetime, secret_key: str) -> float | None:
-    """Seconds since the form was rendered; None for a missing or forged stamp, or another project's."""
+    """Seconds since the form was rendered; None for a missing, forged or stale stamp, or another project's."""
     try:
         value, signed_at = URLSafeTimedSerializer(secret_key, salt=STAMP_SALT).loads(stamp, return_timestamp=True)
     except BadSignature:
         return None
-    return (now - signed_at).total_seconds() if value == project_id else None
+    age = (now - signed_at).total_seconds()
+    return age if value == project_id and age <= STAMP_MAX_AGE else None
 
 
 def compact_phone(raw: str) -> str | None:
@@ -87,28 +89,35 @@ def check_form(form, files: list[bytes], *, project_id: int, now: datetime, secr
         errors["phone"] = _("请填写联系电话。")
     elif compact_phone(values["phone"]) is None:
         errors["phone"] = _("请填写正确的电话号码(7-20 位数字)。")
-    photos = []
     if len(files) > MAX_PHOTOS:
         errors["photos"] = _("照片最多 %(n)d 张。", n=MAX_PHOTOS)
-    if "photos" in errors or "form" in errors:  # decoding photos is the costly part: not for a refused post
-        files = []
-    for number, raw in enumerate(files, start=1):
-        try:
-            photos.append(process(raw, max_bytes=photo_max_bytes))
-        except PhotoError as exc:
-            errors["photos"] = _("第 %(n)d 张照片:%(reason)s", n=number, reason=str(exc))
-            break
-    return photos, errors
+    if errors:  # decoding photos is the costly part: only for a post that is otherwise accepted
+        return [], errors
+    try:
+        return process_all(files, max_bytes=photo_max_bytes, max_pixels=pixel_budget(MAX_PHOTOS)), errors
+    except PhotoError as exc:
+        return [], {"photos": exc.message}
 
 
 # -- service ----------------------------------------------------------------------------------
 
 def over_limit(session: Session, *, project_id: int, ip: str, now: datetime) -> bool:
-    """True when this address or this project has had its share of resident reports in the last hour."""
-    recent = select(func.count()).select_from(Ticket).where(Ticket.source == "resident",
-                                                            Ticket.created_at > now - timedelta(hours=1))
-    return (session.exec(recent.where(Ticket.source_ip == ip)).one() >= PER_IP_PER_HOUR
+    """True when this address (its reports and its refused posts) or this project (its reports) has had its share
+    in the last hour."""
+    hour_ago = now - timedelta(hours=1)
+    recent = select(func.count()).select_from(Ticket).where(Ticket.source == "resident", Ticket.created_at > hour_ago)
+    refused = session.exec(select(func.count()).select_from(RefusedPost)
+                           .where(RefusedPost.ip == ip, RefusedPost.at > hour_ago)).one()
+    return (session.exec(recent.where(Ticket.source_ip == ip)).one() + refused >= PER_IP_PER_HOUR
             or session.exec(recent.where(Ticket.project_id == project_id)).one() >= PER_PROJECT_PER_HOUR)
+
+
+def count_refusal(session: Session, *, project_id: int, ip: str, now: datetime) -> None:
+    """A refused post counts against its address's limit (only there: strangers' refusals cannot close a project's
+    form); rows older than a day go. Committed here."""
+    session.add(RefusedPost(project_id=project_id, ip=ip[:45], at=now))
+    session.exec(delete(RefusedPost).where(RefusedPost.at < now - timedelta(days=1)))
+    session.commit()
 
 
 def submit(session: Session, *, storage, project_id: int, form, photos: list[ProcessedPhoto], ip: str,

@@ -10,7 +10,7 @@ from app.core.storage import storage
 from app.projects.models import Project
 from app.projects.services import qr_svg
 from app.repairs import bp, services
-from app.repairs.public import (HONEYPOT, MAX_PHOTOS, check_form, form_stamp, link_token, over_limit,
+from app.repairs.public import (HONEYPOT, MAX_PHOTOS, check_form, count_refusal, form_stamp, link_token, over_limit,
                                 project_from_token, submit, ticket_by_public_token)
 
 
@@ -45,9 +45,10 @@ def resident_form(token: str):
 def resident_submit(token: str):
     """Take a resident's request; bots, floods and too-quick posts are turned away before anything is kept."""
     project = _project_or_404(token)
-    if request.form.get(HONEYPOT):  # only a bot fills the hidden field: answer as if it worked, keep nothing
-        return redirect(url_for("repairs.resident_status", token=secrets.token_urlsafe(18)[:24]), 303)
     db, now, ip = get_session(), utcnow(), request.remote_addr or ""
+    if request.form.get(HONEYPOT):  # only a bot fills the hidden field: answer as if it worked, keep nothing
+        count_refusal(db, project_id=project.id, ip=ip, now=now)
+        return redirect(url_for("repairs.resident_status", token=secrets.token_urlsafe(18)[:24]), 303)
     if over_limit(db, project_id=project.id, ip=ip, now=now):
         message = _("提交次数过多,请一小时后再试。紧急情况请直接致电物业服务中心。")
         page, status = _form_page(project, token, 429, errors={"form": message})
@@ -57,6 +58,7 @@ def resident_submit(token: str):
                                 min_fill_seconds=current_app.config.get("RESIDENT_MIN_FILL_SECONDS", 3),
                                 photo_max_bytes=current_app.config["PHOTO_MAX_BYTES"])
     if errors:
+        count_refusal(db, project_id=project.id, ip=ip, now=now)
         return _form_page(project, token, 422, errors=errors)
     ticket = submit(db, storage=storage(), project_id=project.id, form=request.form, photos=photos, ip=ip, now=now)
     return redirect(url_for("repairs.resident_status", token=ticket.public_token), 303)

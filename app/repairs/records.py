@@ -9,6 +9,7 @@ from sqlmodel import Session
 from app.accounts.models import PROJECT_ROLES
 from app.core.db import utcnow
 from app.core.permissions import visible_projects_stmt
+from app.core.photos import for_roles, register_viewers
 from app.projects.models import Project
 from app.repairs import services
 from app.repairs.models import Ticket
@@ -54,3 +55,6 @@ register(Kind(name="ticket_report", roles=PROJECT_ROLES, handle=report, max_phot
               offline_pages=_offline_pages))
 register(Kind(name="ticket_action", roles=("engineer",), handle=act, max_photos=6, label="工单处理",
               offline_pages=_engineer_pages))
+
+
+register_viewers(("ticket", "ticket_after", "ticket_work"), for_roles())  # the ticket page: every member

@@ -10,7 +10,7 @@ from app.accounts.services import members, users_by_id
 from app.core import home
 from app.core.db import get_session, utcnow
 from app.core.permissions import load_or_404, logged_in, project_required, roles_in
-from app.core.photos import PhotoError, photos_of, process
+from app.core.photos import FORM_PHOTOS, PhotoError, photos_of, pixel_budget, process_all
 from app.core.storage import storage
 from app.core.views import back_to, render
 from app.projects.models import Project
@@ -116,8 +116,9 @@ def _ticket_page(ticket: Ticket, status: int = 200, **extra):
                if not workflow.refusal(a, ticket.status, roles, ticket.assignee_id == current_user.id)]
     people = users_by_id(db, (ticket.reporter_id, ticket.assignee_id, ticket.dispatched_by))
     area = next((a for a in areas_of(db, project) if a.id == ticket.area_id), None)
+    contact = services.reporter_contact(ticket, roles=roles, user_id=current_user.id)
     return render_template(
-        "repairs/ticket.html", ticket=ticket, project=project, people=people, actions=actions,
+        "repairs/ticket.html", ticket=ticket, project=project, people=people, actions=actions, contact=contact,
         engineers=members(db, project.id, ("engineer",)), area=area, photos=photos_of(db, "ticket", ticket.id),
         after_photos=photos_of(db, "ticket_after", ticket.id), work_photos=photos_of(db, "ticket_work", ticket.id),
         clock=services.clock(ticket, services.settings_for(db, project.id), utcnow()),
@@ -134,8 +135,9 @@ def ticket(ticket_id: int):
 def _uploaded_photos(ticket: Ticket) -> list:
     """The form's photos, processed; PhotoError for the first one that is not a usable photo."""
     keep_location = get_session().get(Project, ticket.project_id).keep_photo_location
-    return [process(upload.read(), max_bytes=current_app.config["PHOTO_MAX_BYTES"], keep_location=keep_location)
-            for upload in request.files.getlist("photos") if upload.filename]
+    return process_all([upload.read() for upload in request.files.getlist("photos") if upload.filename],
+                       max_bytes=current_app.config["PHOTO_MAX_BYTES"], keep_location=keep_location,
+                       max_pixels=pixel_budget(FORM_PHOTOS))
 
 
 @bp.post("/tickets/<int:ticket_id>/act")

@@ -96,6 +96,25 @@ def report(session: Session, *, storage, user, project: Project, data: dict, rep
                        urgent=str(data.get("urgent", "")) in ("1", "true", "on"))
 
 
+CONTACT_ROLES = {"supervisor", "admin"}  # with the ticket's assignee: who may call the resident back
+
+
+def mask(value: str) -> str:
+    """"+8613800138000" → "+86138****8000", "王女士" → "王**": enough to recognise a report, not to reach its sender."""
+    if not value:
+        return ""
+    if value.lstrip("+").isdigit() and len(value) >= 7:
+        return value[:-8] + "****" + value[-4:] if len(value) >= 11 else value[:2] + "*" * (len(value) - 4) + value[-2:]
+    return value[0] + "*" * (len(value) - 1)
+
+
+def reporter_contact(ticket: Ticket, *, roles: set[str], user_id: int) -> tuple[str, str]:
+    """The resident's name and phone as this reader may see them: whole for the assignee, supervisors and admins."""
+    if ticket.assignee_id == user_id or roles & CONTACT_ROLES:
+        return ticket.reporter_name, ticket.reporter_phone
+    return mask(ticket.reporter_name), mask(ticket.reporter_phone)
+
+
 def ticket_in(session: Session, ticket_id, *, project_id: int) -> Ticket:
     """The ticket a form or a phone names, if it is this project's; else a 404 refusal."""
     ticket = get_posted(session, Ticket, ticket_id)

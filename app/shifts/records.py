@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from app.core.db import get_posted
 from app.core.permissions import has_role, visible_projects_stmt
+from app.core.photos import for_roles, register_viewers
 from app.projects.models import Project
 from app.shifts import services, water
 from app.shifts.models import Matter
@@ -107,3 +108,6 @@ KINDS = (
 LABELS = {kind.name: kind.label for kind in KINDS}
 for _kind in KINDS:
     register(_kind)
+
+
+register_viewers("shift_event", for_roles("supervisor", *ATTENDANTS))  # the shift log

@@ -20,7 +20,7 @@ from sqlmodel import Session, func, select
 from app.accounts.models import User
 from app.accounts.services import member_ids
 from app.core import audit
-from app.core.db import get_posted, update_if
+from app.core.db import get_posted, locked, update_if
 from app.core.formatting import starter
 from app.core.notifications import link, notify
 from app.core.validation import required_text, whole
@@ -175,13 +175,10 @@ def _item_for(session: Session, project: Project, raw_id) -> WaterItem:
 
 def _lock(session: Session, items) -> None:
     """Hold the items' rows until commit: two phones' records of one item are checked (stock not below 0,
-    one restock pending at a time) one after the other, not both against the same old book. PostgreSQL's
-    FOR NO KEY UPDATE does not wait on the key-share locks of rows that merely reference the item; SQLite,
-    which ignores it, already runs one writer at a time."""
+    one restock pending at a time) one after the other, not both against the same old book."""
     ids = sorted({item.id for item in items})
     if ids:
-        session.exec(select(WaterItem.id).where(WaterItem.id.in_(ids)).order_by(WaterItem.id)
-                     .with_for_update(key_share=True)).all()
+        locked(session, select(WaterItem.id).where(WaterItem.id.in_(ids)).order_by(WaterItem.id)).all()
 
 
 def parse_quantities(data: dict, prefix: str, *, keep_zero: bool = False) -> dict[str, str]:

@@ -55,6 +55,7 @@ class Kind:
     handle: Callable[[Session, Submission], dict]  # adds the records, returns the JSON answer; commits nothing
     max_photos: int = 10
     label: str = ""
+    max_pixels: int = 0  # what its photos may decode in all; 0: photos.pixel_budget(max_photos)
     offline_pages: Callable[[Session, User], list[str]] = field(default=lambda session, user: [])
 
 
@@ -120,13 +121,9 @@ def accept(session: Session, storage, *, user: User, client_id: str, envelope: d
         raise RecordRefused(_("记录内容缺失。"))
     if len(files) > kind.max_photos:
         raise RecordRefused(_("照片最多 %(n)d 张。", n=kind.max_photos), {"photos": _("照片太多")})
-    processed = []
-    for number, (_name, raw) in enumerate(files, start=1):
-        try:
-            processed.append(photo_pipeline.process(raw, max_bytes=photo_max_bytes,
-                                                    keep_location=project.keep_photo_location))
-        except photo_pipeline.PhotoError as exc:
-            raise RecordRefused(_("第 %(n)d 张照片:%(reason)s", n=number, reason=str(exc)), {"photos": str(exc)}) from None
+    processed = photo_pipeline.process_all(  # its PhotoError is a RecordRefused
+        [raw for _name, raw in files], max_bytes=photo_max_bytes, keep_location=project.keep_photo_location,
+        max_pixels=kind.max_pixels or photo_pipeline.pixel_budget(kind.max_photos))
 
     submission = Submission(user=user, project=project, data=data, photos=processed, client_time=client_time,
                             client_id=client_id, photo_fields=[photo_field(name) for name, _raw in files],

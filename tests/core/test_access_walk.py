@@ -140,3 +140,53 @@ def test_no_view_leaks_a_hidden_project(app, world, login_as, who):
                 assert _row_counts(app) == before, f"{where} changed the database"
             if rule.endpoint == "accounts.logout":
                 client = login_as(who)
+
+
+# Who may see a photo inside its own project, by the rule of the record that owns it (admins see them all).
+PHOTO_VIEWERS = {
+    **dict.fromkeys(("ticket", "ticket_after", "ticket_work"), set(PROJECT_ROLES)),  # the ticket page: every member
+    "visit": {"guard", "supervisor"},
+    "shift_event": {"attendant", "supervisor"},
+    **dict.fromkeys(("inspection_deduction", "inspection_objection", "rectification"), {"inspector", "supervisor"}),
+    **dict.fromkeys(("room_item", "handover_line", "handover_sign_out", "handover_sign_in", "room_check",
+                     "room_check_keys"), {"attendant", "supervisor"}),
+}
+
+
+@pytest.fixture
+def photo_of_every_owner(app, world):
+    """One photo of P1 per owner type (and one of a type nobody registered), its files on disk."""
+    from app.core.photos import Photo
+
+    model = world.photos["p1"]
+    with app.app_context():
+        db = get_session()
+        storage().save(model.key, b"PHOTO-BYTES")
+        storage().save(model.thumb_key, b"PHOTO-BYTES")
+        owners = {"rectification": world.rectifications["p1"].id}
+        rows = {kind: Photo(project_id=world.p1.id, owner_type=kind, owner_id=owners.get(kind, 1), key=model.key,
+                            thumb_key=model.thumb_key, width=1, height=1, size=11, sha256="0" * 64)
+                for kind in (*PHOTO_VIEWERS, "unregistered")}
+        db.add_all(rows.values())
+        db.commit()
+        return {kind: row.id for kind, row in rows.items()}
+
+
+def test_every_photo_owner_type_has_a_viewing_rule(app):
+    from app.core.photos import VIEWERS
+
+    assert set(VIEWERS) == set(PHOTO_VIEWERS)
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_a_photo_is_served_to_whoever_may_see_its_record(app, login_as, photo_of_every_owner, who):
+    client = login_as(who)
+    for kind, photo_id in photo_of_every_owner.items():
+        if who in ("outsider", "other_admin"):
+            expected = 404  # not their project: its photos do not exist for them
+        elif kind != "unregistered" and (who == "admin" or who in PHOTO_VIEWERS[kind]):
+            expected = 200
+        else:
+            expected = 403
+        for url in (f"/photos/{photo_id}", f"/photos/{photo_id}/thumb"):
+            assert client.get(url).status_code == expected, f"{who} {kind} {url}"

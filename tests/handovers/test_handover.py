@@ -197,8 +197,7 @@ def test_ids_no_database_can_hold_are_refused_not_a_server_error(login_as, world
     assert _handovers(db, sample_room) == []
 
 
-def test_guessing_another_attendants_password_through_handovers_meets_the_login_throttle(app, login_as, world, db,
-                                                                                        sample_room):
+def test_guessing_another_attendants_password_through_handovers_is_throttled(app, login_as, world, db, sample_room):
     client = login_as("attendant")
     for guess in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]):
         wrong = post(client, envelope(world, sample_room, all_present(), password=f"guess-{guess}"), signatures())
@@ -206,9 +205,19 @@ def test_guessing_another_attendants_password_through_handovers_meets_the_login_
     right = post(client, envelope(world, sample_room, all_present()), signatures())  # even the right one now waits
     assert right.status_code == 422 and "错误次数过多" in right.json["error"]["message"]
     assert _handovers(db, sample_room) == []
-    # the same account's login is throttled too: the two doors share one count
+    # the colleague's own login is not: an attendant cannot lock a colleague out (issue 14.7)
     login = app.test_client().login(world.users["attendant_b"].username)
-    assert login.status_code != 302
+    assert login.status_code == 302
+
+
+def test_a_right_password_after_wrong_ones_locks_the_handover_and_clears_the_count(app, login_as, world, db,
+                                                                                  sample_room):
+    client = login_as("attendant")
+    for guess in range(app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"] - 1):
+        post(client, envelope(world, sample_room, all_present(), password=f"guess-{guess}"), signatures())
+    assert post(client, envelope(world, sample_room, all_present()), signatures()).status_code == 201
+    wrong = post(client, envelope(world, sample_room, all_present(), password="guess-again"), signatures())
+    assert "密码不正确" in wrong.json["error"]["message"]
 
 
 def test_an_item_whose_quantity_changed_starts_full_not_from_the_stale_count(login_as, world, db, sample_room):
