@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from tests import images
-from tests.handovers.conftest import SIGNATURE, all_present, envelope, post
+from tests.handovers.helpers import SIGNATURE, all_present, envelope, post
 
 
 def _files(root) -> list[str]:

@@ -4,7 +4,7 @@ from sqlmodel import Session
 
 from app.repairs.models import Ticket
 from app.repairs.services import mask
-from tests.conftest import engine_of
+from tests.factories import engine_of
 from tests.html import soup
 
 

@@ -6,7 +6,7 @@ from sqlmodel import select
 from app.core.refusal import Refusal
 from app.shifts import services
 from app.shifts.models import Attendance
-from tests.shifts.conftest import at, send
+from tests.shifts.helpers import at, send
 
 
 def test_two_phones_clocking_one_attendant_in_at_once_give_one_open_shift(app, db, sc, monkeypatch):
