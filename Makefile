@@ -11,7 +11,7 @@ PORT ?= 5000
 SCALE ?= 1
 export FLASK_APP := app
 
-.PHONY: run test test-fast test-sqlite test-pg bench system-deps test-system-deps venv translations migrate i18n-update clean
+.PHONY: run test lint test-fast test-sqlite test-pg bench system-deps test-system-deps venv translations migrate i18n-update clean
 
 # Debian packages: fonts for Chinese PDFs; chromium and PostgreSQL only for the tests.
 RUN_DEBS := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
@@ -53,9 +53,13 @@ run: system-deps venv translations migrate
 	@# thread sees it, so slow clients hold sockets, not the 8 threads; no Server banner (--ident=).
 	$(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) --threads=8 --connection-limit=500 --channel-timeout=60 --max-request-body-size=67108864 --ident= --call app:create_app
 
-test: test-system-deps venv translations
+test: test-system-deps venv translations lint
 	$(BIN)/pytest -q
 	TEST_DATABASE=postgresql $(BIN)/pytest -q
+
+# Lint: pyflakes, pycodestyle and import order (settings in pyproject.toml); part of `make test`.
+lint: venv
+	$(BIN)/ruff check app tests scripts
 
 # Quicker loop while coding: SQLite only, no browser.
 test-fast: venv translations

@@ -63,16 +63,16 @@ def create_app(config: type[Config] | None = None) -> Flask:
                       inspections_bp, shifts_bp, channels_bp):
         app.register_blueprint(blueprint)
 
-    from app.handovers import jobs as _handovers_jobs  # noqa: F401  (clock jobs register at import)
-    from app.inspections import jobs as _inspections_jobs  # noqa: F401
-    from app.patrols import jobs as _patrols_jobs  # noqa: F401
-    from app.repairs import jobs as _repairs_jobs  # noqa: F401
-    from app.shifts import jobs as _shifts_jobs  # noqa: F401
     from app import cli
     from app.channels import cli as channels_cli
     from app.checklists import cli as checklists_cli
     from app.checklists.rules import phone_rules
     from app.checklists.services import answer_label
+    from app.handovers import jobs as _handovers_jobs  # noqa: F401  (clock jobs register at import)
+    from app.inspections import jobs as _inspections_jobs  # noqa: F401
+    from app.patrols import jobs as _patrols_jobs  # noqa: F401
+    from app.repairs import jobs as _repairs_jobs  # noqa: F401
+    from app.shifts import jobs as _shifts_jobs  # noqa: F401
 
     cli.init_app(app)
     checklists_cli.init_app(app)

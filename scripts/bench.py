@@ -14,7 +14,6 @@ import io
 import json
 import logging
 import multiprocessing
-import os
 import sqlite3
 import statistics
 import sys
@@ -392,11 +391,11 @@ def inspections_figures(bench) -> list[Figure]:
     per scale step (500 at --scale 10), as a page and as a PDF."""
     from datetime import timedelta
 
+    from sqlmodel import select
+
     from app.checklists.models import ChecklistTemplate
     from app.checklists.services import current_version
     from app.core.db import engine, utcnow
-    from sqlmodel import select
-
     from app.inspections.models import Inspection, InspectionSheet
     from app.projects.models import Project
 
@@ -659,7 +658,8 @@ def clock_figures(bench) -> list[Figure]:
     """The clock beside its baselines: a tick with nothing due before and after adding 200 projects with a night
     schedule each; catching up their 31 days (37,000 rounds made and settled) beside inserting as many rows
     plainly; the longest write transaction of that catch-up, and an outbox upload's p95 alone and beside it."""
-    from datetime import time as wall, timedelta
+    from datetime import time as wall
+    from datetime import timedelta
 
     import sqlalchemy as sa
 

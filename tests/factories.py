@@ -1,7 +1,7 @@
 """Test data builders. Each returns saved objects; tests read them back through the session."""
 import uuid
-from datetime import time, timedelta
 from dataclasses import dataclass, field
+from datetime import time, timedelta
 
 from argon2 import PasswordHasher
 from sqlmodel import Session

@@ -13,7 +13,6 @@ from typing import BinaryIO
 from flask import current_app, url_for
 from itsdangerous import URLSafeTimedSerializer
 
-
 TMP_PREFIX = ".tmp-"
 
 

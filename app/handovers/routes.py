@@ -17,8 +17,17 @@ from app.core.views import back_to, is_htmx, render
 from app.handovers import board, bp, checks, inventory, services
 from app.handovers.inventory import HandoverError
 from app.handovers.models import (
-    CATEGORIES, CHECK_KINDS, CHECK_LABELS, CHECK_PHOTO, KEYS_SIGN, LINE_STATUSES, STATUS_LABELS, Handover,
-    InventoryVersion, Room, RoomCheck,
+    CATEGORIES,
+    CHECK_KINDS,
+    CHECK_LABELS,
+    CHECK_PHOTO,
+    KEYS_SIGN,
+    LINE_STATUSES,
+    STATUS_LABELS,
+    Handover,
+    InventoryVersion,
+    Room,
+    RoomCheck,
 )
 from app.handovers.records import CLOSERS, COUNTERS
 from app.handovers.rules import phone_rules

@@ -17,7 +17,15 @@ from app.core.validation import needs, required_text
 from app.handovers import notices, workflow
 from app.handovers.inventory import HandoverError
 from app.handovers.models import (
-    LINE_PHOTO, LINE_STATUSES, NEEDS_PHOTO, SIGN_IN, SIGN_OUT, Amendment, Handover, HandoverLine, InventoryVersion,
+    LINE_PHOTO,
+    LINE_STATUSES,
+    NEEDS_PHOTO,
+    SIGN_IN,
+    SIGN_OUT,
+    Amendment,
+    Handover,
+    HandoverLine,
+    InventoryVersion,
     Room,
 )
 from app.projects.models import Project

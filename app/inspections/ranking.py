@@ -21,8 +21,8 @@ from sqlmodel import Session, select
 from app.checklists.models import ChecklistTemplate
 from app.core.db import zone
 from app.inspections.models import Inspection, InspectionSheet, RankingSnapshot
-from app.inspections.scoring import half_up
 from app.inspections.objections import settle
+from app.inspections.scoring import half_up
 from app.inspections.services import settings_for
 from app.projects.models import Project
 

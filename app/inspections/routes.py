@@ -23,8 +23,15 @@ from app.core.photos import FORM_PHOTOS, photos_by_owner, pixel_budget, process_
 from app.core.refusal import Refusal
 from app.core.storage import storage
 from app.core.views import back_to, is_htmx, render
-from app.inspections import bp, objections, ranking as rankings, rectification, scoring, services
-from app.inspections import records  # noqa: F401  (registers the "inspection" sync kind)
+from app.inspections import (
+    bp,
+    objections,
+    records,  # noqa: F401  (registers the "inspection" sync kind)
+    rectification,
+    scoring,
+    services,
+)
+from app.inspections import ranking as rankings
 from app.inspections.models import Deduction, Inspection, Objection, Rectification
 from app.inspections.rules import phone_rules
 from app.inspections.services import INSPECTORS, LEADS, local

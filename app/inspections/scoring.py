@@ -8,8 +8,8 @@ minus the capped total, never below 0; a failed veto item (一票否决) leaves 
 monthly ranking compares like with like.
 """
 import math
-from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 

@@ -7,7 +7,13 @@ from sqlmodel import select
 from app.core import home
 from app.core.db import get_session
 from app.core.permissions import (
-    admin_required, can_see, has_role, load_or_404, logged_in, project_required, visible_projects_stmt,
+    admin_required,
+    can_see,
+    has_role,
+    load_or_404,
+    logged_in,
+    project_required,
+    visible_projects_stmt,
 )
 from app.core.views import back_to, is_htmx
 from app.projects import bp, services

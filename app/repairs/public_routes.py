@@ -10,8 +10,18 @@ from app.core.storage import storage
 from app.projects.models import Project
 from app.projects.services import qr_svg
 from app.repairs import bp, services
-from app.repairs.public import (HONEYPOT, MAX_PHOTOS, check_form, count_refusal, form_stamp, link_token, over_limit,
-                                project_from_token, submit, ticket_by_public_token)
+from app.repairs.public import (
+    HONEYPOT,
+    MAX_PHOTOS,
+    check_form,
+    count_refusal,
+    form_stamp,
+    link_token,
+    over_limit,
+    project_from_token,
+    submit,
+    ticket_by_public_token,
+)
 
 
 def _secret() -> str:

@@ -16,8 +16,8 @@ from sqlmodel import Session, select
 from app.accounts.models import User
 from app.core import photos as photo_pipeline
 from app.core.db import utcnow
-from app.core.refusal import Refusal
 from app.core.permissions import can_see, has_role
+from app.core.refusal import Refusal
 from app.projects.models import Project
 from app.sync.models import SyncRecord
 

@@ -11,7 +11,13 @@ from app.repairs.models import Ticket
 from app.sync.models import SyncRecord
 from tests import factories, images
 from tests.browser.helpers import (
-    CHROMIUM, CHROMIUM_ARGS, PHONE_CONTEXT, Network, ServerThread, log_in, wait_for_kept_pages,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE_CONTEXT,
+    Network,
+    ServerThread,
+    log_in,
+    wait_for_kept_pages,
 )
 
 SYNCED = "✓ 已同步"

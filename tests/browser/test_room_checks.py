@@ -4,8 +4,7 @@ from sqlmodel import select
 
 from app.checklists.services import import_starters
 from app.core.photos import Photo
-from app.handovers.models import RoomCheck
-from app.handovers.models import KEYS_SIGN
+from app.handovers.models import KEYS_SIGN, RoomCheck
 from tests import factories
 from tests.browser.helpers import log_in, wait_for_kept_pages
 from tests.browser.test_handovers import _draw, _wait_for_signatures

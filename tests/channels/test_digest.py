@@ -4,7 +4,6 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from sqlmodel import select
 
 from app.channels import digest, jobs, services

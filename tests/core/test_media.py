@@ -12,8 +12,8 @@ from app.core.db import utcnow
 from app.core.photos import Photo, attach, process
 from app.core.storage import LocalStorage, StorageError
 from tests import images
-from tests.factories import engine_of
 from tests.core.test_storage import local, s3, s3_endpoint  # noqa: F401  (fixtures)
+from tests.factories import engine_of
 
 
 def _files(root) -> list[str]:

@@ -168,7 +168,7 @@ def test_the_next_handover_starts_from_the_last_counted_state(login_as, world, d
     # Still damaged, its ticket still open: the supervisor is told again, but no second ticket is opened.
     assert post(client, envelope(world, sample_room, damaged), files).status_code == 201
     first, second = _handovers(db, sample_room)
-    lines = {h.id: {l.item_key: l for l in db.exec(select(HandoverLine).where(HandoverLine.handover_id == h.id))}
+    lines = {h.id: {line.item_key: line for line in db.exec(select(HandoverLine).where(HandoverLine.handover_id == h.id))}
              for h in (first, second)}
     assert lines[second.id]["i2"].ticket_id == lines[first.id]["i2"].ticket_id
     assert _count(db, Ticket, Ticket.source == "handover") == 1

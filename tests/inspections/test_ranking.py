@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from app.core.db import get_session
-from app.inspections.models import Inspection, InspectionSheet, InspectionSettings, RankingSnapshot
+from app.inspections.models import Inspection, InspectionSettings, InspectionSheet, RankingSnapshot
 from app.inspections.ranking import month_of, period, ranking
 from tests import factories
 from tests.html import soup

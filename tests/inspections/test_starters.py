@@ -1,7 +1,6 @@
 """The two starter score sheets: built from seed 001's categories, totalling exactly 100 and 144; versions kept."""
 import json
 
-
 from app import create_app
 from app.checklists import cli, services
 from app.checklists.definition import iter_items

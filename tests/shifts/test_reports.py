@@ -3,7 +3,6 @@ import csv
 import io
 
 import pytest
-
 from pypdf import PdfReader
 
 from tests import factories, images

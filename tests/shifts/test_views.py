@@ -2,7 +2,6 @@
 import io
 
 import pytest
-
 from sqlmodel import select
 
 from app.accounts.models import User
