@@ -27,7 +27,7 @@ def _draw(page, canvas_selector: str, wiggle: int):
 
 def _wait_for_signatures(page, names):
     """Each pad's PNG is made asynchronously after the stroke (evaluate polls: the page's CSP forbids eval)."""
-    for _ in range(100):
+    for _ in range(300):  # up to 15 s: a loaded CI machine makes the PNG slowly
         if page.evaluate("(ids) => ids.every((id) => document.getElementById(id).files.length === 1)", names):
             return
         page.wait_for_timeout(50)
