@@ -99,7 +99,7 @@ def test_the_night_switch_in_my_account_applies_before_the_first_paint(browser, 
 def test_a_long_unbroken_string_wraps_and_a_cut_paste_is_told(browser, live_server, world, db):
     from tests import factories
 
-    ticket, _photo, _record = factories.ticket(db, world.p1, world.users["guard"], description="A" * 3000)
+    ticket, _photo, _record = factories.ticket(db, world.p1, world.users["guard"], description="A" * 2000)  # the longest a description may be
     context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=live_server, has_touch=True, is_mobile=True)
     page = context.new_page()
     log_in(page, "guard", factories.PASSWORD)
