@@ -64,13 +64,21 @@ def _empty_tables(request):
         return
     app = request.getfixturevalue("app")
     load_all()
-    with engine_of(app).begin() as conn:
-        tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(sa.text(f'DELETE FROM "{table}"'))
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    for attempt in range(5):
+        try:
+            with engine_of(app).begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+                else:
+                    for table in tables:
+                        conn.execute(sa.text(f'DELETE FROM "{table}"'))
+            return
+        except sa.exc.OperationalError:
+            # A browser test's page may still be fetching (the service worker keeping pages) while the tables are
+            # emptied: PostgreSQL then reports a deadlock with that request and the TRUNCATE is simply tried again.
+            if attempt == 4:
+                raise
 
 
 @pytest.fixture
