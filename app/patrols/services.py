@@ -248,6 +248,12 @@ def assess_rounds(session: Session, rounds: list[Round], now: datetime, *, whole
     return views
 
 
+def visits_at(session: Session, round_: Round, position: int) -> list:
+    """A checkpoint's visits in a round, first first: a second is recorded too, flagged duplicate on the board."""
+    return session.exec(select(*VISIT_FACTS).where(Visit.round_id == round_.id, Visit.position == position)
+                        .order_by(Visit.scanned_at, Visit.id)).all()
+
+
 def board(session: Session, *, project: Project, day: date, now: datetime, route_id: int | None = None,
           guard_id: int | None = None, whole_visits: bool = False) -> dict:
     stmt = rounds_stmt(project, day)

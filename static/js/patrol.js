@@ -98,7 +98,55 @@
 
   // -- the stop page ---------------------------------------------------------------------------
 
+  function clockOf(iso) {
+    return new Date(iso).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", hour12: false });
+  }
+
+  // Opened again after this phone recorded the checkpoint (the server's own record is on the page already):
+  // it says so. One still waiting is corrected in place (the same entry, ?outbox=<id>); one delivered, or
+  // on its way, only by a second visit, which the server records as such.
+  async function showDone(form) {
+    const userId = Number(document.body.dataset.userId);
+    const box = document.getElementById("stop-done");
+    const card = document.getElementById("stop-form-card");
+    if (new URLSearchParams(location.search).has("outbox")) {  // correcting an entry: the form is what is wanted
+      card.hidden = false;
+      for (const el of box.querySelectorAll("[data-second-visit]")) el.hidden = true;
+      return;
+    }
+    if (!window.WuyeOutbox || !userId || (!box.hidden && !card.hidden)) return;  // a correction being typed
+    const latest = (await window.WuyeOutbox.list(userId)).filter((e) => e.kind === "patrol_visit"
+      && e.state !== "failed" && String(e.data.round_id) === form.elements.round_id.value
+      && String(e.data.position) === form.elements.position.value).pop();  // listed oldest first
+    if (!latest) return;
+    const waiting = latest.state !== "synced";
+    const editable = latest.state === "pending" || latest.state === "waiting-login";
+    if (waiting || box.hidden) {  // delivered and on the page already: the server's words stay
+      const words = waiting ? box.dataset.queued : box.dataset.synced;
+      document.getElementById("stop-done-text").textContent = words.replace("{time}", clockOf(latest.client_time));
+    }
+    card.hidden = true;
+    box.hidden = false;
+    const edit = document.getElementById("stop-edit-queued");
+    edit.hidden = !editable;
+    edit.href = `${location.pathname}?outbox=${encodeURIComponent(latest.id)}`;
+    for (const el of box.querySelectorAll("[data-second-visit]")) el.hidden = editable;
+  }
+
+  function offerCorrection() {
+    document.getElementById("stop-correct").hidden = true;
+    const card = document.getElementById("stop-form-card");
+    card.hidden = false;
+    const first = card.querySelector("input:not([type=hidden]), textarea, select");
+    if (first) first.focus({ preventScroll: true });
+    card.scrollIntoView({ block: "start" });
+  }
+
   function setUpStop(form) {
+    showDone(form);
+    window.addEventListener("outbox:changed", () => showDone(form));
+    window.addEventListener("pageshow", (event) => { if (event.persisted) showDone(form); });  // back from the round
+    document.getElementById("stop-correct").addEventListener("click", offerCorrection);
     const params = new URLSearchParams(location.search);
     const code = params.get("code");
     if (!code && !params.get("outbox")) {  // opened without scanning: nothing proves presence
