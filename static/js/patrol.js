@@ -98,8 +98,10 @@
 
   // -- the stop page ---------------------------------------------------------------------------
 
-  function clockOf(iso) {
-    return new Date(iso).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", hour12: false });
+  // On the company's wall clock, as the server writes its own times (the phone may be set to another zone).
+  function clockOf(iso, timeZone) {
+    return new Date(iso).toLocaleTimeString(document.documentElement.lang,
+      { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: timeZone || undefined });
   }
 
   // Opened again after this phone recorded the checkpoint (the server's own record is on the page already):
@@ -123,7 +125,9 @@
     const editable = latest.state === "pending" || latest.state === "waiting-login";
     if (waiting || box.hidden) {  // delivered and on the page already: the server's words stay
       const words = waiting ? box.dataset.queued : box.dataset.synced;
-      document.getElementById("stop-done-text").textContent = words.replace("{time}", clockOf(latest.client_time));
+      const line = document.getElementById("stop-done-text");
+      line.textContent = words.replace("{time}", clockOf(latest.client_time, box.dataset.zone));
+      line.className = `flash ${waiting ? "flash-warning" : "flash-success"}`;  // amber waits, as on the badge
     }
     card.hidden = true;
     box.hidden = false;

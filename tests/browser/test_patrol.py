@@ -85,3 +85,47 @@ def test_a_guard_walks_a_round_partly_offline(offline_phone, world, db, due_roun
     assert visits[0].failed == ["extinguisher"] and visits[0].notes == {"extinguisher": "压力表指针在红区"}
     ticket = db.exec(select(Ticket).where(Ticket.source == "patrol")).one()
     assert "灭火器齐全" in ticket.description
+
+
+OUTBOX_JS = "async () => (await WuyeOutbox.list(Number(document.body.dataset.userId))).map((e) => e.data)"
+
+
+def test_a_checkpoint_opened_again_says_it_is_done_and_offers_a_correction(offline_phone, world, db, due_round):
+    phone, network = offline_phone
+    round_, checkpoints = due_round
+    page = phone.new_page()
+    log_in(page, "guard", factories.PASSWORD)
+    walk = f"/rounds/{round_.id}/walk"
+    page.goto(walk)
+    wait_for_kept_pages(page, [walk, f"/rounds/{round_.id}/stops/1"])
+    network.cut()
+    _enter_code(page, checkpoints[0].code)
+    page.get_by_role("radio", name="合格").first.check()
+    page.get_by_label("配电房温度").fill("28")
+    page.get_by_role("button", name="提交本点").click()
+    expect(page.get_by_role("heading", name="夜间巡逻")).to_be_visible()
+
+    _enter_code(page, checkpoints[0].code)  # scanned again while the visit still waits on the phone
+    expect(page.locator("#stop-done-text")).to_contain_text("本点已记录,待同步:")
+    expect(page.get_by_role("button", name="提交本点")).to_be_hidden()  # no silent second visit
+    expect(page.get_by_role("button", name="更正:再记一次")).to_be_hidden()
+    page.get_by_role("link", name="修改这条待同步的记录").click()  # corrected in place, not recorded twice
+    expect(page.locator(".outbox-note")).to_contain_text("修改这条待同步的记录")
+    expect(page.get_by_label("配电房温度")).to_have_value("28")
+    page.get_by_label("配电房温度").fill("31")
+    page.get_by_role("button", name="提交本点").click()
+    expect(page.get_by_role("heading", name="夜间巡逻")).to_be_visible()
+    assert [data["item-temp"] for data in page.evaluate(OUTBOX_JS)] == ["31"]
+
+    network.restore()
+    expect(page.locator("#sync-badge")).to_have_text("✓ 已同步")
+    visits = db.exec(select(Visit).where(Visit.round_id == round_.id)).all()
+    assert [(v.position, v.answers["temp"]) for v in visits] == [(1, 31)]
+
+    _enter_code(page, checkpoints[0].code)  # online: the server's record, with who and when
+    done = page.locator("#stop-done-text")
+    expect(done).to_contain_text("本点已巡查:")
+    expect(done).to_contain_text(world.users["guard"].display_name)
+    expect(page.get_by_role("button", name="提交本点")).to_be_hidden()
+    page.get_by_role("button", name="更正:再记一次").click()  # the server records it as a second visit (重复扫码)
+    expect(page.get_by_role("button", name="提交本点")).to_be_visible()
