@@ -1,6 +1,6 @@
 // The my-shift page: +/- steppers for the water bar, the visitor counter that counts taps still waiting in
-// the outbox, and the water bar's stock after the use still waiting there. Each tap is its own outbox record (offline-forms.js queues it); the server adds
-// them up exactly once, and answers each with the shift's new total.
+// the outbox, and the water bar's stock after the use still waiting there. Each tap is its own outbox record
+// (offline-forms.js queues it); the server adds them up exactly once, and answers each with the shift's new total.
 (function () {
   "use strict";
 

@@ -41,6 +41,20 @@ def _enter_code(page, code):
     page.get_by_role("button", name="确定").click()
 
 
+def at_first_stop_offline(offline_phone, round_, checkpoints):
+    """The guard's phone with the round kept, the network cut, at the first checkpoint (its code typed)."""
+    phone, network = offline_phone
+    page = phone.new_page()
+    log_in(page, "guard", factories.PASSWORD)
+    walk = f"/rounds/{round_.id}/walk"
+    page.goto(walk)
+    wait_for_kept_pages(page, [walk, f"/rounds/{round_.id}/stops/1"])
+    network.cut()
+    _enter_code(page, checkpoints[0].code)
+    expect(page.get_by_role("heading", name=checkpoints[0].name)).to_be_visible()
+    return page
+
+
 def test_a_guard_walks_a_round_partly_offline(offline_phone, world, db, due_round, tmp_path):
     phone, network = offline_phone
     round_, checkpoints = due_round
@@ -91,15 +105,9 @@ OUTBOX_JS = "async () => (await WuyeOutbox.list(Number(document.body.dataset.use
 
 
 def test_a_checkpoint_opened_again_says_it_is_done_and_offers_a_correction(offline_phone, world, db, due_round):
-    phone, network = offline_phone
+    _phone, network = offline_phone
     round_, checkpoints = due_round
-    page = phone.new_page()
-    log_in(page, "guard", factories.PASSWORD)
-    walk = f"/rounds/{round_.id}/walk"
-    page.goto(walk)
-    wait_for_kept_pages(page, [walk, f"/rounds/{round_.id}/stops/1"])
-    network.cut()
-    _enter_code(page, checkpoints[0].code)
+    page = at_first_stop_offline(offline_phone, round_, checkpoints)
     page.get_by_role("radio", name="合格").first.check()
     page.get_by_label("配电房温度").fill("28")
     page.get_by_role("button", name="提交本点").click()
