@@ -56,18 +56,21 @@
     }, { onForeign: () => say(text("patrol_foreign_code")) });
   }
 
-  // Checkpoints recorded on this phone but not yet synced show as such.
+  // Checkpoints recorded on this phone but not yet synced show as such; one the server refused is still to
+  // visit and says so in red, never as waiting.
   async function markQueued(walk) {
     const userId = Number(document.body.dataset.userId);
     if (!window.WuyeOutbox || !userId) return;
     const entries = await window.WuyeOutbox.list(userId);
-    for (const entry of entries) {
+    for (const entry of entries) {  // oldest first: the newest entry of a checkpoint says last
       if (entry.kind !== "patrol_visit" || String(entry.data.round_id) !== walk.dataset.roundId) continue;
       const li = document.querySelector(`.stop[data-position="${entry.data.position}"]`);
       if (!li || li.classList.contains("visited")) continue;
-      li.classList.add("queued");
+      const refused = entry.state === "failed";
+      li.classList.toggle("queued", !refused);
+      li.classList.toggle("refused", refused);
       const badge = li.querySelector(".stop-state");
-      badge.textContent = badge.dataset.queued;
+      badge.textContent = refused ? badge.dataset.refused : entry.state === "synced" ? badge.dataset.visited : badge.dataset.queued;
     }
     askBeforeFinishing();
   }
@@ -105,8 +108,8 @@
   }
 
   // Opened again after this phone recorded the checkpoint (the server's own record is on the page already):
-  // it says so. One still waiting is corrected in place (the same entry, ?outbox=<id>); one delivered, or
-  // on its way, only by a second visit, which the server records as such.
+  // it says so. One still waiting, or refused, is corrected in place (the same entry, ?outbox=<id>); one
+  // delivered, or on its way, only by a second visit, which the server records as such.
   async function showDone(form) {
     const userId = Number(document.body.dataset.userId);
     const box = document.getElementById("stop-done");
@@ -118,21 +121,24 @@
     }
     if (!window.WuyeOutbox || !userId || (!box.hidden && !card.hidden)) return;  // a correction being typed
     const latest = (await window.WuyeOutbox.list(userId)).filter((e) => e.kind === "patrol_visit"
-      && e.state !== "failed" && String(e.data.round_id) === form.elements.round_id.value
+      && String(e.data.round_id) === form.elements.round_id.value
       && String(e.data.position) === form.elements.position.value).pop();  // listed oldest first
     if (!latest) return;
-    const waiting = latest.state !== "synced";
-    const editable = latest.state === "pending" || latest.state === "waiting-login";
-    if (waiting || box.hidden) {  // delivered and on the page already: the server's words stay
-      const words = waiting ? box.dataset.queued : box.dataset.synced;
+    const state = latest.state === "failed" ? "refused" : latest.state === "synced" ? "synced" : "queued";
+    const editable = ["pending", "waiting-login", "failed"].includes(latest.state);
+    if (state !== "synced" || box.hidden) {  // delivered and on the page already: the server's words stay
       const line = document.getElementById("stop-done-text");
-      line.textContent = words.replace("{time}", clockOf(latest.client_time, box.dataset.zone));
-      line.className = `flash ${waiting ? "flash-warning" : "flash-success"}`;  // amber waits, as on the badge
+      line.textContent = box.dataset[state].replace("{time}", clockOf(latest.client_time, box.dataset.zone))
+        .replace("{reason}", latest.last_error || "");
+      // red refused, amber waiting (as on the badge), green done
+      line.className = `flash flash-${{ refused: "error", queued: "warning", synced: "success" }[state]}`;
+      line.setAttribute("role", state === "refused" ? "alert" : "status");
     }
     card.hidden = true;
     box.hidden = false;
     const edit = document.getElementById("stop-edit-queued");
     edit.hidden = !editable;
+    edit.textContent = edit.dataset[state === "refused" ? "refused" : "queued"];
     edit.href = `${location.pathname}?outbox=${encodeURIComponent(latest.id)}`;
     for (const el of box.querySelectorAll("[data-second-visit]")) el.hidden = editable;
   }

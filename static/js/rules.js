@@ -226,10 +226,13 @@
   // itself but for `novalidate` (every outbox form carries it, so the browser never speaks first, in its own
   // language): the last check, so the server's words above come first wherever the page has its rules.
   // The first field at fault refuses, as the browser would; the words are the server's (_js_messages.html).
+  // A field out of sight (a passed item's count, in its hidden "when failed" part) asks nothing: the server
+  // does not read it either.
   function checkConstraints(form) {
     const say = global.wuyeText;
     for (const field of form.elements) {
       if (!field.willValidate || field.validity.valid || !field.name) continue;
+      if (field.checkVisibility && !field.checkVisibility()) continue;
       if (field.type === "file" && photoCount(form, field.name)) continue;  // kept with the entry being corrected
       const label = labelOf(field);
       const v = field.validity;

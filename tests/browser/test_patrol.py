@@ -1,4 +1,5 @@
 """A guard walks a whole round on a 360×740 phone, part of it offline, entering codes by hand."""
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ from sqlmodel import select
 from app.core.clock import run_due
 from app.core.db import get_session, utcnow
 from app.patrols import services
-from app.patrols.models import Visit
+from app.patrols.models import Round, Visit
 from app.projects.models import Project
 from app.repairs.models import Ticket
 from tests import factories, images
@@ -137,3 +138,27 @@ def test_a_checkpoint_opened_again_says_it_is_done_and_offers_a_correction(offli
     expect(page.get_by_role("button", name="提交本点")).to_be_hidden()
     page.get_by_role("button", name="更正:再记一次").click()  # the server records it as a second visit (重复扫码)
     expect(page.get_by_role("button", name="提交本点")).to_be_visible()
+
+
+def test_a_refused_visit_is_red_on_the_round_and_at_its_checkpoint(offline_phone, world, db, due_round):
+    _phone, network = offline_phone
+    round_, checkpoints = due_round
+    page = at_first_stop_offline(offline_phone, round_, checkpoints)
+    page.get_by_role("radio", name="合格").first.check()
+    page.get_by_label("配电房温度").fill("28")
+    page.get_by_role("button", name="提交本点").click()
+    expect(page.get_by_role("heading", name="夜间巡逻")).to_be_visible()
+    ended = db.get(Round, round_.id)
+    ended.finished_at = utcnow()  # the supervisor ended the round meanwhile: only the server can know
+    db.add(ended)
+    db.commit()
+
+    network.restore()
+    expect(page.locator("#sync-badge")).to_have_text("被拒收 1")
+    stop = page.locator('.stop[data-position="1"]')
+    expect(stop.locator(".stop-state")).to_have_text("被拒收,须修改")  # not 已记录,待同步
+    expect(stop).to_have_class(re.compile(r"\brefused\b"))
+    _enter_code(page, checkpoints[0].code)
+    expect(page.get_by_role("alert").filter(has_text="本点的记录被服务器拒收:这一轮巡逻已经结束")).to_be_visible()
+    expect(page.get_by_role("link", name="修改后重新提交")).to_be_visible()
+    expect(page.get_by_role("button", name="提交本点")).to_be_hidden()
