@@ -102,17 +102,23 @@ def test_a_guard_walks_a_round_partly_offline(offline_phone, world, db, due_roun
     assert "灭火器齐全" in ticket.description
 
 
+def _first_stop_queued_offline(offline_phone, round_, checkpoints):
+    """The first checkpoint recorded with the network cut (all passed, 28 ℃), back on the round."""
+    page = at_first_stop_offline(offline_phone, round_, checkpoints)
+    page.get_by_role("radio", name="合格").first.check()
+    page.get_by_label("配电房温度").fill("28")
+    page.get_by_role("button", name="提交本点").click()
+    expect(page.get_by_role("heading", name="夜间巡逻")).to_be_visible()
+    return page
+
+
 OUTBOX_JS = "async () => (await WuyeOutbox.list(Number(document.body.dataset.userId))).map((e) => e.data)"
 
 
 def test_a_checkpoint_opened_again_says_it_is_done_and_offers_a_correction(offline_phone, world, db, due_round):
     _phone, network = offline_phone
     round_, checkpoints = due_round
-    page = at_first_stop_offline(offline_phone, round_, checkpoints)
-    page.get_by_role("radio", name="合格").first.check()
-    page.get_by_label("配电房温度").fill("28")
-    page.get_by_role("button", name="提交本点").click()
-    expect(page.get_by_role("heading", name="夜间巡逻")).to_be_visible()
+    page = _first_stop_queued_offline(offline_phone, round_, checkpoints)
 
     _enter_code(page, checkpoints[0].code)  # scanned again while the visit still waits on the phone
     expect(page.locator("#stop-done-text")).to_contain_text("本点已记录,待同步:")
@@ -143,11 +149,7 @@ def test_a_checkpoint_opened_again_says_it_is_done_and_offers_a_correction(offli
 def test_a_refused_visit_is_red_on_the_round_and_at_its_checkpoint(offline_phone, world, db, due_round):
     _phone, network = offline_phone
     round_, checkpoints = due_round
-    page = at_first_stop_offline(offline_phone, round_, checkpoints)
-    page.get_by_role("radio", name="合格").first.check()
-    page.get_by_label("配电房温度").fill("28")
-    page.get_by_role("button", name="提交本点").click()
-    expect(page.get_by_role("heading", name="夜间巡逻")).to_be_visible()
+    page = _first_stop_queued_offline(offline_phone, round_, checkpoints)
     ended = db.get(Round, round_.id)
     ended.finished_at = utcnow()  # the supervisor ended the round meanwhile: only the server can know
     db.add(ended)
