@@ -15,3 +15,19 @@ def queries_for(app, client, url: str) -> int:
     finally:
         event.remove(engine, "before_cursor_execute", count)
     return len(seen)
+
+
+def writes_for(app, client, url: str) -> list[str]:
+    """The INSERT / UPDATE / DELETE statements GET `url` runs (it must answer 200)."""
+    engine, seen = app.extensions["engine"], []
+
+    def note(_conn, _cursor, statement, *_args):
+        if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return seen
