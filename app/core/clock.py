@@ -21,11 +21,10 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
-from app.core.db import UTCDateTime, update_if, utcnow
+from app.core.db import UTCDateTime, insert_new, update_if, utcnow
 
 log = logging.getLogger("wuye.clock")
 
@@ -56,15 +55,10 @@ class ClockMark(SQLModel, table=True):
 
 def once(session: Session, key: str, now: datetime | None = None) -> bool:
     """Claim `key` in this transaction: True the first time ever, False once any process has claimed it. The
-    claim commits (or rolls back) with what it guards, so an alert is raised exactly once. (ON CONFLICT DO
-    NOTHING rather than a savepoint: SQLite's driver would commit a savepoint opened outside a transaction.)"""
+    claim commits (or rolls back) with what it guards, so an alert is raised exactly once."""
     if session.exec(select(ClockMark.id).where(ClockMark.key == key)).first() is not None:
         return False
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    statement = (insert(ClockMark).values(key=key, at=now or utcnow()).on_conflict_do_nothing(index_elements=["key"])
-                 .returning(ClockMark.id))
-    return session.exec(statement).first() is not None  # (rowcount is -1 on PostgreSQL here)
+    return bool(insert_new(session, [ClockMark(key=key, at=now or utcnow())], unique=["key"]))
 
 
 def unmarked(prefix: str, column):
