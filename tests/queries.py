@@ -2,28 +2,12 @@
 from sqlalchemy import event
 
 
-def queries_for(app, client, url: str) -> int:
-    """How many statements GET `url` runs (it must answer 200)."""
-    engine, seen = app.extensions["engine"], []
-
-    def count(*_args):
-        seen.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
-
-
-def writes_for(app, client, url: str) -> list[str]:
-    """The INSERT / UPDATE / DELETE statements GET `url` runs (it must answer 200)."""
+def statements_for(app, client, url: str) -> list[str]:
+    """The statements GET `url` runs (it must answer 200)."""
     engine, seen = app.extensions["engine"], []
 
     def note(_conn, _cursor, statement, *_args):
-        if statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
-            seen.append(statement)
+        seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", note)
     try:
@@ -31,3 +15,13 @@ def writes_for(app, client, url: str) -> list[str]:
     finally:
         event.remove(engine, "before_cursor_execute", note)
     return seen
+
+
+def queries_for(app, client, url: str) -> int:
+    """How many statements GET `url` runs (it must answer 200)."""
+    return len(statements_for(app, client, url))
+
+
+def writes_for(app, client, url: str) -> list[str]:
+    """The INSERT / UPDATE / DELETE statements GET `url` runs (it must answer 200)."""
+    return [s for s in statements_for(app, client, url) if s.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")]
