@@ -68,7 +68,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.checklists import cli as checklists_cli
     from app.checklists.rules import phone_rules
     from app.checklists.services import answer_label
-    from app.handovers import jobs as _handovers_jobs  # noqa: F401  (clock jobs register at import)
+    from app.core import jobs as _core_jobs  # noqa: F401  (clock jobs register at import)
+    from app.handovers import jobs as _handovers_jobs  # noqa: F401
     from app.inspections import jobs as _inspections_jobs  # noqa: F401
     from app.patrols import jobs as _patrols_jobs  # noqa: F401
     from app.repairs import jobs as _repairs_jobs  # noqa: F401

@@ -60,6 +60,9 @@ class Config:
     TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
     # After downtime the clock generates (and records as missed) the rounds of at most this many past days.
     CLOCK_CATCH_UP_DAYS = int(os.environ.get("CLOCK_CATCH_UP_DAYS", 31))
+    # Form claims and clock marks are pruned after this many days: longer than a remembered login (30) or a record
+    # the outbox may still bring (90), see app/core/jobs.py.
+    ONCE_KEEP_DAYS = int(os.environ.get("ONCE_KEEP_DAYS", 120))
     RESTOCK_WAIT_HOURS = int(os.environ.get("RESTOCK_WAIT_HOURS", 4))  # a pending restock request is then put again
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE

@@ -2,16 +2,26 @@
 from sqlalchemy import event
 
 
-def queries_for(app, client, url: str) -> int:
-    """How many statements GET `url` runs (it must answer 200)."""
+def statements_for(app, client, url: str) -> list[str]:
+    """The statements GET `url` runs (it must answer 200)."""
     engine, seen = app.extensions["engine"], []
 
-    def count(*_args):
-        seen.append(1)
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(statement)
 
-    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", note)
     try:
         assert client.get(url).status_code == 200
     finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
+        event.remove(engine, "before_cursor_execute", note)
+    return seen
+
+
+def queries_for(app, client, url: str) -> int:
+    """How many statements GET `url` runs (it must answer 200)."""
+    return len(statements_for(app, client, url))
+
+
+def writes_for(app, client, url: str) -> list[str]:
+    """The INSERT / UPDATE / DELETE statements GET `url` runs (it must answer 200)."""
+    return [s for s in statements_for(app, client, url) if s.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")]

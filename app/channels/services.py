@@ -23,7 +23,7 @@ from app.channels.digest import project_of  # noqa: F401  (the CLI reads it from
 from app.channels.models import KINDS, Channel, Delivery
 from app.config import Config
 from app.core import audit
-from app.core.db import update_if
+from app.core.db import insert_new, update_if
 from app.core.notifications import Notification, link, notify, on_notify, text_in
 from app.core.refusal import Refusal
 from app.core.validation import whole
@@ -187,12 +187,11 @@ def enqueue(session: Session, added: list[Notification]) -> None:
         return
     key = f"{alert.event or 'text'}:{alert.key}" if alert.key else f"once:{uuid.uuid4().hex}"
     key = key[:120]
-    queued = set(session.exec(select(Delivery.channel_id).where(
-        Delivery.alert_key == key, Delivery.channel_id.in_([c.id for c in channels]))).all())
-    session.add_all([Delivery(channel_id=c.id, alert_key=key, event=alert.event, params=dict(alert.params or {}),
-                              link=dict(alert.link or {}) or ({"path": alert.url} if alert.url else {}),
-                              body="" if alert.event else alert.text)
-                     for c in channels if c.id not in queued])
+    # the same alert raised by two requests at once is queued once, and the second request does not fail
+    insert_new(session, [Delivery(channel_id=c.id, alert_key=key, event=alert.event, params=dict(alert.params or {}),
+                                  link=dict(alert.link or {}) or ({"path": alert.url} if alert.url else {}),
+                                  body="" if alert.event else alert.text) for c in channels],
+               unique=["channel_id", "alert_key"])
 
 
 def enqueue_text(session: Session, channel: Channel, *, key: str, body: str, now: datetime,

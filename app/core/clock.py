@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
-from app.core.db import UTCDateTime, update_if, utcnow
+from app.core.db import UTCDateTime, insert_new, update_if, utcnow
 
 log = logging.getLogger("wuye.clock")
 
@@ -55,15 +55,10 @@ class ClockMark(SQLModel, table=True):
 
 def once(session: Session, key: str, now: datetime | None = None) -> bool:
     """Claim `key` in this transaction: True the first time ever, False once any process has claimed it. The
-    claim commits (or rolls back) with what it guards, so an alert is raised exactly once. (ON CONFLICT DO
-    NOTHING rather than a savepoint: SQLite's driver would commit a savepoint opened outside a transaction.)"""
+    claim commits (or rolls back) with what it guards, so an alert is raised exactly once."""
     if session.exec(select(ClockMark.id).where(ClockMark.key == key)).first() is not None:
         return False
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    statement = (insert(ClockMark).values(key=key, at=now or utcnow()).on_conflict_do_nothing(index_elements=["key"])
-                 .returning(ClockMark.id))
-    return session.exec(statement).first() is not None  # (rowcount is -1 on PostgreSQL here)
+    return bool(insert_new(session, [ClockMark(key=key, at=now or utcnow())], unique=["key"]))
 
 
 def unmarked(prefix: str, column):
@@ -120,6 +115,34 @@ def _finish(engine, name: str, error: str) -> None:
         session.commit()
 
 
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _yielding(session: Session, most: float = 0.05) -> None:
+    """After each commit that wrote, the job pauses as long as it held SQLite's write lock (at least 2 ms, at
+    most `most`). A request that found the lock taken sleeps in SQLite's busy handler in growing steps (1, 2, 5,
+    10, 15… ms) and retries; back-to-back batches would leave it no free moment to wake into, so an upload beside
+    a catch-up waited for several batches. With the pause the lock is free half the time at least and the request
+    gets in at its next retry. PostgreSQL locks rows, not the database: no pause there."""
+    held: dict[str, float] = {}
+
+    def _begin(_session, _transaction, connection):
+        def _write(_conn, _cursor, statement, *_args):
+            if "at" not in held and statement.lstrip()[:6].upper() in WRITES:
+                held["at"] = _time.perf_counter()
+        event.listen(connection, "before_cursor_execute", _write)
+
+    def _commit(_session):
+        began = held.pop("at", None)
+        if began is not None:
+            _time.sleep(min(most, max(0.002, _time.perf_counter() - began)))
+
+    if session.get_bind().dialect.name == "sqlite":
+        event.listen(session, "after_begin", _begin)
+        event.listen(session, "after_commit", _commit)
+        event.listen(session, "after_rollback", lambda _session: held.clear())
+
+
 def run_due(app, now: datetime | None = None, *, force: bool = False, names: Iterable[str] | None = None
             ) -> list[Outcome]:
     """Run each due job once, each in its own session; a job that raises is logged and the others still run.
@@ -134,6 +157,7 @@ def run_due(app, now: datetime | None = None, *, force: bool = False, names: Ite
             job_ = JOBS[name]
             began = _time.perf_counter()
             with Session(engine_, expire_on_commit=False) as session:
+                _yielding(session)
                 try:
                     if not _claim(session, job_, now, force):
                         outcomes.append(Outcome(name, ran=False))

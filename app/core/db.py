@@ -88,6 +88,23 @@ def get_posted(session: Session, model, raw):
     return session.get(model, int(raw)) if re.fullmatch(r"[0-9]{1,9}", raw) else None
 
 
+def insert_new(session: Session, rows: list, *, unique: list[str], where=None, returning=None) -> list:
+    """Insert the new model objects `rows` whose unique key the table does not hold yet (INSERT … ON CONFLICT DO
+    NOTHING, on SQLite as on PostgreSQL) and return `returning` (default: the id) of those inserted. Two requests
+    or processes adding the same keyed row at the same moment: one row, and no error for the second (where a
+    check-then-insert would fail its commit). `where` is a partial unique index's condition. The objects are not
+    added to the session. (Not a savepoint: SQLite's driver would commit one opened outside a transaction.)"""
+    if not rows:
+        return []
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    model = type(rows[0])
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
+    statement = (insert(model).values([row.model_dump(exclude={"id"}) for row in rows])
+                 .on_conflict_do_nothing(index_elements=unique, index_where=where))
+    return list(session.exec(statement.returning(returning if returning is not None else model.id)).scalars())
+
+
 def locked(session: Session, statement):
     """Run `statement` holding its rows until commit, so two requests' check-then-write run one after the other:
     FOR NO KEY UPDATE on PostgreSQL (not held up by rows merely referencing them); SQLite has no row locks, so

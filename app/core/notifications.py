@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from sqlmodel import JSON, Field, Session, SQLModel, func, select
 
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import UTCDateTime, insert_new, utcnow
 
 
 class Notification(SQLModel, table=True):
@@ -28,7 +28,10 @@ class Notification(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
-    __table_args__ = (sa.Index("ix_notification_unread", "user_id", "read_at"),)
+    __table_args__ = (sa.Index("ix_notification_unread", "user_id", "read_at"),
+                      # a keyed alert reaches each reader once, even raised by two requests at the same moment
+                      sa.Index("uq_notification_user_key", "user_id", "key", unique=True,
+                               sqlite_where=sa.text("key != ''"), postgresql_where=sa.text("key != ''")))
 
 
 EVENTS: dict[str, Callable[[dict], str]] = {}
@@ -72,17 +75,15 @@ def on_notify(fn: Callable) -> Callable:
 
 def notify(session: Session, *, user_ids, event: str, params: dict | None = None, link: dict | None = None,
            project_id: int | None = None, key: str = "") -> list[Notification]:
-    """Add a notification for each user (once per `key`); it commits with the change it announces."""
+    """Add a notification for each user (once per `key`, even from two requests at the same moment: the second
+    adds nothing and fails nothing); it commits with the change it announces. Returns the ones added."""
     if event not in EVENTS:
         raise KeyError(f"notification event {event!r} is not registered")
-    added = []
-    for user_id in sorted(set(user_ids)):
-        if key and session.exec(select(Notification.id).where(Notification.user_id == user_id,
-                                                               Notification.key == key)).first():
-            continue
-        added.append(Notification(user_id=user_id, project_id=project_id, event=event, params=params or {},
-                                  link=link or {}, key=key[:80]))
-    session.add_all(added)
+    rows = [Notification(user_id=user_id, project_id=project_id, event=event, params=params or {}, link=link or {},
+                         key=key[:80]) for user_id in sorted(set(user_ids))]
+    made = set(insert_new(session, rows, unique=["user_id", "key"], where=sa.text("key != ''"),
+                          returning=Notification.user_id))
+    added = [row for row in rows if row.user_id in made]
     if added:
         for listener in _listeners:
             listener(session, added)

@@ -4,32 +4,20 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from app.core import audit
 from app.core.clock import job, once, unmarked
-from app.core.db import update_if, zone
+from app.core.db import zone
 from app.core.notifications import link, notify
 from app.inspections import notices, ranking
 from app.inspections.models import Inspection, Rectification
-from app.inspections.objections import objections_of, status_at
+from app.inspections.objections import settle
 from app.inspections.services import settings_for
 from app.projects.models import Organisation
 
 
 def close_windows(session: Session, now: datetime, config) -> int:
     """Make effective (and lock) each inspection whose objection window has closed with nothing pending."""
-    due = session.exec(select(Inspection).where(Inspection.status == "provisional",
-                                                Inspection.objection_deadline <= now)).all()
-    objections = objections_of(session, [i.id for i in due])
-    made = 0
-    for inspection in due:
-        if status_at(inspection, objections.get(inspection.id, []), now) != "effective":
-            continue
-        if update_if(session, inspection, Inspection.status == "provisional", status="effective", effective_at=now):
-            audit.record(session, actor=None, action="inspection.effective", obj=inspection,
-                         after={"effective_at": now.isoformat()})
-            made += 1
-        session.commit()
-    return made
+    return settle(session, session.exec(select(Inspection).where(Inspection.status == "provisional",
+                                                                 Inspection.objection_deadline <= now)).all(), now)
 
 
 def alert_rectifications(session: Session, now: datetime, config) -> int:
@@ -52,7 +40,7 @@ def freeze_rankings(session: Session, now: datetime, config) -> int:
     for organisation_id in session.exec(select(Organisation.id)).all():
         close_day = settings_for(session, organisation_id).close_day
         month = ranking.previous_month(ranking.month_of(now, close_day, zone()))
-        frozen += ranking.ranking(session, organisation_id=organisation_id, month=month, now=now).frozen
+        frozen += ranking.freeze(session, organisation_id=organisation_id, month=month, now=now).frozen
     return frozen
 
 

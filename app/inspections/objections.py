@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.accounts.services import member_ids
 from app.checklists.services import get_version
 from app.core import audit
-from app.core.db import local
+from app.core.db import local, update_if
 from app.core.notifications import link, notify
 from app.core.photos import ProcessedPhoto, attach
 from app.core.validation import required_text
@@ -36,20 +36,27 @@ def objections_of(session: Session, inspection_ids) -> dict[int, list[Objection]
     return by_inspection(session, Objection, inspection_ids, Objection.id)
 
 
-def settle(session: Session, inspections: list[Inspection], now: datetime) -> None:
-    """Make effective (and lock) the inspections whose window has closed; commits if any changed."""
+def statuses(session: Session, inspections: list[Inspection], now: datetime) -> dict[int, str]:
+    """Each inspection's status at `now`, as the clock records it: what pages show (they never write), so one
+    whose window has passed reads as effective before the clock's next minute has made it so."""
+    objections = objections_of(session, [i.id for i in inspections if i.status == "provisional"])
+    return {i.id: status_at(i, objections.get(i.id, []), now) for i in inspections}
+
+
+def settle(session: Session, inspections: list[Inspection], now: datetime) -> int:
+    """Make effective (and lock) the inspections whose window has closed, each claimed by compare-and-set;
+    commits, and returns how many. The clock and the mutations (a decision, a late objection) call it: pages
+    read `statuses`."""
     provisional = [i for i in inspections if i.status == "provisional"]
-    objections = objections_of(session, [i.id for i in provisional])
-    changed = False
+    shown, made = statuses(session, provisional, now), 0
     for inspection in provisional:
-        if status_at(inspection, objections.get(inspection.id, []), now) == "effective":
-            inspection.status, inspection.effective_at = "effective", now
-            session.add(inspection)
+        if shown[inspection.id] == "effective" and update_if(session, inspection, Inspection.status == "provisional",
+                                                             status="effective", effective_at=now):
             audit.record(session, actor=None, action="inspection.effective", obj=inspection,
                          after={"effective_at": now.isoformat()})
-            changed = True
-    if changed:
-        session.commit()
+            made += 1
+    session.commit()
+    return made
 
 
 def _provisional(session: Session, inspection: Inspection, now: datetime) -> None:

@@ -7,8 +7,9 @@ score is the total of its sheet scores over the total of their bases, as a perce
 both sheets and a site scored on one are compared fairly. Sites with the same combined score share a rank.
 
 Once the period has ended and none of its inspections is still provisional (at most the objection window
-later), the ranking is **stored** as it stands (RankingSnapshot): objections decided later, or a sheet
-changed later, do not move a ranking people have already been told.
+later), the ranking is final, and the clock **stores** it as it stands (RankingSnapshot, `freeze`): objections
+decided later, or a sheet changed later, do not move a ranking people have already been told. Pages only read
+(`ranking`): an inspection whose window has passed counts as effective there before the clock has recorded it.
 """
 import calendar
 from dataclasses import asdict, dataclass, field
@@ -21,7 +22,7 @@ from sqlmodel import Session, select
 from app.checklists.models import ChecklistTemplate
 from app.core.db import zone
 from app.inspections.models import Inspection, InspectionSheet, RankingSnapshot
-from app.inspections.objections import settle
+from app.inspections.objections import statuses
 from app.inspections.scoring import half_up
 from app.inspections.services import settings_for
 from app.projects.models import Project
@@ -51,7 +52,8 @@ class Ranking:
     end: datetime
     sheets: list[dict]  # [{key, name, base}]
     rows: list[Row]
-    frozen: bool = False
+    frozen: bool = False  # final: stored, or the clock stores it as it is at its next run
+    stored: bool = False
 
 
 def parse_month(value: str | None, today: date) -> str:
@@ -103,24 +105,25 @@ def _sheets(session: Session, organisation_id: int) -> list[dict]:
     return [{"key": t.key, "name": t.name, "base": t.base_score, "id": t.id} for t in templates]
 
 
-def _compute(session: Session, organisation_id: int, month: str, start: datetime, end: datetime,
-             sheets: list[dict]) -> list[Row]:
+def _compute(session: Session, organisation_id: int, start: datetime, end: datetime, sheets: list[dict],
+             now: datetime) -> list[Row]:
     projects = session.exec(select(Project).where(Project.organisation_id == organisation_id,
                                                   Project.archived == False).order_by(Project.name)).all()  # noqa: E712
     rows = {p.id: Row(project_id=p.id, name=p.name, scores={s["key"]: None for s in sheets}) for p in projects}
     key_of = {s["id"]: s["key"] for s in sheets}
     base_of = {s["key"]: s["base"] for s in sheets}
     found = session.exec(
-        select(Inspection.id, Inspection.project_id, Inspection.status, InspectionSheet.template_id,
-               InspectionSheet.score)
+        select(Inspection, InspectionSheet.template_id, InspectionSheet.score)
         .join(InspectionSheet, InspectionSheet.inspection_id == Inspection.id)
         .where(Inspection.project_id.in_(list(rows)), Inspection.inspected_at >= start, Inspection.inspected_at < end)
     ).all()
+    status_of = statuses(session, list({inspection.id: inspection for inspection, _t, _s in found}.values()), now)
     scores: dict[tuple[int, str], list[float]] = {}
     counted: dict[int, set] = {}
     waiting: dict[int, set] = {}
-    for inspection_id, project_id, status, template_id, score in found:
-        if status != "effective":
+    for inspection, template_id, score in found:
+        inspection_id, project_id = inspection.id, inspection.project_id
+        if status_of[inspection_id] != "effective":
             waiting.setdefault(project_id, set()).add(inspection_id)
             continue
         counted.setdefault(project_id, set()).add(inspection_id)
@@ -143,22 +146,20 @@ def _compute(session: Session, organisation_id: int, month: str, start: datetime
 
 def _from_snapshot(snapshot: RankingSnapshot, start: datetime, end: datetime) -> Ranking:
     return Ranking(month=snapshot.month, start=start, end=end, sheets=snapshot.sheets,
-                   rows=[Row(**row) for row in snapshot.rows], frozen=True)
+                   rows=[Row(**row) for row in snapshot.rows], frozen=True, stored=True)
 
 
 def ranking(session: Session, *, organisation_id: int, month: str, now: datetime, compare: bool = True) -> Ranking:
-    """The month's ranking: the stored one once frozen, else computed now (and frozen if it may be)."""
+    """The month's ranking, read only: the stored one once frozen, else as it stands at `now` (`frozen` when the
+    clock will store it as it is)."""
     tz = zone()
     start, end = period(month, settings_for(session, organisation_id).close_day, tz)
     snapshot = session.exec(select(RankingSnapshot).where(RankingSnapshot.organisation_id == organisation_id,
                                                           RankingSnapshot.month == month)).first()
     if snapshot is not None:
         return _from_snapshot(snapshot, start, end)
-    settle(session, session.exec(select(Inspection).join(Project, Project.id == Inspection.project_id).where(
-        Project.organisation_id == organisation_id, Inspection.status == "provisional",
-        Inspection.inspected_at < end)).all(), now)
     sheets = _sheets(session, organisation_id)
-    rows = _compute(session, organisation_id, month, start, end, sheets)
+    rows = _compute(session, organisation_id, start, end, sheets, now)
     if compare:
         before = {r.project_id: r for r in ranking(session, organisation_id=organisation_id,
                                                     month=previous_month(month), now=now, compare=False).rows}
@@ -168,13 +169,19 @@ def ranking(session: Session, *, organisation_id: int, month: str, now: datetime
                 row.previous_rank = last.rank
                 if last.combined is not None and row.combined is not None:
                     row.change = half_up(row.combined - last.combined)
-    result = Ranking(month=month, start=start, end=end, sheets=sheets, rows=rows)
-    if compare and now >= end and not any(r.provisional for r in rows):
-        session.add(RankingSnapshot(organisation_id=organisation_id, month=month, sheets=sheets,
-                                    rows=[asdict(r) for r in rows], frozen_at=now))
+    return Ranking(month=month, start=start, end=end, sheets=sheets, rows=rows,
+                   frozen=compare and now >= end and not any(r.provisional for r in rows))
+
+
+def freeze(session: Session, *, organisation_id: int, month: str, now: datetime) -> Ranking:
+    """The clock's part: store the month's ranking once it is final (any number of processes: one row)."""
+    result = ranking(session, organisation_id=organisation_id, month=month, now=now)
+    if result.frozen and not result.stored:
+        session.add(RankingSnapshot(organisation_id=organisation_id, month=month, sheets=result.sheets,
+                                    rows=[asdict(r) for r in result.rows], frozen_at=now))
         try:
             session.commit()
-        except IntegrityError:  # frozen by another reader at the same moment: the same rows
+        except IntegrityError:  # frozen by another process at the same moment: the same rows
             session.rollback()
-        result.frozen = True
+        result.stored = True
     return result

@@ -72,8 +72,9 @@ def _home_tasks(session, user, project, roles):
             tasks.append(home.Task(title=_("整改项"), url=url_for("inspections.rectifications", project_id=project.id),
                                    detail=_("%(n)d 项未关闭,%(late)d 项逾期", n=len(items), late=late), urgent=bool(late)))
     if roles & {"supervisor", "inspector", "admin"}:
-        provisional = session.exec(select(func.count()).select_from(Inspection).where(
-            Inspection.project_id == project.id, Inspection.status == "provisional")).one()
+        waiting = session.exec(select(Inspection).where(Inspection.project_id == project.id,
+                                                        Inspection.status == "provisional")).all()
+        provisional = list(objections.statuses(session, waiting, _now()).values()).count("provisional")
         tasks.append(home.Task(title=_("检查结果"), url=url_for("inspections.index", project_id=project.id),
                                detail=_("%(n)d 个在异议期内", n=provisional) if provisional else ""))
     return tasks
@@ -104,10 +105,10 @@ def index(project: Project):
     """A site's inspections, newest first, with their scores and state."""
     db = get_session()
     inspections = db.exec(services.inspections_stmt(project.id).limit(100)).all()
-    objections.settle(db, inspections, _now())
     pending = {o.inspection_id for o in db.exec(select(Objection).where(Objection.project_id == project.id,
                                                                            Objection.status == "pending")).all()}
     return render_template("inspections/index.html", project=project, inspections=inspections, pending=pending,
+                           statuses=objections.statuses(db, inspections, _now()),
                            sheets=services.sheets_of(db, [i.id for i in inspections]),
                            can_inspect=has_role(db, current_user, project, INSPECTORS), **_labels())
 
@@ -115,7 +116,7 @@ def index(project: Project):
 def _context(inspection: Inspection, pdf: bool = False) -> dict:
     """What the result page and its PDF show; one function for both."""
     db = get_session()
-    objections.settle(db, [inspection], _now())
+    state = objections.statuses(db, [inspection], _now())[inspection.id]  # (`status` is the response's)
     deductions = services.deductions_of(db, inspection)
     raised = {o.deduction_id: o for o in objections.objections_of(db, [inspection.id]).get(inspection.id, [])}
     rectifications = rectification.rectifications_of(db, inspection)
@@ -127,12 +128,12 @@ def _context(inspection: Inspection, pdf: bool = False) -> dict:
     user_ids = {inspection.lead_id} | {r.owner_id for r in rectifications} | {o.raised_by for o in raised.values()} \
         | {o.decided_by for o in raised.values()}
     roles = roles_in(db, current_user, db.get(Project, inspection.project_id)) if not pdf else set()
-    return {"inspection": inspection, "project": db.get(Project, inspection.project_id), "sheets": sheets,
+    return {"inspection": inspection, "state": state, "project": db.get(Project, inspection.project_id), "sheets": sheets,
             "categories": {s.id: services.categories_of(db, s) for s in sheets}, "deductions": deductions,
             "objections": raised, "rectifications": rectifications, "photos": photos,
             "users": users_by_id(db, user_ids),
             "photo_src": data_uri if pdf else (lambda p: url_for("core.photo_thumb", photo_id=p.id)),
-            "can_object": bool(roles & {"supervisor", "admin"}) and inspection.status == "provisional"
+            "can_object": bool(roles & {"supervisor", "admin"}) and state == "provisional"
             and _now() < inspection.objection_deadline,
             "can_decide": bool(roles & {"inspector", "admin"}), "now": _now(), "overdue": rectification.overdue,
             **_labels()}
@@ -327,6 +328,7 @@ def deductions_csv(organisation_id: int):
     settings = services.settings_for(db, _own(organisation_id))
     start, end = rankings.period(_month(), settings.close_day, local(_now()).tzinfo)
     rows = db.exec(services.deductions_stmt(current_user.organisation_id, start, end)).all()
+    status_of = objections.statuses(db, list({i.id: i for _d, i, _p in rows}.values()), _now())
     sheet_names = {s.id: s.name for sheets in services.sheets_of(db, {i.id for _d, i, _p in rows}).values() for s in sheets}
     table = [[_("项目"), _("检查时间"), _("检查表"), _("类别"), _("扣分项"), _("次数"), _("扣分"), _("一票否决"), _("备注"),
               _("状态")]]
@@ -334,7 +336,7 @@ def deductions_csv(organisation_id: int):
         table.append([project.name, f"{local(inspection.inspected_at):%Y-%m-%d %H:%M}",
                       sheet_names.get(deduction.sheet_id, ""), deduction.category, deduction.label, deduction.count,
                       format_points(deduction.points), _("是") if deduction.veto else "", deduction.note,
-                      _("已撤销") if deduction.withdrawn else str(STATUS_LABELS[inspection.status])])
+                      _("已撤销") if deduction.withdrawn else str(STATUS_LABELS[status_of[inspection.id]])])
     return csv_response(table, f"deductions-{_month()}.csv")
 
 

@@ -240,3 +240,32 @@ def test_two_processes_delivering_at_once_send_each_message_exactly_once(app, wo
     sent = sorted(int(r["body"]["markdown"]["content"].split("BX-")[1][0]) for r in receiver.received)
     assert sent == list(range(6)), outputs
     assert all("sent 0," not in out for out in outputs)  # both took part
+
+
+def test_the_same_alert_raised_by_two_requests_at_once_is_stored_and_queued_once(app, world, db):
+    """Two sessions on two threads raise one keyed alert at the same instant: neither fails, one bell notice per
+    reader, one delivery per channel (a check-then-insert would let both in, or fail the second's commit)."""
+    factories.channel(db, world.p1, "wecom")
+    users = [world.users[u].id for u in ("supervisor", "admin")]
+    for attempt in range(5):
+        key, start, failures = f"overdue-dispatch:race-{attempt}", threading.Barrier(2, timeout=30), []
+
+        def raise_alert():
+            try:
+                with app.app_context(), Session(factories.engine_of(app)) as session:
+                    start.wait()
+                    notify(session, user_ids=users, event=OVERDUE, params={"number": "BX-9"}, project_id=world.p1.id,
+                           link=link("repairs.ticket", ticket_id=world.tickets["p1"].id), key=key)
+                    session.commit()
+            except Exception as exc:  # noqa: BLE001  (the test reports it)
+                failures.append(exc)
+
+        threads = [threading.Thread(target=raise_alert) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        db.expire_all()
+        assert sorted(db.exec(select(Notification.user_id).where(Notification.key == key)).all()) == sorted(users)
+        assert len(db.exec(select(Delivery).where(Delivery.alert_key == f"{OVERDUE}:{key}")).all()) == 1

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.core.db import get_session
 from app.inspections.models import Inspection, InspectionSettings, InspectionSheet, RankingSnapshot
-from app.inspections.ranking import month_of, period, ranking
+from app.inspections.ranking import freeze, month_of, period, ranking
 from tests import factories
 from tests.html import soup
 
@@ -62,7 +62,7 @@ def test_the_ranking_freezes_after_the_close_once_nothing_is_provisional(app, wo
         session = get_session()
         # the 26th: closed, but p2's objection window runs to the 27th — not frozen yet
         assert not ranking(session, organisation_id=world.org_a.id, month="2025-05", now=local(2025, 5, 26)).frozen
-        frozen = ranking(session, organisation_id=world.org_a.id, month="2025-05", now=local(2025, 5, 28))
+        frozen = freeze(session, organisation_id=world.org_a.id, month="2025-05", now=local(2025, 5, 28))  # the clock
         assert frozen.frozen and [(r.name, r.rank) for r in frozen.rows] == [("江城壹号销售中心", 1), ("秘密二号项目", 2)]
         sheet_row = session.exec(select(InspectionSheet).where(InspectionSheet.inspection_id == late.id)).one()
         sheet_row.score = 10  # changed after the freeze (say, a late decision): the ranking stays as it was
