@@ -10,7 +10,7 @@ from app.core.db import get_session
 from app.core.i18n import THEME_COOKIE, THEMES
 from app.core.permissions import admin_required, logged_in, public, visible_projects_stmt
 from app.core.views import back_to, is_htmx, render, safe_next
-from app.projects.models import Project
+from app.projects.services import get_project
 
 
 def _client_ip() -> str:
@@ -192,7 +192,7 @@ def add_membership(user_id: int):
     """Give a user a role in a project."""
     user = _org_user(user_id)
     db = get_session()
-    project = db.get(Project, request.form.get("project_id", type=int) or 0)
+    project = get_project(db, request.form.get("project_id", type=int) or 0)
     try:
         if project is None or project.organisation_id != current_user.organisation_id:
             raise services.AccountError(_("请选择项目。"))

@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.checklists.models import ChecklistTemplate
+from app.checklists.services import score_sheet_templates
 from app.core.db import zone
 from app.inspections.models import Inspection, InspectionSheet, RankingSnapshot
 from app.inspections.objections import settle
 from app.inspections.scoring import half_up
 from app.inspections.services import settings_for
-from app.projects.models import Project
+from app.projects.services import organisation_projects, project_ids_stmt
 
 
 @dataclass
@@ -97,16 +97,13 @@ def month_of(moment: datetime, close_day: int, tz: ZoneInfo) -> str:
 
 
 def _sheets(session: Session, organisation_id: int) -> list[dict]:
-    templates = session.exec(select(ChecklistTemplate).where(ChecklistTemplate.organisation_id == organisation_id,
-                                                             ChecklistTemplate.is_score_sheet == True)  # noqa: E712
-                             .order_by(ChecklistTemplate.name)).all()
+    templates = score_sheet_templates(session, organisation_id)
     return [{"key": t.key, "name": t.name, "base": t.base_score, "id": t.id} for t in templates]
 
 
 def _compute(session: Session, organisation_id: int, month: str, start: datetime, end: datetime,
              sheets: list[dict]) -> list[Row]:
-    projects = session.exec(select(Project).where(Project.organisation_id == organisation_id,
-                                                  Project.archived == False).order_by(Project.name)).all()  # noqa: E712
+    projects = organisation_projects(session, organisation_id)
     rows = {p.id: Row(project_id=p.id, name=p.name, scores={s["key"]: None for s in sheets}) for p in projects}
     key_of = {s["id"]: s["key"] for s in sheets}
     base_of = {s["key"]: s["base"] for s in sheets}
@@ -154,8 +151,8 @@ def ranking(session: Session, *, organisation_id: int, month: str, now: datetime
                                                           RankingSnapshot.month == month)).first()
     if snapshot is not None:
         return _from_snapshot(snapshot, start, end)
-    settle(session, session.exec(select(Inspection).join(Project, Project.id == Inspection.project_id).where(
-        Project.organisation_id == organisation_id, Inspection.status == "provisional",
+    settle(session, session.exec(select(Inspection).where(
+        Inspection.project_id.in_(project_ids_stmt(organisation_id)), Inspection.status == "provisional",
         Inspection.inspected_at < end)).all(), now)
     sheets = _sheets(session, organisation_id)
     rows = _compute(session, organisation_id, month, start, end, sheets)
