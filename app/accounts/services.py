@@ -14,6 +14,7 @@ from app.accounts.models import PROJECT_ROLES, LoginFailure, Membership, User
 from app.core import audit
 from app.core.db import get_posted, locked, utcnow
 from app.core.permissions import register_directory
+from app.core.refusal import Refusal
 from app.projects.models import Project
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,39}$")
@@ -21,8 +22,10 @@ MIN_PASSWORD = 8
 USER_FIELDS = ("username", "display_name", "phone", "active", "is_admin", "locale")
 
 
-class AccountError(ValueError):
-    """A refusal to show the user; the message is already translated."""
+class AccountError(Refusal):
+    """A refusal of an account change; the account forms have always answered it with 400."""
+
+    status = 400
 
 
 def users_by_id(session: Session, ids) -> dict[int, User]:

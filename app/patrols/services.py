@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from app.accounts.models import User
@@ -23,7 +22,6 @@ from app.core.photos import attach
 from app.core.refusal import Refusal
 from app.core.validation import clock, required_text, whole
 from app.patrols.models import Round, Route, RouteStop, Schedule, Visit
-from app.patrols.slots import slots_for_day
 from app.patrols.verify import Assessment, assess
 from app.projects.models import Area, Checkpoint, Project
 from app.projects.services import get_project, located_checkpoints, places_of, posted_checkpoint
@@ -172,42 +170,8 @@ def _snapshot(session: Session, route: Route) -> list[dict]:
     return stops
 
 
-def ensure_rounds(session: Session, *, project: Project, now: datetime) -> None:
-    """Generate the rounds of yesterday, today and tomorrow (local dates) that do not exist yet (idempotent)."""
-    tz = zone()
-    today = now.astimezone(tz).date()
-    schedules = session.exec(
-        select(Schedule, Route).join(Route, Route.id == Schedule.route_id)
-        .where(Route.project_id == project.id, Route.active == True, Schedule.active == True)  # noqa: E712
-    ).all()
-    if not schedules:
-        return
-    existing = set(session.exec(select(Round.schedule_id, Round.slot_start).where(
-        Round.schedule_id.in_([schedule.id for schedule, _route in schedules]),
-        Round.slot_start >= _day_start(today, -1))).all())
-    snapshots: dict[int, list[dict]] = {}
-    for schedule, route in schedules:
-        for day in (today - timedelta(days=1), today, today + timedelta(days=1)):
-            for slot in slots_for_day(day=day, start=schedule.start, end=schedule.end,
-                                      interval_minutes=schedule.interval_minutes, window_minutes=schedule.window_minutes,
-                                      grace_minutes=schedule.grace_minutes, tz=tz.key):
-                if (schedule.id, slot.start) in existing:
-                    continue
-                if route.id not in snapshots:
-                    snapshots[route.id] = _snapshot(session, route)
-                session.add(Round(project_id=project.id, route_id=route.id, schedule_id=schedule.id,
-                                  slot_start=slot.start, window_end=slot.window_end, deadline=slot.deadline,
-                                  closes_at=slot.closes, stops=snapshots[route.id], guard_ids=list(schedule.guard_ids)))
-    if not session.new:
-        return
-    try:
-        session.commit()
-    except IntegrityError:  # another page or phone generated them at the same moment
-        session.rollback()
-
-
-def _day_start(day: date, offset_days: int = 0) -> datetime:
-    return datetime.combine(day + timedelta(days=offset_days), time(0), tzinfo=zone())
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone())
 
 
 def rounds_stmt(project: Project, day: date):
