@@ -13,10 +13,6 @@ from sqlmodel import SQLModel
 APP = Path(__file__).resolve().parent.parent / "app"
 CAPABILITIES = sorted(p.name for p in APP.iterdir() if (p / "__init__.py").exists() and p.name != "core")
 
-# module (relative to app/) -> the other capabilities' tables it may use, and why
-ALLOWED: dict[str, set[str]] = {}
-
-
 def _capability(name: str) -> str | None:
     parts = Path(name).parts
     return parts[0] if len(parts) > 1 and parts[0] in CAPABILITIES else None
@@ -63,10 +59,21 @@ def _reads_of_others(name: str, source: str) -> list[str]:
     tree = ast.parse(source)
     tables = _foreign_tables(tree, capability)
     annotations = _annotation_nodes(tree)
-    allowed = ALLOWED.get(name, set())
-    return sorted({f"{name}:{node.lineno} uses {tables[node.id]}" for node in ast.walk(tree)
-                   if isinstance(node, ast.Name) and node.id in tables and id(node) not in annotations
-                   and node.id not in allowed})
+    reads = {f"{name}:{node.lineno} uses {tables[node.id]}" for node in ast.walk(tree)
+             if isinstance(node, ast.Name) and node.id in tables and id(node) not in annotations}
+    modules = {f"{name}:{node.lineno} imports app.{owner}.models whole" for node in ast.walk(tree)
+               for owner in _whole_models(node) if owner != capability}
+    return sorted(reads | modules)
+
+
+def _whole_models(node: ast.AST) -> list[str]:
+    """The capabilities whose models module this import brings in as a module (`from app.x import models`)."""
+    if isinstance(node, ast.ImportFrom) and (node.module or "").count(".") == 1 and node.module.startswith("app."):
+        return [node.module.split(".")[1]] if any(alias.name == "models" for alias in node.names) else []
+    if isinstance(node, ast.Import):
+        return [alias.name.split(".")[1] for alias in node.names
+                if alias.name.startswith("app.") and alias.name.endswith(".models") and alias.name.count(".") == 2]
+    return []
 
 
 def test_no_capability_reads_another_capabilitys_tables():
@@ -80,3 +87,5 @@ def test_the_check_sees_a_read_and_lets_an_annotation_pass():
               "def f(project: Project, kind=PROJECT_KINDS) -> list[Project]:\n    return select(Area)\n")
     assert _reads_of_others("patrols/probe.py", source) == ["patrols/probe.py:6 uses projects.Area"]
     assert _reads_of_others("projects/probe.py", source) == []
+    assert _reads_of_others("patrols/probe.py", "from app.projects import models\n") == [
+        "patrols/probe.py:1 imports app.projects.models whole"]
