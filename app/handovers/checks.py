@@ -27,6 +27,14 @@ def check_template(session: Session, project: Project, kind: str) -> ChecklistVe
     return current_version(session, template) if template else None
 
 
+def key_needs() -> list[dict]:
+    """The guard who takes the keys and his signature, in the order `record_check` refuses them; a closing
+    check's page embeds the same list for the phone (`static/js/rules.js` checkNeeds)."""
+    return [{"field": "key_guard_id", "message": _("请选择接收钥匙的夜班保安(本项目的秩序维护员)。"),
+             "problem": _("请选择保安")},
+            {"field": "sign-guard", "message": _("缺少保安接收钥匙的签名。"), "problem": _("请签名")}]
+
+
 def record_check(session: Session, submission: Submission, *, storage) -> tuple[RoomCheck, list]:
     """An opening or closing check sent as one record (a closing one with the key handover); with its tickets."""
     data, project = submission.data, submission.project
@@ -49,12 +57,13 @@ def record_check(session: Session, submission: Submission, *, storage) -> tuple[
                                                     for i in items if str(data.get(f"note-{i['key']}") or "").strip()})
     signature = None
     if kind == "closing":
+        guard_rule, sign_rule = key_needs()
         guard = posted_user(session, data.get("key_guard_id"))
         if guard is None or guard.id not in member_ids(session, project.id, ("guard",)):
-            raise HandoverError(_("请选择接收钥匙的夜班保安(本项目的秩序维护员)。"), {"key_guard_id": _("请选择保安")})
+            raise HandoverError(guard_rule["message"], {"key_guard_id": guard_rule["problem"]})
         signature = (submission.photos_of("sign-guard") or [None])[0]
         if signature is None or is_blank(signature):
-            raise HandoverError(_("缺少保安接收钥匙的签名。"), {"sign-guard": _("请签名")})
+            raise HandoverError(sign_rule["message"], {"sign-guard": sign_rule["problem"]})
         check.key_guard_id, check.keys_at = guard.id, submission.client_time
     session.add(check)
     session.flush()

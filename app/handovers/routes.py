@@ -223,7 +223,7 @@ def check_form(room_id: int, kind: str):
     project = get_project(db, room.project_id)
     return render("handovers/check_form.html", room=room, project=project, kind=kind,
                   version=checks.check_template(db, project, kind), guards=checks.guards_of(db, project),
-                  **_labels())
+                  key_needs=checks.key_needs(), **_labels())
 
 
 @bp.get("/checks/<int:check_id>")

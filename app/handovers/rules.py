@@ -1,7 +1,7 @@
 """The rules of a handover count, for the phone: the server's own messages (`services.parse_count`,
 `check_counts`) and the same lists of what must be chosen and signed, embedded in the handover form so an
 attendant with no signal is told what the server would say. `static/js/rules.js` (checkHandover) applies it.
-The incoming attendant's password stays the server's to check.
+Whether the incoming attendant's password is right stays the server's to say (that one is typed is checked here).
 """
 from app.core.validation import phone_message
 from app.handovers.models import LINE_STATUSES, NEEDS_PHOTO

@@ -75,8 +75,10 @@ MAX_LINE_NOTE = 200
 
 
 def incoming_needs() -> list[dict]:
-    """The incoming attendant chosen, for `validation.needs` here and for the phone (`handovers.rules`)."""
-    return [{"field": "incoming_id", "message": _("请选择接班人。"), "problem": _("请选择接班人")}]
+    """The incoming attendant chosen and her password typed (whether it is right is the server's to say), for
+    `validation.needs` here and for the phone (`handovers.rules`)."""
+    return [{"field": "incoming_id", "message": _("请选择接班人。"), "problem": _("请选择接班人")},
+            {"field": "incoming_password", "message": _("请接班人在本机输入自己的密码。"), "problem": _("请输入密码")}]
 
 
 def signature_needs() -> list[dict]:

@@ -74,14 +74,18 @@ def walk(round_id: int):
 @bp.get("/rounds/<int:round_id>/stops/<int:position>")
 @logged_in
 def stop(round_id: int, position: int):
-    """One checkpoint's checklist within a round; the page fills in the scanned code and position."""
+    """One checkpoint's checklist within a round; the page fills in the scanned code and position. Already
+    visited (or recorded on this phone, patrol.js): it says when and by whom, and the form is a correction."""
     round_ = load_or_404(Round, round_id, *WALKERS)
     stop = next((s for s in round_.stops if s["position"] == position), None)
     if stop is None:
         abort(404)
-    version = services.get_version(get_session(), stop["template_version_id"]) if stop["template_version_id"] else None
-    return render_template("patrols/stop.html", round=round_, stop=stop, version=version,
-                           project=get_project(get_session(), round_.project_id))
+    db = get_session()
+    version = services.get_version(db, stop["template_version_id"]) if stop["template_version_id"] else None
+    done = services.visits_at(db, round_, position)  # opened again: it says so and offers a correction
+    return render_template("patrols/stop.html", round=round_, stop=stop, version=version, done=done,
+                           guards=users_by_id(db, {v.guard_id for v in done}),
+                           project=get_project(db, round_.project_id))
 
 
 # -- the supervisor ---------------------------------------------------------------------------

@@ -222,6 +222,12 @@ def missed_rounds(session: Session, project: Project, day: date, now: datetime) 
     return [v for v in assess_rounds(session, rounds, now) if v.assessment.status in ("missed", "incomplete")]
 
 
+def visits_at(session: Session, round_: Round, position: int) -> list:
+    """A checkpoint's visits in a round, first first: a second is recorded too, flagged duplicate on the board."""
+    return session.exec(select(*VISIT_FACTS).where(Visit.round_id == round_.id, Visit.position == position)
+                        .order_by(Visit.scanned_at, Visit.id)).all()
+
+
 def board(session: Session, *, project: Project, day: date, now: datetime, route_id: int | None = None,
           guard_id: int | None = None, whole_visits: bool = False) -> dict:
     stmt = rounds_stmt(project, day)

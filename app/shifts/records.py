@@ -9,7 +9,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlmodel import Session
 
-from app.core.db import get_posted
+from app.core.db import get_posted, utcnow
 from app.core.permissions import has_role, visible_projects_stmt
 from app.core.photos import for_roles, register_viewers
 from app.shifts import services, water
@@ -69,19 +69,26 @@ def acknowledge(session: Session, s: Submission) -> dict:
     return {"matter_id": row.id, "acknowledged_by": row.acknowledged_by, "url": _page(s)}
 
 
+def _book(session: Session, s: Submission) -> dict:
+    """The water bar's book stock after this record, and when by the server's clock (the page's data-rendered-at
+    is too): the my-shift page shows the newer of the two (static/js/shifts.js)."""
+    return {"stock": {str(item_id): n for item_id, n in water.stock_levels(session, s.project).items()},
+            "at": int(utcnow().timestamp() * 1000)}
+
+
 def usage(session: Session, s: Submission) -> dict:
     """`water_usage`: {"used-<item id>": n, "restocked-<item id>": n}, added to the local day."""
     entries = water.record_usage(session, user=s.user, project=s.project, at=s.client_time,
                                  used=water.parse_quantities(s.data, "used"),
                                  restocked=water.parse_quantities(s.data, "restocked"))
-    return {"entries": len(entries), "url": _page(s)}
+    return {"entries": len(entries), "url": _page(s)} | _book(session, s)
 
 
 def count(session: Session, s: Submission) -> dict:
     """`water_count`: {"count-<item id>": n}, the day's stock count."""
     rows = water.record_count(session, user=s.user, project=s.project, at=s.client_time,
                               counts=water.parse_quantities(s.data, "count", keep_zero=True))
-    return {"counted": len(rows), "url": _page(s)}
+    return {"counted": len(rows), "url": _page(s)} | _book(session, s)
 
 
 def offline_pages(session: Session, user) -> list[str]:

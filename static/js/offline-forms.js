@@ -77,7 +77,8 @@
   // Checks of the server's rules that the page can make (static/js/rules.js registers the checklists';
   // a capability's script may push its own): each returns null or {message, fields: {input name → problem}}.
   const validators = window.WuyeValidators = window.WuyeValidators || [];
-  if (window.WuyeRules) validators.push(window.WuyeRules.checkForm, window.WuyeRules.checkNeedsForm, window.WuyeRules.checkSheets);
+  const rules = window.WuyeRules;
+  if (rules) validators.push(rules.checkForm, rules.checkNeedsForm, rules.checkSheets);
 
   function clearProblems(form) {
     form.querySelectorAll(".field-error[data-phone-check]").forEach((el) => el.remove());
@@ -120,7 +121,8 @@
       const refusal = check(form);
       if (refusal) return refusal;
     }
-    return null;
+    // The form's own required / min / max come last: the server's words above speak first where the page has them.
+    return rules ? rules.checkConstraints(form) : null;
   }
 
   async function queue(form) {
@@ -136,11 +138,11 @@
     form.reset();
     try {
       const photos = await downscaleAll(files);
-      const refused = editing && (await Outbox.get(editing));
-      if (refused && refused.kind === form.dataset.outboxKind) {
-        await Outbox.replace(editing, { data, photos: keptPhotos(refused.photos, photos) });
-        history.replaceState(null, "", location.pathname);
-      } else {
+      const edited = editing && (await Outbox.get(editing));
+      const mine = edited && edited.kind === form.dataset.outboxKind;  // a page of several forms: this one's entry
+      const replaced = mine && (await Outbox.replace(editing, { data, photos: keptPhotos(edited.photos, photos) }));
+      if (mine) history.replaceState(null, "", location.pathname);
+      if (!replaced) {  // a new entry, also when the one being edited went meanwhile
         await Outbox.add({
           userId, kind: form.dataset.outboxKind, projectId: Number(form.dataset.projectId), data, photos,
           label: form.dataset.outboxLabel, detail: form.dataset.outboxDetail, formUrl: location.pathname,
@@ -199,7 +201,8 @@
       form.keptPhotos[field] = (form.keptPhotos[field] || 0) + 1;
     }
     const note = entry.photos.length ? text("photos_attached", { n: entry.photos.length }) : "";
-    say(form, text("correct_and_resend") + (entry.last_error || "") + note, "error");
+    if (entry.state === "failed") say(form, text("correct_and_resend") + (entry.last_error || "") + note, "error");
+    else say(form, text("edit_waiting") + note, "info");  // still waiting (a checkpoint's visit opened again)
   }
 
   // -- syncing ---------------------------------------------------------------------------------

@@ -76,10 +76,11 @@
     });
   }
 
-  // Editing a refused entry keeps its UUID: the server never stored it.
+  // Editing a refused or still waiting entry keeps its UUID: the server never stored it. Null when the entry
+  // is gone or on its way (sending, synced): the server has (or is getting) it, so the edit is not this entry.
   async function replace(id, { data, photos }) {
     const entry = await get(id);
-    if (!entry) throw new Error("entry gone");
+    if (!entry || entry.state === "sending" || entry.state === "synced") return null;
     Object.assign(entry, { data, state: "pending", attempts: 0, next_attempt_at: 0, last_error: null, error_code: null });
     if (photos) entry.photos = photos;
     return put(entry);
@@ -218,7 +219,9 @@
     const entries = await list(userId);
     let sent = 0;
     let stopped = null;
-    for (const entry of entries.filter(isWaiting)) {
+    for (const listed of entries.filter(isWaiting)) {
+      const entry = await get(listed.id);  // as it is now: corrected or given up on since the run began
+      if (!entry || !isWaiting(entry)) continue;
       if (!force && entry.next_attempt_at > Date.now()) break;  // the head waits: keep the order
       if ((await deliver(entry, auth)) === "stop") {
         stopped = entry.error_code;  // "network", "server" or "login"

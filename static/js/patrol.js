@@ -56,18 +56,21 @@
     }, { onForeign: () => say(text("patrol_foreign_code")) });
   }
 
-  // Checkpoints recorded on this phone but not yet synced show as such.
+  // Checkpoints recorded on this phone but not yet synced show as such; one the server refused is still to
+  // visit and says so in red, never as waiting.
   async function markQueued(walk) {
     const userId = Number(document.body.dataset.userId);
     if (!window.WuyeOutbox || !userId) return;
     const entries = await window.WuyeOutbox.list(userId);
-    for (const entry of entries) {
+    for (const entry of entries) {  // oldest first: the newest entry of a checkpoint says last
       if (entry.kind !== "patrol_visit" || String(entry.data.round_id) !== walk.dataset.roundId) continue;
       const li = document.querySelector(`.stop[data-position="${entry.data.position}"]`);
       if (!li || li.classList.contains("visited")) continue;
-      li.classList.add("queued");
+      const refused = entry.state === "failed";
+      li.classList.toggle("queued", !refused);
+      li.classList.toggle("refused", refused);
       const badge = li.querySelector(".stop-state");
-      badge.textContent = badge.dataset.queued;
+      badge.textContent = refused ? badge.dataset.refused : entry.state === "synced" ? badge.dataset.visited : badge.dataset.queued;
     }
     askBeforeFinishing();
   }
@@ -98,7 +101,62 @@
 
   // -- the stop page ---------------------------------------------------------------------------
 
+  // On the company's wall clock, as the server writes its own times (the phone may be set to another zone).
+  function clockOf(iso, timeZone) {
+    return new Date(iso).toLocaleTimeString(document.documentElement.lang,
+      { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: timeZone || undefined });
+  }
+
+  // Opened again after this phone recorded the checkpoint (the server's own record is on the page already):
+  // it says so. One still waiting, or refused, is corrected in place (the same entry, ?outbox=<id>); one
+  // delivered, or on its way, only by a second visit, which the server records as such.
+  async function showDone(form) {
+    const userId = Number(document.body.dataset.userId);
+    const box = document.getElementById("stop-done");
+    const card = document.getElementById("stop-form-card");
+    if (new URLSearchParams(location.search).has("outbox")) {  // correcting an entry: the form is what is wanted
+      card.hidden = false;
+      for (const el of box.querySelectorAll("[data-second-visit]")) el.hidden = true;
+      return;
+    }
+    if (!window.WuyeOutbox || !userId || (!box.hidden && !card.hidden)) return;  // a correction being typed
+    const latest = (await window.WuyeOutbox.list(userId)).filter((e) => e.kind === "patrol_visit"
+      && String(e.data.round_id) === form.elements.round_id.value
+      && String(e.data.position) === form.elements.position.value).pop();  // listed oldest first
+    if (!latest) return;
+    const state = latest.state === "failed" ? "refused" : latest.state === "synced" ? "synced" : "queued";
+    const editable = ["pending", "waiting-login", "failed"].includes(latest.state);
+    if (state !== "synced" || box.hidden) {  // delivered and on the page already: the server's words stay
+      const line = document.getElementById("stop-done-text");
+      line.textContent = box.dataset[state].replace("{time}", clockOf(latest.client_time, box.dataset.zone))
+        .replace("{reason}", latest.last_error || "");
+      // red refused, amber waiting (as on the badge), green done
+      line.className = `flash flash-${{ refused: "error", queued: "warning", synced: "success" }[state]}`;
+      line.setAttribute("role", state === "refused" ? "alert" : "status");
+    }
+    card.hidden = true;
+    box.hidden = false;
+    const edit = document.getElementById("stop-edit-queued");
+    edit.hidden = !editable;
+    edit.textContent = edit.dataset[state === "refused" ? "refused" : "queued"];
+    edit.href = `${location.pathname}?outbox=${encodeURIComponent(latest.id)}`;
+    for (const el of box.querySelectorAll("[data-second-visit]")) el.hidden = editable;
+  }
+
+  function offerCorrection() {
+    document.getElementById("stop-correct").hidden = true;
+    const card = document.getElementById("stop-form-card");
+    card.hidden = false;
+    const first = card.querySelector("input:not([type=hidden]), textarea, select");
+    if (first) first.focus({ preventScroll: true });
+    card.scrollIntoView({ block: "start" });
+  }
+
   function setUpStop(form) {
+    showDone(form);
+    window.addEventListener("outbox:changed", () => showDone(form));
+    window.addEventListener("pageshow", (event) => { if (event.persisted) showDone(form); });  // back from the round
+    document.getElementById("stop-correct").addEventListener("click", offerCorrection);
     const params = new URLSearchParams(location.search);
     const code = params.get("code");
     if (!code && !params.get("outbox")) {  // opened without scanning: nothing proves presence

@@ -222,7 +222,43 @@
     return null;
   }
 
+  // What the form's own attributes ask (required, min, max, a whole number), which the browser would check
+  // itself but for `novalidate` (every outbox form carries it, so the browser never speaks first, in its own
+  // language): the last check, so the server's words above come first wherever the page has its rules.
+  // The first field at fault refuses, as the browser would; the words are the server's (_js_messages.html).
+  // A field out of sight (a passed item's count, in its hidden "when failed" part) asks nothing: the server
+  // does not read it either.
+  function checkConstraints(form) {
+    const say = global.wuyeText;
+    for (const field of form.elements) {
+      if (!field.willValidate || field.validity.valid || !field.name) continue;
+      if (field.checkVisibility && !field.checkVisibility()) continue;
+      if (field.type === "file" && photoCount(form, field.name)) continue;  // kept with the entry being corrected
+      const label = labelOf(field);
+      const v = field.validity;
+      let message;
+      if (v.valueMissing) {
+        const choose = ["radio", "checkbox", "select-one", "select-multiple"].includes(field.type);
+        message = say(field.type === "file" ? "constraint_photo" : choose ? "constraint_choose" : "constraint_fill", { label });
+      } else if (v.rangeUnderflow) message = say("constraint_min", { label, low: field.min });
+      else if (v.rangeOverflow) message = say("constraint_max", { label, high: field.max });
+      else if (v.badInput || v.stepMismatch) message = say("constraint_whole", { label });
+      else continue;  // too long or a pattern: the server says it
+      return { message, fields: { [field.name]: message } };
+    }
+    return null;
+  }
+
+  // A field's name as the user reads it: a choice's question (its fieldset's legend), else its label.
+  function labelOf(field) {
+    const legend = ["radio", "checkbox"].includes(field.type) && field.closest("fieldset")?.querySelector("legend");
+    const source = legend || (field.labels && field.labels[0]);
+    const words = source ? source.textContent : field.getAttribute("aria-label") || field.name;
+    return words.replace(/\s+/g, " ").trim();
+  }
+
   global.WuyeRules = {
-    checkChecklist, checkForm, checkNeeds, checkHandover, checkNeedsForm, checkSheet, checkSheets, sheetsRefusal,
+    checkChecklist, checkConstraints, checkForm, checkNeeds, checkHandover, checkNeedsForm, checkSheet, checkSheets,
+    sheetsRefusal,
   };
 })(self);

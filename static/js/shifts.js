@@ -1,6 +1,6 @@
-// The my-shift page: +/- steppers for the water bar, and the visitor counter that counts taps still
-// waiting in the outbox. Each tap is its own outbox record (offline-forms.js queues it); the server adds
-// them up exactly once, and answers each with the shift's new total.
+// The my-shift page: +/- steppers for the water bar, the visitor counter that counts taps still waiting in
+// the outbox, and the water bar's stock after the use still waiting there. Each tap is its own outbox record
+// (offline-forms.js queues it); the server adds them up exactly once, and answers each with the shift's new total.
 (function () {
   "use strict";
 
@@ -65,9 +65,49 @@
     for (const hint of document.querySelectorAll("[data-needs-shift-hint]")) hint.hidden = clockedIn;
   }
 
+  // The water bar's book stock as this phone knows it: the newest the server said (the page, or a record's
+  // answer given after the page was made: both by the server's clock), then what still waits here, in the
+  // order it was queued (a count sets the figure, use takes from it, restocking adds). Refused entries count
+  // for nothing: they wait for the attendant, not for the network.
+  async function showStock() {
+    const lines = document.querySelectorAll(".water-line[data-item-id]");
+    const userId = Number(document.body.dataset.userId);
+    if (!lines.length || !window.WuyeOutbox || !userId) return;
+    const projectId = Number(page.dataset.projectId);
+    const entries = (await window.WuyeOutbox.list(userId)).filter((e) => e.project_id === projectId
+      && (e.kind === "water_usage" || e.kind === "water_count") && e.state !== "failed");
+    const answered = entries.filter((e) => e.state === "synced" && e.result && e.result.stock)
+      .sort((a, b) => a.result.at - b.result.at);
+    const waiting = entries.filter((e) => e.state !== "synced");  // listed oldest first
+    for (const line of lines) {
+      const id = line.dataset.itemId;
+      let stock = Number(line.dataset.stock);
+      let at = Number(page.dataset.renderedAt) || 0;
+      for (const entry of answered) {
+        if (entry.result.at > at && id in entry.result.stock) [stock, at] = [entry.result.stock[id], entry.result.at];
+      }
+      let queued = false;
+      for (const { kind, data } of waiting) {
+        const amount = (name) => Math.max(0, parseInt(data[`${name}-${id}`], 10) || 0);
+        if (kind === "water_count" && String(data[`count-${id}`] ?? "").trim() !== "") {
+          stock = amount("count");
+          queued = true;
+        } else if (kind === "water_usage" && (amount("used") || amount("restocked"))) {
+          stock += amount("restocked") - amount("used");
+          queued = true;
+        }
+      }
+      const figure = line.querySelector(".water-stock");
+      figure.textContent = figure.dataset.book.replace("{n}", stock);
+      line.querySelector(".water-queued").hidden = !queued;
+      line.querySelector(".water-low").hidden = stock >= Number(line.dataset.min);
+    }
+  }
+
   function refresh() {
     showCount();
     showClocking();
+    showStock();
   }
 
   window.addEventListener("outbox:changed", refresh);

@@ -88,9 +88,13 @@ def test_a_mistyped_password_is_refused_at_sync_and_corrected_without_signing_ag
     page.goto(f"/rooms/{room.id}/handover")
     _draw(page, 'canvas[data-signature-for="sign-outgoing"]', 12)
     page.get_by_label("接班人", exact=True).select_option(label="attendant_b的名字")
-    page.get_by_label("接班人密码").fill("not-her-password")
     _draw(page, 'canvas[data-signature-for="sign-incoming"]', 20)
     _wait_for_signatures(page, ["sign-outgoing", "sign-incoming"])
+    page.get_by_role("button", name="提交交接").click()  # no password: the phone asks, in the server's words
+    expect(page.locator(".outbox-note")).to_have_text("请接班人在本机输入自己的密码。")
+    expect(page.get_by_label("接班人密码")).to_be_focused()
+    assert _outbox_data(page) == []
+    page.get_by_label("接班人密码").fill("not-her-password")  # a wrong one only the server can tell
     page.get_by_role("button", name="提交交接").click()
     expect(page.get_by_role("heading", name="样板间", exact=True)).to_be_visible()  # back on the rooms
     page.goto("/sync")

@@ -140,8 +140,8 @@ BELOW_BAR_JS = """(selector) => {
 
 
 def test_what_the_tablet_scrolls_to_is_not_hidden_under_the_score_bar(browser, site, app, world):
-    """The score bar sticks at the top: an area chosen on the left, and the item the browser asks to answer
-    on submit, must land below it, not under it."""
+    """The score bar sticks at the top: an area chosen on the left, and the item the phone's check asks to
+    answer on submit, must land below it, not under it."""
     with app.app_context():
         checklists.import_starters(get_session(), organisation_id=world.org_a.id)
     context = browser.new_context(**TABLET, base_url=site.url)
@@ -155,7 +155,7 @@ def test_what_the_tablet_scrolls_to_is_not_hidden_under_the_score_bar(browser, s
     page.wait_for_function("(id) => location.hash === id", arg=section)
     assert page.evaluate(BELOW_BAR_JS, f"{section} h3")
     page.locator(".inspect-nav a").nth(5).click()
-    page.get_by_role("button", name="提交检查结果").click()  # nothing answered: the browser points at the first
+    page.get_by_role("button", name="提交检查结果").click()  # nothing answered: the phone points at the first
     page.wait_for_function("() => document.activeElement && document.activeElement.type === 'radio'")
     assert page.evaluate(BELOW_BAR_JS, None)
     context.close()

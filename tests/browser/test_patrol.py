@@ -1,4 +1,5 @@
 """A guard walks a whole round on a 360×740 phone, part of it offline, entering codes by hand."""
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ from sqlmodel import select
 from app.core.clock import run_due
 from app.core.db import get_session, utcnow
 from app.patrols import services
-from app.patrols.models import Visit
+from app.patrols.models import Round, Visit
 from app.projects.models import Project
 from app.repairs.models import Ticket
 from tests import factories, images
@@ -39,6 +40,20 @@ def _enter_code(page, code):
         page.get_by_text("无法扫码?手动输入编码").click()
     field.fill(code)
     page.get_by_role("button", name="确定").click()
+
+
+def at_first_stop_offline(offline_phone, round_, checkpoints):
+    """The guard's phone with the round kept, the network cut, at the first checkpoint (its code typed)."""
+    phone, network = offline_phone
+    page = phone.new_page()
+    log_in(page, "guard", factories.PASSWORD)
+    walk = f"/rounds/{round_.id}/walk"
+    page.goto(walk)
+    wait_for_kept_pages(page, [walk, f"/rounds/{round_.id}/stops/1"])
+    network.cut()
+    _enter_code(page, checkpoints[0].code)
+    expect(page.get_by_role("heading", name=checkpoints[0].name)).to_be_visible()
+    return page
 
 
 def test_a_guard_walks_a_round_partly_offline(offline_phone, world, db, due_round, tmp_path):
@@ -85,3 +100,67 @@ def test_a_guard_walks_a_round_partly_offline(offline_phone, world, db, due_roun
     assert visits[0].failed == ["extinguisher"] and visits[0].notes == {"extinguisher": "压力表指针在红区"}
     ticket = db.exec(select(Ticket).where(Ticket.source == "patrol")).one()
     assert "灭火器齐全" in ticket.description
+
+
+def _first_stop_queued_offline(offline_phone, round_, checkpoints):
+    """The first checkpoint recorded with the network cut (all passed, 28 ℃), back on the round."""
+    page = at_first_stop_offline(offline_phone, round_, checkpoints)
+    page.get_by_role("radio", name="合格").first.check()
+    page.get_by_label("配电房温度").fill("28")
+    page.get_by_role("button", name="提交本点").click()
+    expect(page.get_by_role("heading", name="夜间巡逻")).to_be_visible()
+    return page
+
+
+OUTBOX_JS = "async () => (await WuyeOutbox.list(Number(document.body.dataset.userId))).map((e) => e.data)"
+
+
+def test_a_checkpoint_opened_again_says_it_is_done_and_offers_a_correction(offline_phone, world, db, due_round):
+    _phone, network = offline_phone
+    round_, checkpoints = due_round
+    page = _first_stop_queued_offline(offline_phone, round_, checkpoints)
+
+    _enter_code(page, checkpoints[0].code)  # scanned again while the visit still waits on the phone
+    expect(page.locator("#stop-done-text")).to_contain_text("本点已记录,待同步:")
+    expect(page.get_by_role("button", name="提交本点")).to_be_hidden()  # no silent second visit
+    expect(page.get_by_role("button", name="更正:再记一次")).to_be_hidden()
+    page.get_by_role("link", name="修改这条待同步的记录").click()  # corrected in place, not recorded twice
+    expect(page.locator(".outbox-note")).to_contain_text("修改这条待同步的记录")
+    expect(page.get_by_label("配电房温度")).to_have_value("28")
+    page.get_by_label("配电房温度").fill("31")
+    page.get_by_role("button", name="提交本点").click()
+    expect(page.get_by_role("heading", name="夜间巡逻")).to_be_visible()
+    assert [data["item-temp"] for data in page.evaluate(OUTBOX_JS)] == ["31"]
+
+    network.restore()
+    expect(page.locator("#sync-badge")).to_have_text("✓ 已同步")
+    visits = db.exec(select(Visit).where(Visit.round_id == round_.id)).all()
+    assert [(v.position, v.answers["temp"]) for v in visits] == [(1, 31)]
+
+    _enter_code(page, checkpoints[0].code)  # online: the server's record, with who and when
+    done = page.locator("#stop-done-text")
+    expect(done).to_contain_text("本点已巡查:")
+    expect(done).to_contain_text(world.users["guard"].display_name)
+    expect(page.get_by_role("button", name="提交本点")).to_be_hidden()
+    page.get_by_role("button", name="更正:再记一次").click()  # the server records it as a second visit (重复扫码)
+    expect(page.get_by_role("button", name="提交本点")).to_be_visible()
+
+
+def test_a_refused_visit_is_red_on_the_round_and_at_its_checkpoint(offline_phone, world, db, due_round):
+    _phone, network = offline_phone
+    round_, checkpoints = due_round
+    page = _first_stop_queued_offline(offline_phone, round_, checkpoints)
+    ended = db.get(Round, round_.id)
+    ended.finished_at = utcnow()  # the supervisor ended the round meanwhile: only the server can know
+    db.add(ended)
+    db.commit()
+
+    network.restore()
+    expect(page.locator("#sync-badge")).to_have_text("被拒收 1")
+    stop = page.locator('.stop[data-position="1"]')
+    expect(stop.locator(".stop-state")).to_have_text("被拒收,须修改")  # not 已记录,待同步
+    expect(stop).to_have_class(re.compile(r"\brefused\b"))
+    _enter_code(page, checkpoints[0].code)
+    expect(page.get_by_role("alert").filter(has_text="本点的记录被服务器拒收:这一轮巡逻已经结束")).to_be_visible()
+    expect(page.get_by_role("link", name="修改后重新提交")).to_be_visible()
+    expect(page.get_by_role("button", name="提交本点")).to_be_hidden()

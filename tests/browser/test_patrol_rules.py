@@ -1,24 +1,15 @@
 """A guard offline cannot queue what the server would refuse: the phone says why, and nothing is lost."""
 from playwright.sync_api import expect
 
-from tests import factories, images
-from tests.browser.helpers import log_in, wait_for_kept_pages
-from tests.browser.test_patrol import _enter_code, due_round  # noqa: F401  (the fixture)
+from tests import images
+from tests.browser.test_patrol import at_first_stop_offline, due_round  # noqa: F401  (the fixture)
 
 OUTBOX_JS = "async () => (await WuyeOutbox.list(Number(document.body.dataset.userId))).length"
 
 
 def test_a_bad_reading_and_a_failed_item_without_photo_are_refused_on_the_phone(offline_phone, due_round, tmp_path):  # noqa: F811
-    phone, network = offline_phone
     round_, checkpoints = due_round
-    page = phone.new_page()
-    log_in(page, "guard", factories.PASSWORD)
-    walk = f"/rounds/{round_.id}/walk"
-    page.goto(walk)
-    wait_for_kept_pages(page, [walk, f"/rounds/{round_.id}/stops/1"])
-    network.cut()
-    _enter_code(page, checkpoints[0].code)
-    expect(page.get_by_role("heading", name=checkpoints[0].name)).to_be_visible()
+    page = at_first_stop_offline(offline_phone, round_, checkpoints)
 
     page.get_by_role("radio", name="不合格").first.check()  # the extinguisher fails, and no photo is taken
     page.locator('[name="note-extinguisher"]').fill("压力表指针在红区")

@@ -112,12 +112,13 @@ def test_the_phone_and_the_server_refuse_the_same_ticket_finish(app, rules_page,
 
 ITEMS = [{"key": "sofa", "name": "沙发", "quantity": 1}, {"key": "cups", "name": "水杯", "quantity": 6}]
 COUNTED = {"status-sofa": "present", "found-sofa": "1", "note-sofa": "", "status-cups": "present", "found-cups": "6",
-           "note-cups": "", "incoming_id": "7"}
+           "note-cups": "", "incoming_id": "7", "incoming_password": "demo1234"}
 SIGNED = {"sign-outgoing": 1, "sign-incoming": 1}
 
 HANDOVER_CASES = [
     ({}, {}),
     ({"incoming_id": ""}, {}),  # nobody chosen to take over
+    ({"incoming_password": " "}, {}),  # no password typed (a wrong one is the server's to find)
     ({"status-cups": "missing", "found-cups": "4"}, {}),  # missing without a photo
     ({"status-cups": "missing", "found-cups": "4"}, {"photo-cups": 1}),
     ({"status-cups": "damaged", "found-cups": "6"}, {}),

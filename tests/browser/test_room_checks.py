@@ -33,7 +33,12 @@ def test_closing_offline_ends_with_the_keys_signed_for_by_the_guard(offline_phon
     network.cut()  # 17:30, the sample room's signal is gone
     page.reload()
     page.evaluate(TICK_EVERY_FIRST_ANSWER)
+    page.get_by_role("button", name="提交").click()  # the keys to nobody: the phone says so, as the server would
+    expect(page.locator(".outbox-note")).to_have_text("请选择接收钥匙的夜班保安(本项目的秩序维护员)。")
+    expect(page.get_by_label("接收钥匙的保安")).to_be_focused()
     page.get_by_label("接收钥匙的保安").select_option(label="guard的名字")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".outbox-note")).to_have_text("缺少保安接收钥匙的签名。")
     _draw(page, 'canvas[data-signature-for="sign-guard"]', 15)
     _wait_for_signatures(page, ["sign-guard"])
     page.get_by_role("button", name="提交").click()

@@ -2,7 +2,7 @@
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from app.shifts.models import Attendance, WaterEntry
+from app.shifts.models import Attendance, WaterEntry, WaterItem
 from tests import factories
 from tests.browser.helpers import log_in, wait_for_kept_pages
 
@@ -130,3 +130,43 @@ def test_the_counter_keeps_its_taps_after_a_clock_in_made_on_the_same_page(phone
     tap.click()
     wait_until_synced(page, 3)
     expect(page.locator("#visitor-count")).to_have_text("2")
+
+
+def test_the_water_bar_shows_the_stock_after_use_queued_offline(offline_phone, world, db):
+    factories.user(db, world.org_a, "qian", roles=[(world.p1, "attendant")])
+    coffee = WaterItem(project_id=world.p1.id, name="咖啡豆", unit="包", min_stock=3, initial_stock=5)
+    db.add(coffee)
+    db.commit()
+    my_shift = f"/projects/{world.p1.id}/my-shift"
+    context, network = offline_phone
+    page = context.new_page()
+    log_in(page, "qian", factories.PASSWORD)
+    page.goto(my_shift)
+    wait_for_kept_pages(page, [my_shift])
+    network.cut()
+    page.reload()  # the kept copy
+    line = page.locator(".water-line", has_text="咖啡豆")
+    expect(line.locator(".water-stock")).to_have_text("账面 5 包")
+    used = page.get_by_label("咖啡豆", exact=True)
+
+    used.fill("-1")  # the browser's own check is off (novalidate): the phone says it, in the user's language
+    page.get_by_role("button", name="记录用量").click()
+    expect(page.locator("#usage-form .outbox-note")).to_have_text("咖啡豆不能小于 0。")
+    expect(used).to_be_focused()
+    used.fill("2")
+    page.get_by_role("button", name="记录用量").click()
+    expect(line.locator(".water-stock")).to_have_text("账面 3 包")
+    expect(line.locator(".water-queued")).to_be_visible()
+    expect(line.locator(".water-low")).to_be_hidden()  # 3 is the minimum, not under it
+    used.fill("1")
+    page.get_by_role("button", name="记录用量").click()
+    expect(line.locator(".water-stock")).to_have_text("账面 2 包")
+    expect(line.locator(".water-low")).to_have_text("· 低于最低库存")
+    expect(page.locator("#sync-badge")).to_have_text("待同步 2")
+
+    network.restore()
+    wait_until_synced(page, 2)
+    expect(line.locator(".water-queued")).to_be_hidden()  # the server's answer now: the same figure
+    expect(line.locator(".water-stock")).to_have_text("账面 2 包")
+    expect(line.locator(".water-low")).to_be_visible()
+    assert db.exec(select(WaterEntry.used).where(WaterEntry.item_id == coffee.id).order_by(WaterEntry.id)).all() == [2, 1]

@@ -82,6 +82,16 @@ def test_an_outbox_form_posts_without_javascript_only_when_given_an_action(app):
     assert plain["data-outbox-detail"] == "第 1 个点" and plain["data-after-queue"] == "/"
     assert plain.select_one("input[name=client_id]") and plain.select_one("input[name=x]")
     assert not queued.has_attr("method") and not queued.has_attr("data-confirm") and not queued.select("input")
+    # the phone checks both (static/js/rules.js) in the user's language: the browser's bubbles never come first
+    assert plain.has_attr("novalidate") and queued.has_attr("novalidate")
+
+
+def test_every_outbox_form_is_made_by_the_macro():
+    """A house rule over the template sources: a form queued on the phone carries novalidate through
+    outbox_form, never by hand (where it could be forgotten)."""
+    by_hand = [str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html")
+               if "data-outbox-kind=" in path.read_text() and path.name != "_forms.html"]
+    assert by_hand == []
 
 
 def test_row_actions_edit_in_place_and_delete_after_asking(app):

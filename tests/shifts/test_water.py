@@ -5,7 +5,7 @@ import pytest
 from flask_babel import force_locale
 from sqlmodel import select
 
-from app.core.db import get_session
+from app.core.db import get_session, utcnow
 from app.core.notifications import Notification, text_of
 from app.shifts import services, water
 from app.shifts.models import RestockRequest, WaterCount, WaterEntry
@@ -169,3 +169,15 @@ def test_a_refusal_names_the_stock_the_attendant_saw_and_what_they_typed(rctx, s
     with pytest.raises(RecordRefused) as refused:
         send(sc.li, sc.project, "water_usage", {f"used-{item.id}": "4"}, at(11, day=D1))
     assert refused.value.message == "矿泉水库存不足:账面只有 3 瓶,不能用掉 4 瓶。"  # not the day's 5 and 6
+
+
+def test_usage_and_counts_from_the_phone_answer_with_the_book_stock_and_the_servers_time(rctx, sc):
+    """The my-shift page shows the newer of its own figure and such an answer (static/js/shifts.js)."""
+    item = _item(sc, initial=10)
+    other = _item(sc, name="纸杯", initial=100)
+    used, _replayed = send(sc.li, sc.project, "water_usage", {f"used-{item.id}": "3", f"restocked-{other.id}": "5"},
+                           at(10, day=D1))
+    assert (used["stock"][str(item.id)], used["stock"][str(other.id)]) == (7, 105)  # and the world's own item
+    assert abs(used["at"] / 1000 - utcnow().timestamp()) < 60  # by the server's clock, as the page's rendered time
+    counted, _replayed = send(sc.li, sc.project, "water_count", {f"count-{item.id}": "6"}, at(17, 15, day=D1))
+    assert counted["stock"][str(item.id)] == 6
