@@ -10,7 +10,7 @@ from app.core.db import get_session
 from app.core.i18n import THEME_COOKIE, THEMES
 from app.core.permissions import admin_required, logged_in, public, visible_projects_stmt
 from app.core.views import back_to, is_htmx, render, safe_next
-from app.projects.models import Project
+from app.projects.services import get_project
 
 
 def _client_ip() -> str:
@@ -88,7 +88,7 @@ def account():
             services.change_own_password(db, user=current_user, current=request.form.get("current", ""),
                                          new=request.form.get("new", ""), confirm=request.form.get("confirm", ""))
         except services.AccountError as exc:
-            error = str(exc)
+            error = exc
         else:
             # the old session and remember-me cookie died with the old session token: renew this device's
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
@@ -96,7 +96,7 @@ def account():
             flash(_("密码已修改。其他设备上的登录已失效。"), "success")
             return back_to("accounts.account")
     return render_template("accounts/account.html", memberships=services.memberships_of(db, current_user),
-                           error=error), 400 if error else 200
+                           error=error and error.message), error.status if error else 200
 
 
 # -- admin ------------------------------------------------------------------------------------
@@ -139,7 +139,7 @@ def new_user():
             locale=form.get("locale") if form.get("locale") in current_app.config["LANGUAGES"] else "zh_Hans",
         )
     except services.AccountError as exc:
-        return render_template("accounts/user_new.html", form=form, error=str(exc)), 400
+        return render_template("accounts/user_new.html", form=form, error=exc.message), exc.status
     flash(_("已创建用户 %(name)s,请为其分配项目和角色。", name=user.display_name), "success")
     return back_to("accounts.user", user_id=user.id)
 
@@ -156,7 +156,7 @@ def user(user_id: int):
         services.update_user(get_session(), actor=current_user, user=user, display_name=form.get("display_name", ""),
                              phone=form.get("phone", ""), locale=form.get("locale", ""), is_admin=bool(form.get("is_admin")))
     except services.AccountError as exc:
-        return _user_page(user, str(exc), 400)
+        return _user_page(user, exc.message, exc.status)
     flash(_("已保存。"), "success")
     return back_to("accounts.user", user_id=user.id)
 
@@ -169,7 +169,7 @@ def reset_password(user_id: int):
     try:
         services.set_password(get_session(), actor=current_user, user=user, new_password=request.form.get("password", ""))
     except services.AccountError as exc:
-        return _user_page(user, str(exc), 400)
+        return _user_page(user, exc.message, exc.status)
     flash(_("已重置 %(name)s 的密码。", name=user.display_name), "success")
     return back_to("accounts.user", user_id=user.id)
 
@@ -182,7 +182,7 @@ def set_active(user_id: int):
     try:
         services.set_active(get_session(), actor=current_user, user=user, active=request.form.get("active") == "1")
     except services.AccountError as exc:
-        return _user_page(user, str(exc), 400)
+        return _user_page(user, exc.message, exc.status)
     return back_to("accounts.user", user_id=user.id)
 
 
@@ -192,13 +192,13 @@ def add_membership(user_id: int):
     """Give a user a role in a project."""
     user = _org_user(user_id)
     db = get_session()
-    project = db.get(Project, request.form.get("project_id", type=int) or 0)
+    project = get_project(db, request.form.get("project_id", type=int) or 0)
     try:
         if project is None or project.organisation_id != current_user.organisation_id:
             raise services.AccountError(_("请选择项目。"))
         services.add_membership(db, actor=current_user, user=user, project=project, role=request.form.get("role", ""))
     except services.AccountError as exc:
-        return _user_page(user, str(exc), 400)
+        return _user_page(user, exc.message, exc.status)
     return _user_page(user) if is_htmx() else back_to("accounts.user", user_id=user.id)
 
 

@@ -12,8 +12,9 @@ from sqlmodel import Session, delete, func, select
 
 from app.accounts.models import PROJECT_ROLES, LoginFailure, Membership, User
 from app.core import audit
-from app.core.db import locked, utcnow
+from app.core.db import get_posted, locked, utcnow
 from app.core.permissions import register_directory
+from app.core.refusal import Refusal
 from app.projects.models import Project
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,39}$")
@@ -21,14 +22,29 @@ MIN_PASSWORD = 8
 USER_FIELDS = ("username", "display_name", "phone", "active", "is_admin", "locale")
 
 
-class AccountError(ValueError):
-    """A refusal to show the user; the message is already translated."""
+class AccountError(Refusal):
+    """A refusal of an account change; the account forms have always answered it with 400."""
+
+    status = 400
 
 
 def users_by_id(session: Session, ids) -> dict[int, User]:
     """The users with these ids (empty ones skipped), by id: names for records that keep only ids."""
     ids = {i for i in ids if i}
     return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()} if ids else {}
+
+
+def get_user(session: Session, user_id) -> User | None:
+    return session.get(User, user_id) if user_id is not None else None
+
+
+def posted_user(session: Session, raw) -> User | None:
+    """The user whose id a form or a phone sent, or None."""
+    return get_posted(session, User, raw)
+
+
+def user_named(session: Session, username: str) -> User | None:
+    return session.exec(select(User).where(User.username == username)).first()
 
 
 def members(session: Session, project_id: int, roles=(), active_only: bool = True) -> list[User]:
@@ -73,13 +89,9 @@ def roles_in(session: Session, user: User, project) -> set[str]:
     return roles
 
 
-def visible_projects_stmt(user: User):
-    """The projects a user may see, as a statement."""
-    stmt = select(Project).where(Project.organisation_id == user.organisation_id)
-    if not user.is_admin:
-        member_of = select(Membership.project_id).where(Membership.user_id == user.id)
-        stmt = stmt.where(Project.id.in_(member_of))
-    return stmt.order_by(Project.name)
+def project_ids_of_member(user_id: int):
+    """The ids of the projects where the user holds any role, as a statement (projects.visible_projects_stmt)."""
+    return select(Membership.project_id).where(Membership.user_id == user_id)
 
 
 @dataclass(frozen=True)
@@ -381,10 +393,13 @@ def remove_membership(session: Session, *, actor: User, membership: Membership) 
 
 
 def memberships_of(session: Session, user: User) -> list[tuple[Membership, Project]]:
-    return session.exec(
-        select(Membership, Project).join(Project, Project.id == Membership.project_id)
-        .where(Membership.user_id == user.id).order_by(Project.name, Membership.role)
-    ).all()
+    """The user's roles with their projects, by project name and role."""
+    from app.projects.services import projects_by_id  # projects' services read accounts' at import
+
+    memberships = session.exec(select(Membership).where(Membership.user_id == user.id)).all()
+    projects = projects_by_id(session, {m.project_id for m in memberships})
+    rank = {project_id: i for i, project_id in enumerate(projects)}
+    return [(m, projects[m.project_id]) for m in sorted(memberships, key=lambda m: (rank[m.project_id], m.role))]
 
 
 def users_stmt(organisation_id: int, query: str = ""):
@@ -400,7 +415,7 @@ def count_users(session: Session) -> int:
 
 
 # Authorisation (core.permissions) asks accounts who holds which role, without importing these models.
-register_directory(roles_in=roles_in, visible_projects_stmt=visible_projects_stmt, project_model=Project)
+register_directory(roles_in=roles_in)
 
 
 def member_count(session: Session, project_id: int) -> int:

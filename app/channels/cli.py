@@ -7,6 +7,7 @@ from sqlmodel import Session
 from app.channels import jobs, services
 from app.channels.models import KINDS, Channel
 from app.core.db import engine, utcnow
+from app.projects.services import get_project
 
 
 def init_app(app):
@@ -24,7 +25,7 @@ def init_app(app):
     def add(project_id, kind, target, secret, events, name, locale, digest_hour):
         """Add a channel to a project."""
         with Session(engine(), expire_on_commit=False) as session:
-            if services.project_of(session, project_id) is None:
+            if get_project(session, project_id) is None:
                 raise click.ClickException(f"No project {project_id}.")
             try:
                 channel = services.save_channel(session, actor=None, project_id=project_id, kind=kind, target=target,

@@ -1,8 +1,7 @@
 """The supervisor's daily digest, one message per channel at its hour: yesterday's missed rounds, the tickets past
 their target, yesterday's handover discrepancies and the open rectification items.
 
-Everything is read through the capabilities' services. The few reads they do not offer yet are written here,
-each marked with the capability it belongs to, to move there.
+Everything is read through the capabilities' services.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -15,41 +14,14 @@ from sqlmodel import Session, select
 from app.channels.models import Channel
 from app.core.db import update_if
 from app.core.notifications import link
-from app.core.permissions import directory
 from app.handovers import board as handovers
 from app.inspections import rectification
 from app.inspections import services as inspections
 from app.patrols import services as patrols
+from app.projects.services import get_project
 from app.repairs import services as repairs
-from app.repairs import workflow
 
 SHOWN = 3  # examples listed under each count; the link leads to the rest
-
-
-# -- reads that belong to other capabilities ---------------------------------------------------------------
-
-def project_of(session: Session, project_id: int):
-    """The project (belongs to projects.services)."""
-    return session.get(directory.project_model, project_id)
-
-
-def overdue_tickets(session: Session, project, now: datetime) -> list:
-    """The project's open tickets past their dispatch or completion target (belongs to repairs.services)."""
-    settings = repairs.settings_for(session, project.id)
-    tickets = session.exec(repairs.tickets_stmt(project, statuses=workflow.OPEN)).all()
-    return [t for t in tickets if (state := repairs.clock(t, settings, now)) and state.overdue]
-
-
-def missed_rounds(session: Session, project, day: date, now: datetime) -> list:
-    """The rounds of a service day that were missed or left incomplete (belongs to patrols.services)."""
-    rounds = session.exec(patrols.rounds_stmt(project, day)).all()
-    return [v for v in patrols.assess_rounds(session, rounds, now) if v.assessment.status in ("missed", "incomplete")]
-
-
-def discrepancies_on(session: Session, project, start: datetime, end: datetime) -> list:
-    """The (line, handover, room) not found as listed in handovers counted in [start, end) (belongs to
-    handovers.services, beside discrepancy_rows)."""
-    return [row for row in handovers.discrepancy_rows(session, project, since=start) if row[1].counted_at < end]
 
 
 # -- the digest ---------------------------------------------------------------------------------------------
@@ -67,9 +39,9 @@ class Digest:
 def gather(session: Session, project, *, day: date, now: datetime, tz: ZoneInfo) -> Digest:
     start = datetime.combine(day, time(0), tzinfo=tz)
     open_items = inspections.open_rectifications(session, project.id)
-    return Digest(day=day, missed=missed_rounds(session, project, day, now),
-                  overdue=overdue_tickets(session, project, now),
-                  discrepancies=discrepancies_on(session, project, start, start + timedelta(days=1)),
+    return Digest(day=day, missed=patrols.missed_rounds(session, project, day, now),
+                  overdue=repairs.overdue_tickets(session, project, now),
+                  discrepancies=handovers.discrepancy_rows(session, project, since=start, until=start + timedelta(days=1)),
                   rectifications=open_items,
                   rectifications_late=sum(1 for item in open_items if rectification.overdue(item, now)))
 
@@ -103,7 +75,7 @@ def _due_stmt(today: date, hour: int):
 def send_digests(session: Session, now: datetime, *, tz: str) -> int:
     """Queue the digest of each channel whose hour has come today and that has not had today's; the claim
     (`digest_sent_on`, compare-and-set) and the queued message commit together. Returns how many were queued."""
-    from app.channels import services  # services reads project_of from here
+    from app.channels import services  # services imports this module
 
     zone = ZoneInfo(tz)
     local_now = now.astimezone(zone)
@@ -112,7 +84,7 @@ def send_digests(session: Session, now: datetime, *, tz: str) -> int:
     for channel in session.exec(_due_stmt(today, local_now.hour)).all():
         claimed = update_if(session, channel, Channel.digest_sent_on.is_(None) | (Channel.digest_sent_on < today),
                             digest_sent_on=today)
-        project = project_of(session, channel.project_id) if claimed else None
+        project = get_project(session, channel.project_id) if claimed else None
         if project is None:
             session.rollback()
             continue

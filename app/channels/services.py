@@ -19,7 +19,6 @@ from sqlmodel import Session, select
 
 from app.accounts.services import member_ids
 from app.channels import notices, senders
-from app.channels.digest import project_of  # noqa: F401  (the CLI reads it from here too)
 from app.channels.models import KINDS, Channel, Delivery
 from app.config import Config
 from app.core import audit
@@ -27,6 +26,7 @@ from app.core.db import insert_new, update_if
 from app.core.notifications import Notification, link, notify, on_notify, text_in
 from app.core.refusal import Refusal
 from app.core.validation import whole
+from app.projects.services import get_project
 
 KIND_LABELS = {"wecom": _l("企业微信群机器人"), "dingtalk": _l("钉钉机器人"), "feishu": _l("飞书机器人"),
                "email": _l("电子邮件")}
@@ -220,7 +220,7 @@ def message_for(session: Session, delivery: Delivery, channel: Channel, url_of: 
     text = delivery.body or text_in(Notification(event=delivery.event, params=delivery.params), channel.locale)
     with force_locale(channel.locale):
         link_label = _("查看")
-    project = project_of(session, channel.project_id)
+    project = get_project(session, channel.project_id)
     return senders.Message(title=project.name if project else "", text=text, url=url_of(delivery.link or {}),
                            link_label=link_label, locale=channel.locale)
 

@@ -10,16 +10,14 @@ from app.checklists import services
 from app.checklists.models import ChecklistTemplate
 from app.core.db import engine
 from app.projects.models import Organisation
+from app.projects.services import organisations
 
 templates_cli = AppGroup("templates", help="Checklist templates: import and export their JSON definitions.")
 
 
 def _organisation(session: Session, name: str | None) -> Organisation:
     """The organisation named, or the only one."""
-    stmt = select(Organisation)
-    if name:
-        stmt = stmt.where(Organisation.name == name)
-    found = session.exec(stmt).all()
+    found = organisations(session, name)
     if not found:
         raise click.ClickException(f"No organisation named {name}." if name else "No organisation yet.")
     if len(found) > 1:

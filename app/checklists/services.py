@@ -19,6 +19,7 @@ from app.checklists.definition import (  # noqa: F401  (part of this capability'
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.checklists.rules import NUMBER
 from app.core import audit
+from app.core.db import get_posted
 from app.core.refusal import Refusal
 
 STARTERS = Path(__file__).parent / "starters"
@@ -44,6 +45,37 @@ def templates_stmt(organisation_id: int, purpose: str | None = None, *, include_
 
 def get_version(session: Session, version_id: int) -> ChecklistVersion | None:
     return session.get(ChecklistVersion, version_id)
+
+
+def get_template(session: Session, template_id) -> ChecklistTemplate | None:
+    return session.get(ChecklistTemplate, template_id) if template_id is not None else None
+
+
+def posted_template(session: Session, raw) -> ChecklistTemplate | None:
+    """The template whose id a form or a phone sent, or None."""
+    return get_posted(session, ChecklistTemplate, raw)
+
+
+def posted_version(session: Session, raw) -> ChecklistVersion | None:
+    """The version whose id a form or a phone sent, or None."""
+    return get_posted(session, ChecklistVersion, raw)
+
+
+def templates_by_id(session: Session, ids) -> dict[int, ChecklistTemplate]:
+    ids = {i for i in ids if i}
+    return {t.id: t for t in session.exec(select(ChecklistTemplate).where(ChecklistTemplate.id.in_(ids)))} if ids else {}
+
+
+def versions_by_id(session: Session, ids) -> dict[int, ChecklistVersion]:
+    ids = {i for i in ids if i}
+    return {v.id: v for v in session.exec(select(ChecklistVersion).where(ChecklistVersion.id.in_(ids)))} if ids else {}
+
+
+def score_sheet_templates(session: Session, organisation_id: int) -> list[ChecklistTemplate]:
+    """Every score sheet of the organisation, archived ones too (a ranking shows the month's sheets), by name."""
+    return session.exec(select(ChecklistTemplate).where(ChecklistTemplate.organisation_id == organisation_id,
+                                                        ChecklistTemplate.is_score_sheet == True)  # noqa: E712
+                        .order_by(ChecklistTemplate.name)).all()
 
 
 def current_version(session: Session, template: ChecklistTemplate) -> ChecklistVersion:

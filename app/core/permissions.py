@@ -28,10 +28,15 @@ class Directory:
 directory = Directory()
 
 
-def register_directory(*, roles_in: Callable, visible_projects_stmt: Callable, project_model: type) -> None:
-    directory.roles_in = staticmethod(roles_in)
-    directory.visible_projects_stmt = staticmethod(visible_projects_stmt)
-    directory.project_model = project_model
+def register_directory(*, roles_in: Callable | None = None, visible_projects_stmt: Callable | None = None,
+                       project_model: type | None = None) -> None:
+    """Accounts registers `roles_in`, projects the other two."""
+    if roles_in:
+        directory.roles_in = staticmethod(roles_in)
+    if visible_projects_stmt:
+        directory.visible_projects_stmt = staticmethod(visible_projects_stmt)
+    if project_model:
+        directory.project_model = project_model
 
 
 def _mark(view, policy: str, roles: tuple[str, ...] = ()):
@@ -59,9 +64,9 @@ def has_role(session: Session, user, project, roles: tuple[str, ...]) -> bool:
     return not roles or "admin" in held or bool(held & set(roles))
 
 
-def visible_projects_stmt(user):
-    """The projects a user may see, as a statement."""
-    return directory.visible_projects_stmt(user)
+def visible_projects_stmt(user, *, active_only: bool = False):
+    """The projects a user may see (only those not archived if `active_only`), as a statement."""
+    return directory.visible_projects_stmt(user, active_only=active_only)
 
 
 # -- view decorators --------------------------------------------------------------------------

@@ -3,9 +3,9 @@ from flask_babel import gettext as _
 from sqlmodel import Session
 
 from app.accounts.models import User
-from app.accounts.services import member_ids, members
-from app.checklists.models import ChecklistTemplate, ChecklistVersion
-from app.checklists.services import check_answers, current_version, templates_stmt
+from app.accounts.services import member_ids, members, posted_user
+from app.checklists.models import ChecklistVersion
+from app.checklists.services import check_answers, current_version, get_template, posted_version, templates_stmt
 from app.core import audit
 from app.core.db import get_posted
 from app.core.photos import attach
@@ -44,8 +44,8 @@ def record_check(session: Session, submission: Submission, *, storage) -> tuple[
     kind = str(data.get("kind", ""))
     if kind not in CHECK_KINDS:
         raise HandoverError(_("未知的检查类型。"))
-    version = get_posted(session, ChecklistVersion, data.get("version_id"))
-    template = session.get(ChecklistTemplate, version.template_id) if version else None
+    version = posted_version(session, data.get("version_id"))
+    template = get_template(session, version.template_id) if version else None
     if template is None or template.organisation_id != project.organisation_id or template.purpose != kind:
         raise HandoverError(_("检查表已不存在,请重新打开页面。"))
     items = [i for section in version.definition["sections"] for i in section["items"]]
@@ -58,7 +58,7 @@ def record_check(session: Session, submission: Submission, *, storage) -> tuple[
     signature = None
     if kind == "closing":
         guard_rule, sign_rule = key_needs()
-        guard = get_posted(session, User, data.get("key_guard_id"))
+        guard = posted_user(session, data.get("key_guard_id"))
         if guard is None or guard.id not in member_ids(session, project.id, ("guard",)):
             raise HandoverError(guard_rule["message"], {"key_guard_id": guard_rule["problem"]})
         signature = (submission.photos_of("sign-guard") or [None])[0]

@@ -5,7 +5,8 @@ from app.accounts.models import User
 from app.checklists import services as checklists
 from app.handovers import inventory
 from app.handovers.models import Room
-from app.projects.models import Area, Project
+from app.projects.models import Project
+from app.projects.services import area_named
 
 # (name, category, quantity, location)
 INVENTORIES = {
@@ -33,7 +34,7 @@ def seed(session: Session, org, project: Project, admin: User) -> None:
     """Make the two sample rooms and their inventories if missing; import the opening/closing templates."""
     checklists.import_starters(session, organisation_id=org.id, actor=admin)
     for room_name, items in INVENTORIES.items():
-        area = session.exec(select(Area).where(Area.project_id == project.id, Area.name == room_name)).first()
+        area = area_named(session, project.id, room_name)
         if area is None or session.exec(select(Room.id).where(Room.area_id == area.id)).first():
             continue
         listed = [{"key": f"i{n}", "name": name, "category": category, "quantity": quantity, "location": location,

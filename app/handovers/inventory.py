@@ -6,12 +6,13 @@ from sqlmodel import Session, func, select
 
 from app.accounts.models import User
 from app.core import audit
-from app.core.db import get_posted, utcnow
+from app.core.db import utcnow
 from app.core.photos import ProcessedPhoto, attach
 from app.core.refusal import Refusal
 from app.core.validation import required_text, whole
 from app.handovers.models import CATEGORIES, ITEM_PHOTO, InventoryVersion, Room
 from app.projects.models import Area, Project
+from app.projects.services import areas_of, posted_area
 
 MAX_QUANTITY = 999
 
@@ -26,15 +27,14 @@ def rooms_of(session: Session, project: Project) -> list[Room]:
 
 def free_areas(session: Session, project: Project) -> list[Area]:
     """The project's areas that are not a sample room yet."""
-    taken = select(Room.area_id).where(Room.project_id == project.id)
-    return session.exec(select(Area).where(Area.project_id == project.id, Area.id.not_in(taken))
-                        .order_by(Area.position, Area.name)).all()
+    taken = set(session.exec(select(Room.area_id).where(Room.project_id == project.id)).all())
+    return [area for area in areas_of(session, project) if area.id not in taken]
 
 
 def create_room(session: Session, *, actor: User, project: Project, area_id,
                 items: list[dict] | None = None) -> Room:
     """Make an area a sample room; its inventory starts as version 1 holding `items` (often none yet)."""
-    area = get_posted(session, Area, area_id)
+    area = posted_area(session, area_id)
     if area is None or area.project_id != project.id:
         raise HandoverError(_("请选择本项目的区域。"), {"area_id": _("请选择区域")})
     if session.exec(select(Room.id).where(Room.area_id == area.id)).first():

@@ -10,7 +10,7 @@ from app.accounts.services import member_ids
 from app.core.clock import job, once
 from app.core.notifications import event, link, notify
 from app.handovers.models import Room, RoomCheck
-from app.projects.models import Project
+from app.projects.services import get_project
 from app.shifts.services import patterns_of
 
 GRACE = timedelta(minutes=15)
@@ -20,7 +20,7 @@ UNCHECKED = event("handovers.unchecked", lambda p: _("%(room)s 到 %(time)s 仍�
 
 def _deadlines(session: Session, project_id: int, day, zone: ZoneInfo) -> dict[str, datetime]:
     """When today's opening check is due (first shift's start) and the closing one (last shift's end)."""
-    patterns = patterns_of(session, session.get(Project, project_id), active_only=True)
+    patterns = patterns_of(session, get_project(session, project_id), active_only=True)
     if not patterns:
         return {}
     opening = datetime.combine(day, min(p.start for p in patterns), tzinfo=zone)

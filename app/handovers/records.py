@@ -11,7 +11,6 @@ from app.core.photos import for_roles, register_viewers
 from app.handovers import checks, services
 from app.handovers.inventory import rooms_of
 from app.handovers.models import CHECK_KINDS, CHECK_PHOTO, ITEM_PHOTO, KEYS_SIGN, LINE_PHOTO, SIGN_IN, SIGN_OUT
-from app.projects.models import Project
 from app.sync.services import Kind, Submission, register
 
 COUNTERS = ("attendant",)
@@ -35,7 +34,7 @@ def room_check(session: Session, s: Submission) -> dict:
 def offline_pages(session: Session, user) -> list[str]:
     """An attendant keeps the rooms page of each project, and each room's handover and check forms."""
     pages = []
-    for project in session.exec(visible_projects_stmt(user).where(Project.archived == False)).all():  # noqa: E712
+    for project in session.exec(visible_projects_stmt(user, active_only=True)).all():
         if not has_role(session, user, project, COUNTERS):
             continue
         pages.extend([url_for("static", filename="js/signature.js"), url_for("handovers.rooms", project_id=project.id)])

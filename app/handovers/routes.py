@@ -33,6 +33,7 @@ from app.handovers.records import CLOSERS, COUNTERS
 from app.handovers.rules import phone_rules
 from app.handovers.workflow import STATE_LABELS, StateError
 from app.projects.models import Project
+from app.projects.services import get_project
 from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
 
@@ -102,7 +103,7 @@ def create_room(project: Project):
 def _room_page(room: Room, status: int = 200, **extra):
     db = get_session()
     version = inventory.version_of(db, room)
-    project = db.get(Project, room.project_id)
+    project = get_project(db, room.project_id)
     return render("handovers/room.html", "handovers/_inventory.html", status=status, room=room, project=project,
                   version=version, items=list(version.items) if version else [], categories=CATEGORIES,
                   can_edit=_can_edit(project), can_count=_can_count(project), **board.history(db, room),
@@ -130,7 +131,7 @@ def _save_item(room: Room, key: str | None):
     try:
         inventory.save_item(db, storage=storage(), actor=current_user, room=room, key=key, name=form.get("name", ""),
                             category=form.get("category", ""), quantity=form.get("quantity", ""),
-                            location=form.get("location", ""), photo=_photo_upload(db.get(Project, room.project_id)))
+                            location=form.get("location", ""), photo=_photo_upload(get_project(db, room.project_id)))
     except (HandoverError, PhotoError) as exc:
         db.rollback()
         return _room_page(room, 422, error=str(exc), form=form, editing=key)
@@ -166,7 +167,7 @@ def _item_fragment(room: Room, key: str, template: str):
     if found is None:
         abort(404)
     return render(template, room=room, item=found, categories=CATEGORIES,
-                  can_edit=_can_edit(get_session().get(Project, room.project_id)))
+                  can_edit=_can_edit(get_project(get_session(), room.project_id)))
 
 
 @bp.post("/rooms/<int:room_id>/items/<item_key>")
@@ -202,7 +203,7 @@ def handover_form(room_id: int):
     """The handover walk: count every item, photograph what is missing or damaged, both sign. Works offline."""
     room = load_or_404(Room, room_id, *COUNTERS)
     db = get_session()
-    project = db.get(Project, room.project_id)
+    project = get_project(db, room.project_id)
     version = inventory.version_of(db, room)
     others = [u for u in services.attendants_of(db, project) if u.id != current_user.id]
     items = version.items if version else []
@@ -219,7 +220,7 @@ def check_form(room_id: int, kind: str):
     if kind not in CHECK_KINDS:
         abort(404)
     db = get_session()
-    project = db.get(Project, room.project_id)
+    project = get_project(db, room.project_id)
     return render("handovers/check_form.html", room=room, project=project, kind=kind,
                   version=checks.check_template(db, project, kind), guards=checks.guards_of(db, project),
                   key_needs=checks.key_needs(), **_labels())
@@ -232,7 +233,7 @@ def check(check_id: int):
     record = load_or_404(RoomCheck, check_id, *READERS)
     db = get_session()
     return render("handovers/check.html", check=record, room=db.get(Room, record.room_id),
-                  project=db.get(Project, record.project_id), version=get_version(db, record.version_id)
+                  project=get_project(db, record.project_id), version=get_version(db, record.version_id)
                   if record.version_id else None, people=users_by_id(db, [record.done_by, record.key_guard_id]),
                   keys_signature=next(iter(photos_of(db, KEYS_SIGN, record.id)), None),
                   photos=photos_of(db, CHECK_PHOTO, record.id), **_labels())
@@ -247,14 +248,14 @@ def _handover_context(handover: Handover, pdf: bool = False) -> dict:
     people = users_by_id(db, [handover.outgoing_id, handover.incoming_id] + [a.actor_id for a in amendments])
     photo_src = data_uri if pdf else (lambda photo: url_for("core.photo_thumb", photo_id=photo.id))
     version = db.get(InventoryVersion, handover.version_id)
-    return {"handover": handover, "room": db.get(Room, handover.room_id), "project": db.get(Project, handover.project_id),
+    return {"handover": handover, "room": db.get(Room, handover.room_id), "project": get_project(db, handover.project_id),
             "lines": lines, "photos": services.line_photos(db, lines), "signatures": services.signatures_of(db, handover),
             "amendments": amendments, "people": people, "photo_src": photo_src, "version": version,
             "now": utcnow(), "statuses": LINE_STATUSES, **_labels()}
 
 
 def _may_amend(handover: Handover) -> bool:
-    project = get_session().get(Project, handover.project_id)
+    project = get_project(get_session(), handover.project_id)
     return has_role(get_session(), current_user, project, EDITORS) or current_user.id in (
         handover.outgoing_id, handover.incoming_id)
 
@@ -283,7 +284,7 @@ def amend(handover_id: int):
     # The note box starts empty: left so, the line keeps the note written at the count.
     count = {"status": form.get("status"), "found": form.get("found")} | ({"note": note} if note else {})
     try:
-        photos = [p for p in [_photo_upload(db.get(Project, record.project_id))] if p]
+        photos = [p for p in [_photo_upload(get_project(db, record.project_id))] if p]
         services.amend(db, storage=storage(), actor=current_user, handover=record, reason=form.get("reason", ""),
                        now=utcnow(), counts={key: count}, photos={key: photos})
     except (HandoverError, StateError, PhotoError) as exc:

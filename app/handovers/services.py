@@ -8,7 +8,7 @@ from PIL import Image
 from sqlmodel import Session, func, select
 
 from app.accounts.models import User
-from app.accounts.services import check_password, member_ids, members
+from app.accounts.services import check_password, member_ids, members, posted_user
 from app.core import audit
 from app.core.db import get_posted
 from app.core.notifications import link, notify
@@ -275,7 +275,7 @@ def receive(session: Session, submission: Submission, *, storage) -> tuple[Hando
     if version is None or version.room_id != room.id:
         raise HandoverError(_("清单版本与样板间不符,请重新打开交接页面。"))
     needs(incoming_needs(), data, error=HandoverError)
-    incoming = get_posted(session, User, data.get("incoming_id"))
+    incoming = posted_user(session, data.get("incoming_id"))
     if incoming is None:
         raise HandoverError(_("请选择接班人。"), {"incoming_id": _("请选择接班人")})
     if incoming.id == submission.user.id:

@@ -7,6 +7,7 @@ from PIL import Image
 from sqlmodel import Session, select
 
 from app.accounts.models import User
+from app.accounts.services import get_user, user_named
 from app.checklists import services as checklists
 from app.checklists.definition import iter_items
 from app.core.db import zone
@@ -14,7 +15,8 @@ from app.core.photos import process
 from app.core.storage import storage
 from app.inspections import objections, rectification, services
 from app.inspections.models import Inspection, Rectification
-from app.projects.models import Organisation, Project
+from app.projects.models import Organisation
+from app.projects.services import project_named
 
 # (site, failed items per sheet key → count, inspected on this day of last month)
 VISITS = [
@@ -34,14 +36,14 @@ def _photo(seed: int):
 def seed(session: Session, org: Organisation, admin: User) -> None:
     """Idempotent: a site that already has an inspection is left alone."""
     versions = {v.definition["key"]: v for v in checklists.import_starters(session, organisation_id=org.id, actor=admin)}
-    inspector = session.exec(select(User).where(User.username == "inspector1")).first()
+    inspector = user_named(session, "inspector1")
     if inspector is None:
         return
     tz = zone()
     first = datetime.now(tz).date().replace(day=1)
     last_month = (first - timedelta(days=1)).replace(day=1)
     for name, sheets, day in VISITS:
-        project = session.exec(select(Project).where(Project.organisation_id == org.id, Project.name == name)).first()
+        project = project_named(session, org.id, name)
         if project is None or session.exec(select(Inspection.id).where(Inspection.project_id == project.id)).first():
             continue
         data, photos = {"marketing_rep": "周营销", "property_rep": "吴物业"}, {}
@@ -69,7 +71,7 @@ def _rectified_but_one(session: Session, inspection: Inspection, inspector: User
     items = session.exec(select(Rectification).where(Rectification.inspection_id == inspection.id)
                          .order_by(Rectification.id)).all()
     for n, item in enumerate(items[1:]):
-        owner = session.get(User, item.owner_id) if item.owner_id else inspector
+        owner = get_user(session, item.owner_id) if item.owner_id else inspector
         rectification.close_rectification(session, storage=storage(), actor=owner, item=item, note="已整改",
                                           photos=[_photo(n)], now=at)
         rectification.verify_rectification(session, actor=inspector, item=item, accept=True,

@@ -11,7 +11,7 @@ from app.inspections import notices, ranking
 from app.inspections.models import Inspection, Rectification
 from app.inspections.objections import settle
 from app.inspections.services import settings_for
-from app.projects.models import Organisation
+from app.projects.services import organisations
 
 
 def close_windows(session: Session, now: datetime, config) -> int:
@@ -37,7 +37,7 @@ def alert_rectifications(session: Session, now: datetime, config) -> int:
 def freeze_rankings(session: Session, now: datetime, config) -> int:
     """Freeze the ranking of the month that closed last, for each organisation (once its inspections settled)."""
     frozen = 0
-    for organisation_id in session.exec(select(Organisation.id)).all():
+    for organisation_id in [o.id for o in organisations(session)]:
         close_day = settings_for(session, organisation_id).close_day
         month = ranking.previous_month(ranking.month_of(now, close_day, zone()))
         frozen += ranking.freeze(session, organisation_id=organisation_id, month=month, now=now).frozen

@@ -19,13 +19,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.checklists.models import ChecklistTemplate
+from app.checklists.services import score_sheet_templates
 from app.core.db import zone
 from app.inspections.models import Inspection, InspectionSheet, RankingSnapshot
 from app.inspections.objections import statuses
 from app.inspections.scoring import half_up
 from app.inspections.services import settings_for
-from app.projects.models import Project
+from app.projects.services import organisation_projects
 
 
 @dataclass
@@ -99,16 +99,13 @@ def month_of(moment: datetime, close_day: int, tz: ZoneInfo) -> str:
 
 
 def _sheets(session: Session, organisation_id: int) -> list[dict]:
-    templates = session.exec(select(ChecklistTemplate).where(ChecklistTemplate.organisation_id == organisation_id,
-                                                             ChecklistTemplate.is_score_sheet == True)  # noqa: E712
-                             .order_by(ChecklistTemplate.name)).all()
+    templates = score_sheet_templates(session, organisation_id)
     return [{"key": t.key, "name": t.name, "base": t.base_score, "id": t.id} for t in templates]
 
 
 def _compute(session: Session, organisation_id: int, start: datetime, end: datetime, sheets: list[dict],
              now: datetime) -> list[Row]:
-    projects = session.exec(select(Project).where(Project.organisation_id == organisation_id,
-                                                  Project.archived == False).order_by(Project.name)).all()  # noqa: E712
+    projects = organisation_projects(session, organisation_id)
     rows = {p.id: Row(project_id=p.id, name=p.name, scores={s["key"]: None for s in sheets}) for p in projects}
     key_of = {s["id"]: s["key"] for s in sheets}
     base_of = {s["key"]: s["base"] for s in sheets}

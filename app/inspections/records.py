@@ -12,7 +12,6 @@ from app.core.photos import for_roles, register_viewers
 from app.inspections import services
 from app.inspections.models import Rectification
 from app.inspections.services import INSPECTORS
-from app.projects.models import Project
 from app.sync.services import Kind, Submission, register
 
 SCRIPTS = ("js/inspection.js",)
@@ -32,7 +31,7 @@ def record_inspection(session: Session, submission: Submission) -> dict:
 
 def _offline_pages(session: Session, user) -> list[str]:
     pages = []
-    for project in session.exec(visible_projects_stmt(user).where(Project.archived == False)).all():  # noqa: E712
+    for project in session.exec(visible_projects_stmt(user, active_only=True)).all():
         if has_role(session, user, project, INSPECTORS):
             pages.append(url_for("inspections.new", project_id=project.id))
             pages.extend(url_for("static", filename=f) for f in SCRIPTS)

@@ -36,6 +36,7 @@ from app.inspections.models import Deduction, Inspection, Objection, Rectificati
 from app.inspections.rules import phone_rules
 from app.inspections.services import INSPECTORS, LEADS, local
 from app.projects.models import Project
+from app.projects.services import get_project
 from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
 
@@ -127,8 +128,8 @@ def _context(inspection: Inspection, pdf: bool = False) -> dict:
     sheets = services.sheets_of(db, [inspection.id]).get(inspection.id, [])
     user_ids = {inspection.lead_id} | {r.owner_id for r in rectifications} | {o.raised_by for o in raised.values()} \
         | {o.decided_by for o in raised.values()}
-    roles = roles_in(db, current_user, db.get(Project, inspection.project_id)) if not pdf else set()
-    return {"inspection": inspection, "state": state, "project": db.get(Project, inspection.project_id), "sheets": sheets,
+    roles = roles_in(db, current_user, get_project(db, inspection.project_id)) if not pdf else set()
+    return {"inspection": inspection, "state": state, "project": get_project(db, inspection.project_id), "sheets": sheets,
             "categories": {s.id: services.categories_of(db, s) for s in sheets}, "deductions": deductions,
             "objections": raised, "rectifications": rectifications, "photos": photos,
             "users": users_by_id(db, user_ids),
@@ -231,7 +232,7 @@ def rectifications(project: Project):
 
 
 def _rectification_done(item: Rectification, error: Refusal | None = None):
-    project = get_session().get(Project, item.project_id)
+    project = get_project(get_session(), item.project_id)
     if error is not None and not is_htmx():
         flash(error.message, "error")
     if is_htmx():
@@ -245,7 +246,7 @@ def close_rectification(rectification_id: int):
     """The owner (or the project lead) reports the fix with an after-photo and a note."""
     item = load_or_404(Rectification, rectification_id)
     if item.owner_id != current_user.id and not has_role(get_session(), current_user,
-                                                        get_session().get(Project, item.project_id), LEADS):
+                                                        get_project(get_session(), item.project_id), LEADS):
         abort(403)
     try:
         rectification.close_rectification(get_session(), storage=storage(), actor=current_user, item=item,
@@ -327,7 +328,7 @@ def deductions_csv(organisation_id: int):
     db = get_session()
     settings = services.settings_for(db, _own(organisation_id))
     start, end = rankings.period(_month(), settings.close_day, local(_now()).tzinfo)
-    rows = db.exec(services.deductions_stmt(current_user.organisation_id, start, end)).all()
+    rows = services.deductions_between(db, current_user.organisation_id, start, end)
     status_of = objections.statuses(db, list({i.id: i for _d, i, _p in rows}.values()), _now())
     sheet_names = {s.id: s.name for sheets in services.sheets_of(db, {i.id for _d, i, _p in rows}).values() for s in sheets}
     table = [[_("项目"), _("检查时间"), _("检查表"), _("类别"), _("扣分项"), _("次数"), _("扣分"), _("一票否决"), _("备注"),

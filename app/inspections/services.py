@@ -19,9 +19,9 @@ from app.accounts.models import User
 from app.accounts.services import members
 from app.checklists.definition import format_points, iter_items
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
-from app.checklists.services import current_version, get_version, templates_stmt
+from app.checklists.services import current_version, get_version, posted_template, posted_version, templates_stmt
 from app.core import audit
-from app.core.db import get_posted, local, update_if, zone
+from app.core.db import local, update_if, zone
 from app.core.notifications import link, notify
 from app.core.photos import ProcessedPhoto, attach
 from app.core.refusal import Refusal
@@ -35,6 +35,7 @@ from app.inspections.models import (
     Rectification,
 )
 from app.projects.models import Project
+from app.projects.services import organisation_projects
 from app.repairs.services import open_ticket
 
 INSPECTORS = ("inspector",)
@@ -147,8 +148,8 @@ def _chosen_sheets(session: Session, project: Project, data: dict) -> list[tuple
     for name, value in data.items():
         if not name.startswith("sheet-") or not str(value).strip():
             continue
-        template = get_posted(session, ChecklistTemplate, name[6:])
-        version = get_posted(session, ChecklistVersion, value)
+        template = posted_template(session, name[6:])
+        version = posted_version(session, value)
         if (template is None or version is None or version.template_id != template.id or not template.is_score_sheet
                 or not version.definition.get("score_sheet")  # an old version from before it became one
                 or template.organisation_id != project.organisation_id):
@@ -293,12 +294,15 @@ def sheets_of(session: Session, inspection_ids) -> dict[int, list[InspectionShee
     return by_inspection(session, InspectionSheet, inspection_ids, InspectionSheet.name)
 
 
-def deductions_stmt(organisation_id: int, start: datetime, end: datetime):
+def deductions_between(session: Session, organisation_id: int, start: datetime, end: datetime
+                       ) -> list[tuple[Deduction, Inspection, Project]]:
     """(deduction, inspection, project) of every site's inspections in [start, end), by site and time."""
-    return (select(Deduction, Inspection, Project).join(Inspection, Inspection.id == Deduction.inspection_id)
-            .join(Project, Project.id == Inspection.project_id)
-            .where(Project.organisation_id == organisation_id, Inspection.inspected_at >= start,
-                   Inspection.inspected_at < end).order_by(Project.name, Inspection.inspected_at, Deduction.id))
+    projects = {p.id: p for p in organisation_projects(session, organisation_id, active_only=False)}
+    rank = {project_id: i for i, project_id in enumerate(projects)}  # by name
+    rows = session.exec(select(Deduction, Inspection).join(Inspection, Inspection.id == Deduction.inspection_id)
+                        .where(Inspection.project_id.in_(list(projects)), Inspection.inspected_at >= start,
+                               Inspection.inspected_at < end).order_by(Inspection.inspected_at, Deduction.id)).all()
+    return [(d, i, projects[i.project_id]) for d, i in sorted(rows, key=lambda row: rank[row[1].project_id])]
 
 
 def deductions_of(session: Session, inspection: Inspection) -> list[Deduction]:

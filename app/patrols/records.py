@@ -11,7 +11,6 @@ from app.core.permissions import has_role, visible_projects_stmt
 from app.core.photos import for_roles, register_viewers
 from app.patrols import services
 from app.patrols.services import WALKERS
-from app.projects.models import Project
 from app.sync.services import Kind, Submission, register
 
 SCRIPTS = ("vendor/jsqr/jsQR.js", "js/scan.js", "js/patrol.js")
@@ -37,7 +36,7 @@ def finish(session: Session, s: Submission) -> dict:
 def offline_pages(session: Session, user) -> list[str]:
     """A guard keeps the scanner's scripts and, for each round walkable now, its page and its stops' pages."""
     pages = []
-    for project in session.exec(visible_projects_stmt(user).where(Project.archived == False)).all():  # noqa: E712
+    for project in session.exec(visible_projects_stmt(user, active_only=True)).all():
         if not has_role(session, user, project, WALKERS):
             continue
         pages.extend(url_for("static", filename=f) for f in SCRIPTS)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts.services import members, users_by_id
-from app.checklists.services import templates_stmt
+from app.checklists.services import templates_stmt, versions_by_id
 from app.core import home
 from app.core.db import get_session, local, utcnow, zone
 from app.core.permissions import load_or_404, logged_in, project_required
@@ -18,7 +18,7 @@ from app.patrols.models import Round, Route, RouteStop, Schedule
 from app.patrols.services import WALKERS
 from app.patrols.slots import service_day
 from app.projects.models import Project
-from app.projects.services import checkpoints_of
+from app.projects.services import checkpoints_of, get_project
 from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
 
@@ -68,7 +68,7 @@ def walk(round_id: int):
     [view] = services.assess_rounds(db, [round_], _now())
     visited = {f.visit.position for f in view.assessment.visits}
     return render_template("patrols/walk.html", round=round_, route=view.route, visited=visited,
-                           project=db.get(Project, round_.project_id), slot=local(round_.slot_start), **_labels())
+                           project=get_project(db, round_.project_id), slot=local(round_.slot_start), **_labels())
 
 
 @bp.get("/rounds/<int:round_id>/stops/<int:position>")
@@ -85,7 +85,7 @@ def stop(round_id: int, position: int):
     done = services.visits_at(db, round_, position)  # opened again: it says so and offers a correction
     return render_template("patrols/stop.html", round=round_, stop=stop, version=version, done=done,
                            guards=users_by_id(db, {v.guard_id for v in done}),
-                           project=db.get(Project, round_.project_id))
+                           project=get_project(db, round_.project_id))
 
 
 # -- the supervisor ---------------------------------------------------------------------------
@@ -123,11 +123,11 @@ def _round_context(round_: Round, pdf: bool = False) -> dict:
     db = get_session()
     [view] = services.assess_rounds(db, [round_], _now(), whole_visits=True)
     photos = photos_by_owner(db, "visit", [f.visit.id for f in view.assessment.visits])
-    versions = services.versions_of(db, [f.visit.template_version_id for f in view.assessment.visits])
+    versions = versions_by_id(db, [f.visit.template_version_id for f in view.assessment.visits])
     guards = users_by_id(db, {f.visit.guard_id for f in view.assessment.visits})
     stops = {s["position"]: s for s in round_.stops}
     photo_src = data_uri if pdf else (lambda photo: url_for("core.photo_thumb", photo_id=photo.id))
-    return {"round": round_, "view": view, "project": db.get(Project, round_.project_id), "photos": photos,
+    return {"round": round_, "view": view, "project": get_project(db, round_.project_id), "photos": photos,
             "versions": versions, "guards": guards, "stops": stops, "local": local,
             "photo_src": photo_src, "late_upload": timedelta(minutes=10), **_labels()}
 
@@ -191,7 +191,7 @@ def routes(project: Project):
 
 def _route_page(route: Route, status: int = 200, **extra):
     db = get_session()
-    project = db.get(Project, route.project_id)
+    project = get_project(db, route.project_id)
     guards = members(db, project.id, WALKERS)
     return render("patrols/route.html", "patrols/_stops.html", status=status, route=route, project=project,
                   stops=services.stops_of(db, route), schedules=services.schedules_of(db, route),
@@ -208,7 +208,7 @@ def route(route_id: int):
         return _route_page(route)
     form = request.form
     try:
-        services.save_route(get_session(), actor=current_user, project=get_session().get(Project, route.project_id),
+        services.save_route(get_session(), actor=current_user, project=get_project(get_session(), route.project_id),
                             route=route, name=form.get("name", ""), min_walk_seconds=form.get("min_walk_seconds", ""),
                             max_gps_metres=form.get("max_gps_metres", ""), active=bool(form.get("active")))
     except services.PatrolError as exc:

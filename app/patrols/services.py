@@ -4,22 +4,27 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from app.accounts.models import User
-from app.accounts.services import is_member
-from app.checklists.models import ChecklistTemplate, ChecklistVersion
-from app.checklists.services import check_answers, current_version, get_version
+from app.accounts.services import is_member, posted_user
+from app.checklists.models import ChecklistTemplate
+from app.checklists.services import (
+    check_answers,
+    current_version,
+    get_version,
+    posted_template,
+    templates_by_id,
+)
 from app.core import audit
 from app.core.db import get_posted, zone
 from app.core.photos import attach
 from app.core.refusal import Refusal
 from app.core.validation import clock, required_text, whole
 from app.patrols.models import Round, Route, RouteStop, Schedule, Visit
-from app.patrols.slots import slots_for_day
 from app.patrols.verify import Assessment, assess
 from app.projects.models import Area, Checkpoint, Project
+from app.projects.services import get_project, located_checkpoints, places_of, posted_checkpoint
 from app.repairs.services import awaiting_dispatch, open_ticket
 from app.sync.services import Submission
 
@@ -59,22 +64,20 @@ def save_route(session: Session, *, actor: User, project: Project, route: Route 
 
 
 def stops_of(session: Session, route: Route) -> list[tuple[RouteStop, Checkpoint, Area, ChecklistTemplate | None]]:
-    return session.exec(
-        select(RouteStop, Checkpoint, Area, ChecklistTemplate)
-        .join(Checkpoint, Checkpoint.id == RouteStop.checkpoint_id).join(Area, Area.id == Checkpoint.area_id)
-        .outerjoin(ChecklistTemplate, ChecklistTemplate.id == RouteStop.template_id)
-        .where(RouteStop.route_id == route.id).order_by(RouteStop.position)
-    ).all()
+    stops = session.exec(select(RouteStop).where(RouteStop.route_id == route.id).order_by(RouteStop.position)).all()
+    places = places_of(session, {s.checkpoint_id for s in stops})
+    templates = templates_by_id(session, {s.template_id for s in stops})
+    return [(s, *places[s.checkpoint_id], templates.get(s.template_id)) for s in stops if s.checkpoint_id in places]
 
 
 def add_stop(session: Session, *, actor: User, route: Route, checkpoint_id, template_id=None) -> RouteStop:
-    checkpoint = get_posted(session, Checkpoint, checkpoint_id)
+    checkpoint = posted_checkpoint(session, checkpoint_id)
     if checkpoint is None or checkpoint.project_id != route.project_id:
         raise PatrolError(_("请选择本项目的巡更点。"))
     template = None
     if template_id not in (None, ""):
-        template = get_posted(session, ChecklistTemplate, template_id)
-        project = session.get(Project, route.project_id)
+        template = posted_template(session, template_id)
+        project = get_project(session, route.project_id)
         if template is None or template.organisation_id != project.organisation_id:
             raise PatrolError(_("请选择检查表。"))
     position = session.exec(select(func.coalesce(func.max(RouteStop.position), 0))
@@ -128,7 +131,7 @@ def save_schedule(session: Session, *, actor: User, route: Route, schedule: Sche
         raise PatrolError(_("可开始时长不能超过间隔,否则两轮会重叠。"))
     guards = []
     for raw in guard_ids or []:
-        user = get_posted(session, User, raw)
+        user = posted_user(session, raw)
         if user is None or not is_member(session, user.id, route.project_id, ("guard",)):
             raise PatrolError(_("请选择本项目的保安。"))
         guards.append(user.id)
@@ -167,42 +170,8 @@ def _snapshot(session: Session, route: Route) -> list[dict]:
     return stops
 
 
-def ensure_rounds(session: Session, *, project: Project, now: datetime) -> None:
-    """Generate the rounds of yesterday, today and tomorrow (local dates) that do not exist yet (idempotent)."""
-    tz = zone()
-    today = now.astimezone(tz).date()
-    schedules = session.exec(
-        select(Schedule, Route).join(Route, Route.id == Schedule.route_id)
-        .where(Route.project_id == project.id, Route.active == True, Schedule.active == True)  # noqa: E712
-    ).all()
-    if not schedules:
-        return
-    existing = set(session.exec(select(Round.schedule_id, Round.slot_start).where(
-        Round.schedule_id.in_([schedule.id for schedule, _route in schedules]),
-        Round.slot_start >= _day_start(today, -1))).all())
-    snapshots: dict[int, list[dict]] = {}
-    for schedule, route in schedules:
-        for day in (today - timedelta(days=1), today, today + timedelta(days=1)):
-            for slot in slots_for_day(day=day, start=schedule.start, end=schedule.end,
-                                      interval_minutes=schedule.interval_minutes, window_minutes=schedule.window_minutes,
-                                      grace_minutes=schedule.grace_minutes, tz=tz.key):
-                if (schedule.id, slot.start) in existing:
-                    continue
-                if route.id not in snapshots:
-                    snapshots[route.id] = _snapshot(session, route)
-                session.add(Round(project_id=project.id, route_id=route.id, schedule_id=schedule.id,
-                                  slot_start=slot.start, window_end=slot.window_end, deadline=slot.deadline,
-                                  closes_at=slot.closes, stops=snapshots[route.id], guard_ids=list(schedule.guard_ids)))
-    if not session.new:
-        return
-    try:
-        session.commit()
-    except IntegrityError:  # another page or phone generated them at the same moment
-        session.rollback()
-
-
-def _day_start(day: date, offset_days: int = 0) -> datetime:
-    return datetime.combine(day + timedelta(days=offset_days), time(0), tzinfo=zone())
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone())
 
 
 def rounds_stmt(project: Project, day: date):
@@ -236,8 +205,7 @@ def assess_rounds(session: Session, rounds: list[Round], now: datetime, *, whole
         visits.setdefault(visit.round_id, []).append(visit)
     routes = {r.id: r for r in session.exec(select(Route).where(Route.id.in_({r.route_id for r in rounds}))).all()}
     checkpoint_ids = {stop["checkpoint_id"] for r in rounds for stop in r.stops}
-    located = {c.id: (c.latitude, c.longitude) for c in session.exec(
-        select(Checkpoint).where(Checkpoint.id.in_(checkpoint_ids), Checkpoint.latitude.is_not(None))).all()}
+    located = located_checkpoints(session, checkpoint_ids)
     views = []
     for round_ in rounds:
         route = routes[round_.route_id]
@@ -246,6 +214,12 @@ def assess_rounds(session: Session, rounds: list[Round], now: datetime, *, whole
             round_=round_, visits=visits.get(round_.id, []), positions=positions,
             min_walk_seconds=route.min_walk_seconds, max_gps_metres=route.max_gps_metres, now=now)))
     return views
+
+
+def missed_rounds(session: Session, project: Project, day: date, now: datetime) -> list[RoundView]:
+    """The rounds of a service day that were missed or left incomplete."""
+    rounds = session.exec(rounds_stmt(project, day)).all()
+    return [v for v in assess_rounds(session, rounds, now) if v.assessment.status in ("missed", "incomplete")]
 
 
 def visits_at(session: Session, round_: Round, position: int) -> list:
@@ -308,7 +282,7 @@ def record_visit(session: Session, submission: Submission) -> tuple[Visit, list]
     stop = next((s for s in round_.stops if str(s["position"]) == str(data.get("position"))), None)
     if stop is None:
         raise PatrolError(_("这一轮没有这个巡更点。"))
-    checkpoint = session.get(Checkpoint, stop["checkpoint_id"])
+    checkpoint = posted_checkpoint(session, stop["checkpoint_id"])
     code = str(data.get("code", "")).strip().upper()
     if checkpoint is None or code != checkpoint.code:
         raise PatrolError(_("不是本项目的巡更点:扫到的二维码与“%(name)s”不符。", name=stop["name"]),
@@ -362,7 +336,3 @@ def finish_round(session: Session, submission: Submission) -> Round:
                  after={"finished_at": submission.client_time.isoformat()})
     return round_
 
-
-def versions_of(session: Session, ids) -> dict[int, ChecklistVersion]:
-    ids = {i for i in ids if i}
-    return {v.id: v for v in session.exec(select(ChecklistVersion).where(ChecklistVersion.id.in_(ids))).all()} if ids else {}

@@ -4,11 +4,13 @@ from flask_babel import gettext as _
 from sqlmodel import Session, func, select
 
 from app.accounts.models import User
-from app.accounts.services import member_count
+from app.accounts.services import member_count, project_ids_of_member
 from app.core import audit
+from app.core.db import get_posted
+from app.core.permissions import register_directory
 from app.core.refusal import Refusal
 from app.core.validation import required_text
-from app.projects.models import Area, Checkpoint, Project
+from app.projects.models import Area, Checkpoint, Organisation, Project
 
 PROJECT_KINDS = ("sales", "residential")
 PROJECT_FIELDS = ("name", "kind", "address", "archived", "keep_photo_location")
@@ -67,6 +69,80 @@ def save_project(session: Session, *, actor: User, project: Project | None = Non
 def project_summary(session: Session, project: Project) -> dict:
     count = lambda model: session.exec(select(func.count()).select_from(model).where(model.project_id == project.id)).one()  # noqa: E731
     return {"areas": count(Area), "checkpoints": count(Checkpoint), "members": member_count(session, project.id)}
+
+
+# -- reads for the other capabilities ------------------------------------------------------------
+
+def get_project(session: Session, project_id) -> Project | None:
+    return session.get(Project, project_id) if project_id is not None else None
+
+
+def projects_by_id(session: Session, ids) -> dict[int, Project]:
+    """The projects of `ids`, by name."""
+    ids = {i for i in ids if i is not None}
+    return {p.id: p for p in session.exec(select(Project).where(Project.id.in_(ids)).order_by(Project.name))} if ids else {}
+
+
+def visible_projects_stmt(user: User, *, active_only: bool = False):
+    """The projects a user may see (an admin: the organisation's; others: where they hold a role), by name."""
+    stmt = select(Project).where(Project.organisation_id == user.organisation_id)
+    if not user.is_admin:
+        stmt = stmt.where(Project.id.in_(project_ids_of_member(user.id)))
+    if active_only:
+        stmt = stmt.where(Project.archived == False)  # noqa: E712
+    return stmt.order_by(Project.name)
+
+
+def organisation_projects(session: Session, organisation_id: int, *, active_only: bool = True) -> list[Project]:
+    stmt = select(Project).where(Project.organisation_id == organisation_id)
+    if active_only:
+        stmt = stmt.where(Project.archived == False)  # noqa: E712
+    return session.exec(stmt.order_by(Project.name)).all()
+
+
+def project_ids_stmt(organisation_id: int):
+    """The ids of an organisation's projects, as a statement to filter another table's rows with."""
+    return select(Project.id).where(Project.organisation_id == organisation_id)
+
+
+def project_named(session: Session, organisation_id: int, name: str) -> Project | None:
+    return session.exec(select(Project).where(Project.organisation_id == organisation_id, Project.name == name)).first()
+
+
+def organisations(session: Session, name: str | None = None) -> list[Organisation]:
+    """Every organisation, or those named `name`."""
+    stmt = select(Organisation)
+    return session.exec(stmt.where(Organisation.name == name) if name else stmt).all()
+
+
+def posted_area(session: Session, raw) -> Area | None:
+    return get_posted(session, Area, raw)
+
+
+def area_named(session: Session, project_id: int, name: str) -> Area | None:
+    return session.exec(select(Area).where(Area.project_id == project_id, Area.name == name)).first()
+
+
+def posted_checkpoint(session: Session, raw) -> Checkpoint | None:
+    return get_posted(session, Checkpoint, raw)
+
+
+def places_of(session: Session, checkpoint_ids) -> dict[int, tuple[Checkpoint, Area]]:
+    """Each checkpoint of `checkpoint_ids` with its area."""
+    ids = set(checkpoint_ids)
+    return {c.id: (c, a) for c, a in session.exec(select(Checkpoint, Area).join(Area, Area.id == Checkpoint.area_id)
+                                                  .where(Checkpoint.id.in_(ids)))} if ids else {}
+
+
+def located_checkpoints(session: Session, checkpoint_ids) -> dict[int, tuple[float, float]]:
+    """The (latitude, longitude) of those of `checkpoint_ids` that have them."""
+    ids = set(checkpoint_ids)
+    return {c.id: (c.latitude, c.longitude) for c in session.exec(select(Checkpoint).where(
+        Checkpoint.id.in_(ids), Checkpoint.latitude.is_not(None)))} if ids else {}
+
+
+# Authorisation (core.permissions) loads projects and lists the visible ones through here.
+register_directory(visible_projects_stmt=visible_projects_stmt, project_model=Project)
 
 
 # -- areas ------------------------------------------------------------------------------------

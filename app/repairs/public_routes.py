@@ -8,7 +8,7 @@ from app.core.db import get_session, utcnow
 from app.core.permissions import project_required, public
 from app.core.storage import storage
 from app.projects.models import Project
-from app.projects.services import qr_svg
+from app.projects.services import get_project, qr_svg
 from app.repairs import bp, services
 from app.repairs.public import (
     HONEYPOT,
@@ -30,7 +30,7 @@ def _secret() -> str:
 
 def _project_or_404(token: str) -> Project:
     project_id = project_from_token(token, secret_key=_secret())
-    project = get_session().get(Project, project_id) if project_id is not None else None
+    project = get_project(get_session(), project_id) if project_id is not None else None
     if project is None or project.archived:
         abort(404)
     return project
@@ -80,7 +80,7 @@ def resident_status(token: str):
     """The requester's private page: number, status and time; nothing about who works on it."""
     db = get_session()
     ticket = ticket_by_public_token(db, token=token) or abort(404)
-    return render_template("repairs/public/status.html", ticket=ticket, project=db.get(Project, ticket.project_id),
+    return render_template("repairs/public/status.html", ticket=ticket, project=get_project(db, ticket.project_id),
                            status_label=str(services.STATUS_LABELS.get(ticket.status, ticket.status)))
 
 

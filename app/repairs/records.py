@@ -10,7 +10,6 @@ from app.accounts.models import PROJECT_ROLES
 from app.core.db import utcnow
 from app.core.permissions import visible_projects_stmt
 from app.core.photos import for_roles, register_viewers
-from app.projects.models import Project
 from app.repairs import services
 from app.repairs.models import Ticket
 from app.sync.services import Kind, Submission, register
@@ -40,7 +39,7 @@ def act(session: Session, s: Submission) -> dict:
 
 def _offline_pages(session: Session, user) -> list[str]:
     """Everyone keeps the report form of each of their projects."""
-    projects = session.exec(visible_projects_stmt(user).where(Project.archived == False)).all()  # noqa: E712
+    projects = session.exec(visible_projects_stmt(user, active_only=True)).all()
     return [url_for("repairs.report_form", project_id=p.id) for p in projects]
 
 

@@ -13,8 +13,7 @@ from app.core.permissions import load_or_404, logged_in, project_required, roles
 from app.core.photos import FORM_PHOTOS, PhotoError, photos_of, pixel_budget, process_all
 from app.core.storage import storage
 from app.core.views import back_to, render
-from app.projects.models import Project
-from app.projects.services import areas_of
+from app.projects.services import areas_of, get_project
 from app.repairs import bp, records, services, workflow  # noqa: F401  (records registers the sync kinds)
 from app.repairs.models import Ticket
 from app.sync.services import RecordRefused, accept
@@ -110,7 +109,7 @@ def _labels() -> dict:
 
 def _ticket_page(ticket: Ticket, status: int = 200, **extra):
     db = get_session()
-    project = db.get(Project, ticket.project_id)
+    project = get_project(db, ticket.project_id)
     roles = roles_in(db, current_user, project)
     actions = [a for a in workflow.TRANSITIONS
                if not workflow.refusal(a, ticket.status, roles, ticket.assignee_id == current_user.id)]
@@ -134,7 +133,7 @@ def ticket(ticket_id: int):
 
 def _uploaded_photos(ticket: Ticket) -> list:
     """The form's photos, processed; PhotoError for the first one that is not a usable photo."""
-    keep_location = get_session().get(Project, ticket.project_id).keep_photo_location
+    keep_location = get_project(get_session(), ticket.project_id).keep_photo_location
     return process_all([upload.read() for upload in request.files.getlist("photos") if upload.filename],
                        max_bytes=current_app.config["PHOTO_MAX_BYTES"], keep_location=keep_location,
                        max_pixels=pixel_budget(FORM_PHOTOS))

@@ -15,7 +15,7 @@ from app.core.photos import attach, photos_of
 from app.core.refusal import Refusal
 from app.core.validation import needs
 from app.projects.models import Project
-from app.projects.services import areas_of
+from app.projects.services import areas_of, get_project
 from app.repairs import notices, workflow
 from app.repairs.models import SEVERITIES, RepairSettings, Ticket
 
@@ -149,6 +149,13 @@ def my_tickets(session: Session, user, now: datetime) -> list[tuple[Ticket, "Clo
                                          pair[1].due if pair[1] else far))
 
 
+def overdue_tickets(session: Session, project: Project, now: datetime) -> list[Ticket]:
+    """The project's open tickets past their dispatch or completion target."""
+    settings = settings_for(session, project.id)
+    tickets = session.exec(tickets_stmt(project, statuses=workflow.OPEN)).all()
+    return [t for t in tickets if (state := clock(t, settings, now)) and state.overdue]
+
+
 # -- service targets --------------------------------------------------------------------------
 
 def settings_for(session: Session, project_id: int) -> RepairSettings:
@@ -252,7 +259,7 @@ def act(session: Session, *, storage, actor, ticket: Ticket, action: str, now: d
     """Apply one workflow action, or raise TicketError; the caller commits (the sync API commits with its record)."""
     if action not in workflow.TRANSITIONS:
         raise TicketError(_("未知操作。"), status=400)
-    project = session.get(Project, ticket.project_id)
+    project = get_project(session, ticket.project_id)
     code = workflow.refusal(action, ticket.status, roles_in(session, actor, project), ticket.assignee_id == actor.id)
     if code:
         raise _refuse(code, action, ticket)

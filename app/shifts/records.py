@@ -12,7 +12,6 @@ from sqlmodel import Session
 from app.core.db import get_posted, utcnow
 from app.core.permissions import has_role, visible_projects_stmt
 from app.core.photos import for_roles, register_viewers
-from app.projects.models import Project
 from app.shifts import services, water
 from app.shifts.models import Matter
 from app.sync.services import Kind, Submission, register
@@ -95,7 +94,7 @@ def count(session: Session, s: Submission) -> dict:
 def offline_pages(session: Session, user) -> list[str]:
     """An attendant keeps the my-shift page of each project, and its script."""
     pages = []
-    for project in session.exec(visible_projects_stmt(user).where(Project.archived == False)).all():  # noqa: E712
+    for project in session.exec(visible_projects_stmt(user, active_only=True)).all():
         if has_role(session, user, project, ATTENDANTS):
             pages.append(url_for("shifts.my_shift", project_id=project.id))
     return [url_for("static", filename="js/shifts.js")] + pages if pages else []

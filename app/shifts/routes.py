@@ -15,6 +15,7 @@ from app.core.storage import storage
 from app.core.views import back_to, is_htmx, render
 from app.handovers import board as handovers
 from app.projects.models import Project
+from app.projects.services import get_project
 from app.shifts import bp, records, services, water
 from app.shifts.models import Matter, Post, RestockRequest
 from app.sync.services import RecordRefused, accept
@@ -117,7 +118,7 @@ def close_matter(matter_id: int):
     """Close an open matter (a supervisor at any time; an attendant once it was acknowledged)."""
     matter = load_or_404(Matter, matter_id, *SUPERVISORS, *records.ATTENDANTS)
     db = get_session()
-    project = db.get(Project, matter.project_id)
+    project = get_project(db, matter.project_id)
     supervising = bool(roles_in(db, current_user, project) & {"supervisor", "admin"})
     try:
         services.close_matter(db, user=current_user, matter=matter, note=request.form.get("note", ""), at=utcnow(),
@@ -140,7 +141,7 @@ def decide_restock(request_id: int):
     """Approve a restock request, or decline it with a reason."""
     restock = load_or_404(RestockRequest, request_id, *SUPERVISORS)
     db = get_session()
-    project = db.get(Project, restock.project_id)
+    project = get_project(db, restock.project_id)
     try:
         water.decide(db, actor=current_user, restock=restock, approve=request.form.get("decision") == "approve",
                      reason=request.form.get("reason", ""), at=utcnow())

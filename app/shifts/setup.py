@@ -7,6 +7,7 @@ from app.core.db import get_session
 from app.core.permissions import load_or_404, logged_in, project_required
 from app.core.views import back_to, render
 from app.projects.models import Project
+from app.projects.services import get_project
 from app.shifts import bp, services, water
 from app.shifts.models import Post, ShiftPattern, WaterItem
 
@@ -51,7 +52,7 @@ def add_post(project: Project):
 def edit_post(post_id: int):
     """Rename a post, or take it out of use."""
     post = load_or_404(Post, post_id, *EDITORS)
-    return _save(get_session().get(Project, post.project_id), f"post-{post.id}", services.save_post, post=post,
+    return _save(get_project(get_session(), post.project_id), f"post-{post.id}", services.save_post, post=post,
                  name=request.form.get("name", ""))
 
 
@@ -71,7 +72,7 @@ def add_pattern(project: Project):
 def edit_pattern(pattern_id: int):
     """Change a shift pattern's name or times, or take it out of use."""
     pattern = load_or_404(ShiftPattern, pattern_id, *EDITORS)
-    return _save(get_session().get(Project, pattern.project_id), f"pattern-{pattern.id}", services.save_pattern,
+    return _save(get_project(get_session(), pattern.project_id), f"pattern-{pattern.id}", services.save_pattern,
                  pattern=pattern, **_pattern_values())
 
 
@@ -91,5 +92,5 @@ def add_item(project: Project):
 def edit_item(item_id: int):
     """Change a water-bar item, or take it out of the catalogue."""
     item = load_or_404(WaterItem, item_id, *EDITORS)
-    return _save(get_session().get(Project, item.project_id), f"item-{item.id}", water.save_item, item=item,
+    return _save(get_project(get_session(), item.project_id), f"item-{item.id}", water.save_item, item=item,
                  **_item_values())

@@ -19,6 +19,7 @@ from app.core.db import utcnow
 from app.core.permissions import can_see, has_role
 from app.core.refusal import Refusal
 from app.projects.models import Project
+from app.projects.services import get_project
 from app.sync.models import SyncRecord
 
 FUTURE_TOLERANCE = timedelta(hours=1)  # a phone clock a little fast is fine; a day ahead is not
@@ -91,7 +92,7 @@ def parse_client_time(value, now: datetime) -> datetime:
 
 
 def _project_for(session: Session, user: User, project_id, kind: Kind) -> Project:
-    project = session.get(Project, project_id) if isinstance(project_id, int) else None
+    project = get_project(session, project_id) if isinstance(project_id, int) else None
     if project is None or not can_see(session, user, project):
         raise RecordRefused(_("找不到这个项目,或您已不是它的成员。"), status=404)
     if not has_role(session, user, project, kind.roles):

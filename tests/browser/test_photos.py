@@ -15,7 +15,7 @@ from app.patrols import services
 from app.patrols.models import Round
 from tests import factories, images
 from tests.browser.helpers import PHONE_CONTEXT, log_in, wait_for_kept_pages
-from tests.patrols.helpers import NIGHT, NIGHT_DAY, night_route, three_checkpoints
+from tests.patrols.helpers import NIGHT, NIGHT_DAY, clock_rounds, night_route, three_checkpoints
 
 TABLET = {"viewport": {"width": 1024, "height": 768}, "locale": "zh-CN", "service_workers": "allow", "has_touch": True}
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -112,8 +112,9 @@ def walked_round(app, world, db, login_as):
     checkpoints = three_checkpoints(db, world)
     with app.test_request_context():
         session = get_session()
-        night_route(session, world, checkpoints, name="夜班", start="20:00", end="08:00", interval_minutes=120)
-        services.ensure_rounds(session, project=session.get(type(world.p1), world.p1.id), now=NIGHT)
+        _route, schedule, _template = night_route(session, world, checkpoints, name="夜班", start="20:00", end="08:00",
+                                                  interval_minutes=120)
+        clock_rounds(session, schedule, now=NIGHT, config=app.config)
         round_ = session.exec(services.rounds_stmt(world.p1, NIGHT_DAY).where(Round.slot_start == NIGHT)).one()
     data = {"round_id": str(round_.id), "position": "1", "code": checkpoints[0].code, "method": "qr",
             "item-extinguisher": "fail", "item-temp": "26", "note-extinguisher": "压力不足"}

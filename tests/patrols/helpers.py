@@ -3,8 +3,11 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+
 from app.checklists.services import save_template
 from app.patrols import services
+from app.patrols.jobs import generate_rounds
 from app.patrols.models import Round, Route, Schedule
 from tests import factories
 
@@ -40,6 +43,16 @@ def night_route(session, world, checkpoints, **schedule) -> tuple[Route, Schedul
         services.add_stop(session, actor=admin, route=route, checkpoint_id=checkpoint.id,
                           template_id=version.template_id if index == 0 else None)
     return route, services.save_schedule(session, actor=admin, route=route, **schedule), version.template_id
+
+
+def clock_rounds(session, schedule: Schedule, *, now: datetime, config) -> None:
+    """The rounds the clock has made by `now` of a schedule made at noon the day before (local): the night before,
+    tonight and tomorrow night, as the demo back-dates its schedules."""
+    tz = ZoneInfo(config["TIMEZONE"])
+    made = datetime.combine(now.astimezone(tz).date() - timedelta(days=1), time(12), tzinfo=tz)
+    session.exec(sa.update(Schedule).where(Schedule.id == schedule.id).values(changed_at=made))
+    session.commit()
+    generate_rounds(session, now, config)
 
 
 def three_checkpoints(db, world) -> list:

@@ -10,6 +10,7 @@ from app.checklists.services import save_template
 from app.core.db import get_session
 from app.core.photos import Photo
 from app.patrols import services
+from app.patrols.jobs import generate_rounds
 from app.patrols.models import Round, Visit
 from app.projects.models import Project
 from app.repairs.models import Ticket
@@ -41,8 +42,7 @@ def test_rounds_are_generated_once(app, patrol, db):
     mine = Round.schedule_id == patrol.schedule.id
     before = _count(db, Round, mine)
     with app.app_context():
-        session = get_session()
-        services.ensure_rounds(session, project=session.get(Project, patrol.round.project_id), now=NIGHT)
+        generate_rounds(get_session(), NIGHT, app.config)
     assert before == _count(db, Round, mine) == 18  # six slots a night: the night before, tonight, tomorrow night
 
 
