@@ -41,6 +41,7 @@ USERS = [  # username, display name, role, projects (None = company admin)
     ("engineer1", "赵工程", "engineer", ["江城壹号销售中心", "滨江花园"]),
     ("inspector1", "钱品质", "inspector", ["江城壹号销售中心", "滨江花园"]),
     ("supervisor1", "孙主管", "supervisor", ["江城壹号销售中心", "滨江花园"]),
+    ("frontdesk1", "周前台", "frontdesk", ["江城壹号销售中心", "滨江花园"]),
 ]
 
 

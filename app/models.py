@@ -10,6 +10,7 @@ def load_all() -> None:
     from app.core import notifications as _notifications  # noqa: F401
     from app.core import once as _once  # noqa: F401
     from app.core import photos as _photos  # noqa: F401
+    from app.frontdesk import models as _frontdesk  # noqa: F401
     from app.handovers import models as _handovers  # noqa: F401
     from app.inspections import models as _inspections  # noqa: F401
     from app.patrols import models as _patrols  # noqa: F401

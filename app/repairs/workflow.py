@@ -20,7 +20,8 @@ class Transition:
 
 
 TRANSITIONS = {
-    "dispatch": Transition(frozenset({"reported", "dispatched", "returned", "reopened"}), ("supervisor",)),
+    # the front desk hands a phoned-in repair to engineering itself, within the 3-minute target (seed 002, 1.3.2)
+    "dispatch": Transition(frozenset({"reported", "dispatched", "returned", "reopened"}), ("supervisor", "frontdesk")),
     "start": Transition(frozenset({"dispatched"}), ("engineer",), assignee_only=True),
     "finish": Transition(frozenset({"in_progress"}), ("engineer",), assignee_only=True),
     "return": Transition(frozenset({"dispatched", "in_progress"}), ("engineer",), assignee_only=True),
