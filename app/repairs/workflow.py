@@ -26,7 +26,8 @@ TRANSITIONS = {
     "finish": Transition(frozenset({"in_progress"}), ("engineer",), assignee_only=True),
     "return": Transition(frozenset({"dispatched", "in_progress"}), ("engineer",), assignee_only=True),
     "add_photos": Transition(frozenset({"dispatched", "in_progress"}), ("engineer",), assignee_only=True),
-    "callback": Transition(frozenset({"awaiting_callback"}), ("supervisor", "attendant")),
+    # the front desk calls the reporter back (回访, seed 002 1.3.4) like a supervisor or the attendant who took it
+    "callback": Transition(frozenset({"awaiting_callback"}), ("supervisor", "attendant", "frontdesk")),
     "cancel": Transition(frozenset(OPEN), ("supervisor",)),
 }
 

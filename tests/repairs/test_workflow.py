@@ -28,7 +28,7 @@ ALLOWED = {  # the front desk dispatches too: the 3-minute target is theirs
     ("return", "in_progress"): {"engineer"},
     ("add_photos", "dispatched"): {"engineer"},
     ("add_photos", "in_progress"): {"engineer"},
-    ("callback", "awaiting_callback"): {"supervisor", "attendant", "admin"},
+    ("callback", "awaiting_callback"): {"supervisor", "attendant", "frontdesk", "admin"},
     **{("cancel", s): SUPERVISE for s in ("reported", "dispatched", "in_progress", "returned", "reopened")},
 }
 RESULT = {"dispatch": "dispatched", "start": "in_progress", "finish": "awaiting_callback", "return": "returned",

@@ -1,0 +1,163 @@
+"""Callbacks for everything (回访): one list of what waits for a call, each attempt counted, and 满意率.
+
+The subjects stay their capabilities' own: a ticket's callback is repairs' `callback` action, a complaint's is the
+complaint workflow's. This module lists them together (through their services), records each attempt beside
+them — reached or not, the channel the matter came in through and the department that handled it — and counts.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from app.callbacks.models import SUBJECTS, CallbackAttempt
+from app.complaints import services as complaints
+from app.complaints.departments import departments_of, ensure_departments
+from app.complaints.workflow import SATISFIED
+from app.core.refusal import Refusal
+from app.core.validation import whole
+from app.repairs import services as repairs
+
+RETRY_HOURS = complaints.RETRY_HOURS
+TICKET_CALLBACK_HOURS = 24  # a finished repair is called back within a day
+
+
+class CallbackError(Refusal):
+    """A callback that cannot be recorded as given."""
+
+
+@dataclass
+class Due:
+    """One matter waiting for its callback."""
+
+    subject_type: str  # "ticket" | "complaint" | "intake"
+    subject_id: int
+    number: str
+    who: str
+    phone: str
+    what: str
+    due_at: datetime
+    attempts: int = 0
+    channel: str = ""
+
+
+def _attempts(session: Session, project_id: int) -> dict[tuple[str, int], list[CallbackAttempt]]:
+    rows = session.exec(select(CallbackAttempt).where(CallbackAttempt.project_id == project_id)
+                        .order_by(CallbackAttempt.at, CallbackAttempt.id)).all()
+    out: dict[tuple[str, int], list[CallbackAttempt]] = {}
+    for row in rows:
+        out.setdefault((row.subject_type, row.subject_id), []).append(row)
+    return out
+
+
+def due_list(session: Session, project_id: int, now: datetime) -> list[Due]:
+    """Tickets awaiting callback and complaints replied to, the earliest due first, with their attempts so far."""
+    from app.projects.models import Project
+
+    project = session.get(Project, project_id)
+    attempts = _attempts(session, project_id)
+    out = []
+    for c in complaints.awaiting_callback(session, project_id):
+        out.append(Due("complaint", c.id, c.number, c.complainant_name, c.complainant_phone, c.description,
+                       c.callback_due_at or now, channel=c.channel))
+    for t in session.exec(repairs.tickets_stmt(project, statuses=("awaiting_callback",))).all():
+        tries = attempts.get(("ticket", t.id), [])
+        due = tries[-1].retry_at if tries and tries[-1].retry_at else \
+            (t.finished_at or t.created_at) + timedelta(hours=TICKET_CALLBACK_HOURS)
+        out.append(Due("ticket", t.id, t.number, t.reporter_name, t.reporter_phone, t.description, due,
+                       channel=t.channel or t.source))
+    for due in out:
+        due.attempts = len(attempts.get((due.subject_type, due.subject_id), []))
+    return sorted(out, key=lambda d: (d.due_at, d.subject_type, d.subject_id))
+
+
+def count_due(session: Session, project_id: int, day_end: datetime) -> int:
+    return sum(1 for d in due_list(session, project_id, day_end) if d.due_at < day_end)
+
+
+def _department_name(session: Session, project_id: int, code: str = "", department_id: int | None = None) -> str:
+    for d in departments_of(session, project_id, active_only=False) or ensure_departments(session, project_id):
+        if (department_id and d.id == department_id) or (code and d.code == code):
+            return d.name
+    return ""
+
+
+def record(session: Session, *, storage, actor, project, subject_type: str, subject_id, reached: bool,
+           satisfaction=None, comment: str = "", now: datetime, tz: str) -> CallbackAttempt:
+    """One call: the subject's own callback action (which checks the state and the role) and the attempt row."""
+    if subject_type not in SUBJECTS[:2]:
+        raise CallbackError(_("未知的回访对象。"), status=400)
+    score = whole(satisfaction, _("满意度"), 1, 5, field="satisfaction", error=CallbackError) if reached else None
+    comment = str(comment or "").strip()[:500]
+    if subject_type == "ticket":
+        ticket = repairs.ticket_in(session, subject_id, project_id=project.id)
+        repairs.act(session, storage=storage, actor=actor, ticket=ticket, action="callback", now=now, reached=reached,
+                    satisfaction=score, comment=comment)
+        channel, department, the_id = ticket.channel or ticket.source, _department_name(
+            session, project.id, code="engineering"), ticket.id
+    else:
+        complaint = complaints.complaint_in(session, subject_id, project_id=project.id)
+        complaints.act(session, storage=storage, actor=actor, complaint=complaint, action="callback", now=now,
+                       tz=tz, reached=reached, satisfaction=score, text=comment)
+        channel, the_id = complaint.channel, complaint.id
+        department = _department_name(session, project.id, department_id=complaint.department_id)
+    attempt = CallbackAttempt(project_id=project.id, subject_type=subject_type, subject_id=the_id, channel=channel,
+                              department=department, at=now, by_id=actor.id, reached=reached, satisfaction=score,
+                              comment=comment, retry_at=None if reached else now + timedelta(hours=RETRY_HOURS))
+    session.add(attempt)
+    return attempt
+
+
+# -- figures ------------------------------------------------------------------------------------
+
+@dataclass
+class Rate:
+    calls: int = 0
+    reached: int = 0
+    satisfied: int = 0
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self.satisfied / self.reached if self.reached else None
+
+    @property
+    def reach_rate(self) -> float | None:
+        return self.reached / self.calls if self.calls else None
+
+
+def satisfaction(session: Session, project_id: int, start: datetime, end: datetime) -> dict[str, dict[str, Rate]]:
+    """满意率 of the callbacks made in [start, end): in all, by subject, by channel and by department."""
+    rows = session.exec(select(CallbackAttempt).where(CallbackAttempt.project_id == project_id,
+                                                      CallbackAttempt.at >= start, CallbackAttempt.at < end)).all()
+    out: dict[str, dict[str, Rate]] = {"total": {}, "subject": {}, "channel": {}, "department": {}}
+    for row in rows:
+        for split, key in (("total", ""), ("subject", row.subject_type), ("channel", row.channel),
+                           ("department", row.department)):
+            rate = out[split].setdefault(key, Rate())
+            rate.calls += 1
+            rate.reached += int(row.reached)
+            rate.satisfied += int(row.reached and (row.satisfaction or 0) >= SATISFIED)
+    out["total"].setdefault("", Rate())
+    return out
+
+
+@dataclass
+class PlanRow:
+    """A complainant of the month, for a courtesy callback (月度回访计划)."""
+
+    name: str
+    phone: str
+    unit: str
+    complaints: list
+    called_back: bool
+
+
+def month_plan(session: Session, project_id: int, start: datetime, end: datetime) -> list[PlanRow]:
+    """The month's complainants, one row per phone number, with their complaints and whether all were called back."""
+    rows: dict[str, PlanRow] = {}
+    for c in complaints.received_between(session, project_id, start, end):
+        row = rows.setdefault(c.complainant_phone, PlanRow(c.complainant_name, c.complainant_phone, c.unit_label,
+                                                           [], True))
+        row.complaints.append(c)
+        row.called_back = row.called_back and c.satisfaction is not None
+    return sorted(rows.values(), key=lambda r: (r.called_back, r.unit, r.phone))
