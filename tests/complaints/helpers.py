@@ -37,14 +37,15 @@ def complaint(session: Session, project, *, status: str = "received", owner=None
     """A complaint made directly in `status` (replied ones carry a reply, so they may be closed)."""
     received_at = received_at or datetime.now(timezone.utc)
     replied = status in ("replied", "called_back", "closed")
-    obj = Complaint(project_id=project.id, description="夜间岗亭噪音", complainant_name="王女士",
-                    complainant_phone="13800138000", unit_label="3栋2单元1201", status=status,
-                    owner_id=owner.id if owner else None, department_id=department.id if department else None,
-                    received_at=received_at, created_at=received_at, reply_due_at=received_at + timedelta(hours=24),
-                    resolve_due_at=received_at + timedelta(days=3),
-                    first_replied_at=received_at + timedelta(hours=1) if replied else None,
-                    replied_at=received_at + timedelta(hours=1) if replied else None,
-                    reply="已处理" if replied else "", **fields)
+    values = {"description": "夜间岗亭噪音", "complainant_name": "王女士", "complainant_phone": "13800138000",
+              "unit_label": "3栋2单元1201", "reply_due_at": received_at + timedelta(hours=24),
+              "resolve_due_at": received_at + timedelta(days=3),
+              "first_replied_at": received_at + timedelta(hours=1) if replied else None,
+              "replied_at": received_at + timedelta(hours=1) if replied else None, "reply": "已处理" if replied else "",
+              **fields}
+    obj = Complaint(project_id=project.id, status=status, owner_id=owner.id if owner else None,
+                    department_id=department.id if department else None, received_at=received_at,
+                    created_at=received_at, **values)
     session.add(obj)
     session.flush()
     obj.number = f"TS-T-{obj.id:04d}"
