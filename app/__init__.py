@@ -49,6 +49,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.channels import jobs as _channel_jobs  # noqa: F401  (registers the clock jobs, when there is a clock)
     from app.channels.routes import bp as channels_bp
     from app.core.routes import bp as core_bp
+    from app.frontdesk import units_routes  # noqa: F401  (its views join the frontdesk blueprint)
+    from app.frontdesk.routes import bp as frontdesk_bp
     from app.handovers.routes import bp as handovers_bp
     from app.inspections.routes import bp as inspections_bp
     from app.patrols.routes import bp as patrols_bp
@@ -60,7 +62,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.sync.routes import bp as sync_bp
 
     for blueprint in (core_bp, accounts_bp, projects_bp, sync_bp, repairs_bp, patrols_bp, handovers_bp,
-                      inspections_bp, shifts_bp, channels_bp):
+                      inspections_bp, shifts_bp, channels_bp, frontdesk_bp):
         app.register_blueprint(blueprint)
 
     from app import cli
