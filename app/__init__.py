@@ -52,6 +52,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.complaints import report_routes  # noqa: F401  (its views join the complaints blueprint)
     from app.complaints.routes import bp as complaints_bp
     from app.core.routes import bp as core_bp
+    from app.frontdesk import units_routes  # noqa: F401  (its views join the frontdesk blueprint)
+    from app.frontdesk.routes import bp as frontdesk_bp
     from app.handovers.routes import bp as handovers_bp
     from app.inspections.routes import bp as inspections_bp
     from app.patrols.routes import bp as patrols_bp
@@ -63,7 +65,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.sync.routes import bp as sync_bp
 
     for blueprint in (core_bp, accounts_bp, projects_bp, sync_bp, repairs_bp, patrols_bp, handovers_bp,
-                      inspections_bp, shifts_bp, channels_bp, complaints_bp, callbacks_bp):
+                      inspections_bp, shifts_bp, channels_bp, frontdesk_bp, complaints_bp, callbacks_bp):
         app.register_blueprint(blueprint)
 
     from app import cli

@@ -6,7 +6,6 @@ from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime, utcnow
 
-CHANNELS = ("phone", "visit", "wechat", "referral")  # 来电 / 来访 / 微信 / 转介 (the front desk's intake channels)
 CATEGORIES = ("噪音", "环境卫生", "服务态度", "安全秩序", "设施设备", "停车", "装修", "其他")
 # The departments every project starts with (seed 002's list); "customer_service" is the desk's own (当日办结).
 DEPARTMENTS = (("engineering", "工程部"), ("security", "秩序维护部"), ("cleaning", "保洁部"), ("greening", "绿化部"),

@@ -24,7 +24,8 @@ from sqlmodel import Session
 
 from app.complaints import services
 from app.complaints.departments import departments_of
-from app.complaints.models import CATEGORIES, CHANNELS, Complaint
+from app.complaints.models import CATEGORIES, Complaint
+from app.frontdesk.services import CHANNELS  # the desk's channels
 
 
 def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:

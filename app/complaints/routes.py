@@ -8,13 +8,14 @@ from flask_login import current_user
 from app.accounts.services import users_by_id
 from app.complaints import bp, deadlines, jobs, records, services, settings, workflow  # noqa: F401  (registration)
 from app.complaints.departments import departments_of, ensure_departments, users_by_department
-from app.complaints.models import CATEGORIES, CHANNELS, Complaint
+from app.complaints.models import CATEGORIES, Complaint
 from app.core import home
 from app.core.db import get_session, local, utcnow, zone
 from app.core.permissions import load_or_404, logged_in, project_required, roles_in
 from app.core.photos import FORM_PHOTOS, PhotoError, photos_by_owner, pixel_budget, process_all
 from app.core.storage import storage
 from app.core.views import back_to, render
+from app.frontdesk.services import CHANNELS  # the desk's channels: 来电 / 来访 / 微信 / 巡查转来
 from app.projects.models import Project
 
 DESK = workflow.DESK

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from app.accounts.services import member_ids
 from app.complaints import deadlines, notices, workflow
 from app.complaints.departments import department_of, department_users
-from app.complaints.models import CATEGORIES, CHANNELS, Complaint, ComplaintNote, ComplaintSettings
+from app.complaints.models import CATEGORIES, Complaint, ComplaintNote, ComplaintSettings
 from app.core import audit
 from app.core.db import get_posted, locked
 from app.core.notifications import link, notify
@@ -17,6 +17,7 @@ from app.core.permissions import roles_in
 from app.core.photos import attach
 from app.core.refusal import Refusal
 from app.core.validation import whole
+from app.frontdesk.services import CHANNELS  # the desk's channels: 来电 / 来访 / 微信 / 巡查转来
 from app.projects.models import Project
 from app.repairs import services as repairs
 
@@ -27,7 +28,7 @@ STATUS_LABELS = {"received": _l("已受理"), "assigned": _l("已派部门"), "p
                  "replied": _l("已答复"), "called_back": _l("已回访"), "closed": _l("已关闭")}
 ACTION_LABELS = {"assign": _l("转交部门"), "start": _l("开始处理"), "note": _l("处理记录"), "on_site": _l("现场处理"),
                  "reply": _l("答复投诉人"), "callback": _l("回访"), "close": _l("关闭")}
-CHANNEL_LABELS = {"phone": _l("来电"), "visit": _l("来访"), "wechat": _l("微信"), "referral": _l("转介")}
+CHANNEL_LABELS = repairs.CHANNEL_LABELS  # the front desk's channels, one wording
 
 
 class ComplaintError(Refusal):
