@@ -5,6 +5,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.complaints.models import CATEGORIES as COMPLAINT_CATEGORIES  # what kind of complaint an intake is
 from app.core import home
 from app.core.db import get_session, local, utcnow, zone
 from app.core.permissions import load_or_404, logged_in, project_required
@@ -17,7 +18,7 @@ from app.repairs import services as repairs
 from app.sync.services import RecordRefused, accept
 
 FIELDS = ("channel", "category", "unit_id", "unit", "occupant_id", "caller_name", "caller_phone", "description",
-          "answer", "urgent", "appointment", "follow_up", "ticket_category")
+          "answer", "urgent", "appointment", "follow_up", "ticket_category", "complaint_category")
 
 
 @home.register
@@ -45,6 +46,7 @@ def _form_page(project, status: int = 200, **extra):
     db = get_session()
     return render_template("frontdesk/intake.html", project=project, phone_rules=rules.phone_rules(),
                            ticket_categories=repairs.settings_for(db, project.id).categories,
+                           complaint_categories=COMPLAINT_CATEGORIES,
                            now=local(utcnow()).strftime("%Y-%m-%dT%H:%M"), **_labels(), **extra), status
 
 

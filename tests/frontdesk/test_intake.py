@@ -122,7 +122,7 @@ def test_an_unanswered_enquiry_stays_open_until_answered_from_the_log(estate, db
     assert db.exec(select(AuditLog.action).where(AuditLog.object_type == "intake")).all() == ["intake.take", "intake.answer"]
 
 
-def test_a_complaint_is_kept_open_and_a_praise_logged_with_its_photo(estate, db, login_as):
+def test_a_complaint_becomes_a_complaint_record_and_a_praise_is_logged_with_its_photo(estate, db, login_as):
     client = login_as("frontdesk")
     client.post_form(f"/projects/{estate.p1.id}/frontdesk/intake",
                      {"channel": "phone", "category": "complaint", "description": "岗亭夜间噪音", "caller_phone": "13800000002"})
@@ -130,7 +130,7 @@ def test_a_complaint_is_kept_open_and_a_praise_logged_with_its_photo(estate, db,
                      {"channel": "wechat", "category": "praise", "description": "保洁阿姨很负责",
                       "photos": (__import__("io").BytesIO(images.image()), "p.jpg")}, content_type="multipart/form-data")
     rows = {i.category: i for i in db.exec(select(Intake))}
-    assert (rows["complaint"].status, rows["praise"].status) == ("open", "closed")
+    assert (rows["complaint"].status, rows["praise"].status) == ("closed", "closed")  # the complaint carries on
     assert db.exec(select(Photo.owner_id).where(Photo.owner_type == "intake")).all() == [rows["praise"].id]
 
 
