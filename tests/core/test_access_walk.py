@@ -63,7 +63,17 @@ VALUES = {
     "channel_id": lambda w, h, db: _channel_of(db, getattr(w, h)),
     "unit_id": lambda w, h, db: frontdesk_helpers.unit(db, getattr(w, h), "9-1-101").id,  # front desk (issue 17)
     "intake_id": lambda w, h, db: frontdesk_helpers.intake(db, getattr(w, h)).id,
+    "complaint_id": lambda w, h, db: _complaint_of(db, getattr(w, h)),  # complaints (issue 17)
 }
+
+
+def _complaint_of(db, project) -> int:
+    """A complaint of the hidden project, made the first time it is asked for."""
+    from app.complaints.models import Complaint
+    from tests.complaints.helpers import complaint
+
+    found = db.exec(select(Complaint.id).where(Complaint.project_id == project.id)).first()
+    return found or complaint(db, project, description=f"{project.name}的投诉").id
 
 
 def _channel_of(db, project) -> int:
@@ -150,6 +160,7 @@ PHOTO_VIEWERS = {
     **dict.fromkeys(("ticket", "ticket_after", "ticket_work"), set(PROJECT_ROLES)),  # the ticket page: every member
     "visit": {"guard", "supervisor"},
     "intake": {"frontdesk", "supervisor"},
+    "complaint_note": {"frontdesk", "supervisor"},  # and the complaint's department (none for this photo)
     "shift_event": {"attendant", "supervisor"},
     **dict.fromkeys(("inspection_deduction", "inspection_objection", "rectification"), {"inspector", "supervisor"}),
     **dict.fromkeys(("room_item", "handover_line", "handover_sign_out", "handover_sign_in", "room_check",
