@@ -333,6 +333,45 @@ def repair_figures(bench) -> list[Figure]:
 
 
 @figure
+def complaint_figures(bench) -> list[Figure]:
+    """The front desk's home with 200 open complaints (per scale step) and the monthly front-desk report's PDF
+    over a month of complaints and callbacks."""
+    import random
+    from datetime import timedelta
+
+    from app.callbacks.models import CallbackAttempt
+    from app.complaints.departments import ensure_departments
+    from app.complaints.models import CATEGORIES, Complaint
+    from app.core.db import engine, utcnow
+
+    app, count = bench.app, 200 * bench.scale
+    now, rng = utcnow(), random.Random(17)
+    with app.app_context(), Session(engine()) as session:
+        departments = ensure_departments(session, 1)
+        for i in range(count + 300):  # the open ones, and 300 closed ones of the month for the report
+            received = now - timedelta(days=rng.randint(0, 20), minutes=rng.randint(0, 1440))
+            closed = i >= count
+            session.add(Complaint(
+                project_id=1, number=f"TS-BENCH-{i:05d}", description=f"压测投诉 {i}", complainant_phone="13800000000",
+                category=rng.choice(CATEGORIES), channel=rng.choice(["phone", "visit", "wechat"]),
+                department_id=rng.choice(departments).id, status="closed" if closed else rng.choice(
+                    ["received", "assigned", "processing", "replied"]), received_at=received, created_at=received,
+                reply_due_at=received + timedelta(hours=24), resolve_due_at=received + timedelta(days=3),
+                first_replied_at=received + timedelta(hours=rng.randint(1, 40)) if closed else None,
+                replied_at=received + timedelta(hours=rng.randint(1, 80)) if closed else None,
+                satisfaction=rng.randint(2, 5) if closed else None, closed_at=now if closed else None))
+            if closed:
+                session.add(CallbackAttempt(project_id=1, subject_type="complaint", subject_id=i + 1, channel="phone",
+                                            department=rng.choice(departments).name, at=received + timedelta(days=1),
+                                            reached=True, satisfaction=rng.randint(2, 5)))
+        session.commit()
+    desk = log_in(app, "frontdesk1")
+    month = now.astimezone().strftime("%Y-%m")
+    return [page(f"front-desk home, {count} open complaints", desk, "/", 20, 100),
+            pdf("monthly front-desk report PDF", desk, f"/projects/1/frontdesk/monthly.pdf?month={month}", 3, 2000)]
+
+
+@figure
 def handovers_figures(bench) -> list[Figure]:
     """A 120-item sample-room handover with 5 photos and 2 signatures through the sync API, and its PDF."""
     from sqlmodel import select

@@ -41,38 +41,50 @@ class Due:
     channel: str = ""
 
 
-def _attempts(session: Session, project_id: int) -> dict[tuple[str, int], list[CallbackAttempt]]:
-    rows = session.exec(select(CallbackAttempt).where(CallbackAttempt.project_id == project_id)
-                        .order_by(CallbackAttempt.at, CallbackAttempt.id)).all()
-    out: dict[tuple[str, int], list[CallbackAttempt]] = {}
-    for row in rows:
-        out.setdefault((row.subject_type, row.subject_id), []).append(row)
+def _attempts(session: Session, subject_type: str, ids) -> dict[int, list[tuple[datetime, datetime | None]]]:
+    """(at, retry_at) of each subject's attempts, oldest first."""
+    if not ids:
+        return {}
+    rows = session.exec(select(CallbackAttempt.subject_id, CallbackAttempt.at, CallbackAttempt.retry_at).where(
+        CallbackAttempt.subject_type == subject_type, CallbackAttempt.subject_id.in_(list(ids)))
+        .order_by(CallbackAttempt.at, CallbackAttempt.id)).all()
+    out: dict[int, list] = {}
+    for subject_id, at, retry_at in rows:
+        out.setdefault(subject_id, []).append((at, retry_at))
+    return out
+
+
+def _tickets_due(session: Session, project_id: int) -> list[Due]:
+    """Finished repairs waiting for their callback: a day after the finish, or when a missed call is retried."""
+    from app.projects.models import Project
+
+    tickets = session.exec(repairs.tickets_stmt(session.get(Project, project_id),
+                                                statuses=("awaiting_callback",))).all()
+    attempts = _attempts(session, "ticket", [t.id for t in tickets])
+    out = []
+    for t in tickets:
+        tries = attempts.get(t.id, [])
+        due = tries[-1][1] if tries and tries[-1][1] else \
+            (t.finished_at or t.created_at) + timedelta(hours=TICKET_CALLBACK_HOURS)
+        out.append(Due("ticket", t.id, t.number, t.reporter_name, t.reporter_phone, t.description, due,
+                       attempts=len(tries), channel=t.channel or t.source))
     return out
 
 
 def due_list(session: Session, project_id: int, now: datetime) -> list[Due]:
     """Tickets awaiting callback and complaints replied to, the earliest due first, with their attempts so far."""
-    from app.projects.models import Project
-
-    project = session.get(Project, project_id)
-    attempts = _attempts(session, project_id)
-    out = []
-    for c in complaints.awaiting_callback(session, project_id):
-        out.append(Due("complaint", c.id, c.number, c.complainant_name, c.complainant_phone, c.description,
-                       c.callback_due_at or now, channel=c.channel))
-    for t in session.exec(repairs.tickets_stmt(project, statuses=("awaiting_callback",))).all():
-        tries = attempts.get(("ticket", t.id), [])
-        due = tries[-1].retry_at if tries and tries[-1].retry_at else \
-            (t.finished_at or t.created_at) + timedelta(hours=TICKET_CALLBACK_HOURS)
-        out.append(Due("ticket", t.id, t.number, t.reporter_name, t.reporter_phone, t.description, due,
-                       channel=t.channel or t.source))
-    for due in out:
-        due.attempts = len(attempts.get((due.subject_type, due.subject_id), []))
+    waiting = complaints.awaiting_callback(session, project_id)
+    attempts = _attempts(session, "complaint", [c.id for c in waiting])
+    out = [Due("complaint", c.id, c.number, c.complainant_name, c.complainant_phone, c.description,
+               c.callback_due_at or now, attempts=len(attempts.get(c.id, [])), channel=c.channel) for c in waiting]
+    out += _tickets_due(session, project_id)
     return sorted(out, key=lambda d: (d.due_at, d.subject_type, d.subject_id))
 
 
 def count_due(session: Session, project_id: int, day_end: datetime) -> int:
-    return sum(1 for d in due_list(session, project_id, day_end) if d.due_at < day_end)
+    """How many callbacks are due by `day_end` (the home's count): complaints counted in the database."""
+    return complaints.count_callbacks_due(session, project_id, day_end) + sum(
+        1 for d in _tickets_due(session, project_id) if d.due_at < day_end)
 
 
 def _department_name(session: Session, project_id: int, code: str = "", department_id: int | None = None) -> str:

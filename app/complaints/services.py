@@ -307,6 +307,11 @@ def awaiting_callback(session: Session, project_id: int) -> list[Complaint]:
                         .order_by(Complaint.callback_due_at, Complaint.id)).all()
 
 
+def count_callbacks_due(session: Session, project_id: int, day_end: datetime) -> int:
+    return session.exec(select(sa.func.count()).select_from(Complaint).where(
+        Complaint.project_id == project_id, Complaint.status == "replied", Complaint.callback_due_at < day_end)).one()
+
+
 def escalation_recipients(session: Session, complaint: Complaint, project: Project, level: int) -> list[int]:
     """班组 (the department's responsible users, or the owner while unassigned), 主管, 经理."""
     from app.accounts.services import admin_ids
