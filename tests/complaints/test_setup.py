@@ -54,3 +54,17 @@ def test_the_list_shows_the_projects_complaints(world, db, login_as):
     fragment = client.get(f"/projects/{world.p1.id}/complaints?show=due", headers={"HX-Request": "true"})
     assert soup(fragment).select_one("#complaint-rows") is not None
     assert client.get(f"/projects/{world.p1.id}/complaints/new").status_code == 200
+
+
+def test_the_demo_departments_each_have_someone_responsible(app, db):
+    from app.complaints.models import Department
+    from app.projects.models import Project
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0  # twice changes nothing
+    estate = db.exec(select(Project).where(Project.name == "滨江花园")).one()
+    security = db.exec(select(Department).where(Department.project_id == estate.id,
+                                                Department.code == "security")).one()
+    members = db.exec(select(DepartmentMember).where(DepartmentMember.department_id == security.id)).all()
+    assert len(members) == 1
