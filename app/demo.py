@@ -8,6 +8,7 @@ from app.accounts import services as accounts
 from app.accounts.models import User
 from app.checklists import services as checklists
 from app.complaints import demo as complaints_demo
+from app.frontdesk import demo as frontdesk_demo
 from app.handovers import demo as handovers_demo
 from app.inspections import demo as inspections_demo
 from app.patrols import services as patrols
@@ -84,6 +85,7 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
     handovers_demo.seed(session, org, by_name["江城壹号销售中心"], admin)
     inspections_demo.seed(session, org, admin)
     shifts_demo.seed(session, by_name["江城壹号销售中心"], admin)
+    frontdesk_demo.seed(session, by_name)
     complaints_demo.seed(session, by_name.values())
     return [(u, PASSWORD, r) for u, _n, r, _p in USERS]
 

@@ -372,6 +372,33 @@ def complaint_figures(bench) -> list[Figure]:
 
 
 @figure
+def frontdesk_figures(bench) -> list[Figure]:
+    """The unit type-ahead (an htmx fragment) over 20,000 units per scale step, by room number and by phone."""
+    from app.core.db import engine
+    from app.frontdesk.models import Occupant, Unit
+    from app.frontdesk.units import Parts
+
+    app, count = bench.app, 20_000 * bench.scale
+    with app.app_context(), Session(engine()) as session:
+        units = []
+        for i in range(count):  # buildings 100…, 2 单元, 25 floors, 4 flats a floor
+            building, rest = divmod(i, 200)
+            parts = Parts(str(100 + building), str(rest // 100 + 1), f"{rest % 100 // 4 + 1}{rest % 4 + 1:02d}")
+            units.append(Unit(project_id=2, building=parts.building, unit_no=parts.unit_no, room=parts.room,
+                              label=parts.label, key=parts.key))
+        session.add_all(units)
+        session.flush()
+        session.add_all(Occupant(unit_id=u.id, project_id=2, name="压测业主", phone=f"135{i:08d}",
+                                 phone_key=f"135{i:08d}") for i, u in enumerate(units))
+        session.commit()
+    desk = log_in(app, "frontdesk1")
+    desk.environ_base["HTTP_HX_REQUEST"] = "true"
+    return [page(f"unit type-ahead by room over {count:,} units", desk, "/projects/2/units/lookup?q=1201", 30, 50),
+            page(f"unit type-ahead by unit over {count:,} units", desk, "/projects/2/units/lookup?q=150-2-12", 30, 50),
+            page(f"unit type-ahead by phone over {count:,} units", desk, "/projects/2/units/lookup?q=00012345", 30, 50)]
+
+
+@figure
 def handovers_figures(bench) -> list[Figure]:
     """A 120-item sample-room handover with 5 photos and 2 signatures through the sync API, and its PDF."""
     from sqlmodel import select

@@ -13,9 +13,9 @@ from app.projects.models import Project
 PAGE_SIZE = 50
 
 
-def _shown(db, project, rows) -> dict:
+def _shown(db, project, rows, roles=None) -> dict:
     """What a unit list shows: each unit's occupants, and the phones as this reader may see them."""
-    roles = roles_in(db, current_user, project)
+    roles = roles if roles is not None else roles_in(db, current_user, project)
     return {"occupants": units.occupants_of(db, [u.id for u in rows]), "roles": roles,
             "phone": lambda value: units.shown_phone(value, roles), "may_edit": bool(roles & {*units.EDITORS, "admin"})}
 
@@ -27,7 +27,7 @@ def unit_list(project):
     db = get_session()
     page = max(1, request.args.get("page", 1, type=int))
     query = request.args.get("q", "")
-    rows = db.exec(units.units_stmt(project.id, query).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    rows = db.exec(units.units_stmt(db, project.id, query).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
     return render("frontdesk/units.html", "frontdesk/_unit_rows.html", project=project, units=rows[:PAGE_SIZE],
                   more=len(rows) > PAGE_SIZE, page=page, q=query, total=units.count_units(db, project.id),
                   **_shown(db, project, rows))
@@ -43,7 +43,7 @@ def lookup(project):
     rows = units.lookup(db, project.id, query, roles=roles)
     is_htmx()
     return render_template("frontdesk/_lookup.html", project=project, units=rows, q=query,
-                           **_shown(db, project, rows))
+                           **_shown(db, project, rows, roles))
 
 
 def _unit_form(project, unit=None, status=200, **extra):
