@@ -13,9 +13,12 @@ from sqlmodel import Session, select
 from app.callbacks.models import SUBJECTS, CallbackAttempt
 from app.complaints import services as complaints
 from app.complaints.departments import departments_of, ensure_departments
-from app.complaints.workflow import SATISFIED
+from app.complaints.models import DESK as DESK_CODE
+from app.complaints.workflow import DESK, SATISFIED
+from app.core.permissions import roles_in
 from app.core.refusal import Refusal
 from app.core.validation import whole
+from app.frontdesk import services as frontdesk
 from app.repairs import services as repairs
 
 RETRY_HOURS = complaints.RETRY_HOURS
@@ -41,16 +44,17 @@ class Due:
     channel: str = ""
 
 
-def _attempts(session: Session, subject_type: str, ids) -> dict[int, list[tuple[datetime, datetime | None]]]:
-    """(at, retry_at) of each subject's attempts, oldest first."""
+def _attempts(session: Session, subject_type: str, ids, with_reached: bool = False) -> dict[int, list[tuple]]:
+    """(at, retry_at[, reached]) of each subject's attempts, oldest first."""
     if not ids:
         return {}
-    rows = session.exec(select(CallbackAttempt.subject_id, CallbackAttempt.at, CallbackAttempt.retry_at).where(
+    columns = [CallbackAttempt.at, CallbackAttempt.retry_at] + ([CallbackAttempt.reached] if with_reached else [])
+    rows = session.exec(select(CallbackAttempt.subject_id, *columns).where(
         CallbackAttempt.subject_type == subject_type, CallbackAttempt.subject_id.in_(list(ids)))
         .order_by(CallbackAttempt.at, CallbackAttempt.id)).all()
     out: dict[int, list] = {}
-    for subject_id, at, retry_at in rows:
-        out.setdefault(subject_id, []).append((at, retry_at))
+    for subject_id, *rest in rows:
+        out.setdefault(subject_id, []).append(tuple(rest))
     return out
 
 
@@ -71,20 +75,36 @@ def _tickets_due(session: Session, project_id: int) -> list[Due]:
     return out
 
 
+def _intakes_due(session: Session, project_id: int) -> list[Due]:
+    """Calls and visits marked for follow-up and not yet reached: a day after they came, or at the retry."""
+    intakes = frontdesk.follow_ups(session, project_id)
+    attempts = _attempts(session, "intake", [i.id for i in intakes], with_reached=True)
+    out = []
+    for i in intakes:
+        tries = attempts.get(i.id, [])
+        if any(reached for _at, _retry, reached in tries):
+            continue
+        due = tries[-1][1] if tries and tries[-1][1] else i.received_at + timedelta(hours=TICKET_CALLBACK_HOURS)
+        out.append(Due("intake", i.id, f"#{i.id}", i.caller_name, i.caller_phone, i.description, due,
+                       attempts=len(tries), channel=i.channel))
+    return out
+
+
 def due_list(session: Session, project_id: int, now: datetime) -> list[Due]:
-    """Tickets awaiting callback and complaints replied to, the earliest due first, with their attempts so far."""
+    """Tickets awaiting callback, complaints replied to and intakes marked for follow-up, the earliest due first,
+    with their attempts so far."""
     waiting = complaints.awaiting_callback(session, project_id)
     attempts = _attempts(session, "complaint", [c.id for c in waiting])
     out = [Due("complaint", c.id, c.number, c.complainant_name, c.complainant_phone, c.description,
                c.callback_due_at or now, attempts=len(attempts.get(c.id, [])), channel=c.channel) for c in waiting]
-    out += _tickets_due(session, project_id)
+    out += _tickets_due(session, project_id) + _intakes_due(session, project_id)
     return sorted(out, key=lambda d: (d.due_at, d.subject_type, d.subject_id))
 
 
 def count_due(session: Session, project_id: int, day_end: datetime) -> int:
     """How many callbacks are due by `day_end` (the home's count): complaints counted in the database."""
     return complaints.count_callbacks_due(session, project_id, day_end) + sum(
-        1 for d in _tickets_due(session, project_id) if d.due_at < day_end)
+        1 for d in _tickets_due(session, project_id) + _intakes_due(session, project_id) if d.due_at < day_end)
 
 
 def _department_name(session: Session, project_id: int, code: str = "", department_id: int | None = None) -> str:
@@ -97,7 +117,7 @@ def _department_name(session: Session, project_id: int, code: str = "", departme
 def record(session: Session, *, storage, actor, project, subject_type: str, subject_id, reached: bool,
            satisfaction=None, comment: str = "", now: datetime, tz: str) -> CallbackAttempt:
     """One call: the subject's own callback action (which checks the state and the role) and the attempt row."""
-    if subject_type not in SUBJECTS[:2]:
+    if subject_type not in SUBJECTS:
         raise CallbackError(_("未知的回访对象。"), status=400)
     score = whole(satisfaction, _("满意度"), 1, 5, field="satisfaction", error=CallbackError) if reached else None
     comment = str(comment or "").strip()[:500]
@@ -107,6 +127,11 @@ def record(session: Session, *, storage, actor, project, subject_type: str, subj
                     satisfaction=score, comment=comment)
         channel, department, the_id = ticket.channel or ticket.source, _department_name(
             session, project.id, code="engineering"), ticket.id
+    elif subject_type == "intake":  # nothing of the intake changes: the reached attempt is its callback
+        if not roles_in(session, actor, project) & {"admin", *DESK}:
+            raise CallbackError(_("您的角色不能%(action)s。", action=_("回访")), status=403)
+        intake = frontdesk.intake_in(session, subject_id, project_id=project.id)
+        channel, department, the_id = intake.channel, _department_name(session, project.id, code=DESK_CODE), intake.id
     else:
         complaint = complaints.complaint_in(session, subject_id, project_id=project.id)
         complaints.act(session, storage=storage, actor=actor, complaint=complaint, action="callback", now=now,

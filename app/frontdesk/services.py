@@ -224,3 +224,9 @@ def intake_in(session: Session, intake_id, *, project_id: int) -> Intake:
     if intake is None or intake.project_id != project_id:
         raise IntakeError(_("找不到这条登记。"), status=404)
     return intake
+
+
+def follow_ups(session: Session, project_id: int, limit: int = 200) -> list[Intake]:
+    """Intakes marked for a callback (需要回访), the oldest first: the callback list decides which are still due."""
+    return session.exec(select(Intake).where(Intake.project_id == project_id, Intake.follow_up == True)  # noqa: E712
+                        .order_by(Intake.received_at, Intake.id).limit(limit)).all()

@@ -114,3 +114,19 @@ def test_the_front_desk_home_shows_complaints_and_callbacks_due(world, db, login
     body = soup(page).get_text(" ", strip=True)
     assert "投诉处理" in body and "2 条今日到期" in body
     assert "回访清单" in body and "1 个待回访" in body
+
+
+def test_an_intake_marked_for_follow_up_is_due_until_a_call_reaches_the_caller(world, db, login_as):
+    from tests.frontdesk import helpers as frontdesk
+
+    intake = frontdesk.intake(db, world.p1, follow_up=True, caller_name="钱女士", caller_phone="13500000000",
+                              received_at=utcnow() - timedelta(days=2), status="closed")
+    client = login_as("frontdesk")
+    url = f"/projects/{world.p1.id}/callback-list"
+    assert [li["id"] for li in soup(client.get(url)).select("#callback-rows > li")] == [f"callback-intake-{intake.id}"]
+    client.post_form(f"{url}/record", {"subject_type": "intake", "subject_id": intake.id, "reached": "0"})
+    assert text(client.get(url), ".callback-due")[0].endswith("已尝试 1 次")
+    client.post_form(f"{url}/record", {"subject_type": "intake", "subject_id": intake.id, "reached": "1",
+                                       "satisfaction": "4"})
+    assert soup(client.get(url)).select("#callback-rows > li.callback-row") == []
+    assert [a.channel for a in db.exec(select(CallbackAttempt))] == ["phone", "phone"]
