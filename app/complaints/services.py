@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from app.accounts.services import member_ids
 from app.complaints import deadlines, notices, workflow
 from app.complaints.departments import department_of, department_users
-from app.complaints.models import CATEGORIES, Complaint, ComplaintNote, ComplaintSettings
+from app.complaints.models import CATEGORIES, Complaint, ComplaintNote, ComplaintSettings, DepartmentMember
 from app.core import audit
 from app.core.db import get_posted, locked
 from app.core.notifications import link, notify
@@ -305,6 +305,14 @@ def awaiting_callback(session: Session, project_id: int) -> list[Complaint]:
     """Complaints replied to and waiting for the call to the complainant, the earliest due first."""
     return session.exec(select(Complaint).where(Complaint.project_id == project_id, Complaint.status == "replied")
                         .order_by(Complaint.callback_due_at, Complaint.id)).all()
+
+
+def for_department_user(session: Session, project_id: int, user_id: int, limit: int = 5) -> list[Complaint]:
+    """Open complaints assigned to a department the user is responsible for, the earliest received first."""
+    return session.exec(select(Complaint).join(DepartmentMember, DepartmentMember.department_id == Complaint.department_id)
+                        .where(Complaint.project_id == project_id, DepartmentMember.user_id == user_id,
+                               Complaint.status.in_(("assigned", "processing")))
+                        .order_by(Complaint.received_at, Complaint.id).limit(limit)).all()
 
 
 def count_callbacks_due(session: Session, project_id: int, day_end: datetime) -> int:

@@ -223,3 +223,11 @@ def test_a_processing_note_with_a_photo_comes_through_the_outbox(app, world, db,
     assert db.get(Complaint, made.id).status == "processing"
     assert len(db.exec(select(Photo).where(Photo.owner_type == "complaint_note", Photo.owner_id == note.id)).all()) == 1
 
+
+
+def test_a_department_user_finds_the_complaint_on_the_home_screen(app, world, db, people):
+    made = complaint(db, world.p1, status="assigned", owner=people["frontdesk"], department=security(db, world.p1))
+    client = app.test_client()
+    client.login("guard_lead")
+    links = [a["href"] for a in soup(client.get("/")).select("a")]
+    assert f"/complaints/{made.id}" in links
