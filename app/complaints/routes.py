@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.accounts.services import users_by_id
 from app.complaints import bp, deadlines, jobs, records, services, settings, workflow  # noqa: F401  (registration)
-from app.complaints.departments import departments_of, ensure_departments, users_by_department
+from app.complaints.departments import departments_of, users_by_department
 from app.complaints.models import CATEGORIES, Complaint
 from app.core import home
 from app.core.db import get_session, local, utcnow, zone
@@ -115,7 +115,7 @@ def complaint_page(complaint: Complaint, project: Project, roles: set, status: i
         "complaints/complaint.html", complaint=complaint, project=project, notes=notes, people=people,
         photos=photos_by_owner(db, "complaint_note", [n.id for n in notes]),
         actions=services.allowed_actions(db, complaint, current_user, roles),
-        departments=[(d, by_department.get(d.id, [])) for d in ensure_departments(db, project.id) if d.active],
+        departments=[(d, by_department.get(d.id, [])) for d in departments_of(db, project.id)],
         department_names={d.id: d.name for d in departments_of(db, project.id, active_only=False)},
         missed=deadlines.missed(complaint, utcnow()), now=utcnow(),
         repeat=db.get(Complaint, complaint.repeat_of_id) if complaint.repeat_of_id else None,

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.accounts.services import member_ids
 from app.complaints import deadlines, notices, workflow
-from app.complaints.departments import department_of, department_users
+from app.complaints.departments import department_of, department_users, ensure_departments
 from app.complaints.models import CATEGORIES, Complaint, ComplaintNote, ComplaintSettings, DepartmentMember
 from app.core import audit
 from app.core.db import get_posted, locked
@@ -79,6 +79,7 @@ def open_complaint(session: Session, *, storage, actor, project: Project, data: 
     if fields:
         raise ComplaintError(" ".join(fields.values()), fields)
     settings = settings_for(session, project.id)
+    ensure_departments(session, project.id)  # the page that follows offers them; they commit with the complaint
     category = str(data.get("category", "")).strip()
     complaint = Complaint(
         project_id=project.id, description=description, complainant_phone=phone,

@@ -41,10 +41,20 @@ def setup(project: Project):
 def save_department_view(project: Project):
     """Add a department, or edit one (its name, whether in use, its responsible users)."""
     db, form = get_session(), request.form
-    try:
+
+    def save():
         department = _department(db, form.get("department_id"), project) if form.get("department_id") else None
         save_department(db, actor=current_user, project=project, department=department, name=form.get("name", ""),
                         user_ids=form.getlist("user_ids"), active=form.get("active", "1") == "1")
+
+    return _saved(project, save)
+
+
+def _saved(project: Project, save):
+    """Run a setup change: saved and back to the setup page, or the page again with the refusal."""
+    db = get_session()
+    try:
+        save()
     except DepartmentError as exc:
         db.rollback()
         return _page(project, exc.status, error=exc.message)
@@ -65,12 +75,5 @@ def _department(db, raw, project):
 @project_required("supervisor")
 def save_settings_view(project: Project):
     """The project's complaint deadlines."""
-    db = get_session()
-    try:
-        save_settings(db, actor=current_user, project=project, values=request.form)
-    except DepartmentError as exc:
-        db.rollback()
-        return _page(project, exc.status, error=exc.message)
-    db.commit()
-    flash(_("已保存。"), "success")
-    return back_to("complaints.setup", project_id=project.id)
+    return _saved(project, lambda: save_settings(get_session(), actor=current_user, project=project,
+                                                 values=request.form))
