@@ -11,7 +11,9 @@ from app.accounts.models import PROJECT_ROLES
 from app.complaints import services
 from app.complaints.models import Complaint, ComplaintNote
 from app.core.db import utcnow
+from app.core.permissions import visible_projects_stmt
 from app.core.photos import for_roles, register_viewers
+from app.projects.models import Project
 from app.sync.services import Kind, Submission, register
 
 NOTE_ACTIONS = ("note", "on_site")
@@ -30,7 +32,15 @@ def note(session: Session, s: Submission) -> dict:
             "url": url_for("complaints.complaint", complaint_id=complaint.id)}
 
 
-register(Kind(name="complaint_note", roles=PROJECT_ROLES, handle=note, max_photos=6, label="投诉处理"))
+def _offline_pages(session: Session, user) -> list[str]:
+    """A department's responsible user keeps the page of each complaint assigned to them, to note it on site."""
+    projects = session.exec(visible_projects_stmt(user).where(Project.archived == False)).all()  # noqa: E712
+    return [url_for("complaints.complaint", complaint_id=c.id)
+            for p in projects for c in services.for_department_user(session, p.id, user.id, limit=20)]
+
+
+register(Kind(name="complaint_note", roles=PROJECT_ROLES, handle=note, max_photos=6, label="投诉处理",
+              offline_pages=_offline_pages))
 _desk = for_roles("frontdesk", "supervisor")
 
 

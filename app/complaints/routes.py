@@ -60,8 +60,9 @@ def complaints(project: Project):
     else:
         rows = db.exec(services.complaints_stmt(project.id, statuses=FILTERS.get(show, workflow.OPEN)).limit(200)).all()
     names = {d.id: d.name for d in departments_of(db, project.id, active_only=False)}
+    late = {c.id for c in rows if deadlines.missed(c, utcnow())}
     return render("complaints/list.html", "complaints/_rows.html", project=project, rows=rows, show=show,
-                  departments=names, now=utcnow(), **labels())
+                  departments=names, late=late, **labels())
 
 
 def _form_page(project: Project, status: int = 200, **extra):

@@ -231,3 +231,10 @@ def test_a_department_user_finds_the_complaint_on_the_home_screen(app, world, db
     client.login("guard_lead")
     links = [a["href"] for a in soup(client.get("/")).select("a")]
     assert f"/complaints/{made.id}" in links
+
+
+def test_a_department_user_keeps_the_complaints_page_for_the_estate(app, world, db, people):
+    made = complaint(db, world.p1, status="processing", owner=people["frontdesk"], department=security(db, world.p1))
+    client = app.test_client()
+    client.login("guard_lead")
+    assert f"/complaints/{made.id}" in client.get("/api/v1/offline-pages").json["pages"]
