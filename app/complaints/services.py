@@ -205,15 +205,12 @@ def act(session: Session, *, storage, actor, complaint: Complaint, action: str, 
         complaint.reprocess_count += 1
         complaint.replied_at, complaint.callback_due_at = None, None
         users = department_users(session, complaint.department_id) if complaint.department_id else []
-        notify(session, user_ids=[*users, complaint.owner_id or 0], event=notices.REPROCESS,
-               params={"number": complaint.number}, **here)
+        _tell(session, [*users, complaint.owner_id], actor, notices.REPROCESS, complaint, here)
     elif action == "reply":
-        notify(session, user_ids=[complaint.owner_id or 0], event=notices.REPLIED,
-               params={"number": complaint.number}, **here)
+        _tell(session, [complaint.owner_id], actor, notices.REPLIED, complaint, here)
     elif action == "close":
         complaint.closed_at = now
-        notify(session, user_ids=[complaint.owner_id or 0], event=notices.CLOSED,
-               params={"number": complaint.number}, **here)
+        _tell(session, [complaint.owner_id], actor, notices.CLOSED, complaint, here)
     note = ComplaintNote(complaint_id=complaint.id, project_id=project.id, kind=action, text=note_text or "",
                          author_id=actor.id, at=event_time)
     session.add_all([complaint, note])
@@ -226,6 +223,13 @@ def act(session: Session, *, storage, actor, complaint: Complaint, action: str, 
                  after={"status": complaint.status, "department_id": complaint.department_id,
                         "owner_id": complaint.owner_id, "satisfaction": complaint.satisfaction})
     return complaint
+
+
+def _tell(session: Session, user_ids, actor, event: str, complaint: Complaint, here: dict) -> None:
+    """Notify these users of the complaint's step, not the one who took it."""
+    users = [u for u in user_ids if u and u != actor.id]
+    if users:
+        notify(session, user_ids=users, event=event, params={"number": complaint.number}, **here)
 
 
 def open_repair(session: Session, *, storage, actor, complaint: Complaint, now: datetime) -> int:

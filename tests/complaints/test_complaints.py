@@ -238,3 +238,10 @@ def test_a_department_user_keeps_the_complaints_page_for_the_estate(app, world, 
     client = app.test_client()
     client.login("guard_lead")
     assert f"/complaints/{made.id}" in client.get("/api/v1/offline-pages").json["pages"]
+
+
+def test_a_complaint_whose_owner_left_can_still_be_worked(app, world, db, people):
+    """The owner's account gone (SET NULL): replying and closing tell nobody, and still work."""
+    made = complaint(db, world.p1, status="assigned", owner=None, department=security(db, world.p1))
+    assert _act(app, people, made.id, "handler", "reply", text="已处理") == ("replied", None)
+    assert _act(app, people, made.id, "supervisor", "close") == ("closed", None)
