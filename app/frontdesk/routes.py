@@ -29,7 +29,8 @@ def _home_tasks(session, user, project, roles):
     counts = services.day_counts(session, project.id, today, tz=zone())
     tasks = [home.Task(title=_("来电来访登记"), url=url_for("frontdesk.intake_form", project_id=project.id)),
              home.Task(title=_("今日来电来访"), url=url_for("frontdesk.calls", project_id=project.id),
-                       detail=_("来电 %(phone)d · 来访 %(visit)d · 微信 %(wechat)d · 转来 %(referral)d", **counts))]
+                       detail=_("来电 %(phone)d · 来访 %(visit)d · 微信 %(wechat)d · 转来 %(referral)d", **counts)),
+             home.Task(title=_("房屋档案"), url=url_for("frontdesk.unit_list", project_id=project.id))]
     late = repairs.awaiting_caller_news(session, project.id)
     if late:
         tasks.append(home.Task(title=_("待回复报修人"), url=url_for("repairs.ticket", ticket_id=late[0].id),
