@@ -46,9 +46,14 @@ def create_app(config: type[Config] | None = None) -> Flask:
     app.jinja_env.globals["is_htmx"] = is_htmx
 
     from app.accounts.routes import bp as accounts_bp
+    from app.callbacks.routes import bp as callbacks_bp
     from app.channels import jobs as _channel_jobs  # noqa: F401  (registers the clock jobs, when there is a clock)
     from app.channels.routes import bp as channels_bp
+    from app.complaints import report_routes  # noqa: F401  (its views join the complaints blueprint)
+    from app.complaints.routes import bp as complaints_bp
     from app.core.routes import bp as core_bp
+    from app.frontdesk import units_routes  # noqa: F401  (its views join the frontdesk blueprint)
+    from app.frontdesk.routes import bp as frontdesk_bp
     from app.handovers.routes import bp as handovers_bp
     from app.inspections.routes import bp as inspections_bp
     from app.patrols.routes import bp as patrols_bp
@@ -60,7 +65,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.sync.routes import bp as sync_bp
 
     for blueprint in (core_bp, accounts_bp, projects_bp, sync_bp, repairs_bp, patrols_bp, handovers_bp,
-                      inspections_bp, shifts_bp, channels_bp):
+                      inspections_bp, shifts_bp, channels_bp, frontdesk_bp, complaints_bp, callbacks_bp):
         app.register_blueprint(blueprint)
 
     from app import cli
@@ -68,7 +73,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.checklists import cli as checklists_cli
     from app.checklists.rules import phone_rules
     from app.checklists.services import answer_label
-    from app.core import jobs as _core_jobs  # noqa: F401  (clock jobs register at import)
+    from app.complaints import jobs as _complaints_jobs  # noqa: F401  (clock jobs register at import)
+    from app.core import jobs as _core_jobs  # noqa: F401
     from app.handovers import jobs as _handovers_jobs  # noqa: F401
     from app.inspections import jobs as _inspections_jobs  # noqa: F401
     from app.patrols import jobs as _patrols_jobs  # noqa: F401

@@ -7,6 +7,8 @@ from sqlmodel import Session, select
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.checklists import services as checklists
+from app.complaints import demo as complaints_demo
+from app.frontdesk import demo as frontdesk_demo
 from app.handovers import demo as handovers_demo
 from app.inspections import demo as inspections_demo
 from app.patrols import services as patrols
@@ -41,6 +43,7 @@ USERS = [  # username, display name, role, projects (None = company admin)
     ("engineer1", "赵工程", "engineer", ["江城壹号销售中心", "滨江花园"]),
     ("inspector1", "钱品质", "inspector", ["江城壹号销售中心", "滨江花园"]),
     ("supervisor1", "孙主管", "supervisor", ["江城壹号销售中心", "滨江花园"]),
+    ("frontdesk1", "周前台", "frontdesk", ["江城壹号销售中心", "滨江花园"]),
 ]
 
 
@@ -82,6 +85,8 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
     handovers_demo.seed(session, org, by_name["江城壹号销售中心"], admin)
     inspections_demo.seed(session, org, admin)
     shifts_demo.seed(session, by_name["江城壹号销售中心"], admin)
+    frontdesk_demo.seed(session, by_name)
+    complaints_demo.seed(session, by_name.values())
     return [(u, PASSWORD, r) for u, _n, r, _p in USERS]
 
 

@@ -333,6 +333,72 @@ def repair_figures(bench) -> list[Figure]:
 
 
 @figure
+def complaint_figures(bench) -> list[Figure]:
+    """The front desk's home with 200 open complaints (per scale step) and the monthly front-desk report's PDF
+    over a month of complaints and callbacks."""
+    import random
+    from datetime import timedelta
+
+    from app.callbacks.models import CallbackAttempt
+    from app.complaints.departments import ensure_departments
+    from app.complaints.models import CATEGORIES, Complaint
+    from app.core.db import engine, utcnow
+
+    app, count = bench.app, 200 * bench.scale
+    now, rng = utcnow(), random.Random(17)
+    with app.app_context(), Session(engine()) as session:
+        departments = ensure_departments(session, 1)
+        for i in range(count + 300):  # the open ones, and 300 closed ones of the month for the report
+            received = now - timedelta(days=rng.randint(0, 20), minutes=rng.randint(0, 1440))
+            closed = i >= count
+            session.add(Complaint(
+                project_id=1, number=f"TS-BENCH-{i:05d}", description=f"压测投诉 {i}", complainant_phone="13800000000",
+                category=rng.choice(CATEGORIES), channel=rng.choice(["phone", "visit", "wechat"]),
+                department_id=rng.choice(departments).id, status="closed" if closed else rng.choice(
+                    ["received", "assigned", "processing", "replied"]), received_at=received, created_at=received,
+                reply_due_at=received + timedelta(hours=24), resolve_due_at=received + timedelta(days=3),
+                first_replied_at=received + timedelta(hours=rng.randint(1, 40)) if closed else None,
+                replied_at=received + timedelta(hours=rng.randint(1, 80)) if closed else None,
+                satisfaction=rng.randint(2, 5) if closed else None, closed_at=now if closed else None))
+            if closed:
+                session.add(CallbackAttempt(project_id=1, subject_type="complaint", subject_id=i + 1, channel="phone",
+                                            department=rng.choice(departments).name, at=received + timedelta(days=1),
+                                            reached=True, satisfaction=rng.randint(2, 5)))
+        session.commit()
+    desk = log_in(app, "frontdesk1")
+    month = now.astimezone().strftime("%Y-%m")
+    return [page(f"front-desk home, {count} open complaints", desk, "/", 20, 100),
+            pdf("monthly front-desk report PDF", desk, f"/projects/1/frontdesk/monthly.pdf?month={month}", 3, 2000)]
+
+
+@figure
+def frontdesk_figures(bench) -> list[Figure]:
+    """The unit type-ahead (an htmx fragment) over 20,000 units per scale step, by room number and by phone."""
+    from app.core.db import engine
+    from app.frontdesk.models import Occupant, Unit
+    from app.frontdesk.units import Parts
+
+    app, count = bench.app, 20_000 * bench.scale
+    with app.app_context(), Session(engine()) as session:
+        units = []
+        for i in range(count):  # buildings 100…, 2 单元, 25 floors, 4 flats a floor
+            building, rest = divmod(i, 200)
+            parts = Parts(str(100 + building), str(rest // 100 + 1), f"{rest % 100 // 4 + 1}{rest % 4 + 1:02d}")
+            units.append(Unit(project_id=2, building=parts.building, unit_no=parts.unit_no, room=parts.room,
+                              label=parts.label, key=parts.key))
+        session.add_all(units)
+        session.flush()
+        session.add_all(Occupant(unit_id=u.id, project_id=2, name="压测业主", phone=f"135{i:08d}",
+                                 phone_key=f"135{i:08d}") for i, u in enumerate(units))
+        session.commit()
+    desk = log_in(app, "frontdesk1")
+    desk.environ_base["HTTP_HX_REQUEST"] = "true"
+    return [page(f"unit type-ahead by room over {count:,} units", desk, "/projects/2/units/lookup?q=1201", 30, 50),
+            page(f"unit type-ahead by unit over {count:,} units", desk, "/projects/2/units/lookup?q=150-2-12", 30, 50),
+            page(f"unit type-ahead by phone over {count:,} units", desk, "/projects/2/units/lookup?q=00012345", 30, 50)]
+
+
+@figure
 def handovers_figures(bench) -> list[Figure]:
     """A 120-item sample-room handover with 5 photos and 2 signatures through the sync API, and its PDF."""
     from sqlmodel import select

@@ -3,21 +3,23 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from app.accounts.models import Membership, User
+from app.frontdesk.models import Occupant, Unit
 from app.projects.models import Checkpoint, Project
 
 
 def _counts(db):
-    return {m.__name__: len(db.exec(select(m)).all()) for m in (User, Project, Checkpoint, Membership)}
+    return {m.__name__: len(db.exec(select(m)).all()) for m in (User, Project, Checkpoint, Membership, Unit, Occupant)}
 
 
 def test_seed_demo_creates_one_user_per_role_and_is_idempotent(app, db):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    for username in ("admin", "guard1", "attendant1", "engineer1", "inspector1", "supervisor1"):
+    for username in ("admin", "guard1", "attendant1", "engineer1", "inspector1", "supervisor1", "frontdesk1"):
         assert username in result.output
     first = _counts(db)
     assert first["Project"] == 2 and first["Checkpoint"] >= 10
+    assert first["Unit"] >= 400 and first["Occupant"] > first["Unit"]  # a few hundred flats on each project
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     db.expire_all()
     assert _counts(db) == first

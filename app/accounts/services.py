@@ -62,6 +62,12 @@ def member_ids(session: Session, project_id: int, roles=()) -> list[int]:
     return [user.id for user in members(session, project_id, roles)]
 
 
+def admin_ids(session: Session, organisation_id: int) -> list[int]:
+    """The ids of a company's active admins (经理: the last level a complaint is escalated to)."""
+    return list(session.exec(select(User.id).where(User.organisation_id == organisation_id, User.is_admin == True,  # noqa: E712
+                                                   User.active == True).order_by(User.id)).all())  # noqa: E712
+
+
 def is_member(session: Session, user_id: int | None, project_id: int, roles=()) -> bool:
     """True when the user holds one of `roles` (any when empty) in the project (memberships only, not admin)."""
     if not user_id:

@@ -32,6 +32,7 @@ ROLE_LABELS = {
     "engineer": _l("工程维修"),
     "inspector": _l("品质检查员"),
     "supervisor": _l("主管"),
+    "frontdesk": _l("前台/客服"),
     "admin": _l("管理员"),
 }
 

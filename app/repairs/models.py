@@ -30,6 +30,11 @@ class Ticket(SQLModel, table=True):
     reporter_id: int | None = Field(default=None, sa_column_args=[sa.ForeignKey("user.id", ondelete="SET NULL")])
     reporter_name: str = Field(default="", max_length=60)  # a resident or visitor without an account
     reporter_phone: str = Field(default="", max_length=20)
+    # Taken at the front desk (frontdesk.intake): the caller's unit, how they reached the desk, when they expect us
+    unit_id: int | None = Field(default=None, sa_column_args=[sa.ForeignKey("unit.id", ondelete="SET NULL")])
+    unit_label: str = Field(default="", max_length=80)
+    channel: str = Field(default="", max_length=10)  # phone / visit / wechat / referral; "" when not from the desk
+    appointment_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # 预约时间 of a home repair
     reported_at: datetime = Field(sa_type=UTCDateTime)  # when the reporter saw it (device time)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # when it reached the server
     due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # completion target, by severity
@@ -48,6 +53,8 @@ class Ticket(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reason: str = Field(default="", max_length=500)  # why it was last returned, reopened or cancelled
     reopen_count: int = Field(default=0)
+    late_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the engineer said they cannot come in time
+    informed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the desk told the caller (returned / late)
     public_token: str | None = Field(default=None, max_length=32, unique=True)  # a resident's private status link
     source_ip: str = Field(default="", max_length=45)  # where a public request came from (rate limit)
 

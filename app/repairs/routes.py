@@ -18,13 +18,13 @@ from app.repairs import bp, records, services, workflow  # noqa: F401  (records 
 from app.repairs.models import Ticket
 from app.sync.services import RecordRefused, accept
 
-READERS = ("supervisor", "engineer")
+READERS = ("supervisor", "engineer", "frontdesk")
 
 
 @home.register
 def _home_tasks(session, user, project, roles):
     tasks = [home.Task(title=_("报修 / 异常上报"), url=url_for("repairs.report_form", project_id=project.id))]
-    if roles & {"supervisor", "admin"}:
+    if roles & {"supervisor", "frontdesk", "admin"}:
         open_count = session.exec(select(func.count()).select_from(Ticket).where(
             Ticket.project_id == project.id, Ticket.status.in_(("reported", "returned", "reopened")))).one()
         tasks.append(home.Task(title=_("报修工单"), url=url_for("repairs.tickets", project_id=project.id),
@@ -104,6 +104,7 @@ def tickets(project):
 
 def _labels() -> dict:
     return {"status_labels": {k: str(v) for k, v in services.STATUS_LABELS.items()},
+            "channel_labels": {k: str(v) for k, v in services.CHANNEL_LABELS.items()},
             "severity_labels": {"minor": _("小修"), "medium": _("中修"), "major": _("大修")}}
 
 

@@ -46,10 +46,18 @@ def awaiting_dispatch(session: Session, project_id: int, limit: int = 20) -> lis
                         .order_by(Ticket.created_at.desc()).limit(limit)).all()
 
 
+def awaiting_caller_news(session: Session, project_id: int, limit: int = 20) -> list[Ticket]:
+    """Open tickets returned by engineering or reported late, whose caller the desk has not told yet."""
+    return session.exec(select(Ticket).where(
+        Ticket.project_id == project_id, Ticket.status.in_(workflow.OPEN), Ticket.informed_at.is_(None),
+        (Ticket.status == "returned") | Ticket.late_at.is_not(None)).order_by(Ticket.created_at).limit(limit)).all()
+
+
 def open_ticket(session: Session, *, storage, user, project_id: int, description: str, source: str, reported_at,
                 photos: list, photo_prefix: str, area_id: int | None = None, checkpoint_id: int | None = None,
                 location: str = "", category: str = "其他", severity: str = "minor", urgent: bool = False,
-                reporter_name: str = "", reporter_phone: str = "") -> Ticket:
+                reporter_name: str = "", reporter_phone: str = "", unit_id: int | None = None, unit_label: str = "",
+                channel: str = "", appointment_at: datetime | None = None) -> Ticket:
     """A new ticket in status "reported" (待派单), with its before-photos; every capability reports through here."""
     settings = settings_for(session, project_id)
     ticket = Ticket(project_id=project_id, area_id=area_id, checkpoint_id=checkpoint_id, location=location[:MAX_LOCATION],
@@ -57,7 +65,8 @@ def open_ticket(session: Session, *, storage, user, project_id: int, description
                     reported_at=reported_at,
                     category=category if category in settings.categories else "其他",
                     severity=severity if severity in SEVERITIES else "minor", urgent=urgent,
-                    reporter_name=reporter_name[:60], reporter_phone=reporter_phone[:20])
+                    reporter_name=reporter_name[:60], reporter_phone=reporter_phone[:20], unit_id=unit_id,
+                    unit_label=unit_label[:80], channel=channel[:10], appointment_at=appointment_at)
     session.add(ticket)
     session.flush()
     ticket.due_at = completion_due(settings, severity=ticket.severity, urgent=urgent, start=ticket.created_at)
@@ -96,7 +105,7 @@ def report(session: Session, *, storage, user, project: Project, data: dict, rep
                        urgent=str(data.get("urgent", "")) in ("1", "true", "on"))
 
 
-CONTACT_ROLES = {"supervisor", "admin"}  # with the ticket's assignee: who may call the resident back
+CONTACT_ROLES = {"supervisor", "frontdesk", "admin"}  # with the ticket's assignee: who may call the resident back
 
 
 def mask(value: str) -> str:
@@ -221,11 +230,14 @@ SETTING_LABELS = {"dispatch_minutes": _l("派单时限(分钟)"), "urgent_hours"
 
 # -- the workflow -----------------------------------------------------------------------------
 
+# How a ticket taken at the front desk reached it (frontdesk.models.CHANNELS)
+CHANNEL_LABELS = {"phone": _l("来电"), "visit": _l("来访"), "wechat": _l("微信"), "referral": _l("巡查转来")}
 STATUS_LABELS = {"reported": _l("待派单"), "dispatched": _l("已派单"), "in_progress": _l("处理中"),
                  "awaiting_callback": _l("待回访"), "closed": _l("已关闭"), "returned": _l("已退回"),
                  "reopened": _l("重开"), "cancelled": _l("已取消")}
 ACTION_LABELS = {"dispatch": _l("派单"), "start": _l("开始处理"), "finish": _l("完工"), "return": _l("退回"),
-                 "callback": _l("回访"), "cancel": _l("取消"), "add_photos": _l("添加照片")}
+                 "callback": _l("回访"), "cancel": _l("取消"), "add_photos": _l("添加照片"),
+                 "delay": _l("无法及时赶到"), "inform": _l("已告知报修人")}
 
 
 class TicketError(Refusal):
@@ -289,13 +301,18 @@ def act(session: Session, *, storage, actor, ticket: Ticket, action: str, now: d
         existing = len(photos_of(session, "ticket_work", ticket.id))
         attach(session, storage, photos, project_id=project.id, owner_type="ticket_work", owner_id=ticket.id,
                uploaded_by=actor.id, taken_at=event_time, prefix=photo_prefix or f"tickets/{project.id}/{ticket.id}/work-{existing}")
-    elif action in ("return", "cancel"):
+    elif action in ("return", "cancel", "delay"):
         if not reason:
             raise TicketError(_("请填写原因。"), {"reason": _("请填写原因")})
         ticket.reason = reason
-        if action == "return":
-            notify(session, user_ids=member_ids(session, project.id, ("supervisor",)), event=notices.RETURNED,
+        if action in ("return", "delay"):  # the desk tells the caller (seed 002, 1.3.2), the supervisor knows
+            ticket.late_at = now if action == "delay" else ticket.late_at
+            ticket.informed_at = None
+            notify(session, user_ids=member_ids(session, project.id, ("supervisor", "frontdesk")),
+                   event=notices.RETURNED if action == "return" else notices.LATE,
                    params={"number": ticket.number, "reason": reason[:60]}, **here)
+    elif action == "inform":
+        ticket.informed_at = now
     elif action == "callback":
         ticket.callback_at, ticket.callback_reached, ticket.callback_comment = now, bool(reached), comment
         if reached:
@@ -320,5 +337,5 @@ def act(session: Session, *, storage, actor, ticket: Ticket, action: str, now: d
     session.add(ticket)
     audit.record(session, actor=actor, action=f"ticket.{action}", obj=ticket, before=before,
                  after={"status": ticket.status, "assignee_id": ticket.assignee_id, "reason": ticket.reason,
-                        "satisfaction": ticket.satisfaction})
+                        "satisfaction": ticket.satisfaction, **({"comment": comment} if action == "inform" else {})})
     return ticket

@@ -4,6 +4,8 @@
     awaiting_callback ─callback, satisfied→ closed (已关闭) │ ─callback, unsatisfied→ reopened (重开) ─dispatch→ …
     dispatched / in_progress ─return→ returned (已退回) ─dispatch→ …      any open state ─cancel→ cancelled (已取消)
     dispatched / in_progress ─add_photos→ (unchanged): the engineer documents the work as it goes
+    dispatched ─delay→ (unchanged): the engineer cannot come in time; the front desk is told
+    returned / dispatched / in_progress ─inform→ (unchanged): the desk told the caller (工程人员无法及时赶到,应及时回复业主)
 """
 from dataclasses import dataclass
 
@@ -20,13 +22,17 @@ class Transition:
 
 
 TRANSITIONS = {
-    "dispatch": Transition(frozenset({"reported", "dispatched", "returned", "reopened"}), ("supervisor",)),
+    # the front desk hands a phoned-in repair to engineering itself, within the 3-minute target (seed 002, 1.3.2)
+    "dispatch": Transition(frozenset({"reported", "dispatched", "returned", "reopened"}), ("supervisor", "frontdesk")),
     "start": Transition(frozenset({"dispatched"}), ("engineer",), assignee_only=True),
     "finish": Transition(frozenset({"in_progress"}), ("engineer",), assignee_only=True),
     "return": Transition(frozenset({"dispatched", "in_progress"}), ("engineer",), assignee_only=True),
     "add_photos": Transition(frozenset({"dispatched", "in_progress"}), ("engineer",), assignee_only=True),
-    "callback": Transition(frozenset({"awaiting_callback"}), ("supervisor", "attendant")),
+    # the front desk calls the reporter back (回访, seed 002 1.3.4) like a supervisor or the attendant who took it
+    "callback": Transition(frozenset({"awaiting_callback"}), ("supervisor", "attendant", "frontdesk")),
     "cancel": Transition(frozenset(OPEN), ("supervisor",)),
+    "delay": Transition(frozenset({"dispatched"}), ("engineer",), assignee_only=True),
+    "inform": Transition(frozenset({"returned", "dispatched", "in_progress"}), ("frontdesk", "supervisor")),
 }
 
 
@@ -44,7 +50,7 @@ def refusal(action: str, status: str, roles: set[str], is_assignee: bool) -> str
 
 def target(action: str, *, satisfied: bool | None = None, reached: bool = True) -> str | None:
     """The state an allowed action leads to (None: it changes nothing, like photos added or an unanswered call)."""
-    if action == "add_photos":
+    if action in ("add_photos", "delay", "inform"):
         return None
     if action == "callback":
         if not reached:

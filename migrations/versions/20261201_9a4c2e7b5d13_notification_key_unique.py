@@ -1,14 +1,14 @@
 """notification key unique per reader: a keyed alert raised by two requests at once is stored once
 
 Revision ID: 9a4c2e7b5d13
-Revises: 7d2e4b9c1a30
+Revises: f17b1d3e5f02
 Create Date: 2026-12-01 13:40:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '9a4c2e7b5d13'
-down_revision = '7d2e4b9c1a30'
+down_revision = 'f17b1d3e5f02'
 branch_labels = None
 depends_on = None
 

@@ -184,12 +184,33 @@
     return { values, photos };
   }
 
-  // A ticket's finish (<script class="form-needs">) and a handover (<script class="handover-rules">).
+  // An intake at the front desk (mirrors frontdesk.services.take, in its order): the text, a way to call back
+  // for a repair or a follow-up (a phone typed or an occupant chosen), an appointment not in the past.
+  function checkIntake(rules, values, now) {
+    const m = rules.messages;
+    if (!(values.description || "").trim()) return { message: m.description, fields: { description: m.description_problem } };
+    const reachable = rules.reachable.includes(values.category) || ["1", "on", "true"].includes(values.follow_up);
+    if (reachable && !(values.caller_phone || "").trim() && !(values.occupant_id || "").trim()) {
+      return { message: m.phone, fields: { caller_phone: m.phone_problem } };
+    }
+    if (values.category === "repair" && values.appointment) {
+      const when = new Date(values.appointment);
+      if (!isNaN(when) && when.getTime() < (now || Date.now()) - rules.slack_minutes * 60000) {
+        return { message: m.past, fields: { appointment: m.past_problem } };
+      }
+    }
+    return null;
+  }
+
+  // A ticket's finish (<script class="form-needs">), a handover (<script class="handover-rules">), an intake
+  // (<script class="intake-rules">).
   function checkNeedsForm(form) {
     const needs = form.querySelector("script.form-needs");
     const handover = form.querySelector("script.handover-rules");
-    if (!needs && !handover) return null;
+    const intake = form.querySelector("script.intake-rules");
+    if (!needs && !handover && !intake) return null;
     const { values, photos } = formValues(form);
+    if (intake) return checkIntake(JSON.parse(intake.textContent), values);
     if (handover) return checkHandover(JSON.parse(handover.textContent), values, photos);
     return checkNeeds(JSON.parse(needs.textContent), { ...values, ...photos });
   }
@@ -258,7 +279,7 @@
   }
 
   global.WuyeRules = {
-    checkChecklist, checkConstraints, checkForm, checkNeeds, checkHandover, checkNeedsForm, checkSheet, checkSheets,
-    sheetsRefusal,
+    checkChecklist, checkConstraints, checkForm, checkNeeds, checkHandover, checkIntake, checkNeedsForm, checkSheet,
+    checkSheets, sheetsRefusal,
   };
 })(self);

@@ -10,7 +10,7 @@ from tests.browser.helpers import log_in
 
 PHONE, TABLET = {"width": 360, "height": 740}, {"width": 1024, "height": 768}
 ROLES = [("guard1", PHONE), ("attendant1", PHONE), ("engineer1", PHONE), ("inspector1", TABLET),
-         ("supervisor1", TABLET)]
+         ("supervisor1", TABLET), ("frontdesk1", TABLET)]
 EXTRA = {"attendant1": ["/rooms/1/handover", "/rooms/1/checks/closing"]}  # the long forms of a show flat
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 

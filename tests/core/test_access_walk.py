@@ -15,6 +15,7 @@ from app.core.db import get_session
 from app.core.permissions import POLICIES
 from app.core.storage import storage
 from tests import factories
+from tests.frontdesk import helpers as frontdesk_helpers
 
 PERSONAS = PROJECT_ROLES + ("admin", "outsider", "other_admin")
 HIDDEN = {"outsider": "p1", "admin": "q", "other_admin": "p1"}  # a project each persona cannot see; default p2
@@ -60,7 +61,19 @@ VALUES = {
     "item_id": lambda w, h, db: w.shifts[h].item.id,
     "request_id": lambda w, h, db: w.shifts[h].restock.id,
     "channel_id": lambda w, h, db: _channel_of(db, getattr(w, h)),
+    "unit_id": lambda w, h, db: frontdesk_helpers.unit(db, getattr(w, h), "9-1-101").id,  # front desk (issue 17)
+    "intake_id": lambda w, h, db: frontdesk_helpers.intake(db, getattr(w, h)).id,
+    "complaint_id": lambda w, h, db: _complaint_of(db, getattr(w, h)),  # complaints (issue 17)
 }
+
+
+def _complaint_of(db, project) -> int:
+    """A complaint of the hidden project, made the first time it is asked for."""
+    from app.complaints.models import Complaint
+    from tests.complaints.helpers import complaint
+
+    found = db.exec(select(Complaint.id).where(Complaint.project_id == project.id)).first()
+    return found or complaint(db, project, description=f"{project.name}的投诉").id
 
 
 def _channel_of(db, project) -> int:
@@ -146,6 +159,8 @@ def test_no_view_leaks_a_hidden_project(app, world, login_as, who):
 PHOTO_VIEWERS = {
     **dict.fromkeys(("ticket", "ticket_after", "ticket_work"), set(PROJECT_ROLES)),  # the ticket page: every member
     "visit": {"guard", "supervisor"},
+    "intake": {"frontdesk", "supervisor"},
+    "complaint_note": {"frontdesk", "supervisor"},  # and the complaint's department (none for this photo)
     "shift_event": {"attendant", "supervisor"},
     **dict.fromkeys(("inspection_deduction", "inspection_objection", "rectification"), {"inspector", "supervisor"}),
     **dict.fromkeys(("room_item", "handover_line", "handover_sign_out", "handover_sign_in", "room_check",
