@@ -208,8 +208,7 @@ def handover_form(room_id: int):
     items = version.items if version else []
     return render("handovers/handover_form.html", room=room, project=project, version=version, items=items,
                   groups=inventory.by_category(items), last=services.last_counts(db, room), attendants=others,
-                  statuses=LINE_STATUSES,
-                  rules=phone_rules(items), **_labels())
+                  statuses=LINE_STATUSES, rules=phone_rules(items), **_labels())
 
 
 @bp.get("/rooms/<int:room_id>/checks/<kind>")
