@@ -117,3 +117,11 @@ def remove_item(session: Session, *, actor: User, room: Room, key: str) -> Inven
     if not any(i["key"] == key for i in items):
         raise HandoverError(_("清单中没有这件物品。"))
     return publish(session, actor=actor, room=room, items=[i for i in items if i["key"] != key])
+
+
+def by_category(items: list[dict]) -> list[tuple[str, list[tuple[int, dict]]]]:
+    """The items grouped by category in the order categories first appear, each with its number on the list."""
+    groups: dict[str, list[tuple[int, dict]]] = {}
+    for number, item in enumerate(items, start=1):
+        groups.setdefault(item["category"], []).append((number, item))
+    return list(groups.items())

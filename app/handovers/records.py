@@ -37,7 +37,8 @@ def offline_pages(session: Session, user) -> list[str]:
     for project in session.exec(visible_projects_stmt(user, active_only=True)).all():
         if not has_role(session, user, project, COUNTERS):
             continue
-        pages.extend([url_for("static", filename="js/signature.js"), url_for("handovers.rooms", project_id=project.id)])
+        pages.extend([url_for("static", filename=f"js/{script}") for script in ("signature.js", "handover-index.js")])
+        pages.append(url_for("handovers.rooms", project_id=project.id))
         for room in rooms_of(session, project):
             pages.append(url_for("handovers.handover_form", room_id=room.id))
             pages.extend(url_for("handovers.check_form", room_id=room.id, kind=kind) for kind in CHECK_KINDS)

@@ -208,8 +208,8 @@ def handover_form(room_id: int):
     others = [u for u in services.attendants_of(db, project) if u.id != current_user.id]
     items = version.items if version else []
     return render("handovers/handover_form.html", room=room, project=project, version=version, items=items,
-                  last=services.last_counts(db, room), attendants=others, statuses=LINE_STATUSES,
-                  rules=phone_rules(items), **_labels())
+                  groups=inventory.by_category(items), last=services.last_counts(db, room), attendants=others,
+                  statuses=LINE_STATUSES, rules=phone_rules(items), **_labels())
 
 
 @bp.get("/rooms/<int:room_id>/checks/<kind>")

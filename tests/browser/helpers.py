@@ -1,7 +1,12 @@
-"""Browser test helpers: Debian's chromium and a phone-sized context, a server thread, the network switch, log-in."""
+"""Browser test helpers: Debian's chromium and a phone-sized context, a server thread, the network switch, log-in,
+a fake camera's video of a QR label, and a counter of what a user does."""
+import io
 import os
 import threading
+from pathlib import Path
 
+import segno
+from PIL import Image
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -10,6 +15,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 PHONE_CONTEXT = {"viewport": {"width": 360, "height": 740}, "locale": "zh-CN", "service_workers": "allow",
                  "has_touch": True, "is_mobile": True}
+
+
+def y4m_of(text: str, path: Path, width: int = 640, height: int = 480, frames: int = 5) -> Path:
+    """A short uncompressed video (YUV4MPEG2, 4:2:0) of a QR label held still in front of the camera."""
+    png = io.BytesIO()
+    segno.make(text, error="m").save(png, kind="png", scale=8, border=4)  # white quiet zone, 8 px a module
+    label = Image.open(png).convert("RGB")
+    frame = Image.new("RGB", (width, height), (200, 200, 190))  # a wall, not pure white
+    frame.paste(label, ((width - label.width) // 2, (height - label.height) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (width // 2, height // 2)  # 4:2:0: one chroma sample per 2x2 block, averaged
+    planes = y.tobytes() + cb.resize(half, Image.BOX).tobytes() + cr.resize(half, Image.BOX).tobytes()
+    header = f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode()
+    path.write_bytes(header + (b"FRAME\n" + planes) * frames)
+    return path
 
 
 class OneShotHandler(WSGIRequestHandler):
@@ -88,3 +108,63 @@ def wait_for_kept_pages(page, paths: list[str], timeout_ms: int = 10_000):
             return
         page.wait_for_timeout(100)
     raise AssertionError(f"the service worker did not keep {paths}")
+
+
+class Actions:
+    """What a user does on a page, counted as the field-fit targets count it: each tap (a click, a radio, a
+    file chosen, an option picked, a signature stroke, a key that submits) is one action, and typing a value
+    is one action per field. The log names each action, for the failure message."""
+
+    def __init__(self, page):
+        self.page, self.log = page, []
+
+    def _note(self, kind: str, locator, what: str | None = None) -> None:
+        name = what or locator.evaluate("(el) => (el.getAttribute('aria-label') || el.textContent || el.id || el.name).trim()")
+        self.log.append(f"{kind}: {' '.join(name.split())[:40]}")
+
+    def tap(self, locator, what: str | None = None) -> None:
+        self._note("tap", locator, what)
+        locator.click()
+
+    def check(self, locator, what: str | None = None) -> None:
+        self._note("tap", locator, what)
+        locator.check()
+
+    def type(self, locator, value: str, what: str | None = None) -> None:
+        self._note("type", locator, what)
+        locator.fill(value)
+
+    def choose_files(self, locator, files, what: str | None = None) -> None:
+        self._note("photo", locator, what)
+        locator.set_input_files(files)
+
+    def pick(self, locator, what: str | None = None, **option) -> None:
+        self._note("pick", locator, what)
+        locator.select_option(**option)
+
+    def stroke(self, draw, what: str) -> None:
+        """A gesture the test performs itself (a signature): one action."""
+        self.log.append(f"stroke: {what}")
+        draw()
+
+    def press(self, locator, key: str, what: str | None = None) -> None:
+        self._note("key", locator, what)
+        locator.press(key)
+
+    @property
+    def count(self) -> int:
+        return len(self.log)
+
+    def __str__(self) -> str:
+        return f"{self.count} actions:\n" + "\n".join(self.log)
+
+
+def wait_for_row(page, db, statement, timeout_ms: int = 20_000):
+    """The row a phone's record makes, once the outbox has delivered it (the badge may read ✓ before it starts)."""
+    for _ in range(timeout_ms // 100):
+        db.expire_all()
+        row = db.exec(statement).first()
+        if row is not None:
+            return row
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no row for {statement}")

@@ -5,17 +5,14 @@ fake camera plays a YUV4MPEG2 video of a printed label that the test draws with 
 """
 import functools
 import http.server
-import io
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
-import segno
-from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, y4m_of
 
 pytestmark = pytest.mark.browser
 
@@ -38,21 +35,6 @@ const options = { forceFallback: new URLSearchParams(location.search).get("force
                   onForeign: show("foreign") };
 window.WuyeScan.start(document.getElementById("camera"), show("code"), show("error"), options);
 """
-
-
-def y4m_of(text: str, path: Path, width: int = 640, height: int = 480, frames: int = 5) -> Path:
-    """A short uncompressed video (YUV4MPEG2, 4:2:0) of a QR label held still in front of the camera."""
-    png = io.BytesIO()
-    segno.make(text, error="m").save(png, kind="png", scale=8, border=4)  # white quiet zone, 8 px a module
-    label = Image.open(png).convert("RGB")
-    frame = Image.new("RGB", (width, height), (200, 200, 190))  # a wall, not pure white
-    frame.paste(label, ((width - label.width) // 2, (height - label.height) // 2))
-    y, cb, cr = frame.convert("YCbCr").split()
-    half = (width // 2, height // 2)  # 4:2:0: one chroma sample per 2x2 block, averaged
-    planes = y.tobytes() + cb.resize(half, Image.BOX).tobytes() + cr.resize(half, Image.BOX).tobytes()
-    header = f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode()
-    path.write_bytes(header + (b"FRAME\n" + planes) * frames)
-    return path
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):

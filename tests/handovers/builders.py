@@ -3,7 +3,7 @@ from sqlmodel import Session
 
 from app.accounts.models import User
 from app.core.db import utcnow
-from app.handovers.models import Handover, HandoverLine, InventoryVersion, Room, RoomCheck
+from app.handovers.models import CATEGORIES, Handover, HandoverLine, InventoryVersion, Room, RoomCheck
 from app.projects.models import Project
 from tests import factories
 
@@ -12,6 +12,12 @@ ITEMS = [
     {"key": "i2", "name": "骨瓷咖啡杯", "category": "餐具", "quantity": 4, "location": "餐桌", "photo_id": None},
     {"key": "i3", "name": "真丝抱枕", "category": "寝具", "quantity": 2, "location": "主卧床头", "photo_id": None},
 ]
+
+
+def many_items(count: int) -> list[dict]:
+    """A show flat's full inventory: `count` items spread over the starter categories, as a real list runs."""
+    return [{"key": f"k{n}", "name": f"{CATEGORIES[n % len(CATEGORIES)]}{n}号", "category": CATEGORIES[n % len(CATEGORIES)],
+             "quantity": 1 + n % 4, "location": "客厅", "photo_id": None} for n in range(1, count + 1)]
 
 
 def room(session: Session, project: Project, name: str, items: list[dict] | None = None) -> Room:
