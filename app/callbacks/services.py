@@ -60,9 +60,9 @@ def _attempts(session: Session, subject_type: str, ids, with_reached: bool = Fal
 
 def _tickets_due(session: Session, project_id: int) -> list[Due]:
     """Finished repairs waiting for their callback: a day after the finish, or when a missed call is retried."""
-    from app.projects.models import Project
+    from app.projects.services import get_project
 
-    tickets = session.exec(repairs.tickets_stmt(session.get(Project, project_id),
+    tickets = session.exec(repairs.tickets_stmt(get_project(session, project_id),
                                                 statuses=("awaiting_callback",))).all()
     attempts = _attempts(session, "ticket", [t.id for t in tickets])
     out = []

@@ -1,8 +1,7 @@
 """Demo data: each demo project's complaint departments with someone responsible, so a complaint can be assigned."""
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from app.accounts.models import User
-from app.accounts.services import is_member
+from app.accounts.services import is_member, user_named
 from app.complaints.departments import department_users, ensure_departments
 from app.complaints.models import DepartmentMember
 
@@ -12,7 +11,7 @@ RESPONSIBLE = {"engineering": "engineer1", "security": "guard1", "cleaning": "su
 
 def seed(session: Session, projects) -> None:
     """Add the responsible users a department lacks (those who are members of the project); twice changes nothing."""
-    users = {u.username: u for u in session.exec(select(User).where(User.username.in_(set(RESPONSIBLE.values()))))}
+    users = {name: user_named(session, name) for name in set(RESPONSIBLE.values())}
     for project in projects:
         for department in ensure_departments(session, project.id):
             user = users.get(RESPONSIBLE.get(department.code, ""))

@@ -9,7 +9,7 @@ from app.complaints.services import escalation_recipients, settings_for
 from app.core.clock import batches, job
 from app.core.db import update_if
 from app.core.notifications import link, notify
-from app.projects.models import Project
+from app.projects.services import get_project
 
 
 def _candidates(session: Session, now: datetime) -> list[Complaint]:
@@ -28,7 +28,7 @@ def escalate(session: Session, now: datetime, config) -> int:
         for complaint in chunk:
             if complaint.project_id not in settings:
                 settings[complaint.project_id] = settings_for(session, complaint.project_id)
-                projects[complaint.project_id] = session.get(Project, complaint.project_id)
+                projects[complaint.project_id] = get_project(session, complaint.project_id)
             late = deadlines.missed(complaint, now)
             owed = deadlines.level(settings[complaint.project_id], late.due, now) if late else 0
             current = complaint.escalation

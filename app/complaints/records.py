@@ -13,7 +13,6 @@ from app.complaints.models import Complaint, ComplaintNote
 from app.core.db import utcnow
 from app.core.permissions import visible_projects_stmt
 from app.core.photos import for_roles, register_viewers
-from app.projects.models import Project
 from app.sync.services import Kind, Submission, register
 
 NOTE_ACTIONS = ("note", "on_site")
@@ -34,7 +33,7 @@ def note(session: Session, s: Submission) -> dict:
 
 def _offline_pages(session: Session, user) -> list[str]:
     """A department's responsible user keeps the page of each complaint assigned to them, to note it on site."""
-    projects = session.exec(visible_projects_stmt(user).where(Project.archived == False)).all()  # noqa: E712
+    projects = session.exec(visible_projects_stmt(user, active_only=True)).all()
     return [url_for("complaints.complaint", complaint_id=c.id)
             for p in projects for c in services.for_department_user(session, p.id, user.id, limit=20)]
 

@@ -17,6 +17,7 @@ from app.core.storage import storage
 from app.core.views import back_to, render
 from app.frontdesk.services import CHANNELS  # the desk's channels: 来电 / 来访 / 微信 / 巡查转来
 from app.projects.models import Project
+from app.projects.services import get_project
 
 DESK = workflow.DESK
 
@@ -100,7 +101,7 @@ def _load(complaint_id: int) -> tuple[Complaint, Project, set]:
     """The complaint, for the desk, supervisors, admins and its department's users (else 403)."""
     complaint = load_or_404(Complaint, complaint_id)
     db = get_session()
-    project = db.get(Project, complaint.project_id)
+    project = get_project(db, complaint.project_id)
     roles = roles_in(db, current_user, project)
     if not (roles & {"admin", *DESK} or services.is_handler(db, complaint, current_user.id)):
         abort(403)

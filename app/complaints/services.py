@@ -19,6 +19,7 @@ from app.core.refusal import Refusal
 from app.core.validation import whole
 from app.frontdesk.services import CHANNELS  # the desk's channels: 来电 / 来访 / 微信 / 巡查转来
 from app.projects.models import Project
+from app.projects.services import get_project
 from app.repairs import services as repairs
 
 MAX_DESCRIPTION = 2000
@@ -167,7 +168,7 @@ def act(session: Session, *, storage, actor, complaint: Complaint, action: str, 
         raise ComplaintError(_("未知操作。"), status=400)
     locked(session, select(Complaint).where(Complaint.id == complaint.id)
            .execution_options(populate_existing=True)).one()
-    project = session.get(Project, complaint.project_id)
+    project = get_project(session, complaint.project_id)
     code = workflow.refusal(action, complaint.status, roles_in(session, actor, project),
                             is_handler(session, complaint, actor.id))
     if code:
@@ -236,7 +237,7 @@ def open_repair(session: Session, *, storage, actor, complaint: Complaint, now: 
     """A repair ticket for what the complaint is about, linked to it (once); returns the ticket's id."""
     locked(session, select(Complaint).where(Complaint.id == complaint.id)
            .execution_options(populate_existing=True)).one()
-    project = session.get(Project, complaint.project_id)
+    project = get_project(session, complaint.project_id)
     roles = roles_in(session, actor, project)
     if not (roles & {"admin", *workflow.DESK} or is_handler(session, complaint, actor.id)):
         raise ComplaintError(_("您的角色不能%(action)s。", action=_("开报修单")), status=403)

@@ -16,7 +16,7 @@ from app.core import audit
 from app.core.refusal import Refusal
 from app.frontdesk import units
 from app.frontdesk.models import RELATIONS, Unit
-from app.projects.models import Project
+from app.projects.services import get_project
 
 MAX_ROWS = 20_000
 MAX_BYTES = 4_000_000
@@ -153,6 +153,6 @@ def apply(session: Session, *, actor, project_id: int, plan: Plan) -> int:
         session.add(unit)
         session.flush()
         units.replace_occupants(session, unit, row.occupants, row.relation)
-    audit.record(session, actor=actor, action="unit.import", obj=session.get(Project, project_id),
+    audit.record(session, actor=actor, action="unit.import", obj=get_project(session, project_id),
                  after={"added": len(plan.added), "changed": len(plan.changed)})
     return len(rows)

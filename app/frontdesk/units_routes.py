@@ -8,7 +8,7 @@ from app.core.permissions import load_or_404, logged_in, project_required, roles
 from app.core.views import back_to, is_htmx, render
 from app.frontdesk import bp, importing, units
 from app.frontdesk.models import Unit
-from app.projects.models import Project
+from app.projects.services import get_project
 
 PAGE_SIZE = 50
 
@@ -89,7 +89,7 @@ def add_unit(project):
 def edit_unit(unit_id: int):
     """The form to change a unit and its owners."""
     unit = load_or_404(Unit, unit_id, *units.EDITORS)
-    return _unit_form(get_session().get(Project, unit.project_id), unit)
+    return _unit_form(get_project(get_session(), unit.project_id), unit)
 
 
 @bp.post("/units/<int:unit_id>")
@@ -97,7 +97,7 @@ def edit_unit(unit_id: int):
 def update_unit(unit_id: int):
     """Change a unit and its owners."""
     unit = load_or_404(Unit, unit_id, *units.EDITORS)
-    return _save(get_session().get(Project, unit.project_id), unit)
+    return _save(get_project(get_session(), unit.project_id), unit)
 
 
 @bp.route("/projects/<int:project_id>/units/import", methods=["GET", "POST"])
