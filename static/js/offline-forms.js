@@ -153,8 +153,10 @@
       throw err;
     }
     say(form, text("saved"), "success");
-    requestSync();
+    const sent = requestSync();
     if (form.dataset.afterQueue) {  // e.g. back to the round; the next page says what was done
+      // With signal, the next page should already show what was just sent: wait for its delivery, never long.
+      if (navigator.onLine) await Promise.race([sent, new Promise((resolve) => setTimeout(resolve, 4000))]);
       if (form.dataset.afterQueueMessage) sessionStorage.setItem("wuye-flash", form.dataset.afterQueueMessage);
       location.href = form.dataset.afterQueue;
     }
@@ -239,7 +241,7 @@
     if (registration && registration.sync) {
       try { await registration.sync.register("wuye-outbox"); } catch (err) { /* not granted: sync here */ }
     }
-    syncNow(true);
+    return syncNow(true);
   }
 
   // -- the badge and the outbox page -----------------------------------------------------------
