@@ -50,8 +50,9 @@ run: system-deps venv translations migrate
 	@echo "Serving on http://$(HOST):$(PORT)  (log in as guard1 / demo1234)"
 	$(BIN)/flask tick --loop --stop-with $$PPID &  # the clock (docs/clock.md), beside the server, ends with make
 	@# waitress reads each request whole (body included, up to 64 MB) in its async loop before a worker
-	@# thread sees it, so slow clients hold sockets, not the 8 threads; no Server banner (--ident=).
-	$(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) --threads=8 --connection-limit=500 --channel-timeout=60 --max-request-body-size=67108864 --ident= --call app:create_app
+	@# thread sees it, so slow clients hold sockets, not the 8 threads; no Server banner (--ident=). X-Forwarded-*
+	@# reach the app, whose TRUSTED_PROXY_HOPS alone decides whether they are believed (waitress would drop them).
+	$(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) --threads=8 --connection-limit=500 --channel-timeout=60 --max-request-body-size=67108864 --ident= --no-clear-untrusted-proxy-headers --call app:create_app
 
 test: test-system-deps venv translations lint
 	$(BIN)/pytest -q

@@ -94,3 +94,12 @@ def test_the_media_check_command_reports_and_fixes(app, world):
     result = runner.invoke(args=["media", "check", "--fix"])
     assert "removed" in result.output
     assert not (Path(app.config["MEDIA_ROOT"]) / "stray/0.jpg").exists()
+
+
+def test_with_no_grace_the_media_check_counts_a_file_just_written(app, world):
+    # After a fault run, with the server stopped, nothing is on its way: every file without a row is an orphan.
+    app.extensions["storage"].save("stray/1.jpg", b"orphan")
+    runner = app.test_cli_runner()
+    assert "stray/1.jpg" not in runner.invoke(args=["media", "check"]).output  # young: maybe still on its way
+    result = runner.invoke(args=["media", "check", "--grace", "0"])
+    assert result.exit_code == 1 and "file without a row: stray/1.jpg" in result.output
