@@ -111,9 +111,9 @@ def init_app(app):
                        "commit); 0 with the server stopped counts every one.")
     def media_check(fix, grace):
         """List files without a photo row and photo rows without their file, on the configured storage."""
-        from app.core import media
         from datetime import timedelta
 
+        from app.core import media
         from app.core.db import get_session, utcnow
         from app.core.storage import storage
 
