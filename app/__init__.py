@@ -48,6 +48,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.accounts.routes import bp as accounts_bp
     from app.channels import jobs as _channel_jobs  # noqa: F401  (registers the clock jobs, when there is a clock)
     from app.channels.routes import bp as channels_bp
+    from app.core import media as _media_jobs  # noqa: F401  (the hourly sweep of files left by killed tries)
     from app.core.routes import bp as core_bp
     from app.handovers.routes import bp as handovers_bp
     from app.inspections.routes import bp as inspections_bp
