@@ -527,6 +527,8 @@ def fault_run(served: Served, world: World, cycles: int) -> dict:
     guard, token, attendant, attendant_token = phones()
     for cycle in range(cycles):
         client_id, sent = str(uuid.uuid4()), photos[:rng.randint(1, 3)]
+        if cycle and cycle % 100 == 0:
+            print(f"      fault run: {cycle}/{cycles} cycles", flush=True)
         kind = cycle % 10
         if cycle % 25 == 24:  # SIGKILL while a record with six photos is being handled
             worker = threading.Thread(target=send_quietly, args=(guard, client_id, ticket_report(world), photos, token))
@@ -571,8 +573,6 @@ def fault_run(served: Served, world: World, cycles: int) -> dict:
             stats["refused"] += 1
         else:
             stats["errors"] += 1
-        if cycle % 100 == 99:
-            print(f"      fault run: {cycle + 1}/{cycles} cycles", flush=True)
     stats["accepted_ids"] = accepted
     return stats
 
