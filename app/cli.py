@@ -105,14 +105,19 @@ def init_app(app):
         """Stored photo files and the rows that name them."""
 
     @media_group.command("check")
-    @click.option("--fix", is_flag=True, help="Delete the files no row names (older than an hour).")
-    def media_check(fix):
+    @click.option("--fix", is_flag=True, help="Delete the files no row names (older than the grace).")
+    @click.option("--grace", type=click.IntRange(min=0), default=60, show_default=True,
+                  help="Minutes a file without a row is left alone (a request may still be on its way to its "
+                       "commit); 0 with the server stopped counts every one.")
+    def media_check(fix, grace):
         """List files without a photo row and photo rows without their file, on the configured storage."""
+        from datetime import timedelta
+
         from app.core import media
         from app.core.db import get_session, utcnow
         from app.core.storage import storage
 
-        report = media.check(get_session(), storage(), now=utcnow())
+        report = media.check(get_session(), storage(), now=utcnow(), grace=timedelta(minutes=grace))
         for key in report.orphans:
             click.echo(f"file without a row: {key}")
         for photo_id, key in report.missing:

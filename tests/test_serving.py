@@ -2,6 +2,8 @@
 
 The command is read from the Makefile's `run` target, so this measures what is served, not a copy of it.
 """
+import contextlib
+import http.client
 import os
 import re
 import select
@@ -35,11 +37,12 @@ def served_command(port: int) -> list[str]:
     return shlex.split(line.replace("$(PORT)", str(port)))
 
 
-@pytest.fixture
-def server(tmp_path):
+@contextlib.contextmanager
+def serving(tmp_path, **env):
+    """The served command on a free port, with its own instance directory and `env` added; yields its URL."""
     port = _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "INSTANCE_DIR": str(tmp_path),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}", "SECRET_KEY": "serving-test"}
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}", "SECRET_KEY": "serving-test", **env}
     process = subprocess.Popen(served_command(port), cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     try:
@@ -57,6 +60,12 @@ def server(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
+
+
+@pytest.fixture
+def server(tmp_path):
+    with serving(tmp_path) as base:
+        yield base
 
 
 def _healthz(base: str) -> tuple[float, dict]:
@@ -96,3 +105,23 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(server):
         sock.sendall(b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 200000000\r\n\r\n")
         status = sock.recv(100).decode("latin-1")
     assert re.match(r"HTTP/1\.1 413", status)
+
+
+def test_behind_a_trusted_proxy_the_app_sees_what_the_proxy_forwarded(tmp_path):
+    # waitress drops X-Forwarded-* unless told not to; the app's TRUSTED_PROXY_HOPS alone decides what is believed.
+    with serving(tmp_path, TRUSTED_PROXY_HOPS="1") as base:
+        host, port = base.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        conn.request("GET", "/login")
+        page = conn.getresponse()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.read().decode()).group(1)
+        cookie = page.getheader("Set-Cookie").split(";", 1)[0]
+        conn.request("POST", "/theme", body=f"csrf_token={token}&theme=dark&next=/login", headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+            "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "Referer": f"https://{host}:{port}/login"})
+        answer = conn.getresponse()
+        answer.read()
+        conn.close()
+    assert answer.status == 302
+    theme = next(c for c in answer.headers.get_all("Set-Cookie") if c.startswith("theme="))
+    assert "Secure" in theme  # the request came over https, as nginx said

@@ -2,14 +2,17 @@
 
 A file younger than the grace period may belong to a request still on its way to its commit: it is left alone.
 A process killed between writing its files and committing leaves files that nothing else removes; `--fix`
-deletes those. A row without its file cannot be repaired here: it is listed for a person to look at.
+deletes those, and so does the clock every hour (`media.sweep`), so none stays for ever. A row without its file
+cannot be repaired here: it is listed for a person to look at.
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from app.core.clock import job
 from app.core.photos import Photo
+from app.core.storage import make_storage
 
 GRACE = timedelta(hours=1)
 
@@ -34,3 +37,12 @@ def remove_orphans(storage, report: MediaReport) -> int:
     for key in report.orphans:
         storage.delete(key)
     return len(report.orphans)
+
+
+def sweep(session: Session, now: datetime, config) -> int:
+    """The clock's hourly run of `flask media check --fix`: the files of killed tries older than the grace go."""
+    store = make_storage(config)
+    return remove_orphans(store, check(session, store, now=now))
+
+
+job("media.sweep", every=timedelta(hours=1), run=sweep)

@@ -6,9 +6,11 @@ chose to keep it), plus a thumbnail.
 Anything that does not decode as one of those formats is refused with a message for the user.
 Files written in a transaction that does not commit are removed when it ends; `app.core.media` finds the rest.
 """
+import contextlib
 import hashlib
 import io
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +33,12 @@ PIXELS_PER_PHOTO = 8_000_000  # a record's budget per photo it may carry; the ph
 FORM_PHOTOS = 10  # the photos a plain web form's budget is counted for
 LONG_SIDE = 1600
 THUMB_SIDE = 320
+# Pixels this process decodes at once, all requests together: one photo of MAX_PIXELS (about 250 MB while it is
+# decoded), or many ordinary ones. Eight threads each decoding a 49 MP PNG took the server to 3.5 GB and /healthz
+# past 5 s. A photo that finds the budget taken for longer than the wait is refused as busy (503: the phone
+# retries, a form says try again), so waiting requests do not hold every thread either.
+DECODE_PIXELS = MAX_PIXELS
+DECODE_WAIT_SECONDS = 0.25
 
 try:  # HEIC from iPhones
     from pillow_heif import register_heif_opener
@@ -42,6 +50,33 @@ except ImportError:  # pragma: no cover - the dependency is declared; this only 
 
 class PhotoError(Refusal):
     """A refusal to show the user; the message is already translated."""
+
+
+class PhotoBusy(Refusal):
+    """The server is decoding as many pixels as it may at once: try again shortly (503)."""
+
+
+class _DecodeBudget:
+    def __init__(self, pixels: int):
+        self.total = self.free = pixels
+        self.changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def held(self, pixels: int, wait: float):
+        pixels = min(pixels, self.total)
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.free >= pixels, timeout=wait):
+                raise PhotoBusy(_("服务器正忙于处理其他照片,请稍后重试。"), status=503)
+            self.free -= pixels
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.free += pixels
+                self.changed.notify_all()
+
+
+decoding = _DecodeBudget(DECODE_PIXELS)
 
 
 class Photo(SQLModel, table=True):
@@ -108,6 +143,18 @@ def _location_only(source: Image.Image) -> Image.Exif | None:
     return exif
 
 
+def _reduced(probe: Image.Image) -> Image.Image:
+    """The decoded photo at most LONG_SIDE on its long side, upright, in RGB. An RGB or grey photo is scaled in
+    place before it is turned (the box is square, so the order changes nothing), so no full-size copy is made."""
+    if probe.mode in ("RGB", "L"):
+        probe.thumbnail((LONG_SIDE, LONG_SIDE))  # bicubic: bilinear saved 50 ms but lost 0.6 dB after the encode
+    image = ImageOps.exif_transpose(probe)
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    image.thumbnail((LONG_SIDE, LONG_SIDE))  # a no-op unless the mode needed converting first
+    return image
+
+
 def process(raw: bytes, *, max_bytes: int, keep_location: bool = False) -> ProcessedPhoto:
     """Decode, check and re-encode one photo; raise PhotoError with the reason."""
     if len(raw) > max_bytes:
@@ -124,18 +171,16 @@ def process(raw: bytes, *, max_bytes: int, keep_location: bool = False) -> Proce
             if probe.width * probe.height > MAX_PIXELS:
                 raise PhotoError(_("图片像素过多,无法处理。"))
             _decode_at_scale(probe)
-            probe.load()  # decodes every pixel: a truncated or corrupt file fails here
-            location = _location_only(probe) if keep_location else None
-            image = ImageOps.exif_transpose(probe)
-    except PhotoError:
+            with decoding.held(probe.width * probe.height, DECODE_WAIT_SECONDS):
+                probe.load()  # decodes every pixel: a truncated or corrupt file fails here
+                location = _location_only(probe) if keep_location else None
+                image = _reduced(probe)
+    except (PhotoError, PhotoBusy):
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
         if isinstance(exc, Image.DecompressionBombError):
             raise PhotoError(_("图片像素过多,无法处理。")) from None
         raise PhotoError(_("文件不是可识别的照片,或已损坏。")) from None
-    if image.mode != "RGB":
-        image = image.convert("RGB")
-    image.thumbnail((LONG_SIDE, LONG_SIDE))  # bicubic: bilinear saved 50 ms but lost 0.6 dB after the encode
     data = _jpeg(image, 85, location)
     thumb = image.copy()
     thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))  # reduce() first, then bicubic (reducing_gap=2)

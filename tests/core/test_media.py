@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from app.core import media
+from app.core.clock import run_due
 from app.core.db import utcnow
 from app.core.photos import Photo, attach, process
 from app.core.storage import LocalStorage, StorageError
@@ -94,3 +95,23 @@ def test_the_media_check_command_reports_and_fixes(app, world):
     result = runner.invoke(args=["media", "check", "--fix"])
     assert "removed" in result.output
     assert not (Path(app.config["MEDIA_ROOT"]) / "stray/0.jpg").exists()
+
+
+def test_with_no_grace_the_media_check_counts_a_file_just_written(app, world):
+    # After a fault run, with the server stopped, nothing is on its way: every file without a row is an orphan.
+    app.extensions["storage"].save("stray/1.jpg", b"orphan")
+    runner = app.test_cli_runner()
+    assert "stray/1.jpg" not in runner.invoke(args=["media", "check"]).output  # young: maybe still on its way
+    result = runner.invoke(args=["media", "check", "--grace", "0"])
+    assert result.exit_code == 1 and "file without a row: stray/1.jpg" in result.output
+
+
+def test_the_clock_removes_the_files_a_killed_process_left_once_the_grace_has_passed(app, world):
+    # A try killed between writing its photos and its commit, then given up by the phone: nothing else removes them.
+    store, root = app.extensions["storage"], Path(app.config["MEDIA_ROOT"])
+    store.save("tickets/killed/0.jpg", b"left by a killed try")
+    store.save("tickets/on-its-way/0.jpg", b"a request still on its way to its commit")
+    old = (utcnow() - timedelta(hours=2)).timestamp()
+    os.utime(root / "tickets/killed/0.jpg", (old, old))
+    run_due(app, names=["media.sweep"], force=True)
+    assert not (root / "tickets/killed/0.jpg").exists() and (root / "tickets/on-its-way/0.jpg").exists()

@@ -1,10 +1,13 @@
 """The photo pipeline with real files: accepted formats, orientation, metadata, hostile input."""
 import functools
 import io
+import threading
+import time
 
 import pytest
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
+from app.core import photos
 from app.core.photos import PhotoError, process
 from tests import images
 
@@ -79,3 +82,33 @@ def test_a_large_photo_decoded_at_reduced_scale_keeps_its_detail(app, ctx):
 def test_a_truncated_large_photo_is_still_refused(app, ctx):
     with pytest.raises(PhotoError, match="已损坏"):
         process(_sideways_scene()[:-200_000], max_bytes=CAP)
+
+
+def test_a_large_turned_photo_is_scaled_and_turned_upright(app, ctx):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the phone was held upright: the pixels lie on their side
+    photo = process(images.image("JPEG", size=(4000, 2000), exif=exif), max_bytes=CAP)
+    assert (photo.width, photo.height) == (800, 1600)
+
+
+def test_while_the_decode_budget_is_taken_a_photo_is_refused_as_busy_without_waiting_long(app, ctx):
+    # Eight threads each decoding a 49 MP PNG took the served app to 3.5 GB: the pixels decoded at once are bounded.
+    taken, release = threading.Event(), threading.Event()
+
+    def other_request():
+        with photos.decoding.held(photos.DECODE_PIXELS, wait=1):
+            taken.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=other_request)
+    holder.start()
+    try:
+        assert taken.wait(10)
+        started = time.monotonic()
+        with pytest.raises(photos.PhotoBusy) as refused:
+            process(images.image("PNG", size=(1200, 900)), max_bytes=CAP)
+        assert refused.value.status == 503 and time.monotonic() - started < 2
+    finally:
+        release.set()
+        holder.join(10)
+    assert process(images.image("PNG", size=(1200, 900)), max_bytes=CAP).width == 1200  # free again

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import func, select
 
+from app.core import photos as photo_pipeline
 from app.core.db import utcnow
 from app.core.photos import Photo
 from app.repairs.models import Ticket
@@ -225,3 +226,15 @@ def test_photo_positions_are_dropped_unless_the_project_keeps_them(app, login_as
         with app.app_context(), Image.open(storage().open(photo.key)) as stored:
             kept[keep] = bool(stored.getexif().get_ifd(0x8825))
     assert kept == {False: False, True: True}
+
+
+def test_a_record_arriving_while_the_server_decodes_its_fill_of_pixels_is_answered_busy_and_kept_nowhere(
+        login_as, world, db, monkeypatch):
+    busy = photo_pipeline._DecodeBudget(photo_pipeline.DECODE_PIXELS)
+    busy.free = 0  # another request is decoding the largest photo a request may send
+    monkeypatch.setattr(photo_pipeline, "decoding", busy)
+    monkeypatch.setattr(photo_pipeline, "DECODE_WAIT_SECONDS", 0.01)
+    before = _counts(db)
+    response = _post(login_as("guard"), str(uuid.uuid4()), _envelope(world), [images.image()])
+    assert response.status_code == 503 and response.json["error"]["code"] == 503  # the phone tries again later
+    assert _counts(db) == before
