@@ -73,6 +73,20 @@ def roles_in(session: Session, user: User, project) -> set[str]:
     return roles
 
 
+def roles_by_project(session: Session, user: User, projects) -> dict[int, set[str]]:
+    """roles_in for many projects with one query."""
+    out = {p.id: set() for p in projects}
+    if user is None or not user.is_active or not out:
+        return out
+    for project_id, role in session.exec(select(Membership.project_id, Membership.role).where(
+            Membership.user_id == user.id, Membership.project_id.in_(list(out)))):
+        out[project_id].add(role)
+    for project in projects:
+        if user.is_admin and user.organisation_id == project.organisation_id:
+            out[project.id].add("admin")
+    return out
+
+
 def visible_projects_stmt(user: User):
     """The projects a user may see, as a statement."""
     stmt = select(Project).where(Project.organisation_id == user.organisation_id)
@@ -400,7 +414,8 @@ def count_users(session: Session) -> int:
 
 
 # Authorisation (core.permissions) asks accounts who holds which role, without importing these models.
-register_directory(roles_in=roles_in, visible_projects_stmt=visible_projects_stmt, project_model=Project)
+register_directory(roles_in=roles_in, roles_by_project=roles_by_project, visible_projects_stmt=visible_projects_stmt,
+                   project_model=Project)
 
 
 def member_count(session: Session, project_id: int) -> int:

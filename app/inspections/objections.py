@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.accounts.services import member_ids
 from app.checklists.services import get_version
 from app.core import audit
-from app.core.db import local
+from app.core.db import count_by, local
 from app.core.notifications import link, notify
 from app.core.photos import ProcessedPhoto, attach
 from app.core.validation import required_text
@@ -167,3 +167,8 @@ def withdraw_deduction(session: Session, *, actor: User, deduction: Deduction, r
     audit.record(session, actor=actor, action="deduction.withdraw", obj=deduction,
                  after={"label": deduction.label, "points": deduction.points, "reason": reason[:MAX_NOTE]})
     session.commit()
+
+
+def pending_counts(session: Session, project_ids: list[int]) -> dict[int, int]:
+    """{project id: objections awaiting a decision}, with one grouped query."""
+    return count_by(session, Objection.project_id, project_ids, Objection.status == "pending")

@@ -21,7 +21,7 @@ from app.checklists.definition import format_points, iter_items
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.checklists.services import current_version, get_version, templates_stmt
 from app.core import audit
-from app.core.db import get_posted, local, update_if, zone
+from app.core.db import count_by, get_posted, local, update_if, zone
 from app.core.notifications import link, notify
 from app.core.photos import ProcessedPhoto, attach
 from app.core.refusal import Refusal
@@ -318,3 +318,8 @@ def categories_of(session: Session, sheet: InspectionSheet) -> list[tuple[str, f
     caps = definition.get("category_caps") or {}
     return [(name or _("其他"), min(points, caps.get(name, points)), sheet.by_category.get(name, 0))
             for name, points in available.items()]
+
+
+def provisional_counts(session: Session, project_ids: list[int]) -> dict[int, int]:
+    """{project id: inspections still within their objection window}, with one grouped query."""
+    return count_by(session, Inspection.project_id, project_ids, Inspection.status == "provisional")

@@ -6,6 +6,7 @@ from sqlmodel import Session, func, select
 from app.accounts.models import User
 from app.accounts.services import member_count
 from app.core import audit
+from app.core.db import count_by
 from app.core.refusal import Refusal
 from app.core.validation import required_text
 from app.projects.models import Area, Checkpoint, Project
@@ -67,6 +68,12 @@ def save_project(session: Session, *, actor: User, project: Project | None = Non
 def project_summary(session: Session, project: Project) -> dict:
     count = lambda model: session.exec(select(func.count()).select_from(model).where(model.project_id == project.id)).one()  # noqa: E731
     return {"areas": count(Area), "checkpoints": count(Checkpoint), "members": member_count(session, project.id)}
+
+
+def area_counts(session: Session, project_ids: list[int]) -> dict[int, dict]:
+    """{project id: {"areas": n, "checkpoints": n}} for many projects, with two grouped queries."""
+    areas, points = count_by(session, Area.project_id, project_ids), count_by(session, Checkpoint.project_id, project_ids)
+    return {i: {"areas": areas.get(i, 0), "checkpoints": points.get(i, 0)} for i in project_ids}
 
 
 # -- areas ------------------------------------------------------------------------------------

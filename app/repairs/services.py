@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.accounts.services import member_ids
 from app.core import audit
-from app.core.db import get_posted, local
+from app.core.db import count_by, get_posted, local
 from app.core.notifications import link, notify
 from app.core.permissions import roles_in
 from app.core.photos import attach, photos_of
@@ -133,6 +133,14 @@ def tickets_stmt(project: Project, *, statuses=None, category: str | None = None
 
 
 ENGINEER_STATES = ("dispatched", "in_progress")  # what an engineer has on their plate
+TO_DISPATCH = ("reported", "returned", "reopened")  # what a supervisor has to dispatch
+
+
+def ticket_counts(session: Session, project_ids: list[int], states: tuple[str, ...], *,
+                  assignee_id: int | None = None) -> dict[int, int]:
+    """{project id: tickets in one of `states`} (optionally assigned to one engineer), with one grouped query."""
+    mine = (Ticket.assignee_id == assignee_id,) if assignee_id is not None else ()
+    return count_by(session, Ticket.project_id, project_ids, Ticket.status.in_(states), *mine)
 
 
 def my_tickets(session: Session, user, now: datetime) -> list[tuple[Ticket, "Clock | None"]]:
