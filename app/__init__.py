@@ -22,13 +22,14 @@ def create_app(config: type[Config] | None = None) -> Flask:
     if hops:  # the client's address, scheme and host as the trusted proxies received them
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from app.core import compression, db, errors, formatting, i18n, inputs, once, storage
+    from app.core import compression, db, errors, formatting, i18n, inputs, once, photos, storage
     from app.core.permissions import enforce_declared_policy
     from app.core.views import is_htmx, security_headers
     from app.extensions import csrf, htmx, login_manager
 
     db.init_app(app)
     storage.init_app(app)
+    photos.configure(app.config["PHOTO_WORKERS"])
     i18n.init_app(app)
     formatting.init_app(app)  # after Babel, so its datetimeformat filter is ours
     app.before_request(inputs.check_request)  # first: CSRF and every view read only well-formed input

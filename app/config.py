@@ -87,3 +87,5 @@ class Config:
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     RESIDENT_MIN_FILL_SECONDS = 3  # a resident's form sent faster than this is a bot
     PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 15 * 1000 * 1000))  # per photo, before downscaling
+    # requests decoding and encoding photos at once; more get a 503 the outbox retries (app/core/photos.py)
+    PHOTO_WORKERS = int(os.environ.get("PHOTO_WORKERS", os.cpu_count() or 2))

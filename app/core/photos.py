@@ -9,6 +9,7 @@ Files written in a transaction that does not commit are removed when it ends; `a
 import hashlib
 import io
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,16 @@ MAX_PIXELS = 50_000_000  # a 12 MP phone photo is far below; a decompression bom
 PIXELS_PER_PHOTO = 8_000_000  # a record's budget per photo it may carry; the phone sends 1600 px sides (2.6 MP)
 FORM_PHOTOS = 10  # the photos a plain web form's budget is counted for
 LONG_SIDE = 1600
+# At most PHOTO_WORKERS requests decode and encode photos at once (one per core by default). Beyond that a
+# request waits a moment, then is answered 503 and the phone's outbox sends it again later: a burst of uploads
+# then leaves the request threads and the CPU to the pages people are looking at (issue 15, bursts).
+BUSY_WAIT_SECONDS = 0.25
+_work = threading.BoundedSemaphore(2)
+
+
+def configure(workers: int) -> None:
+    global _work
+    _work = threading.BoundedSemaphore(max(1, workers))
 THUMB_SIDE = 320
 
 try:  # HEIC from iPhones
@@ -168,6 +179,17 @@ def process_all(raws: list[bytes], *, max_bytes: int, max_pixels: int, keep_loca
     if sum(declared_pixels(raw) for raw in raws if len(raw) <= max_bytes) > max_pixels:
         reason = _("图片像素过多,无法处理。")
         raise PhotoError(_("照片的总像素过多,请少传几张或降低分辨率。"), {"photos": reason})
+    if not raws:
+        return []
+    if not _work.acquire(timeout=BUSY_WAIT_SECONDS):
+        raise PhotoError(_("服务器正忙,照片稍后自动重新上传。"), status=503)
+    try:
+        return _process_each(raws, max_bytes=max_bytes, keep_location=keep_location)
+    finally:
+        _work.release()
+
+
+def _process_each(raws: list[bytes], *, max_bytes: int, keep_location: bool) -> list[ProcessedPhoto]:
     processed = []
     for number, raw in enumerate(raws, start=1):
         try:

@@ -225,3 +225,20 @@ def test_photo_positions_are_dropped_unless_the_project_keeps_them(app, login_as
         with app.app_context(), Image.open(storage().open(photo.key)) as stored:
             kept[keep] = bool(stored.getexif().get_ifd(0x8825))
     assert kept == {False: False, True: True}
+
+
+def test_while_every_photo_worker_is_busy_a_record_is_answered_503_and_arrives_when_sent_again(login_as, world, db,
+                                                                                               monkeypatch):
+    from app.core import photos
+
+    monkeypatch.setattr(photos, "BUSY_WAIT_SECONDS", 0)
+    monkeypatch.setattr(photos, "_work", threading.BoundedSemaphore(1))
+    client, client_id = login_as("guard"), str(uuid.uuid4())
+    before = _counts(db)
+    photos._work.acquire()  # another request is processing photos
+    busy = _post(client, client_id, _envelope(world), [images.image()])
+    photos._work.release()
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "2" and busy.json["error"]["message"]
+    assert _counts(db) == before
+    assert _post(client, client_id, _envelope(world), [images.image()]).status_code == 201
+    assert _counts(db) == (before[0] + 1, before[1] + 1, before[2] + 1)
