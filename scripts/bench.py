@@ -512,6 +512,7 @@ def inspections_figures(bench) -> list[Figure]:
     return [Figure("inspection: 144-point sheet, 20 photos, sync (server)", sync_ms, target=2000),
             report_pdf,
             page(f"inspection: ranking page, {ranked} sites × 4 inspections", admin, "/organisations/1/ranking", 10, 150),
+            page(f"home page of an admin, {ranked} projects", admin, "/", 10, 150),
             pdf(f"inspection: ranking PDF, {ranked} sites", admin, "/organisations/1/ranking.pdf", 3, 3000)]
 
 
@@ -717,6 +718,111 @@ def _timed_tick(app, pipe) -> None:
     outcomes = clock.run_due(app, force=True)
     assert not any(o.error for o in outcomes), [o.error for o in outcomes if o.error]
     pipe.send((time.perf_counter() - start, max(holds)))
+
+
+class Served:
+    """The bench app behind waitress on a free port, as `make run` serves it (8 threads), in a thread of its own."""
+
+    def __init__(self, app, threads: int = 8):
+        from waitress import create_server
+
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=threads, connection_limit=1000,
+                                    ident="")
+        self.port = self.server.effective_port
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.close()
+
+    def request(self, cookie: str, method: str, url: str, body: bytes = b"", headers=None) -> int:
+        import http.client
+
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+        try:
+            connection.request(method, url, body=body, headers={"Cookie": cookie, **(headers or {})})
+            response = connection.getresponse()
+            response.read()
+            return response.status
+        finally:
+            connection.close()
+
+
+def _cookie(client) -> str:
+    return "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
+
+
+@figure
+def burst_figures(bench) -> list[Figure]:
+    """20 guards per scale step (200 at --scale 10) each sending 10 records with a ~300 KB photo at once, through
+    waitress; meanwhile a supervisor's patrol board, its p95 against the same page's p95 before the burst. The
+    burst's throughput against the decode-and-insert baseline of the same photos, one after the other."""
+    from werkzeug.test import encode_multipart
+
+    guards, visits = 20 * bench.scale, 10
+    guard, supervisor = log_in(bench.app, "guard1"), log_in(bench.app, "supervisor1")
+    token = guard.get("/api/v1/session").json["csrf_token"]
+    photos = [photo_of_about_300kb(seed) for seed in range(8)]
+    record = json.dumps({"kind": "ticket_report", "project_id": 1, "client_time": "2026-11-23T10:00:00+08:00",
+                         "data": {"description": "压测巡逻记录"}})
+    board = "/projects/1/patrols"
+    with Served(bench.app) as served:
+        def upload(n: int) -> int:
+            """One outbox entry, sent again after a 503 (busy with photos) as the phone's outbox does."""
+            boundary, body = encode_multipart({"record": record, "photos": (io.BytesIO(photos[n % len(photos)]), "p.jpg")})
+            client_id = uuid.uuid4()
+            while True:
+                status = served.request(_cookie(guard), "POST", f"/api/v1/records/{client_id}", body, {
+                    "X-CSRFToken": token, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+                if status != 503:
+                    return status
+                retried.append(1)
+                time.sleep(2)  # the Retry-After
+
+        def look(latencies: list) -> None:
+            start = time.perf_counter()
+            assert served.request(_cookie(supervisor), "GET", board) == 200
+            latencies.append((time.perf_counter() - start) * 1000)
+
+        quiet = []
+        for _ in range(20):
+            look(quiet)
+        statuses, busy, done, retried = [], [], threading.Event(), []
+
+        def one_guard(g: int) -> None:
+            for v in range(visits):
+                statuses.append(upload(g * visits + v))
+
+        def watch() -> None:
+            while not done.is_set():
+                look(busy)
+
+        watcher = threading.Thread(target=watch)
+        threads = [threading.Thread(target=one_guard, args=(g,)) for g in range(guards)]
+        start = time.perf_counter()
+        watcher.start()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        took = time.perf_counter() - start
+        done.set()
+        watcher.join()
+    db = baseline_db()
+    plain = median_ms(lambda: decode_and_insert(photos[0], db), 20)
+    accepted = sum(1 for s in statuses if s in (200, 201))
+    p95 = lambda values: statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]  # noqa: E731
+    rate = accepted / took
+    return [Figure(f"burst: {guards} guards × {visits} records, 300 KB photo, accepted", accepted, "records",
+                   target=guards * visits, higher_is_better=True),
+            Figure("burst: 503s answered and sent again (Retry-After)", len(retried), "times"),
+            Figure(f"burst: supervisor's board p95 during it ({len(busy)} looks)", p95(busy), baseline=p95(quiet),
+                   target=500),
+            Figure("burst: throughput / decode-and-insert", rate / (1000 / plain), "×", target=0.6,
+                   higher_is_better=True)]
 
 
 @figure

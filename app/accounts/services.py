@@ -100,6 +100,20 @@ def project_ids_of_member(user_id: int):
     return select(Membership.project_id).where(Membership.user_id == user_id)
 
 
+def roles_by_project(session: Session, user: User, projects) -> dict[int, set[str]]:
+    """roles_in for many projects with one query."""
+    out = {p.id: set() for p in projects}
+    if user is None or not user.is_active or not out:
+        return out
+    for project_id, role in session.exec(select(Membership.project_id, Membership.role).where(
+            Membership.user_id == user.id, Membership.project_id.in_(list(out)))):
+        out[project_id].add(role)
+    for project in projects:
+        if user.is_admin and user.organisation_id == project.organisation_id:
+            out[project.id].add("admin")
+    return out
+
+
 @dataclass(frozen=True)
 class Settings:
     """What accounts takes from the configuration, read once at start-up (`configure`): services never ask
@@ -421,7 +435,7 @@ def count_users(session: Session) -> int:
 
 
 # Authorisation (core.permissions) asks accounts who holds which role, without importing these models.
-register_directory(roles_in=roles_in)
+register_directory(roles_in=roles_in, roles_by_project=roles_by_project)
 
 
 def member_count(session: Session, project_id: int) -> int:

@@ -17,12 +17,10 @@ from app.repairs.figures import month_bounds
 
 
 @home.register
-def _home_tasks(session, user, project, roles):
-    if not roles & {"frontdesk", "supervisor", "admin"}:
-        return []
-    due = services.count_due(session, project.id, day_end(utcnow()))
-    return [home.Task(title=_("回访清单"), url=url_for("callbacks.callbacks", project_id=project.id),
-                      detail=_("%(n)d 个待回访", n=due), urgent=bool(due))] if due else []
+def _home_tasks(session, user, projects, roles):
+    due = services.count_due(session, home.holding(roles, {"frontdesk", "supervisor", "admin"}), day_end(utcnow()))
+    return {i: [home.Task(title=_("回访清单"), url=url_for("callbacks.callbacks", project_id=i),
+                          detail=_("%(n)d 个待回访", n=n), urgent=True)] for i, n in due.items() if n}
 
 
 def _page(project: Project, status: int = 200, **extra):

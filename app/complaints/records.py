@@ -35,7 +35,7 @@ def _offline_pages(session: Session, user) -> list[str]:
     """A department's responsible user keeps the page of each complaint assigned to them, to note it on site."""
     projects = session.exec(visible_projects_stmt(user, active_only=True)).all()
     return [url_for("complaints.complaint", complaint_id=c.id)
-            for p in projects for c in services.for_department_user(session, p.id, user.id, limit=20)]
+            for c in services.for_department_user(session, [p.id for p in projects], user.id, limit=20)]
 
 
 register(Kind(name="complaint_note", roles=PROJECT_ROLES, handle=note, max_photos=6, label="投诉处理",

@@ -29,15 +29,19 @@ def day_end(now: datetime) -> datetime:
 
 
 @home.register
-def _home_tasks(session, user, project, roles):
+def _home_tasks(session, user, projects, roles):
     """The desk: complaints due today; a department's responsible user: the complaints assigned to it."""
-    tasks = [home.Task(title=_("投诉 %(number)s", number=c.number), detail=c.description[:30], urgent=True,
-                       url=url_for("complaints.complaint", complaint_id=c.id))
-             for c in services.for_department_user(session, project.id, user.id)]
-    if roles & {"frontdesk", "supervisor", "admin"}:
-        due = services.count_due(session, project.id, day_end(utcnow()))
-        tasks.insert(0, home.Task(title=_("投诉处理"), url=url_for("complaints.complaints", project_id=project.id),
-                                  detail=_("%(n)d 条今日到期", n=due), urgent=bool(due)))
+    tasks = {}
+    for c in services.for_department_user(session, [p.id for p in projects], user.id):
+        tasks.setdefault(c.project_id, []).append(home.Task(
+            title=_("投诉 %(number)s", number=c.number), detail=c.description[:30], urgent=True,
+            url=url_for("complaints.complaint", complaint_id=c.id)))
+    desk = home.holding(roles, {"frontdesk", "supervisor", "admin"})
+    due = services.count_due(session, desk, day_end(utcnow()))
+    for i in desk:
+        n = due.get(i, 0)
+        tasks.setdefault(i, []).insert(0, home.Task(title=_("投诉处理"), url=url_for("complaints.complaints", project_id=i),
+                                                    detail=_("%(n)d 条今日到期", n=n), urgent=bool(n)))
     return tasks
 
 

@@ -117,6 +117,15 @@ def locked(session: Session, statement):
     return session.exec(statement)
 
 
+def count_by(session: Session, column, ids, *where) -> dict[int, int]:
+    """How many rows there are per value of `column` (a project id, say) among `ids`, in one grouped query;
+    values without rows are absent."""
+    if not ids:
+        return {}
+    return dict(session.exec(sa.select(column, sa.func.count()).where(column.in_(list(ids)), *where)
+                             .group_by(column)).all())
+
+
 def update_if(session: Session, obj, *conditions, **values) -> bool:
     """Update the object's row only while `conditions` still hold in the database; False when a concurrent
     request (a double tap, a second person) changed it first. The object is re-read either way."""

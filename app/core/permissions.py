@@ -21,6 +21,7 @@ class Directory:
     (accounts and projects do it), so core imports no capability's models."""
 
     roles_in: Callable = None  # (session, user, project) -> set of role names, "admin" included
+    roles_by_project: Callable = None  # (session, user, projects) -> {project id: roles_in}, in one query
     visible_projects_stmt: Callable = None  # (user) -> select(Project) of what the user may see
     project_model: type = None
 
@@ -28,11 +29,13 @@ class Directory:
 directory = Directory()
 
 
-def register_directory(*, roles_in: Callable | None = None, visible_projects_stmt: Callable | None = None,
-                       project_model: type | None = None) -> None:
-    """Accounts registers `roles_in`, projects the other two."""
+def register_directory(*, roles_in: Callable | None = None, roles_by_project: Callable | None = None,
+                       visible_projects_stmt: Callable | None = None, project_model: type | None = None) -> None:
+    """Accounts registers `roles_in` and `roles_by_project`, projects the other two."""
     if roles_in:
         directory.roles_in = staticmethod(roles_in)
+    if roles_by_project:
+        directory.roles_by_project = staticmethod(roles_by_project)
     if visible_projects_stmt:
         directory.visible_projects_stmt = staticmethod(visible_projects_stmt)
     if project_model:
@@ -50,6 +53,11 @@ def _mark(view, policy: str, roles: tuple[str, ...] = ()):
 def roles_in(session: Session, user, project) -> set[str]:
     """The roles a user holds in a project; an admin of its organisation holds "admin"."""
     return directory.roles_in(session, user, project)
+
+
+def roles_by_project(session: Session, user, projects) -> dict[int, set[str]]:
+    """roles_in for many projects with one query."""
+    return directory.roles_by_project(session, user, projects)
 
 
 def can_see(session: Session, user, project) -> bool:

@@ -213,6 +213,8 @@ def process_all(raws: list[bytes], *, max_bytes: int, max_pixels: int, keep_loca
     if sum(declared_pixels(raw) for raw in raws if len(raw) <= max_bytes) > max_pixels:
         reason = _("图片像素过多,无法处理。")
         raise PhotoError(_("照片的总像素过多,请少传几张或降低分辨率。"), {"photos": reason})
+    if not raws:
+        return []
     processed = []
     for number, raw in enumerate(raws, start=1):
         try:

@@ -22,19 +22,20 @@ FIELDS = ("channel", "category", "unit_id", "unit", "occupant_id", "caller_name"
 
 
 @home.register
-def _home_tasks(session, user, project, roles):
-    if "frontdesk" not in roles:
-        return []
-    today = local(utcnow()).date()
-    counts = services.day_counts(session, project.id, today, tz=zone())
-    tasks = [home.Task(title=_("来电来访登记"), url=url_for("frontdesk.intake_form", project_id=project.id)),
-             home.Task(title=_("今日来电来访"), url=url_for("frontdesk.calls", project_id=project.id),
-                       detail=_("来电 %(phone)d · 来访 %(visit)d · 微信 %(wechat)d · 转来 %(referral)d", **counts)),
-             home.Task(title=_("房屋档案"), url=url_for("frontdesk.unit_list", project_id=project.id))]
-    late = repairs.awaiting_caller_news(session, project.id)
-    if late:
-        tasks.append(home.Task(title=_("待回复报修人"), url=url_for("repairs.ticket", ticket_id=late[0].id),
-                               detail=_("%(n)d 张工单退回或无法及时赶到", n=len(late)), urgent=True))
+def _home_tasks(session, user, projects, roles):
+    desk = home.holding(roles, {"frontdesk"})
+    counts = services.day_counts_by_project(session, desk, local(utcnow()).date(), tz=zone())
+    late = repairs.caller_news_counts(session, desk)
+    tasks = {}
+    for i in desk:
+        tasks[i] = [home.Task(title=_("来电来访登记"), url=url_for("frontdesk.intake_form", project_id=i)),
+                    home.Task(title=_("今日来电来访"), url=url_for("frontdesk.calls", project_id=i),
+                              detail=_("来电 %(phone)d · 来访 %(visit)d · 微信 %(wechat)d · 转来 %(referral)d", **counts[i])),
+                    home.Task(title=_("房屋档案"), url=url_for("frontdesk.unit_list", project_id=i))]
+        if i in late:
+            n, first = late[i]
+            tasks[i].append(home.Task(title=_("待回复报修人"), url=url_for("repairs.ticket", ticket_id=first),
+                                      detail=_("%(n)d 张工单退回或无法及时赶到", n=n), urgent=True))
     return tasks
 
 

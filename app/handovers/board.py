@@ -20,13 +20,32 @@ class RoomStatus:
     people: dict[int, User] = field(default_factory=dict)
 
 
+def _newest_handover():
+    """The id of a room's last finished handover, as a subquery correlated with Room."""
+    other = aliased(Handover)
+    return (select(other.id).where(other.room_id == Room.id, other.state.in_(("locked", "amended")))
+            .order_by(other.counted_at.desc(), other.id.desc()).limit(1).correlate(Room).scalar_subquery())
+
+
+def discrepant_rooms(session: Session, project_ids: list[int]) -> dict[int, int]:
+    """{project id: rooms whose last handover found something missing or damaged}, for those of the projects
+    that have sample rooms, with two queries whatever their number."""
+    if not project_ids:
+        return {}
+    rooms = session.exec(select(Room.project_id, _newest_handover()).where(Room.project_id.in_(list(project_ids)))).all()
+    out, last = {project_id: 0 for project_id, _ in rooms}, {h: project_id for project_id, h in rooms if h}
+    if last:
+        for handover_id in session.exec(select(HandoverLine.handover_id).distinct().where(
+                HandoverLine.handover_id.in_(list(last)), HandoverLine.status != "present")):
+            out[last[handover_id]] += 1
+    return out
+
+
 def rooms_status(session: Session, *, project: Project) -> dict:
     """The context of templates/handovers/_rooms_status.html: each room's last handover and its discrepancies."""
     rooms = rooms_of(session, project)
-    # A fixed number of queries whatever the number of rooms (the home page builds this for every project).
-    other = aliased(Handover)
-    newest = (select(other.id).where(other.room_id == Room.id, other.state.in_(("locked", "amended")))
-              .order_by(other.counted_at.desc(), other.id.desc()).limit(1).correlate(Room).scalar_subquery())
+    # A fixed number of queries whatever the number of rooms.
+    newest = _newest_handover()
     last = {h.room_id: h for h in session.exec(select(Handover).join(Room, Handover.id == newest)
                                                .where(Room.project_id == project.id)).all()}
     discrepant: dict[int, list[HandoverLine]] = {}

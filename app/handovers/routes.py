@@ -52,15 +52,12 @@ def _labels() -> dict:
 
 
 @home.register
-def _home_tasks(session, user, project, roles):
-    if not roles & {"attendant", "supervisor", "admin"} or not inventory.rooms_of(session, project):
-        return []
-    status = board.rooms_status(session, project=project)
-    open_rooms = sum(1 for row in status["room_rows"] if row.discrepancies)
-    detail = ngettext("%(n)d 个样板间有缺失或损坏", "%(n)d 个样板间有缺失或损坏", open_rooms,
-                      n=open_rooms) if open_rooms else ""
-    return [home.Task(title=_("样板间交接 / 开场收场"), url=url_for("handovers.rooms", project_id=project.id),
-                      detail=detail, urgent=bool(open_rooms) and bool(roles & {"supervisor", "admin"}))]
+def _home_tasks(session, user, projects, roles):
+    counts = board.discrepant_rooms(session, home.holding(roles, {"attendant", "supervisor", "admin"}))
+    return {i: [home.Task(title=_("样板间交接 / 开场收场"), url=url_for("handovers.rooms", project_id=i),
+                          detail=ngettext("%(n)d 个样板间有缺失或损坏", "%(n)d 个样板间有缺失或损坏", n, n=n) if n else "",
+                          urgent=bool(n) and bool(roles[i] & {"supervisor", "admin"}))]
+            for i, n in counts.items()}
 
 
 # -- rooms and the inventory ------------------------------------------------------------------

@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.accounts.services import member_ids
 from app.checklists.services import get_version
 from app.core import audit
-from app.core.db import local, update_if
+from app.core.db import count_by, local, update_if
 from app.core.notifications import link, notify
 from app.core.photos import ProcessedPhoto, attach
 from app.core.validation import required_text
@@ -174,3 +174,20 @@ def withdraw_deduction(session: Session, *, actor: User, deduction: Deduction, r
     audit.record(session, actor=actor, action="deduction.withdraw", obj=deduction,
                  after={"label": deduction.label, "points": deduction.points, "reason": reason[:MAX_NOTE]})
     session.commit()
+
+
+def pending_counts(session: Session, project_ids: list[int]) -> dict[int, int]:
+    """{project id: objections awaiting a decision}, with one grouped query."""
+    return count_by(session, Objection.project_id, project_ids, Objection.status == "pending")
+
+
+def provisional_counts(session: Session, project_ids: list[int], now: datetime) -> dict[int, int]:
+    """{project id: inspections still within their objection window at `now`}, as the pages show them (one
+    whose window has passed counts no more, before the clock has made it effective): two queries in all."""
+    waiting = session.exec(select(Inspection).where(Inspection.project_id.in_(project_ids),
+                                                    Inspection.status == "provisional")).all() if project_ids else []
+    shown, counts = statuses(session, waiting, now), {}
+    for inspection in waiting:
+        if shown[inspection.id] == "provisional":
+            counts[inspection.project_id] = counts.get(inspection.project_id, 0) + 1
+    return counts

@@ -3,6 +3,7 @@ verified or sent back by an inspector; the next visit checks the items still ope
 with the visit (`services.create_inspection`)."""
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
@@ -64,3 +65,14 @@ def overdue(item: Rectification, now: datetime) -> bool:
 def rectifications_of(session: Session, inspection: Inspection) -> list[Rectification]:
     return session.exec(select(Rectification).where(Rectification.inspection_id == inspection.id)
                         .order_by(Rectification.id)).all()
+
+
+def unresolved_counts(session: Session, project_ids: list[int], now: datetime) -> dict[int, tuple[int, int]]:
+    """{project id: (items open or awaiting verification, of which overdue)} with one grouped query."""
+    if not project_ids:
+        return {}
+    late = sa.func.sum(sa.case((sa.and_(Rectification.status == "open", Rectification.due_at < now), 1), else_=0))
+    return {i: (n, int(k or 0)) for i, n, k in session.exec(
+        select(Rectification.project_id, sa.func.count(), late).where(
+            Rectification.project_id.in_(list(project_ids)), Rectification.status.in_(("open", "closed")))
+        .group_by(Rectification.project_id)).all()}

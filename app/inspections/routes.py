@@ -5,7 +5,7 @@ from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlmodel import func, select
+from sqlmodel import select
 
 from app.accounts.services import projects_with_role, users_by_id
 from app.checklists.definition import format_points
@@ -56,28 +56,26 @@ def _labels() -> dict:
 
 
 @home.register
-def _home_tasks(session, user, project, roles):
-    tasks = []
-    if roles & {"inspector", "admin"}:
-        tasks.append(home.Task(title=_("案场检查评分"), url=url_for("inspections.new", project_id=project.id)))
-        pending = session.exec(select(func.count()).select_from(Objection).where(
-            Objection.project_id == project.id, Objection.status == "pending")).one()
-        if pending:
-            tasks.append(home.Task(title=_("待处理的异议"), url=url_for("inspections.index", project_id=project.id),
-                                   detail=_("%(n)d 条", n=pending), urgent=True))
-    if roles & {"supervisor", "inspector", "admin"}:
-        items = session.exec(select(Rectification).where(Rectification.project_id == project.id,
-                                                         Rectification.status.in_(("open", "closed")))).all()
-        late = sum(rectification.overdue(i, _now()) for i in items)
-        if items:
-            tasks.append(home.Task(title=_("整改项"), url=url_for("inspections.rectifications", project_id=project.id),
-                                   detail=_("%(n)d 项未关闭,%(late)d 项逾期", n=len(items), late=late), urgent=bool(late)))
-    if roles & {"supervisor", "inspector", "admin"}:
-        waiting = session.exec(select(Inspection).where(Inspection.project_id == project.id,
-                                                        Inspection.status == "provisional")).all()
-        provisional = list(objections.statuses(session, waiting, _now()).values()).count("provisional")
-        tasks.append(home.Task(title=_("检查结果"), url=url_for("inspections.index", project_id=project.id),
-                               detail=_("%(n)d 个在异议期内", n=provisional) if provisional else ""))
+def _home_tasks(session, user, projects, roles):
+    tasks, scorers = {}, home.holding(roles, {"inspector", "admin"})
+    pending = objections.pending_counts(session, scorers)
+    for i in scorers:
+        tasks[i] = [home.Task(title=_("案场检查评分"), url=url_for("inspections.new", project_id=i))]
+        if pending.get(i):
+            tasks[i].append(home.Task(title=_("待处理的异议"), url=url_for("inspections.index", project_id=i),
+                                      detail=_("%(n)d 条", n=pending[i]), urgent=True))
+    readers = home.holding(roles, {"supervisor", "inspector", "admin"})
+    unresolved = rectification.unresolved_counts(session, readers, _now())
+    provisional = objections.provisional_counts(session, readers, _now())
+    for i in readers:
+        if i in unresolved:
+            n, late = unresolved[i]
+            tasks.setdefault(i, []).append(home.Task(
+                title=_("整改项"), url=url_for("inspections.rectifications", project_id=i),
+                detail=_("%(n)d 项未关闭,%(late)d 项逾期", n=n, late=late), urgent=bool(late)))
+        tasks.setdefault(i, []).append(home.Task(
+            title=_("检查结果"), url=url_for("inspections.index", project_id=i),
+            detail=_("%(n)d 个在异议期内", n=provisional[i]) if provisional.get(i) else ""))
     return tasks
 
 

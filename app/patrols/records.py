@@ -13,7 +13,7 @@ from app.patrols import services
 from app.patrols.services import WALKERS
 from app.sync.services import Kind, Submission, register
 
-SCRIPTS = ("vendor/jsqr/jsQR.js", "js/scan.js", "js/patrol.js")
+SCRIPTS = ("vendor/jsqr/jsQR.min.js", "js/scan.js", "js/patrol.js")
 
 
 def _round_page(round_id: int) -> str:

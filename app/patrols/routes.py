@@ -43,17 +43,17 @@ def _labels() -> dict:
 
 
 @home.register
-def _home_tasks(session, user, project, roles):
-    tasks = []
-    if roles & {"guard"}:
-        for view in services.my_rounds(session, user=user, project=project, now=_now(), finished=True):
-            done = view.round.finished_at is not None  # stays on the list, as done, until its window closes
-            tasks.append(home.Task(
-                title=f"{view.route.name} · {local(view.round.slot_start):%H:%M}",
-                url=url_for("patrols.round_detail" if done else "patrols.walk", round_id=view.round.id),
-                detail=str(STATUS_LABELS[view.assessment.status]), urgent=view.assessment.status == "due"))
-    if roles & {"supervisor", "admin"}:
-        tasks.append(home.Task(title=_("巡更看板"), url=url_for("patrols.board", project_id=project.id)))
+def _home_tasks(session, user, projects, roles):
+    tasks = {}
+    for view in services.my_rounds(session, user=user, project_ids=home.holding(roles, {"guard"}), now=_now(),
+                                   finished=True):
+        done = view.round.finished_at is not None  # stays on the list, as done, until its window closes
+        tasks.setdefault(view.round.project_id, []).append(home.Task(
+            title=f"{view.route.name} · {local(view.round.slot_start):%H:%M}",
+            url=url_for("patrols.round_detail" if done else "patrols.walk", round_id=view.round.id),
+            detail=str(STATUS_LABELS[view.assessment.status]), urgent=view.assessment.status == "due"))
+    for i in home.holding(roles, {"supervisor", "admin"}):
+        tasks.setdefault(i, []).append(home.Task(title=_("巡更看板"), url=url_for("patrols.board", project_id=i)))
     return tasks
 
 

@@ -242,11 +242,15 @@ def board(session: Session, *, project: Project, day: date, now: datetime, route
     return {"rounds": views, "counts": counts, "tickets": awaiting_dispatch(session, project.id)}
 
 
-def my_rounds(session: Session, *, user: User, project: Project, now: datetime, finished: bool = False
-              ) -> list[RoundView]:
-    """The rounds a guard can walk now: due or in progress, assigned to them or to anyone; with `finished`,
-    also those finished while their window is still open (today's page shows them as done)."""
-    candidates = session.exec(select(Round).where(Round.project_id == project.id, Round.slot_start <= now + timedelta(hours=2),
+def my_rounds(session: Session, *, user: User, project: Project | None = None, project_ids: list[int] = (),
+              now: datetime, finished: bool = False) -> list[RoundView]:
+    """The rounds a guard can walk now in `project` (or in all of `project_ids`, with the same few queries):
+    due or in progress, assigned to them or to anyone; with `finished`, also those finished while their window
+    is still open (today's page shows them as done)."""
+    ids = [project.id] if project is not None else list(project_ids)
+    if not ids:
+        return []
+    candidates = session.exec(select(Round).where(Round.project_id.in_(ids), Round.slot_start <= now + timedelta(hours=2),
                                                   Round.closes_at >= now).order_by(Round.slot_start)).all()
     views = assess_rounds(session, [r for r in candidates if not r.guard_ids or user.id in r.guard_ids], now)
     return [v for v in views if v.assessment.status in ("upcoming", "due", "in_progress")

@@ -37,13 +37,12 @@ def _project_context(project: Project, **extra) -> dict:
 
 
 @home.register
-def _home_tasks(session, user, project, roles):
+def _home_tasks(session, user, projects, roles):
     """Supervisors and admins keep the checkpoints and their labels up to date."""
-    if not roles & {"supervisor", "admin"}:
-        return []
-    summary = services.project_summary(session, project)
-    return [home.Task(title=_("区域与巡更点"), url=url_for("projects.detail", project_id=project.id),
-                      detail=_("%(a)d 个区域,%(c)d 个巡更点", a=summary["areas"], c=summary["checkpoints"]))]
+    counts = services.area_counts(session, home.holding(roles, {"supervisor", "admin"}))
+    return {i: [home.Task(title=_("区域与巡更点"), url=url_for("projects.detail", project_id=i),
+                          detail=_("%(a)d 个区域,%(c)d 个巡更点", a=n["areas"], c=n["checkpoints"]))]
+            for i, n in counts.items()}
 
 
 @bp.get("/projects")

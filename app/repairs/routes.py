@@ -4,7 +4,6 @@ import uuid
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import func, select
 
 from app.accounts.services import members, users_by_id
 from app.core import home
@@ -22,25 +21,25 @@ READERS = ("supervisor", "engineer", "frontdesk")
 
 
 @home.register
-def _home_tasks(session, user, project, roles):
-    tasks = [home.Task(title=_("报修 / 异常上报"), url=url_for("repairs.report_form", project_id=project.id))]
-    if roles & {"supervisor", "frontdesk", "admin"}:
-        open_count = session.exec(select(func.count()).select_from(Ticket).where(
-            Ticket.project_id == project.id, Ticket.status.in_(("reported", "returned", "reopened")))).one()
-        tasks.append(home.Task(title=_("报修工单"), url=url_for("repairs.tickets", project_id=project.id),
-                               detail=_("%(n)d 个待派单", n=open_count), urgent=bool(open_count)))
-    if roles & {"engineer"}:
-        mine = session.exec(select(func.count()).select_from(Ticket).where(
-            Ticket.project_id == project.id, Ticket.assignee_id == user.id,
-            Ticket.status.in_(services.ENGINEER_STATES))).one()
-        tasks.append(home.Task(title=_("我的工单"), url=url_for("repairs.my_tickets"),
-                               detail=_("%(n)d 个待处理", n=mine), urgent=bool(mine)))
-    if roles & {"supervisor", "attendant", "admin"}:
-        waiting = session.exec(select(func.count()).select_from(Ticket).where(
-            Ticket.project_id == project.id, Ticket.status == "awaiting_callback")).one()
-        if waiting:
-            tasks.append(home.Task(title=_("待回访"), url=url_for("repairs.callbacks", project_id=project.id),
-                                   detail=_("%(n)d 个", n=waiting)))
+def _home_tasks(session, user, projects, roles):
+    leads, engineers = home.holding(roles, {"supervisor", "frontdesk", "admin"}), home.holding(roles, {"engineer"})
+    to_dispatch = services.ticket_counts(session, leads, services.TO_DISPATCH)
+    mine = services.ticket_counts(session, engineers, services.ENGINEER_STATES, assignee_id=user.id)
+    waiting = services.ticket_counts(session, home.holding(roles, {"supervisor", "attendant", "admin"}),
+                                     ("awaiting_callback",))
+    tasks = {p.id: [home.Task(title=_("报修 / 异常上报"), url=url_for("repairs.report_form", project_id=p.id))]
+             for p in projects}
+    for i in leads:
+        n = to_dispatch.get(i, 0)
+        tasks[i].append(home.Task(title=_("报修工单"), url=url_for("repairs.tickets", project_id=i),
+                                  detail=_("%(n)d 个待派单", n=n), urgent=bool(n)))
+    for i in engineers:
+        n = mine.get(i, 0)
+        tasks[i].append(home.Task(title=_("我的工单"), url=url_for("repairs.my_tickets"),
+                                  detail=_("%(n)d 个待处理", n=n), urgent=bool(n)))
+    for i, n in waiting.items():
+        tasks[i].append(home.Task(title=_("待回访"), url=url_for("repairs.callbacks", project_id=i),
+                                  detail=_("%(n)d 个", n=n)))
     return tasks
 
 

@@ -4,11 +4,11 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from app.accounts.services import member_ids
 from app.core import audit
-from app.core.db import get_posted, local
+from app.core.db import count_by, get_posted, local
 from app.core.notifications import link, notify
 from app.core.permissions import roles_in
 from app.core.photos import attach, photos_of
@@ -46,11 +46,26 @@ def awaiting_dispatch(session: Session, project_id: int, limit: int = 20) -> lis
                         .order_by(Ticket.created_at.desc()).limit(limit)).all()
 
 
-def awaiting_caller_news(session: Session, project_id: int, limit: int = 20) -> list[Ticket]:
-    """Open tickets returned by engineering or reported late, whose caller the desk has not told yet."""
-    return session.exec(select(Ticket).where(
-        Ticket.project_id == project_id, Ticket.status.in_(workflow.OPEN), Ticket.informed_at.is_(None),
-        (Ticket.status == "returned") | Ticket.late_at.is_not(None)).order_by(Ticket.created_at).limit(limit)).all()
+def _caller_news(project_ids):
+    return (Ticket.project_id.in_(list(project_ids)), Ticket.status.in_(workflow.OPEN), Ticket.informed_at.is_(None),
+            (Ticket.status == "returned") | Ticket.late_at.is_not(None))
+
+
+def caller_news_counts(session: Session, project_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{project id: (tickets whose caller waits for news, the first one's id)}, with one grouped query."""
+    if not project_ids:
+        return {}
+    return {p: (n, first) for p, n, first in session.exec(
+        select(Ticket.project_id, func.count(), func.min(Ticket.id)).where(*_caller_news(project_ids))
+        .group_by(Ticket.project_id)).all()}
+
+
+def tickets_in(session: Session, project_ids: list[int], statuses: tuple[str, ...]) -> list[Ticket]:
+    """The tickets of many projects in one of `statuses`, the newest first."""
+    if not project_ids:
+        return []
+    return session.exec(select(Ticket).where(Ticket.project_id.in_(list(project_ids)), Ticket.status.in_(statuses))
+                        .order_by(Ticket.created_at.desc(), Ticket.id.desc())).all()
 
 
 def open_ticket(session: Session, *, storage, user, project_id: int, description: str, source: str, reported_at,
@@ -142,6 +157,14 @@ def tickets_stmt(project: Project, *, statuses=None, category: str | None = None
 
 
 ENGINEER_STATES = ("dispatched", "in_progress")  # what an engineer has on their plate
+TO_DISPATCH = ("reported", "returned", "reopened")  # what a supervisor has to dispatch
+
+
+def ticket_counts(session: Session, project_ids: list[int], states: tuple[str, ...], *,
+                  assignee_id: int | None = None) -> dict[int, int]:
+    """{project id: tickets in one of `states`} (optionally assigned to one engineer), with one grouped query."""
+    mine = (Ticket.assignee_id == assignee_id,) if assignee_id is not None else ()
+    return count_by(session, Ticket.project_id, project_ids, Ticket.status.in_(states), *mine)
 
 
 def my_tickets(session: Session, user, now: datetime) -> list[tuple[Ticket, "Clock | None"]]:

@@ -5,7 +5,6 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlmodel import func, select
 
 from app.accounts.services import users_by_id
 from app.core import home
@@ -17,30 +16,31 @@ from app.handovers import board as handovers
 from app.projects.models import Project
 from app.projects.services import get_project
 from app.shifts import bp, records, services, water
-from app.shifts.models import Matter, Post, RestockRequest
+from app.shifts.models import Matter, RestockRequest
 from app.sync.services import RecordRefused, accept
 
 SUPERVISORS = ("supervisor",)
 
 
 @home.register
-def _home_tasks(session, user, project, roles):
-    tasks = []
-    if "attendant" in roles:
-        on_duty = services.open_attendance(session, user=user, project=project, at=utcnow())
-        waiting = sum(1 for m in services.open_matters(session, project)
-                      if m.acknowledged_at is None and m.raised_by != user.id)
-        detail = (_("在岗:%(post)s", post=session.get(Post, on_duty.post_id).name) if on_duty else _("未上岗"))
+def _home_tasks(session, user, projects, roles):
+    tasks, attending = {}, home.holding(roles, {"attendant"})
+    on_duty = services.posts_on_duty(session, user=user, project_ids=attending, at=utcnow())
+    to_acknowledge = services.matters_to_acknowledge(session, attending, user=user)
+    for i in attending:
+        waiting = to_acknowledge.get(i, 0)
+        detail = _("在岗:%(post)s", post=on_duty[i].name) if i in on_duty else _("未上岗")
         if waiting:
             detail += " · " + ngettext("%(n)d 个交接事项待确认", "%(n)d 个交接事项待确认", waiting, n=waiting)
-        tasks.append(home.Task(title=_("我的班次"), url=url_for("shifts.my_shift", project_id=project.id),
-                               detail=detail, urgent=bool(waiting)))
-    if roles & {"supervisor", "admin"} and services.posts_of(session, project):
-        pending = session.exec(select(func.count()).select_from(RestockRequest).where(
-            RestockRequest.project_id == project.id, RestockRequest.status == "pending")).one()
-        tasks.append(home.Task(title=_("案场值班"), url=url_for("shifts.board", project_id=project.id),
-                               detail=ngettext("%(n)d 个补货申请待审批", "%(n)d 个补货申请待审批", pending,
-                                               n=pending), urgent=bool(pending)))
+        tasks[i] = [home.Task(title=_("我的班次"), url=url_for("shifts.my_shift", project_id=i),
+                              detail=detail, urgent=bool(waiting))]
+    leads = services.with_posts(session, home.holding(roles, {"supervisor", "admin"}))
+    pending = services.pending_restocks(session, list(leads))
+    for i in leads:
+        n = pending.get(i, 0)
+        tasks.setdefault(i, []).append(home.Task(
+            title=_("案场值班"), url=url_for("shifts.board", project_id=i),
+            detail=ngettext("%(n)d 个补货申请待审批", "%(n)d 个补货申请待审批", n, n=n), urgent=bool(n)))
     return tasks
 
 

@@ -14,13 +14,13 @@ from sqlmodel import Session, select
 from app.accounts.models import User
 from app.accounts.services import lock_user, users_by_id
 from app.core import audit
-from app.core.db import get_posted, local, update_if, zone
+from app.core.db import count_by, get_posted, local, update_if, zone
 from app.core.photos import Photo, attach, photos_by_owner
 from app.core.refusal import Refusal
 from app.core.validation import clock, required_text, whole
 from app.projects.models import Project
 from app.shifts import notices  # noqa: F401  (registers the shifts' notification events)
-from app.shifts.models import Attendance, Matter, Post, ShiftEvent, ShiftPattern
+from app.shifts.models import Attendance, Matter, Post, RestockRequest, ShiftEvent, ShiftPattern
 
 MAX_TEXT = 500
 MAX_TAPS = 100  # one outbox record adds at most this many visitors: a stuck button is not a crowd
@@ -328,3 +328,29 @@ def matters_of(session: Session, attendance_ids) -> list[Matter]:
     return session.exec(select(Matter).where(Matter.attendance_id.in_(list(attendance_ids)))
                         .order_by(Matter.raised_at, Matter.id)).all()
 
+
+
+# -- many projects at once (the home page): a fixed number of queries ------------------------
+
+def posts_on_duty(session: Session, *, user: User, project_ids: list[int], at: datetime) -> dict[int, Post]:
+    """{project id: the post of the user's shift there begun on the local day of `at` and still open}."""
+    if not project_ids:
+        return {}
+    return dict(session.exec(select(Attendance.project_id, Post).join(Post, Post.id == Attendance.post_id).where(
+        Attendance.user_id == user.id, Attendance.project_id.in_(list(project_ids)), Attendance.ended_at.is_(None),
+        Attendance.started_at >= day_bounds(local_day(at))[0])).all())
+
+
+def matters_to_acknowledge(session: Session, project_ids: list[int], *, user: User) -> dict[int, int]:
+    """{project id: open matters not acknowledged yet that someone other than `user` raised}."""
+    return count_by(session, Matter.project_id, project_ids, Matter.closed_at.is_(None),
+                    Matter.acknowledged_at.is_(None), sa.or_(Matter.raised_by.is_(None), Matter.raised_by != user.id))
+
+
+def with_posts(session: Session, project_ids: list[int]) -> set[int]:
+    """Those of the projects that have posts."""
+    return set(count_by(session, Post.project_id, project_ids))
+
+
+def pending_restocks(session: Session, project_ids: list[int]) -> dict[int, int]:
+    return count_by(session, RestockRequest.project_id, project_ids, RestockRequest.status == "pending")

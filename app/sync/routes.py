@@ -13,7 +13,8 @@ from app.sync.openapi import spec
 
 
 def _refusal(message: str, status: int = 422, fields: dict | None = None):
-    return jsonify(error={"code": status, "message": message, "fields": fields or {}}), status
+    retry = {"Retry-After": "2"} if status == 503 else {}  # busy with photos: the outbox sends it again
+    return jsonify(error={"code": status, "message": message, "fields": fields or {}}), status, retry
 
 
 @bp.get("/api/v1/session")

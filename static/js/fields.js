@@ -42,12 +42,20 @@
     if (toggle.checked) reading.value = "";
   }
 
+  // Boxes inside [data-counter-on-focus] (hidden until needed, a hundred on the inspection sheet) get their
+  // counter when first focused, not all at load.
   function setUp(root) {
-    root.querySelectorAll("textarea[maxlength], input[maxlength]").forEach((box) => { if (counted(box)) count(box); });
+    root.querySelectorAll("textarea[maxlength], input[maxlength]").forEach((box) => {
+      if (counted(box) && !box.closest("[data-counter-on-focus]")) count(box);
+    });
     root.querySelectorAll("input[data-na-for]").forEach(syncNa);
   }
 
   document.addEventListener("input", (event) => { if (counted(event.target)) count(event.target, false); });
+  document.addEventListener("focusin", (event) => {
+    const box = event.target;
+    if (counted(box) && !(box.nextElementSibling && box.nextElementSibling.classList.contains("char-count"))) count(box, false);
+  });
   document.addEventListener("paste", onPaste);
   document.addEventListener("change", (event) => { if (event.target.matches("input[data-na-for]")) syncNa(event.target); });
   document.addEventListener("htmx:load", (event) => setUp(event.detail.elt));

@@ -91,7 +91,7 @@
       if (sheet.on !== on) {
         sheet.on = on;
         sheet.el.hidden = !on;
-        for (const field of sheet.el.querySelectorAll("input, textarea")) field.disabled = !on;
+        for (const field of sheet.el.querySelectorAll("input, textarea")) put(field, "disabled", !on);
         const nav = form.querySelector(`[data-sheet-nav="${sheet.id}"]`);
         if (nav) nav.hidden = !on;
         sheet.chip = form.querySelector(`[data-score-for="${sheet.id}"]`);
@@ -151,7 +151,7 @@
     form.style.setProperty("--clear-of-score-bar", `${clear}px`);
   }
   window.addEventListener("resize", clearOfBar);
-  clearOfBar();
+  requestAnimationFrame(clearOfBar);  // read once the first refresh below has written: one layout, not two
   if (correcting && window.WuyeOutbox) {
     // Filling in sets values, not checkboxes: a sheet switched off in the entry is switched off again
     // (else its unanswered items block the resend). The fill fires no event; its note marks the end.

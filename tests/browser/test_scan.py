@@ -51,7 +51,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 def scan_page(tmp_path_factory):
     """The test page with the vendored decoder and scan.js, served on a free local port."""
     root = tmp_path_factory.mktemp("scan-page")
-    shutil.copy(STATIC / "vendor/jsqr/jsQR.js", root / "jsQR.js")
+    shutil.copy(STATIC / "vendor/jsqr/jsQR.min.js", root / "jsQR.js")
     shutil.copy(STATIC / "js/scan.js", root / "scan.js")
     (root / "index.html").write_text(PAGE_HTML, encoding="utf-8")
     (root / "page.js").write_text(PAGE_JS, encoding="utf-8")

@@ -1,0 +1,57 @@
+"""Pages that list projects or records run as many SQL statements for 50 rows as for 5 (a page that queries once
+per row grows with the company)."""
+import pytest
+from sqlmodel import Session
+
+from tests import factories
+from tests.core.helpers import busy_projects, records
+from tests.html import soup
+from tests.queries import queries_for
+
+
+@pytest.fixture
+def chain(app, world):
+    """A member of the world's company who will hold every project role in each of many projects."""
+    with Session(factories.engine_of(app), expire_on_commit=False) as session:
+        return factories.user(session, world.org_a, "chain_member")
+
+
+def _grow(app, world, member, count, start):
+    with Session(factories.engine_of(app), expire_on_commit=False) as session:
+        busy_projects(session, world.org_a, member, count, start)
+
+
+@pytest.mark.parametrize("who", ["admin", "chain_member"])
+def test_the_home_page_runs_the_same_statements_for_50_projects_as_for_5(app, client, world, chain, who):
+    _grow(app, world, chain, 5, 0)
+    client.login(who)
+    at_5 = queries_for(app, client, "/")
+    _grow(app, world, chain, 45, 5)
+    assert queries_for(app, client, "/") == at_5
+    cards = soup(client.get("/")).select("section.project-card")
+    assert len([c for c in cards if "连锁项目" in c.h2.get_text()]) == 50
+    urgent = cards[-1].select("li.urgent a")
+    assert {a.get_text(strip=True) for a in urgent} >= {"报修工单", "案场值班", "样板间交接 / 开场收场"}
+
+
+def test_the_lists_of_projects_run_the_same_statements_for_50_projects_as_for_5(app, client, world, chain):
+    _grow(app, world, chain, 5, 0)
+    client.login("admin")
+    urls = ("/projects", f"/organisations/{world.org_a.id}/ranking", "/admin/users")
+    at_5 = [queries_for(app, client, url) for url in urls]
+    _grow(app, world, chain, 45, 5)
+    assert [queries_for(app, client, url) for url in urls] == at_5
+
+
+def test_the_lists_of_records_run_the_same_statements_for_50_records_as_for_5(app, world, login_as):
+    p1, supervisor, engineer = world.p1, login_as("supervisor"), login_as("engineer")
+    pages = [(supervisor, url) for url in (
+        f"/projects/{p1.id}", f"/projects/{p1.id}/tickets", f"/projects/{p1.id}/tickets?show=open",
+        f"/projects/{p1.id}/callbacks", f"/projects/{p1.id}/patrols", f"/projects/{p1.id}/inspections",
+        f"/projects/{p1.id}/rectifications", f"/projects/{p1.id}/repairs/figures", "/notifications")]
+    pages.append((engineer, "/my-tickets"))
+    with Session(factories.engine_of(app), expire_on_commit=False) as session:
+        records(session, p1, world.users["engineer"], 4)  # 5 with the world's own
+        at_5 = [queries_for(app, client, url) for client, url in pages]
+        records(session, p1, world.users["engineer"], 45)
+    assert [queries_for(app, client, url) for client, url in pages] == at_5
