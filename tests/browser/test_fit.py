@@ -120,3 +120,22 @@ def test_a_long_unbroken_string_wraps_and_a_cut_paste_is_told(browser, live_serv
     expect(counter).to_contain_text("200/200 字")
     expect(counter).to_contain_text("多出的部分已截去")
     context.close()
+
+
+def test_on_a_tablet_each_label_of_a_ticket_sits_beside_its_value(browser, live_server, world, db):
+    """Label | value rows (dl.facts), not pairs flowing across columns with labels above the wrong values."""
+    from tests import factories
+
+    ticket, _photo, _record = factories.ticket(db, world.p1, world.users["guard"])
+    context = browser.new_context(viewport=TABLET, locale="zh-CN", base_url=live_server)
+    page = context.new_page()
+    log_in(page, "supervisor", factories.PASSWORD)
+    page.goto(f"/tickets/{ticket.id}")
+    rows = page.evaluate("""() => [...document.querySelectorAll("dl.facts > dt")].map((dt) => {
+        const dd = dt.nextElementSibling;
+        return [dt.textContent.trim(), Math.round(dt.getBoundingClientRect().top), Math.round(dd.getBoundingClientRect().top),
+                dt.getBoundingClientRect().left < dd.getBoundingClientRect().left];
+    })""")
+    context.close()
+    assert len(rows) >= 4
+    assert [r[0] for r in rows if abs(r[1] - r[2]) > 2 or not r[3]] == []
