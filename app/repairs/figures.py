@@ -15,7 +15,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, select
 
 from app.repairs.models import CATEGORIES, Ticket
-from app.repairs.services import settings_for
+from app.repairs.services import CHANNEL_LABELS, settings_for
 from app.repairs.workflow import SATISFIED
 
 FINISHED_STATUSES = ("awaiting_callback", "closed")
@@ -84,6 +84,7 @@ class Figures:
     dispatch_minutes: int  # the project's dispatch target
     total: Tally = field(default_factory=Tally)
     categories: dict[str, Tally] = field(default_factory=dict)  # every known category, then any other found
+    intakes: dict[str, Tally] = field(default_factory=dict)  # by how it came in: the desk's channel, else the source
 
     @property
     def label(self) -> str:
@@ -130,7 +131,7 @@ def months_back(year: int, month: int, count: int = 12) -> list[tuple[int, int]]
 
 
 def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_minutes: int):
-    """One row per category of the tickets created in [start, end): the category and a column per `Tally` field."""
+    """One row per category and intake of the tickets created in [start, end): those and a column per `Tally` field."""
     live = Ticket.status != "cancelled"
     completed = sa.and_(live, sa.or_(Ticket.finished_at.is_not(None), Ticket.status.in_(FINISHED_STATUSES)))
     dispatched = sa.and_(live, Ticket.dispatched_at.is_not(None))
@@ -153,9 +154,10 @@ def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_mi
         "timed": count(timed), "finish_seconds": seconds(timed, finish),
         "reached": count(reached), "satisfied": count(sa.and_(reached, Ticket.satisfaction >= SATISFIED)),
     }
-    return (select(Ticket.category, *(column.label(name) for name, column in columns.items()))
+    intake = sa.case((Ticket.channel != "", Ticket.channel), else_=Ticket.source).label("intake")
+    return (select(Ticket.category, intake, *(column.label(name) for name, column in columns.items()))
             .where(Ticket.project_id == project_id, Ticket.created_at >= start, Ticket.created_at < end)
-            .group_by(Ticket.category))
+            .group_by(Ticket.category, intake))
 
 
 def month_figures(session: Session, *, project_id: int, year: int, month: int, tz: str = "Asia/Shanghai") -> Figures:
@@ -170,7 +172,8 @@ def month_figures(session: Session, *, project_id: int, year: int, month: int, t
     - time to finish = mean(finished_at − created_at) in hours over the completed tickets with a finished_at.
     - callback rate = completed tickets whose callback reached the reporter / completed.
     - satisfaction rate = reached callbacks with satisfaction ≥ 4 / reached callbacks.
-    - by category: the same counts per category.
+    - by category: the same counts per category; by intake: per channel the front desk took it through (来电,
+      来访, 微信, 巡查转来), else per source (a patrol, a handover, an inspection, a resident's form).
     A rate whose denominator is 0 is None.
     """
     start, end = month_bounds(year, month, tz)
@@ -180,6 +183,7 @@ def month_figures(session: Session, *, project_id: int, year: int, month: int, t
     for row in session.exec(figures_stmt(project_id=project_id, start=start, end=end, dispatch_minutes=target)):
         tally = Tally(**{f.name: f.type(row._mapping[f.name]) for f in fields(Tally)})  # PostgreSQL sums are Decimal
         figures.categories[row.category] = figures.categories.get(row.category, Tally()) + tally
+        figures.intakes[row.intake] = figures.intakes.get(row.intake, Tally()) + tally
         figures.total = figures.total + tally
     return figures
 
@@ -193,6 +197,10 @@ def percent(rate: float | None) -> str:
 def amount(value: float | None, unit: str = "") -> str:
     return "—" if value is None else f"{value:.1f} {unit}".rstrip()
 
+
+# How a ticket came in: the front desk's channels, then the sources of tickets nobody phoned in.
+INTAKE_LABELS = {**CHANNEL_LABELS, "front_desk": _l("前台登记"), "patrol": _l("巡更上报"), "handover": _l("交接上报"),
+                 "inspection": _l("检查整改"), "resident": _l("业主自助报修")}
 
 CSV_COLUMNS = (
     (_l("类别"), None), (_l("工单数"), "tickets"), (_l("已取消"), "cancelled"), (_l("已完成"), "completed"),

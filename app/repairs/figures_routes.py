@@ -6,7 +6,7 @@ from app.core.permissions import project_required
 from app.core.views import month_arg
 from app.projects.models import Project
 from app.repairs import bp
-from app.repairs.figures import amount, csv_rows, month_figures, months_back, percent
+from app.repairs.figures import INTAKE_LABELS, amount, csv_rows, month_figures, months_back, percent
 from app.repairs.workflow import SATISFIED
 from app.reports.csv_export import csv_response
 from app.reports.pdf import pdf_response, render_pdf
@@ -22,7 +22,7 @@ def _context(project: Project) -> dict:
     if (year, month) not in options:
         options.insert(0, (year, month))
     return {"project": project, "figures": figures, "months": [f"{y:04d}-{m:02d}" for y, m in options],
-            "percent": percent, "amount": amount, "satisfied_from": SATISFIED, "generated_at": utcnow()}
+            "percent": percent, "amount": amount, "intake_labels": INTAKE_LABELS, "satisfied_from": SATISFIED, "generated_at": utcnow()}
 
 
 @bp.get("/projects/<int:project_id>/repairs/figures")

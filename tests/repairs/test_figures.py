@@ -187,3 +187,16 @@ def test_only_supervisors_and_admins_see_the_figures(world, login_as, who):
 def test_another_projects_figures_are_hidden(world, login_as):
     assert login_as("outsider").get(f"/projects/{world.p1.id}/repairs/figures?month={MONTH}").status_code == 404
     assert login_as("admin").get(f"/projects/{world.p1.id}/repairs/figures.csv?month={MONTH}").status_code == 200
+
+
+def test_the_month_is_split_by_how_each_ticket_came_in(world, db):
+    """The desk's channel (来电, 微信 …) where it took the call, else the ticket's source (a resident's form …)."""
+    made = [_ticket(db, world.p1, _at("2026-05-0%d" % day, "09:00"), category="水", status="closed", dispatch=2 * M,
+                    finish=2 * H, due=7 * D, reached=True, satisfaction=score) for day, score in ((1, 5), (2, 2), (3, 5))]
+    made[0].source, made[0].channel = "front_desk", "phone"
+    made[1].source, made[1].channel = "front_desk", "phone"
+    made[2].source, made[2].channel = "resident", ""
+    db.commit()
+    f = month_figures(db, project_id=world.p1.id, year=2026, month=5)
+    assert {code: (t.tickets, t.satisfied) for code, t in f.intakes.items()} == {"phone": (2, 1), "resident": (1, 1)}
+    assert sum(t.tickets for t in f.intakes.values()) == f.total.tickets
