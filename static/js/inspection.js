@@ -151,6 +151,12 @@
     form.style.setProperty("--clear-of-score-bar", `${clear}px`);
   }
   window.addEventListener("resize", clearOfBar);
+  // Sections off screen are laid out only when near (content-visibility): after a jump to an area, those
+  // between render at their real height and move it. Once they have, the area is put at the top again.
+  window.addEventListener("hashchange", () => {
+    const target = location.hash && document.getElementById(location.hash.slice(1));
+    if (target) requestAnimationFrame(() => requestAnimationFrame(() => target.scrollIntoView({ block: "start" })));
+  });
   requestAnimationFrame(clearOfBar);  // read once the first refresh below has written: one layout, not two
   if (correcting && window.WuyeOutbox) {
     // Filling in sets values, not checkboxes: a sheet switched off in the entry is switched off again
