@@ -277,12 +277,13 @@ def _own(organisation_id: int) -> int:
 
 
 def _ranked_sites(organisation_id: int) -> set[int] | None:
-    """Admins see every site of the ranking; an inspector sees the sites they inspect, with their company-wide
-    rank; anyone else gets a 404."""
+    """Admins see every site of the ranking; an inspector or a supervisor sees only the sites they inspect or
+    supervise, each with its company-wide rank (another site's name and score are another client's business);
+    anyone else gets a 404."""
     _own(organisation_id)
     if current_user.is_admin:
         return None
-    sites = set(projects_with_role(get_session(), current_user.id, INSPECTORS))  # memberships are in one's own company
+    sites = set(projects_with_role(get_session(), current_user.id, READERS))  # memberships are in one's own company
     if not sites:
         abort(404)
     return sites
@@ -297,11 +298,12 @@ def _ranking_context(org: int) -> dict:
     month = _month()
     sites = _ranked_sites(org)
     result = rankings.ranking(db, organisation_id=org, month=month, now=_now())
+    sites_ranked = sum(1 for row in result.rows if row.rank)  # counted before the rows are narrowed to one's own sites
     if sites is not None:
         result.rows = [row for row in result.rows if row.project_id in sites]
     return {"ranking": result, "month": month, "organisation_id": org, "previous": rankings.previous_month(month),
             "next": rankings.next_month(month), "one_day": timedelta(days=1), "now": _now(),
-            **_labels()}
+            "sites_ranked": sites_ranked, "restricted": sites is not None, **_labels()}
 
 
 @bp.get("/organisations/<int:organisation_id>/ranking")

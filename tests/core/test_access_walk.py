@@ -49,8 +49,8 @@ VALUES = {
     "kind": lambda w, h, db: "closing",
     "handover_id": lambda w, h, db: w.handovers[h].id,
     "check_id": lambda w, h, db: w.room_checks[h].id,
-    # A company the persona does not belong to (p2 is in their own company: then the other one).
-    "organisation_id": lambda w, h, db: (w.q if h == "p2" else getattr(w, h)).organisation_id,
+    # A company the persona does not belong to: the walk passes the persona's own (see `_value_for`).
+    "organisation_id": lambda w, own, db: (w.org_b if own == w.org_a.id else w.org_a).id,
     "inspection_id": lambda w, h, db: w.inspections[h].id,
     "deduction_id": lambda w, h, db: w.deductions[h].id,
     "objection_id": lambda w, h, db: w.objections[h].id,
@@ -84,10 +84,12 @@ def _channel_of(db, project) -> int:
     return found or factories.channel(db, project, name=f"{project.name}的渠道", secret="").id
 
 
-def _value_for(arg: str, world, hidden: str, db) -> object:
+def _value_for(arg: str, world, hidden: str, db, who: str) -> object:
     if arg not in VALUES:
         raise AssertionError(f"the access walk does not know URL parameter <{arg}>: add it to VALUES")
-    return VALUES[arg](world, hidden, db)
+    # A company screen is aimed at the other company: in their own, the outsider (P2's supervisor) rightly
+    # sees the ranking of their own site (tests/inspections/test_ranking.py checks it hides P1).
+    return VALUES[arg](world, world.users[who].organisation_id if arg == "organisation_id" else hidden, db)
 
 
 def _secrets(world, hidden: str) -> list[str]:
@@ -131,7 +133,7 @@ def test_no_view_leaks_a_hidden_project(app, world, login_as, who):
     for rule in _rules(app):
         policy = app.view_functions[rule.endpoint].access_policy
         with app.app_context():
-            values = {arg: _value_for(arg, world, hidden, get_session()) for arg in rule.arguments}
+            values = {arg: _value_for(arg, world, hidden, get_session(), who) for arg in rule.arguments}
         url = app.url_map.bind("localhost").build(rule.endpoint, values)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             before = _row_counts(app)

@@ -84,7 +84,8 @@ def test_the_ranking_page_shows_every_site_and_the_pdf_has_its_chart(login_as, w
 
     text = pdf_text(pdf.data)
     assert "案场检查月度排名" in text and "江城壹号销售中心" in text and "80.0" in text
-    assert login_as("supervisor").get(f"/organisations/{world.org_a.id}/ranking").status_code == 404
+    assert login_as("supervisor").get(f"/organisations/{world.org_a.id}/ranking").status_code == 200  # own sites
+    assert login_as("guard").get(f"/organisations/{world.org_a.id}/ranking").status_code == 404
 
 
 def test_an_inspector_sees_the_sites_they_inspect_with_their_company_rank(login_as, world, db, sheet):
@@ -94,6 +95,31 @@ def test_an_inspector_sees_the_sites_they_inspect_with_their_company_rank(login_
     rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in soup(page).select("#ranking tbody tr")]
     assert [row[:2] for row in rows] == [["2", "江城壹号销售中心"]]
     assert world.p2.name not in page.get_data(as_text=True)
+
+
+def test_a_supervisor_sees_their_sites_rank_among_all_sites_and_never_another_projects_score(login_as, world, db,
+                                                                                             sheet):
+    inspected(db, world.p1, sheet, 8, local(2025, 5, 3))
+    inspected(db, world.p2, sheet, 9, local(2025, 5, 4))  # p2 ranks first, but its score is not the supervisor's
+    supervisor = login_as("supervisor")
+    page = soup(supervisor.get(f"/organisations/{world.org_a.id}/ranking?month=2025-05"))
+    rows = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in page.select("#ranking tbody tr")]
+    assert [row[:4] for row in rows] == [["2", "江城壹号销售中心", "8", "80.0%"]]
+    assert "2 个参评项目" in page.select_one(".ranking-scope").get_text()
+    assert world.p2.name not in page.get_text() and "90.0" not in page.get_text()
+    from tests.inspections.test_reports import pdf_text
+
+    text = pdf_text(supervisor.get(f"/organisations/{world.org_a.id}/ranking.pdf?month=2025-05").data)
+    assert "江城壹号销售中心" in text and "80.0" in text and world.p2.name not in text and "90.0" not in text
+    for admins_only in ("deductions.csv", "inspection-settings"):  # every site's deductions stay the admins'
+        assert supervisor.get(f"/organisations/{world.org_a.id}/{admins_only}?month=2025-05").status_code in (403, 404)
+
+
+def test_the_inspections_page_links_the_ranking_for_a_supervisor(login_as, world):
+    supervisor = login_as("supervisor")
+    page = soup(supervisor.get(f"/projects/{world.p1.id}/inspections"))
+    link = next(a for a in page.select(".row-actions a") if a.get_text(strip=True) == "月度排名")
+    assert supervisor.get(link["href"]).status_code == 200
 
 
 def test_the_ranking_pdf_sets_site_names_in_simplified_chinese_glyphs(login_as, world, db, sheet):

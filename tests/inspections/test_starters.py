@@ -64,3 +64,21 @@ def test_the_tablet_form_lists_both_sheets_areas_and_last_times_items(app, world
     assert world.deductions["p1"].label in prior.get_text()
     assert len(page.select(".inspect-item")) == 79 + 33
     assert login_as("supervisor").get(f"/projects/{world.p1.id}/inspections/new").status_code == 403
+
+
+def test_the_form_keeps_its_punctuation_inside_the_translated_text(app, world, db, login_as):
+    # English pages showed "Jump to unanswered( 111 )" and "Team lead:钱品质": the brackets and the colon sat
+    # outside the messages, so they stayed Chinese-style whatever the language.
+    with app.app_context():
+        services.import_starters(get_session(), organisation_id=world.org_a.id)
+    world.users["inspector"].display_name = "<b>钱品质</b>"
+    db.add(world.users["inspector"])
+    db.commit()
+    page = soup(login_as("inspector").get(f"/projects/{world.p1.id}/inspections/new"))
+    jump = page.select_one("#jump-unanswered")
+    assert jump.get_text(strip=True) == "跳到未答项(0)" and jump.select_one("#unanswered-count").get_text() == "0"
+    lead = next(p for p in page.select("p") if p.get_text().startswith("组长"))
+    assert lead.get_text() == "组长:<b>钱品质</b>" and lead.select_one("b") is None  # the name stays escaped
+    note = page.select_one(".last-time-note")
+    assert note.select_one("output.last-time-count") is not None
+    assert " ".join(note.get_text().split()) == "由上方“上次检查问题关闭情况”自动计分:0 项未关闭"
