@@ -105,3 +105,18 @@ def test_the_daily_report_lists_only_the_patrols_exceptions(app, login_as, world
     content = _pdf_text(login_as("supervisor").get(f"/projects/{project.id}/patrols/daily.pdf?date={NIGHT_DAY}"))
     assert "围墙灯不亮" in content and "消防通道堵塞" in content
     assert "厨房漏水" not in content and "地面污渍" not in content
+
+
+def test_the_daily_report_keeps_route_and_checkpoint_names_whole(app, login_as, db, patrol):
+    """A route name, a status and a missed checkpoint's name are not broken across lines in their narrow cells."""
+    from app.patrols.models import Round, Route
+
+    route = db.get(Route, patrol.route.id)
+    route.name = "夜间安全巡逻路线"
+    round_ = db.get(Round, patrol.round.id)  # the missed points fill the last column, squeezing the others
+    round_.stops = [{**stop, "name": f"{stop['name']}东北角地下二层消防通道"} for stop in round_.stops]
+    db.add_all([route, round_])
+    db.commit()
+    response = login_as("supervisor").get(f"/projects/{patrol.round.project_id}/patrols/daily.pdf?date={NIGHT_DAY}")
+    lines = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)  # line breaks kept
+    assert "夜间安全巡逻路线" in lines and "已巡" in lines and "标记" in lines and "漏巡" in lines
