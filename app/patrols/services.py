@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session, func, select
 
 from app.accounts.models import User
-from app.accounts.services import is_member, posted_user
+from app.accounts.services import is_member, member_ids, posted_user
 from app.checklists.models import ChecklistTemplate
 from app.checklists.services import (
     check_answers,
@@ -239,7 +239,9 @@ def board(session: Session, *, project: Project, day: date, now: datetime, route
     counts = {key: 0 for key in ("due", "done", "late", "missed", "incomplete", "in_progress", "upcoming")}
     for view in views:
         counts[view.assessment.status] += 1
-    return {"rounds": views, "counts": counts, "tickets": awaiting_dispatch(session, project.id)}
+    # 未处理的异常: what the patrols found (a failed item, a guard's own report), not residents' or inspections'.
+    found = awaiting_dispatch(session, project.id, sources=("patrol",), reporter_ids=member_ids(session, project.id, WALKERS))
+    return {"rounds": views, "counts": counts, "tickets": found}
 
 
 def my_rounds(session: Session, *, user: User, project: Project | None = None, project_ids: list[int] = (),

@@ -40,10 +40,14 @@ def ticket_is_open(session: Session, ticket_id: int | None) -> bool:
     return ticket is not None and ticket.status in workflow.OPEN
 
 
-def awaiting_dispatch(session: Session, project_id: int, limit: int = 20) -> list[Ticket]:
-    """The project's tickets reported and not yet dispatched, newest first."""
-    return session.exec(select(Ticket).where(Ticket.project_id == project_id, Ticket.status == "reported")
-                        .order_by(Ticket.created_at.desc()).limit(limit)).all()
+def awaiting_dispatch(session: Session, project_id: int, limit: int = 20, *, sources=None,
+                      reporter_ids=()) -> list[Ticket]:
+    """The project's tickets reported and not yet dispatched, newest first; with `sources`, only those from
+    these sources or reported by `reporter_ids`."""
+    stmt = select(Ticket).where(Ticket.project_id == project_id, Ticket.status == "reported")
+    if sources is not None:
+        stmt = stmt.where(Ticket.source.in_(sources) | Ticket.reporter_id.in_(list(reporter_ids)))
+    return session.exec(stmt.order_by(Ticket.created_at.desc()).limit(limit)).all()
 
 
 def _caller_news(project_ids):

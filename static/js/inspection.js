@@ -158,6 +158,23 @@
     if (target) requestAnimationFrame(() => requestAnimationFrame(() => target.scrollIntoView({ block: "start" })));
   });
   requestAnimationFrame(clearOfBar);  // read once the first refresh below has written: one layout, not two
+  // The area list on the left is taller than a tablet's screen and scrolls on its own: it follows the sheet
+  // being scored (the one crossing the upper third of the screen), so the sales sheet's areas show under it.
+  const nav = form.querySelector(".inspect-nav");
+  let followed = null, following = false;
+  function followSheet() {
+    following = false;
+    const line = innerHeight / 3;
+    const shown = sheets.filter((sheet) => !sheet.el.hidden);
+    const current = shown.filter((sheet) => sheet.el.getBoundingClientRect().top < line).pop() || shown[0];
+    if (!nav || !current || current === followed) return;
+    followed = current;
+    const block = nav.querySelector(`[data-sheet-nav="${current.id}"]`);
+    if (block) nav.scrollTop = block.offsetTop - nav.firstElementChild.offsetTop;
+  }
+  window.addEventListener("scroll", () => {
+    if (!following) { following = true; requestAnimationFrame(followSheet); }
+  }, { passive: true });
   if (correcting && window.WuyeOutbox) {
     // Filling in sets values, not checkboxes: a sheet switched off in the entry is switched off again
     // (else its unanswered items block the resend). The fill fires no event; its note marks the end.

@@ -139,9 +139,8 @@ BELOW_BAR_JS = """(selector) => {
 }"""
 
 
-def test_what_the_tablet_scrolls_to_is_not_hidden_under_the_score_bar(browser, site, app, world):
-    """The score bar sticks at the top: an area chosen on the left, and the item the phone's check asks to
-    answer on submit, must land below it, not under it."""
+def _starter_form(browser, site, app, world):
+    """The inspector's form on the tablet, with the starter sheets (property and sales)."""
     with app.app_context():
         checklists.import_starters(get_session(), organisation_id=world.org_a.id)
     context = browser.new_context(**TABLET, base_url=site.url)
@@ -149,6 +148,13 @@ def test_what_the_tablet_scrolls_to_is_not_hidden_under_the_score_bar(browser, s
     page = context.new_page()
     log_in(page, "inspector", factories.PASSWORD)
     page.goto(f"/projects/{world.p1.id}/inspections/new")
+    return context, page
+
+
+def test_what_the_tablet_scrolls_to_is_not_hidden_under_the_score_bar(browser, site, app, world):
+    """The score bar sticks at the top: an area chosen on the left, and the item the phone's check asks to
+    answer on submit, must land below it, not under it."""
+    context, page = _starter_form(browser, site, app, world)
     link = page.locator(".inspect-nav a").nth(2)
     link.click()
     section = link.get_attribute("href")
@@ -158,4 +164,25 @@ def test_what_the_tablet_scrolls_to_is_not_hidden_under_the_score_bar(browser, s
     page.get_by_role("button", name="提交检查结果").click()  # nothing answered: the phone points at the first
     page.wait_for_function("() => document.activeElement && document.activeElement.type === 'radio'")
     assert page.evaluate(BELOW_BAR_JS, None)
+    context.close()
+
+
+NAV_SHOWS_JS = """(sheetId) => {
+    const nav = document.querySelector(".inspect-nav").getBoundingClientRect();
+    const heading = document.querySelector(`[data-sheet-nav="${sheetId}"] h2`).getBoundingClientRect();
+    return heading.top >= nav.top && heading.bottom <= nav.bottom;
+}"""
+
+
+def test_the_areas_on_the_left_follow_the_sheet_being_scored(browser, site, app, world):
+    """The area list is taller than the tablet's screen and scrolls on its own: scrolled down to the sales
+    sheet, it shows the sales sheet's areas, and back up the property sheet's."""
+    context, page = _starter_form(browser, site, app, world)
+    first, second = page.locator(".inspect-sheet").evaluate_all("(sheets) => sheets.map((s) => s.dataset.sheet)")
+    assert page.evaluate(NAV_SHOWS_JS, first)
+    assert not page.evaluate(NAV_SHOWS_JS, second)  # the list is longer than the screen
+    page.evaluate("(id) => scrollTo(0, document.querySelector(`[data-sheet='${id}']`).offsetTop + 400)", second)
+    page.wait_for_function(NAV_SHOWS_JS, arg=second)
+    page.evaluate("() => scrollTo(0, 400)")
+    page.wait_for_function(NAV_SHOWS_JS, arg=first)
     context.close()

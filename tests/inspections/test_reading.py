@@ -73,3 +73,13 @@ def test_a_closed_month_reads_as_final_and_the_clock_stores_it(app, login_as, sc
                                                        RankingSnapshot.month == visit_month())).all()
     assert [(r["name"], r["rank"]) for r in snapshot.rows][0] == (world.p1.name, 1)
     assert soup(admin.get(url)).select_one("#ranking tbody tr td:nth-child(3)").get_text(strip=True) == "6"
+
+
+def test_where_the_supervisor_objects_it_says_the_decided_objections_end_the_window(app, login_as, scored, db,
+                                                                                    monkeypatch):
+    from app.inspections import routes
+
+    monkeypatch.setattr(routes, "_now", lambda: VISIT + timedelta(days=1))
+    page = soup(login_as("supervisor").get(f"/inspections/{scored}"))
+    hints = [form.select_one(".hint").get_text(strip=True) for form in page.select(".object-form")]
+    assert hints and all("立即生效" in hint for hint in hints)  # one decided objection ends the window at once

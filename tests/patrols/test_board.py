@@ -86,3 +86,37 @@ def test_a_visit_before_the_window_opens_is_flagged_early_on_the_board_the_round
     assert "提前" in _pdf_text(supervisor.get(f"/rounds/{patrol.round.id}/report.pdf"))
     daily = supervisor.get(f"/projects/{patrol.round.project_id}/patrols/daily.pdf?date={NIGHT_DAY}")
     assert "提前(1)" in _pdf_text(daily)
+
+
+def test_the_daily_report_lists_only_the_patrols_exceptions(app, login_as, world, db, patrol):
+    """未处理的异常: what the guards found (a failed item, a guard's own report), not the residents' requests or
+    the inspection's deductions, which have their own lists."""
+    from tests import factories
+
+    project = db.get(type(world.p1), world.p1.id)
+    for reporter, source, description in (("guard", "front_desk", "门岗报告:围墙灯不亮"),
+                                          ("guard", "patrol", "巡更不合格:消防通道堵塞"),
+                                          ("attendant", "resident", "业主报修:厨房漏水"),
+                                          ("supervisor", "inspection", "检查扣分:地面污渍")):
+        ticket, _photo, _record = factories.ticket(db, project, world.users[reporter], description)
+        ticket.source = source
+        db.add(ticket)
+    db.commit()
+    content = _pdf_text(login_as("supervisor").get(f"/projects/{project.id}/patrols/daily.pdf?date={NIGHT_DAY}"))
+    assert "围墙灯不亮" in content and "消防通道堵塞" in content
+    assert "厨房漏水" not in content and "地面污渍" not in content
+
+
+def test_the_daily_report_keeps_route_and_checkpoint_names_whole(app, login_as, db, patrol):
+    """A route name, a status and a missed checkpoint's name are not broken across lines in their narrow cells."""
+    from app.patrols.models import Round, Route
+
+    route = db.get(Route, patrol.route.id)
+    route.name = "夜间安全巡逻路线"
+    round_ = db.get(Round, patrol.round.id)  # the missed points fill the last column, squeezing the others
+    round_.stops = [{**stop, "name": f"{stop['name']}东北角地下二层消防通道"} for stop in round_.stops]
+    db.add_all([route, round_])
+    db.commit()
+    response = login_as("supervisor").get(f"/projects/{patrol.round.project_id}/patrols/daily.pdf?date={NIGHT_DAY}")
+    lines = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)  # line breaks kept
+    assert "夜间安全巡逻路线" in lines and "已巡" in lines and "标记" in lines and "漏巡" in lines
