@@ -74,7 +74,7 @@ def project_summary(session: Session, project: Project) -> dict:
 # -- reads for the other capabilities ------------------------------------------------------------
 
 def get_project(session: Session, project_id) -> Project | None:
-    return session.get(Project, project_id) if project_id is not None else None
+    return get_posted(session, Project, project_id)  # any id a phone sends: past the integer's range is none
 
 
 def projects_by_id(session: Session, ids) -> dict[int, Project]:
