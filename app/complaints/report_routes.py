@@ -1,6 +1,4 @@
 """The daily complaint report and the monthly front-desk report: pages, A4 PDFs and CSV, from one context each."""
-from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 
@@ -11,6 +9,7 @@ from app.complaints.workflow import DESK
 from app.core.db import get_session, local, utcnow
 from app.core.permissions import project_required
 from app.core.views import day_arg, month_arg
+from app.frontdesk.services import channel_counts
 from app.projects.models import Project
 from app.repairs.figures import month_bounds, month_figures, percent
 from app.reports.csv_export import csv_response
@@ -48,25 +47,12 @@ def daily_csv(project: Project):
     return csv_response(rows, f"complaints-{project.id}-{c['report'].day}.csv")
 
 
-def intake_counts(project_id: int, start, end, tz: str) -> dict[str, int]:
-    """The front desk's calls and visits per channel over [start, end), from its daily counts."""
-    from app.frontdesk.services import day_counts
-
-    totals: dict[str, int] = {}
-    day, zone = start.astimezone(ZoneInfo(tz)).date(), ZoneInfo(tz)
-    while day < end.astimezone(zone).date():
-        for channel, n in day_counts(get_session(), project_id, day, tz=zone).items():
-            totals[channel] = totals.get(channel, 0) + n
-        day += timedelta(days=1)
-    return totals
-
-
 def monthly_context(project: Project) -> dict:
     db, tz, now = get_session(), current_app.config["TIMEZONE"], utcnow()
     year, month = month_arg(local(now).date())
     start, end = month_bounds(year, month, tz)
     return {"project": project, "month": f"{year:04d}-{month:02d}", "generated_at": now, "percent": percent,
-            "intakes": intake_counts(project.id, start, end, tz),
+            "intakes": channel_counts(db, [project.id], start, end)[project.id],
             "repairs": month_figures(db, project_id=project.id, year=year, month=month, tz=tz).total,
             "complaints": reports.month_complaints(db, project_id=project.id, start=start, end=end, now=now),
             "satisfaction": callbacks.satisfaction(db, project.id, start, end), **labels()}

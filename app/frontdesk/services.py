@@ -216,7 +216,11 @@ def day_counts(session: Session, project_id: int, day: date, *, tz: ZoneInfo) ->
 
 def day_counts_by_project(session: Session, project_ids: list[int], day: date, *, tz: ZoneInfo) -> dict[int, dict]:
     """day_counts for many projects, with one grouped query."""
-    start, end = day_bounds(day, tz)
+    return channel_counts(session, project_ids, *day_bounds(day, tz))
+
+
+def channel_counts(session: Session, project_ids: list[int], start: datetime, end: datetime) -> dict[int, dict]:
+    """{project id: {channel: intakes received in [start, end)}} (every channel listed, zeros too), one query."""
     out = {i: dict.fromkeys(CHANNELS, 0) for i in project_ids}
     if project_ids:
         for project_id, channel, n in session.exec(select(Intake.project_id, Intake.channel, func.count()).where(
