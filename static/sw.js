@@ -32,6 +32,7 @@ const SHELL_URLS = [
   "/static/js/app.js",
   "/static/js/photo-viewer.js",
   "/static/js/fields.js",
+  "/static/js/photos.js",
   "/static/vendor/htmx/htmx.min.js",
   "/static/vendor/idb/umd.js",
   "/static/js/outbox.js",

@@ -89,14 +89,14 @@ def healthz():
 @logged_in
 def photo(photo_id: int):
     """A photo, to whoever may see the record it belongs to (by the rule its capability registered)."""
-    return _send_photo(_visible_photo(photo_id).key)
+    return send_photo(_visible_photo(photo_id).key)
 
 
 @bp.get("/photos/<int:photo_id>/thumb")
 @logged_in
 def photo_thumb(photo_id: int):
     """A photo's thumbnail, to the same users."""
-    return _send_photo(_visible_photo(photo_id).thumb_key)
+    return send_photo(_visible_photo(photo_id).thumb_key)
 
 
 def _visible_photo(photo_id: int) -> Photo:
@@ -106,7 +106,8 @@ def _visible_photo(photo_id: int) -> Photo:
     return photo
 
 
-def _send_photo(key: str):
+def send_photo(key: str):
+    """A stored photo's bytes (local storage) or a redirect to its expiring link (S3), privately cached."""
     store = storage()
     if not isinstance(store, LocalStorage):
         return redirect(store.url(key))  # a presigned URL that expires

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlmodel import Session, delete, func, select
 
-from app.core.photos import PhotoError, ProcessedPhoto, pixel_budget, process_all
+from app.core.photos import Photo, PhotoError, ProcessedPhoto, photos_of, pixel_budget, process_all
 from app.repairs import services
 from app.repairs.models import RefusedPost, Ticket
 
@@ -139,3 +139,17 @@ def ticket_by_public_token(session: Session, *, token: str) -> Ticket | None:
     if not token or len(token) > 32:
         return None
     return session.exec(select(Ticket).where(Ticket.public_token == token)).first()
+
+
+# What the requester sees of a ticket's photos: their own, and the repair's after-photos (not the work in progress).
+RESIDENT_PHOTOS = ("ticket", "ticket_after")
+
+
+def resident_photos(session: Session, ticket: Ticket) -> dict[str, list[Photo]]:
+    """{owner type: photos} of what the status page shows, in the order they were taken."""
+    return {kind: photos_of(session, kind, ticket.id) for kind in RESIDENT_PHOTOS}
+
+
+def resident_photo(session: Session, ticket: Ticket, photo_id: int) -> Photo | None:
+    """One of those photos, or None for any other photo id."""
+    return next((p for photos in resident_photos(session, ticket).values() for p in photos if p.id == photo_id), None)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from app.core.db import get_session, utcnow
 from app.core.permissions import project_required, public
+from app.core.routes import send_photo
 from app.core.storage import storage
 from app.projects.models import Project
 from app.projects.services import get_project, qr_svg
@@ -19,6 +20,8 @@ from app.repairs.public import (
     link_token,
     over_limit,
     project_from_token,
+    resident_photo,
+    resident_photos,
     submit,
     ticket_by_public_token,
 )
@@ -81,7 +84,20 @@ def resident_status(token: str):
     db = get_session()
     ticket = ticket_by_public_token(db, token=token) or abort(404)
     return render_template("repairs/public/status.html", ticket=ticket, project=get_project(db, ticket.project_id),
-                           status_label=str(services.STATUS_LABELS.get(ticket.status, ticket.status)))
+                           status_label=str(services.STATUS_LABELS.get(ticket.status, ticket.status)),
+                           photos=resident_photos(db, ticket), token=token,
+                           form_token=link_token(ticket.project_id, secret_key=_secret()))
+
+
+@bp.get("/r/status/<token>/photos/<int:photo_id>")
+@bp.get("/r/status/<token>/photos/<int:photo_id>/thumb", endpoint="resident_photo_thumb")
+@public
+def resident_photo_file(token: str, photo_id: int):
+    """A photo of the requester's own ticket (theirs and the after-photos), to whoever holds its status link."""
+    db = get_session()
+    ticket = ticket_by_public_token(db, token=token) or abort(404)
+    photo = resident_photo(db, ticket, photo_id) or abort(404)
+    return send_photo(photo.thumb_key if request.endpoint == "repairs.resident_photo_thumb" else photo.key)
 
 
 @bp.get("/projects/<int:project_id>/resident-link")

@@ -6,27 +6,11 @@
 
   const Outbox = window.WuyeOutbox;
   const userId = Number(document.body.dataset.userId) || null;
-  const LONG_SIDE = 1600;
   const text = window.wuyeText;
 
   // -- photos: downscaled on the phone before they are queued ----------------------------------
 
-  async function downscale(file) {
-    let bitmap;
-    try {
-      bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
-    } catch (err) {
-      return file;  // a format this browser cannot decode (HEIC): the server decodes and checks it
-    }
-    const scale = Math.min(1, LONG_SIDE / Math.max(bitmap.width, bitmap.height));
-    const canvas = document.createElement("canvas");
-    canvas.width = Math.round(bitmap.width * scale);
-    canvas.height = Math.round(bitmap.height * scale);
-    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    bitmap.close();
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
-    return blob || file;
-  }
+  const { downscale } = window.WuyePhotos;  // photos.js
 
   // Each photo keeps the name of the field it was chosen in ("photo-extinguisher~1.jpg"): a checklist
   // has a photo field per item, and the server files each photo under its item.

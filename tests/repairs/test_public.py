@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from itsdangerous import URLSafeSerializer
+from PIL import Image
 from sqlmodel import select
 
 from app.core.db import utcnow
@@ -86,6 +87,32 @@ def test_the_status_page_never_shows_who_works_on_it_and_says_when_it_is_done(cl
     assert "处理完毕" in " ".join(text(page, "[role=status]"))
     for secret in (engineer.display_name, engineer.username, "内部备注", "内部原因", "王女士", "13800138000"):
         assert secret not in body
+
+
+def test_the_status_page_shows_the_residents_photos_and_the_after_photos_to_the_link_holder(client, form_url, db):
+    _submit(client, form_url)
+    [ticket] = _resident_tickets(db)
+    [own] = db.exec(select(Photo).where(Photo.owner_type == "ticket", Photo.owner_id == ticket.id)).all()
+    for kind in ("ticket_after", "ticket_work"):  # the work photos stay with the staff
+        db.add(Photo(project_id=ticket.project_id, owner_type=kind, owner_id=ticket.id, key=own.key,
+                     thumb_key=own.thumb_key, width=own.width, height=own.height, size=own.size, sha256=own.sha256))
+    db.commit()
+    after, work = (db.exec(select(Photo).where(Photo.owner_type == kind, Photo.owner_id == ticket.id)).one()
+                   for kind in ("ticket_after", "ticket_work"))
+    status = f"/r/status/{ticket.public_token}"
+    page = soup(client.get(status))
+    tiles = [a["href"] for a in page.select("a.photo-tile")]
+    assert tiles == [f"{status}/photos/{own.id}", f"{status}/photos/{after.id}"]
+    assert [img["src"] for img in page.select("a.photo-tile img")] == [f"{status}/photos/{own.id}/thumb",
+                                                                       f"{status}/photos/{after.id}/thumb"]
+    for url in tiles + [f"{status}/photos/{own.id}/thumb"]:
+        answer = client.get(url)
+        assert answer.status_code == 200
+        assert Image.open(io.BytesIO(answer.data)).format == "JPEG"
+    assert client.get(f"{status}/photos/{work.id}").status_code == 404
+    assert client.get(f"/r/status/{'x' * 24}/photos/{own.id}").status_code == 404
+    assert page.select_one("a.brand")["href"] == form_url  # the resident's way back is the form, not the staff login
+    assert form_url in [a["href"] for a in page.select("main a")]
 
 
 def test_another_token_opens_no_status_page_and_leaks_nothing(client, form_url, world, db):
