@@ -14,6 +14,9 @@ from app.patrols.models import Round
 from tests import factories
 
 TZ = ZoneInfo("Asia/Shanghai")
+# The digests are sent the day after tomorrow: the world's own round, made around the real now, then belongs to
+# no "yesterday" of these tests, whatever the hour they run at (before 06:00 it belongs to the day before).
+DAY = datetime.now(TZ).date() + timedelta(days=2)
 
 pytestmark = pytest.mark.usefixtures("handover_world")  # yesterday's handover discrepancy
 
@@ -41,7 +44,7 @@ def yesterday_went_badly(db, world, now: datetime) -> None:
 
 
 def test_the_digest_lists_yesterday_in_one_message_once_a_day(app, world, db, robot):
-    now = datetime.combine(datetime.now(TZ).date(), time(9), tzinfo=TZ)
+    now = datetime.combine(DAY, time(9), tzinfo=TZ)
     yesterday_went_badly(db, world, now)
     receiver = robot("wecom")
     factories.channel(db, world.p1, "wecom", receiver.url, digest_hour=8)
@@ -61,7 +64,7 @@ def test_the_digest_lists_yesterday_in_one_message_once_a_day(app, world, db, ro
 
 
 def test_no_digest_before_its_hour_and_a_new_one_the_next_day(app, world, db):
-    now = datetime.combine(datetime.now(TZ).date(), time(7, 59), tzinfo=TZ)
+    now = datetime.combine(DAY, time(7, 59), tzinfo=TZ)
     channel = factories.channel(db, world.p1, "wecom", digest_hour=8)
     assert queue(app, now) == 0
     assert queue(app, now + timedelta(minutes=1)) == 1
@@ -73,7 +76,7 @@ def test_no_digest_before_its_hour_and_a_new_one_the_next_day(app, world, db):
 
 
 def test_a_quiet_day_says_so(app, world, db):
-    now = datetime.combine(datetime.now(TZ).date(), time(9), tzinfo=TZ)
+    now = datetime.combine(DAY, time(9), tzinfo=TZ)
     rect = world.rectifications["p1"]
     rect.status = "verified"
     db.add(rect)
