@@ -58,10 +58,10 @@ def month_figure(session: Session, project_ids: list[int], start: datetime, end:
 
 
 def csv_rows(figure: Figure, names: dict[int, str]) -> list[list]:
-    """The figure as a sheet: one row per project, a column per type, then the totals."""
-    header = [_("项目"), *(str(KIND_LABELS[k]) for k in KINDS), _("合计"), _("严重及以上"), _("紧急"), _("未关闭")]
+    """The figure as a sheet: one row per project (its totals, then a column per type), then the totals."""
+    header = [_("项目"), _("合计"), _("严重及以上"), _("紧急"), _("未关闭"), *(str(KIND_LABELS[k]) for k in KINDS)]
 
     def line(name: str, row: Row) -> list:
-        return [name, *(row.kinds[k] for k in KINDS), row.total, row.severe, row.critical, row.open]
+        return [name, row.total, row.severe, row.critical, row.open, *(row.kinds[k] for k in KINDS)]
 
     return [header, *(line(names[i], row) for i, row in figure.projects.items()), line(_("合计"), figure.total)]
