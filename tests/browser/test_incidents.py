@@ -65,3 +65,44 @@ def test_a_stranger_reported_offline_with_a_photo_arrives_once(offline_phone, wo
     guard.goto(f"/incidents/{incident.id}")
     expect(guard.get_by_role("heading", name=f"特殊事件 {incident.number}")).to_be_visible()
     guard.screenshot(path=str(tmp_path / "incident.png"), full_page=True)
+
+
+CASES = [  # what is typed, as the form would send it
+    {"kind": ""},
+    {"occurred_at": ""},
+    {"occurred_at": "FUTURE"},
+    {"occurred_at": "PAST"},
+    {"place": "", "location": ""},
+    {"description": ""},
+]
+
+
+def test_the_phone_refuses_as_the_server_does_in_its_words(app, phone, world):
+    from app.core.db import get_session
+    from app.incidents import services
+    from tests.incidents.helpers import TZ, form
+
+    times = {"FUTURE": wall(utcnow() + timedelta(hours=1)), "PAST": wall(utcnow() - timedelta(days=91))}
+    page = phone.new_page()
+    log_in(page, "guard", factories.PASSWORD)
+    page.goto(f"/projects/{world.p1.id}/incidents/new")
+    for case in CASES:
+        data = form(world, **{k: times.get(v, v) for k, v in case.items()})
+        with app.test_request_context():
+            try:
+                services.report(get_session(), storage=None, actor=world.users["guard"], project=world.p1, data=data,
+                                reported_at=utcnow(), tz=TZ)
+                server = None
+            except services.IncidentError as refused:
+                server = {"message": refused.message, "fields": refused.fields}
+            get_session().rollback()
+        on_phone = page.evaluate("""(data) => {
+            const form = document.getElementById("incident-form");
+            for (const [name, value] of Object.entries(data)) {
+                const field = form.elements.namedItem(name);
+                if (field instanceof RadioNodeList) for (const r of field) r.checked = r.value === value;
+                else field.value = value;
+            }
+            return window.WuyeIncidents.checkIncident(form);
+        }""", data)
+        assert on_phone == server, case
