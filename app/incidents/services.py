@@ -3,6 +3,7 @@ until a supervisor closes it, and the repair ticket or complaint it opens."""
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
@@ -314,10 +315,10 @@ def not_closed(session: Session, project_ids: list[int], limit: int = 200) -> li
     """The incidents of these projects not closed yet: critical first, then serious, then minor, the oldest first."""
     if not project_ids:
         return []
-    rows = session.exec(select(Incident).where(Incident.project_id.in_(list(project_ids)),
+    worst_first = sa.case({"critical": 0, "serious": 1}, value=Incident.severity, else_=2)
+    return session.exec(select(Incident).where(Incident.project_id.in_(list(project_ids)),
                                                Incident.status.in_(workflow.OPEN))
-                        .order_by(Incident.occurred_at, Incident.id).limit(limit)).all()
-    return sorted(rows, key=lambda i: -RANK[i.severity])
+                        .order_by(worst_first, Incident.occurred_at, Incident.id).limit(limit)).all()
 
 
 def reported_by(session: Session, user_id: int, project_ids: list[int], limit: int = 10) -> list[Incident]:
