@@ -343,7 +343,6 @@ def finish_round(session: Session, submission: Submission) -> Round:
     return round_
 
 
-
 def round_in(session: Session, raw, *, project_id: int) -> Round | None:
     """The round a form names (an incident reported during it), if it is this project's; else None."""
     round_ = get_posted(session, Round, raw) if raw not in (None, "") else None
