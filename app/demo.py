@@ -10,6 +10,7 @@ from app.checklists import services as checklists
 from app.complaints import demo as complaints_demo
 from app.frontdesk import demo as frontdesk_demo
 from app.handovers import demo as handovers_demo
+from app.incidents import demo as incidents_demo
 from app.inspections import demo as inspections_demo
 from app.patrols import services as patrols
 from app.patrols.models import Route, Schedule
@@ -87,6 +88,7 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
     shifts_demo.seed(session, by_name["江城壹号销售中心"], admin)
     frontdesk_demo.seed(session, by_name)
     complaints_demo.seed(session, by_name.values())
+    incidents_demo.seed(session, by_name)
     return [(u, PASSWORD, r) for u, _n, r, _p in USERS]
 
 

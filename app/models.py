@@ -14,6 +14,7 @@ def load_all() -> None:
     from app.core import photos as _photos  # noqa: F401
     from app.frontdesk import models as _frontdesk  # noqa: F401
     from app.handovers import models as _handovers  # noqa: F401
+    from app.incidents import models as _incidents  # noqa: F401
     from app.inspections import models as _inspections  # noqa: F401
     from app.patrols import models as _patrols  # noqa: F401
     from app.projects import models as _projects  # noqa: F401

@@ -16,6 +16,7 @@ from app.core.photos import FORM_PHOTOS, PhotoError, photos_by_owner, pixel_budg
 from app.core.storage import storage
 from app.core.views import back_to, render
 from app.frontdesk.services import CHANNELS  # the desk's channels: 来电 / 来访 / 微信 / 巡查转来
+from app.incidents import services as incidents
 from app.projects.models import Project
 from app.projects.services import get_project
 
@@ -125,6 +126,7 @@ def complaint_page(complaint: Complaint, project: Project, roles: set, status: i
         department_names={d.id: d.name for d in departments_of(db, project.id, active_only=False)},
         missed=deadlines.missed(complaint, utcnow()), now=utcnow(),
         repeat=db.get(Complaint, complaint.repeat_of_id) if complaint.repeat_of_id else None,
+        incident=incidents.linked_to(db, complaint_id=complaint.id),
         can_open_ticket=not complaint.ticket_id and complaint.status in workflow.OPEN and
         bool(roles & {"admin", *DESK} or services.is_handler(db, complaint, current_user.id)),
         **labels(), **extra), status

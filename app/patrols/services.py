@@ -342,3 +342,15 @@ def finish_round(session: Session, submission: Submission) -> Round:
                  after={"finished_at": submission.client_time.isoformat()})
     return round_
 
+
+def round_in(session: Session, raw, *, project_id: int) -> Round | None:
+    """The round a form names (an incident reported during it), if it is this project's; else None."""
+    round_ = get_posted(session, Round, raw) if raw not in (None, "") else None
+    return round_ if round_ is not None and round_.project_id == project_id else None
+
+
+def round_title(session: Session, round_id: int | None) -> str:
+    """The name of a round's route ("夜间安全巡逻"), "" when there is no such round."""
+    round_ = session.get(Round, round_id) if round_id else None
+    route = session.get(Route, round_.route_id) if round_ else None
+    return route.name if route else ""

@@ -200,7 +200,7 @@ def amount(value: float | None, unit: str = "") -> str:
 
 # How a ticket came in: the front desk's channels, then the sources of tickets nobody phoned in.
 INTAKE_LABELS = {**CHANNEL_LABELS, "front_desk": _l("前台登记"), "patrol": _l("巡更上报"), "handover": _l("交接上报"),
-                 "inspection": _l("检查整改"), "resident": _l("业主自助报修")}
+                 "inspection": _l("检查整改"), "resident": _l("业主自助报修"), "incident": _l("特殊事件")}
 
 CSV_COLUMNS = (
     (_l("类别"), None), (_l("工单数"), "tickets"), (_l("已取消"), "cancelled"), (_l("已完成"), "completed"),

@@ -6,7 +6,7 @@ from sqlmodel import JSON, Field, SQLModel
 
 from app.core.db import UTCDateTime, utcnow
 
-SOURCES = ("front_desk", "patrol", "handover", "inspection", "resident")
+SOURCES = ("front_desk", "patrol", "handover", "inspection", "resident", "incident")
 SEVERITIES = ("minor", "medium", "major")  # 小修 / 中修 / 大修; urgency (紧急) is a flag beside it
 CATEGORIES = ("水", "电", "门窗", "消防", "电梯", "保洁", "绿化", "其他")
 

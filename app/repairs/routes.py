@@ -12,6 +12,7 @@ from app.core.permissions import load_or_404, logged_in, project_required, roles
 from app.core.photos import FORM_PHOTOS, PhotoError, photos_of, pixel_budget, process_all
 from app.core.storage import storage
 from app.core.views import back_to, render
+from app.incidents import services as incidents
 from app.projects.services import areas_of, get_project
 from app.repairs import bp, records, services, workflow  # noqa: F401  (records registers the sync kinds)
 from app.repairs.models import Ticket
@@ -121,7 +122,8 @@ def _ticket_page(ticket: Ticket, status: int = 200, **extra):
         engineers=members(db, project.id, ("engineer",)), area=area, photos=photos_of(db, "ticket", ticket.id),
         after_photos=photos_of(db, "ticket_after", ticket.id), work_photos=photos_of(db, "ticket_work", ticket.id),
         clock=services.clock(ticket, services.settings_for(db, project.id), utcnow()),
-        finish_needs=services.finish_needs(), **_labels(), **extra), status
+        finish_needs=services.finish_needs(), incident=incidents.linked_to(db, ticket_id=ticket.id), **_labels(),
+        **extra), status
 
 
 @bp.get("/tickets/<int:ticket_id>")

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, select
 
 from app.accounts.models import PROJECT_ROLES, Membership
-from app.core.db import get_session
+from app.core.db import get_session, utcnow
 from app.core.permissions import POLICIES
 from app.core.storage import storage
 from tests import factories
@@ -64,7 +64,24 @@ VALUES = {
     "unit_id": lambda w, h, db: frontdesk_helpers.unit(db, getattr(w, h), "9-1-101").id,  # front desk (issue 17)
     "intake_id": lambda w, h, db: frontdesk_helpers.intake(db, getattr(w, h)).id,
     "complaint_id": lambda w, h, db: _complaint_of(db, getattr(w, h)),  # complaints (issue 17)
+    "incident_id": lambda w, h, db: _incident_of(db, w, h),  # incidents (issue 18.2)
 }
+
+
+def _incident_of(db, world, hidden: str) -> int:
+    """An incident of the hidden project, made the first time it is asked for."""
+    from app.incidents.models import Incident
+
+    project = getattr(world, hidden)
+    found = db.exec(select(Incident.id).where(Incident.project_id == project.id)).first()
+    if found:
+        return found
+    incident = Incident(project_id=project.id, kind="stranger", occurred_at=utcnow(), reported_at=utcnow(),
+                        number=f"SJ-HIDDEN-{project.id}", description=f"{project.name}的特殊事件",
+                        area_id=world.areas[hidden].id)
+    db.add(incident)
+    db.commit()
+    return incident.id
 
 
 def _complaint_of(db, project) -> int:
@@ -97,7 +114,7 @@ def _secrets(world, hidden: str) -> list[str]:
             world.checkpoints[hidden].code, world.tickets[hidden].description, world.tickets[hidden].number,
             world.routes[hidden].name, "PHOTO-BYTES", world.rooms[hidden].name, world.handover_lines[hidden].name,
             world.deductions[hidden].label, world.shifts[hidden].post.name, world.shifts[hidden].item.name,
-            world.shifts[hidden].matter.text]
+            world.shifts[hidden].matter.text, f"{getattr(world, hidden).name}的特殊事件"]
 
 
 def _row_counts(app) -> dict[str, int]:
@@ -164,6 +181,7 @@ PHOTO_VIEWERS = {
     "intake": {"frontdesk", "supervisor"},
     "complaint_note": {"frontdesk", "supervisor"},  # and the complaint's department (none for this photo)
     "shift_event": {"attendant", "supervisor"},
+    **dict.fromkeys(("incident", "incident_followup"), set(PROJECT_ROLES) - {"inspector"}),  # the incident page
     **dict.fromkeys(("inspection_deduction", "inspection_objection", "rectification"), {"inspector", "supervisor"}),
     **dict.fromkeys(("room_item", "handover_line", "handover_sign_out", "handover_sign_in", "room_check",
                      "room_check_keys"), {"attendant", "supervisor"}),
