@@ -233,6 +233,32 @@ def delete_checkpoint(session: Session, *, actor: User, checkpoint: Checkpoint) 
     session.commit()
 
 
+def import_places(session: Session, *, actor: User, project: Project, rows: list[dict]) -> list[Checkpoint]:
+    """Create or update many checkpoints (rows of area, name, note, latitude, longitude) and the areas they name,
+    rows already checked by the caller (app.imports); one audit entry; nothing is committed."""
+    areas = {a.name: a for a in areas_of(session, project)}
+    position = max((a.position for a in areas.values()), default=0)
+    for name in dict.fromkeys(r["area"] for r in rows):
+        if name not in areas:
+            position += 1
+            areas[name] = Area(project_id=project.id, name=name, position=position)
+            session.add(areas[name])
+    session.flush()
+    existing = {(c.area_id, c.name): c for c, _a in checkpoints_of(session, project)}
+    saved = []
+    for row in rows:
+        area = areas[row["area"]]
+        checkpoint = existing.get((area.id, row["name"])) or Checkpoint(project_id=project.id, area_id=area.id,
+                                                                         name=row["name"])
+        checkpoint.note, checkpoint.latitude, checkpoint.longitude = row["note"], row["latitude"], row["longitude"]
+        session.add(checkpoint)
+        saved.append(checkpoint)
+    session.flush()
+    audit.record(session, actor=actor, action="checkpoint.import", obj=project, project_id=project.id,
+                 after={"checkpoints": len(saved), "areas": len(areas)})
+    return saved
+
+
 def qr_svg(payload: str) -> str:
     """A QR symbol as inline SVG for a label sheet."""
     return segno.make(payload, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff")
