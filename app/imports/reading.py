@@ -127,7 +127,8 @@ def _table(cells: list[list], sheet: str = "") -> Table:
         values = [text(v) for v in row[:MAX_COLUMNS]]
         if not any(values):
             continue
-        table.rows.append((values + [""] * len(header))[:max(len(header), len(values))])
+        used = max(i for i, v in enumerate(values) if v) + 1
+        table.rows.append((values + [""] * len(header))[:max(len(header), used)])
         table.lines.append(number)
     if len(table.rows) > MAX_ROWS:
         raise _too_many(len(table.rows))
@@ -139,14 +140,13 @@ def _read_xlsx(raw: bytes) -> Table:
 
     _check_zip(raw)
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
-        sheet = book.get_sheet_by_index(0)
-        if sheet.total_height > MAX_ROWS + 50:
-            raise _too_many(sheet.total_height - 1)
-        merged = sheet.merged_cell_ranges or []
-        cells = sheet.to_python(skip_empty_area=False)  # from A1: line and column numbers stay true
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(raw)).get_sheet_by_index(0)
+        height, merged = sheet.total_height, sheet.merged_cell_ranges or []
+        cells = sheet.to_python(skip_empty_area=False) if height <= MAX_ROWS + 50 else None  # from A1: true numbers
     except (CalamineError, ValueError, OSError):
         raise ImportRefused(_("文件已损坏或不是 Excel 文件,请用 Excel 或 WPS 另存为 .xlsx 后重试。")) from None
+    if cells is None:
+        raise _too_many(height)  # the last row's index from 0: the rows under the header
     if merged:
         (r1, c1), (r2, c2) = merged[0]
         where = f"{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}"

@@ -47,6 +47,8 @@ COLUMNS = (
     Column("veto", "一票否决", _l("是 / 否;“是”的项不合格时整张检查表得 0 分。"), "否", aliases=("否决", "veto"),
            width=10),
     Column("photo", "须拍照", _l("是 / 否;不合格时须拍照。"), "是", aliases=("拍照", "photo"), width=8),
+    Column("ticket", "须报修", _l("是 / 否;不合格时自动生成报修单(漏水、灯坏等设施问题)。"), "否",
+           aliases=("报修", "creates ticket"), width=8),
     Column("last_time", "上次问题", _l("是 / 否;“是”的项按上次检查未关闭的整改项计扣分。"), "否",
            aliases=("上次检查问题", "last time"), width=10),
     Column("help", "说明", _l("可空;检查时显示在项目下方的提示,如“每发现一处扣1分”。"), "", aliases=("提示", "help"), width=24),
@@ -111,7 +113,8 @@ class ScoreSheets(Kind):
             cells.fail("key", _("编号只能用小写字母、数字、- 和 _"))
         return {"key": key, "label": cells.text("label", 200, required=True), "type": "pass_fail",
                 "points": points, "category": cells.text("category", 60, required=True), "veto": cells.flag("veto"),
-                "photo_when_failed": cells.flag("photo"), "last_time": cells.flag("last_time"),
+                "photo_when_failed": cells.flag("photo"), "creates_ticket": cells.flag("ticket"),
+                "last_time": cells.flag("last_time"),
                 "repeatable": per is not None, "per_occurrence": per, "help": cells.text("help", 500)}
 
     def _definition(self, key: str, name: str, sections: dict, caps: dict) -> dict:
@@ -143,7 +146,8 @@ class ScoreSheets(Kind):
                 cap = caps.pop(item["category"], None)
                 rows.append([section["title"], item["category"], item["label"], item["points"],
                              item.get("per_occurrence"), cap, "是" if item["veto"] else "否",
-                             "是" if item["photo_when_failed"] else "否", "是" if item.get("last_time") else "否",
+                             "是" if item["photo_when_failed"] else "否", "是" if item["creates_ticket"] else "否",
+                             "是" if item.get("last_time") else "否",
                              item["help"], item["key"]])
         return rows, template.name
 

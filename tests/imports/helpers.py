@@ -8,7 +8,7 @@ from app.imports.reading import ENCRYPTED_MARK, OLE_MAGIC
 
 CHECKPOINT_HEADER = ["区域", "巡更点", "备注", "纬度", "经度", "路线", "检查表"]
 INVENTORY_HEADER = ["类别", "物品", "数量", "备注"]
-SCORE_HEADER = ["分区", "类别", "检查项目", "分值", "每次扣分", "类别上限", "一票否决", "须拍照", "上次问题", "说明", "编号"]
+SCORE_HEADER = ["分区", "类别", "检查项目", "分值", "每次扣分", "类别上限", "一票否决", "须拍照", "须报修", "上次问题", "说明", "编号"]
 
 
 def xlsx(rows: list[list], sheet: str = "Sheet1", merge: str | None = None) -> bytes:
