@@ -79,7 +79,7 @@ class Places(Kind):
     def apply(self, session, *, actor, project, plan):
         rows, stops = plan.data
         saved = projects.import_places(session, actor=actor, project=project, rows=rows)
-        placed = [(stop[0], checkpoint.id, stop[1]) for checkpoint, stop in zip(saved, stops) if stop]
+        placed = [(stop[0], checkpoint_id, stop[1]) for checkpoint_id, stop in zip(saved, stops) if stop]
         if placed:
             patrols.place_on_routes(session, actor=actor, project=project, stops=placed)
         return Outcome(_("已导入 %(n)d 个巡更点。", n=len(saved)))

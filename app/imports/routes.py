@@ -16,6 +16,7 @@ from app.core.storage import StorageError, storage
 from app.handovers.inventory import rooms_of
 from app.imports import bp, services, workbooks
 from app.imports.base import KINDS
+from app.imports.kinds import ORDER
 from app.imports.reading import MAX_BYTES, ImportRefused
 
 ROLES = ("supervisor", "frontdesk")  # the kinds narrow it further; organisation-wide ones are admin-only
@@ -23,11 +24,14 @@ TOKEN_AGE = 3600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _may(project, kind) -> bool:
+    return has_role(get_session(), current_user, project, kind.roles) if kind.roles else current_user.is_admin
+
+
 def _kind(project, name: str):
     """The importer, if this user may run it in this project (else 404 / 403)."""
     kind = KINDS.get(name) or abort(404)
-    allowed = has_role(get_session(), current_user, project, kind.roles) if kind.roles else current_user.is_admin
-    return kind if allowed else abort(403)
+    return kind if _may(project, kind) else abort(403)
 
 
 def _signer():
@@ -50,8 +54,7 @@ def _page(project, kind, status=200, **extra):
 @project_required(*ROLES)
 def index(project):
     """The importers this user may run here, with their templates."""
-    kinds = [k for k in KINDS.values() if (has_role(get_session(), current_user, project, k.roles) if k.roles
-                                             else current_user.is_admin)]
+    kinds = [KINDS[name] for name in ORDER if _may(project, KINDS[name])]
     return render_template("imports/index.html", project=project, kinds=kinds)
 
 
