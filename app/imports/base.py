@@ -52,6 +52,7 @@ class Plan:
     lines: list[Line] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # about the whole file: ignored columns
     data: Any = None  # the kind's own: what apply writes
+    target: str = ""  # where the rows go when the page chose it (a sample room, a score sheet's name)
 
     def count(self, outcome: str) -> int:
         return sum(1 for line in self.lines if line.outcome == outcome)

@@ -51,8 +51,8 @@ class Inventory(Kind):
     label = _l("样板间物品清单")
 
     def plan(self, session, *, actor, project, table, options):
-        plan = Plan(self.name)
         room = room_of(session, project, options)
+        plan = Plan(self.name, target=room.name)
         found = match_columns(table, self.columns, plan)
         existing = {i["name"]: i for i in inventory.items_of(session, room)}
         seen, rows = {}, []

@@ -44,6 +44,8 @@ class Places(Kind):
         found = match_columns(table, self.columns, plan)
         templates = {t.key: t.id for t in session.exec(templates_stmt(project.organisation_id))}
         existing = {(a.name, c.name): c for c, a in projects.checkpoints_of(session, project)}
+        on_route = {(route.name, stop.checkpoint_id): stop.template_id for route in patrols.routes_of(session, project)
+                    for stop, *_rest in patrols.stops_of(session, route)}
         seen: dict[tuple[str, str], int] = {}
         rows, stops = [], []
         for cells in each_row(table, found, self.columns):
@@ -68,8 +70,9 @@ class Places(Kind):
             seen[place] = cells.line
             old = existing.get(place)
             same = old is not None and (old.note, old.latitude, old.longitude) == (
-                row["note"], row["latitude"], row["longitude"])
-            plan.add(cells.line, CREATED if old is None else UNCHANGED if same and not route else UPDATED,
+                row["note"], row["latitude"], row["longitude"]) and (
+                not route or on_route.get((route, old.id), "none") == templates.get(key))
+            plan.add(cells.line, CREATED if old is None else UNCHANGED if same else UPDATED,
                      f"{row['area']} · {row['name']}")
             rows.append(row)
             stops.append((route, templates.get(key)) if route else None)

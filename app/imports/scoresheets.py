@@ -76,6 +76,7 @@ class ScoreSheets(Kind):
         if not name or len(name) > 120:
             raise ImportRefused(_("请填写检查表名称(最多 120 字)。"), {"name": _("请填写名称")})
         template = _template_for(session, project.organisation_id, name, (options.get("key") or "").strip())
+        plan.target = name
         key = template.key if template else "sheet-" + hashlib.sha1(name.encode()).hexdigest()[:8]
         old = {i["key"]: i for _n, i in iter_items(current_version(session, template).definition)} if template else {}
         sections, caps, seen = {}, {}, {}

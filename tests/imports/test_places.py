@@ -44,6 +44,7 @@ def test_a_good_file_is_previewed_without_writing_then_applied(ctx, world):
     assert len(stops) == 2 and stops[0].template_id is not None and stops[1].template_id is None
     point = get_session().exec(select(Checkpoint).where(Checkpoint.name == "消防通道")).one()
     assert (point.note, point.latitude, point.longitude) == ("检查灭火器", 24.51, 117.65)
+    assert [line.outcome for line in _run(world, raw).lines] == ["unchanged"] * 3  # routes and checklists too
 
 
 def test_importing_the_same_file_again_updates_and_doubles_nothing(ctx, world):
