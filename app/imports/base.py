@@ -130,6 +130,11 @@ class Cells:
     def fail(self, key: str, problem: str):
         raise CellError(_("%(where)s:%(problem)s", where=self.where(key), problem=problem), {key: problem})
 
+    def once(self, key: str, value, seen: dict) -> None:
+        """Refuse a value an earlier row of the file already had (seen: value → line, filled by the caller)."""
+        if value in seen:
+            self.fail(key, _("与第 %(line)d 行重复", line=seen[value]))
+
     def raw(self, key: str) -> str:
         index = self.found.get(key)
         return self.row[index] if index is not None and index < len(self.row) else ""

@@ -5,20 +5,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.handovers import inventory
 from app.handovers.models import CATEGORIES
-from app.imports.base import (
-    CREATED,
-    REFUSED,
-    UNCHANGED,
-    UPDATED,
-    CellError,
-    Column,
-    Kind,
-    Outcome,
-    Plan,
-    each_row,
-    match_columns,
-    register,
-)
+from app.imports import base
+from app.imports.base import CellError, Column, Kind, Outcome, Plan
 from app.imports.reading import ImportRefused
 
 CATEGORY_WORDS = {"家具": "家私", "灯": "灯具", "家电": "电器", "床品": "寝具", "装饰": "饰品", "装饰品": "饰品",
@@ -53,10 +41,10 @@ class Inventory(Kind):
     def plan(self, session, *, actor, project, table, options):
         room = room_of(session, project, options)
         plan = Plan(self.name, target=room.name)
-        found = match_columns(table, self.columns, plan)
+        found = base.match_columns(table, self.columns, plan)
         existing = {i["name"]: i for i in inventory.items_of(session, room)}
         seen, rows = {}, []
-        for cells in each_row(table, found, self.columns):
+        for cells in base.each_row(table, found, self.columns):
             try:
                 category = CATEGORY_WORDS.get(cells.text("category", required=True))
                 if category is None:
@@ -64,16 +52,15 @@ class Inventory(Kind):
                 row = {"category": category, "name": cells.text("name", 120, required=True),
                        "quantity": cells.number("quantity", 1, inventory.MAX_QUANTITY, whole=True, required=True),
                        "location": cells.text("location", 120)}
-                if row["name"] in seen:
-                    cells.fail("name", _("与第 %(line)d 行重复", line=seen[row["name"]]))
+                cells.once("name", row["name"], seen)
             except CellError as exc:
-                plan.add(cells.line, REFUSED, cells.raw("name"), exc.message)
+                plan.add(cells.line, base.REFUSED, cells.raw("name"), exc.message)
                 continue
             seen[row["name"]] = cells.line
             old = existing.get(row["name"])
             same = old is not None and all(old.get(k) == row[k] for k in ("category", "quantity", "location"))
             label = f"{row['category']} · {row['name']} × {row['quantity']}"
-            plan.add(cells.line, CREATED if old is None else UNCHANGED if same else UPDATED, label)
+            plan.add(cells.line, base.CREATED if old is None else base.UNCHANGED if same else base.UPDATED, label)
             rows.append(row)
         plan.data = (room, rows)
         return plan
@@ -89,4 +76,4 @@ class Inventory(Kind):
         return rows, room.name
 
 
-register(Inventory())
+base.register(Inventory())

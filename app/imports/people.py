@@ -9,20 +9,8 @@ from app.accounts import roster
 from app.accounts.models import PROJECT_ROLES
 from app.accounts.services import USERNAME_RE
 from app.core.i18n import ROLE_LABELS
-from app.imports.base import (
-    CREATED,
-    REFUSED,
-    UNCHANGED,
-    UPDATED,
-    CellError,
-    Column,
-    Kind,
-    Outcome,
-    Plan,
-    each_row,
-    match_columns,
-    register,
-)
+from app.imports import base
+from app.imports.base import CellError, Column, Kind, Outcome, Plan
 
 ROLE_WORDS = {"保安": "guard", "秩序维护员": "guard", "服务员": "attendant", "案场服务员": "attendant",
               "保洁": "attendant", "工程": "engineer", "维修": "engineer", "工程维修": "engineer",
@@ -45,8 +33,8 @@ class People(Kind):
 
     def plan(self, session, *, actor, project, table, options):
         plan = Plan(self.name)
-        found = match_columns(table, self.columns, plan)
-        cells_list = list(each_row(table, found, self.columns))
+        found = base.match_columns(table, self.columns, plan)
+        cells_list = list(base.each_row(table, found, self.columns))
         existing = roster.users_named(session, [c.raw("username").lower() for c in cells_list])
         held = roster.roles_held(session, project.id, [u.id for u in existing.values()])
         seen, people = {}, []
@@ -56,19 +44,18 @@ class People(Kind):
                 user = existing.get(person["username"])
                 if user is not None and user.organisation_id != project.organisation_id:
                     cells.fail("username", _("用户名 %(u)s 已被使用", u=person["username"]))
-                if person["username"] in seen:
-                    cells.fail("username", _("与第 %(line)d 行重复", line=seen[person["username"]]))
+                cells.once("username", person["username"], seen)
             except CellError as exc:
-                plan.add(cells.line, REFUSED, cells.raw("username"), exc.message)
+                plan.add(cells.line, base.REFUSED, cells.raw("username"), exc.message)
                 continue
             seen[person["username"]] = cells.line
             roles = "、".join(str(ROLE_LABELS[r]) for r in person["roles"])
             label = f"{person['username']} · {person['display_name']} · {roles}"
             if user is None:
-                plan.add(cells.line, CREATED, label)
+                plan.add(cells.line, base.CREATED, label)
             else:
                 new = set(person["roles"]) - held.get(user.id, set())
-                plan.add(cells.line, UPDATED if new else UNCHANGED, label)
+                plan.add(cells.line, base.UPDATED if new else base.UNCHANGED, label)
             people.append(person)
         plan.data = people
         return plan
@@ -93,4 +80,4 @@ class People(Kind):
         return Outcome(_("已导入 %(n)d 人,其中新建账号 %(m)d 个。", n=len(plan.data), m=len(created)), secrets=created)
 
 
-register(People())
+base.register(People())

@@ -3,20 +3,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.checklists.services import templates_stmt
-from app.imports.base import (
-    CREATED,
-    REFUSED,
-    UNCHANGED,
-    UPDATED,
-    CellError,
-    Column,
-    Kind,
-    Outcome,
-    Plan,
-    each_row,
-    match_columns,
-    register,
-)
+from app.imports import base
+from app.imports.base import CellError, Column, Kind, Outcome, Plan
 from app.patrols import services as patrols
 from app.projects import services as projects
 
@@ -41,14 +29,14 @@ class Places(Kind):
 
     def plan(self, session, *, actor, project, table, options):
         plan = Plan(self.name)
-        found = match_columns(table, self.columns, plan)
+        found = base.match_columns(table, self.columns, plan)
         templates = {t.key: t.id for t in session.exec(templates_stmt(project.organisation_id))}
         existing = {(a.name, c.name): c for c, a in projects.checkpoints_of(session, project)}
         on_route = {(route.name, stop.checkpoint_id): stop.template_id for route in patrols.routes_of(session, project)
                     for stop, *_rest in patrols.stops_of(session, route)}
         seen: dict[tuple[str, str], int] = {}
         rows, stops = [], []
-        for cells in each_row(table, found, self.columns):
+        for cells in base.each_row(table, found, self.columns):
             try:
                 row = {"area": cells.text("area", required=True), "name": cells.text("name", required=True),
                        "note": cells.text("note", 500), "latitude": cells.number("latitude", -90, 90),
@@ -61,10 +49,9 @@ class Places(Kind):
                 if key and key not in templates:
                     cells.fail("template", _("没有编号为“%(key)s”的检查表", key=key))
                 place = (row["area"], row["name"])
-                if place in seen:
-                    cells.fail("name", _("与第 %(line)d 行重复", line=seen[place]))
+                cells.once("name", place, seen)
             except CellError as exc:
-                plan.add(cells.line, REFUSED, " · ".join(filter(None, (cells.raw("area"), cells.raw("name")))),
+                plan.add(cells.line, base.REFUSED, " · ".join(filter(None, (cells.raw("area"), cells.raw("name")))),
                          exc.message)
                 continue
             seen[place] = cells.line
@@ -72,7 +59,7 @@ class Places(Kind):
             same = old is not None and (old.note, old.latitude, old.longitude) == (
                 row["note"], row["latitude"], row["longitude"]) and (
                 not route or on_route.get((route, old.id), "none") == templates.get(key))
-            plan.add(cells.line, CREATED if old is None else UNCHANGED if same else UPDATED,
+            plan.add(cells.line, base.CREATED if old is None else base.UNCHANGED if same else base.UPDATED,
                      f"{row['area']} · {row['name']}")
             rows.append(row)
             stops.append((route, templates.get(key)) if route else None)
@@ -96,4 +83,4 @@ class Places(Kind):
                 for c, area in projects.checkpoints_of(session, project)], project.name
 
 
-register(Places())
+base.register(Places())

@@ -15,20 +15,8 @@ from app.checklists.services import (
     templates_stmt,
     validate_definition,
 )
-from app.imports.base import (
-    CREATED,
-    REFUSED,
-    UNCHANGED,
-    UPDATED,
-    CellError,
-    Column,
-    Kind,
-    Outcome,
-    Plan,
-    each_row,
-    match_columns,
-    register,
-)
+from app.imports import base
+from app.imports.base import CellError, Column, Kind, Outcome, Plan
 from app.imports.reading import ImportRefused
 
 COLUMNS = (
@@ -71,7 +59,7 @@ class ScoreSheets(Kind):
 
     def plan(self, session, *, actor, project, table, options):
         plan = Plan(self.name)
-        found = match_columns(table, self.columns, plan)
+        found = base.match_columns(table, self.columns, plan)
         name = (options.get("name") or "").strip() or (table.sheet if table.sheet.lower() not in GENERIC_SHEETS else "")
         if not name or len(name) > 120:
             raise ImportRefused(_("请填写检查表名称(最多 120 字)。"), {"name": _("请填写名称")})
@@ -80,7 +68,7 @@ class ScoreSheets(Kind):
         key = template.key if template else "sheet-" + hashlib.sha1(name.encode()).hexdigest()[:8]
         old = {i["key"]: i for _n, i in iter_items(current_version(session, template).definition)} if template else {}
         sections, caps, seen = {}, {}, {}
-        for number, cells in enumerate(each_row(table, found, self.columns), start=1):
+        for number, cells in enumerate(base.each_row(table, found, self.columns), start=1):
             try:
                 item = self._item(cells, number)
                 cap = cells.number("cap", 0, 10_000)
@@ -89,14 +77,14 @@ class ScoreSheets(Kind):
                 if item["key"] in seen:
                     cells.fail("key", _("编号与第 %(line)d 行重复", line=seen[item["key"]]))
             except CellError as exc:
-                plan.add(cells.line, REFUSED, cells.raw("label")[:40], exc.message)
+                plan.add(cells.line, base.REFUSED, cells.raw("label")[:40], exc.message)
                 continue
             seen[item["key"]] = cells.line
             section = cells.text("section") or item["category"]
             sections.setdefault(section, []).append(item)
             before = old.get(item["key"])
             unchanged = before is not None and all(before.get(k) == v for k, v in item.items())
-            plan.add(cells.line, CREATED if before is None else UNCHANGED if unchanged else UPDATED,
+            plan.add(cells.line, base.CREATED if before is None else base.UNCHANGED if unchanged else base.UPDATED,
                      f"{item['category']} · {item['label'][:40]} ({item['points']:g})")
         definition = None
         if not plan.refused:
@@ -153,4 +141,4 @@ class ScoreSheets(Kind):
         return rows, template.name
 
 
-register(ScoreSheets())
+base.register(ScoreSheets())

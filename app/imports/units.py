@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.frontdesk import importing
 from app.frontdesk.units import EDITORS
-from app.imports.base import CREATED, REFUSED, UPDATED, Column, Kind, Outcome, Plan, match_columns, register
+from app.imports import base
+from app.imports.base import Column, Kind, Outcome, Plan
 
 COLUMNS = (
     Column("building", "楼栋", _l("如 3 或 3栋;可与“单元”“房号”一起写,也可只用一列“房屋”写 3栋2单元1201。"), "3",
@@ -27,7 +28,7 @@ class Units(Kind):
 
     def plan(self, session, *, actor, project, table, options):
         plan = Plan(self.name)
-        found = match_columns(table, self.columns, plan)
+        found = base.match_columns(table, self.columns, plan)
         if "room" not in found and "label" not in found:
             raise importing.ImportRefused(_("表头须至少含“房号”(或“房屋”)一列。"))
         reading = importing.Reading()
@@ -37,8 +38,8 @@ class Units(Kind):
             reading.errors += one.errors
         units = importing.preview(session, project_id=project.id, reading=reading)
         for line, message in units.errors:
-            plan.add(line, REFUSED, "", _("第 %(line)d 行:%(message)s", line=line, message=message))
-        for outcome, rows in ((CREATED, units.added), (UPDATED, units.changed)):
+            plan.add(line, base.REFUSED, "", _("第 %(line)d 行:%(message)s", line=line, message=message))
+        for outcome, rows in ((base.CREATED, units.added), (base.UPDATED, units.changed)):
             for row in rows:
                 names = "、".join(name for name, _phone in row.occupants)
                 plan.add(row.line, outcome, " · ".join(filter(None, (row.parts.label, names))))
@@ -51,4 +52,4 @@ class Units(Kind):
         return Outcome(_("已导入 %(n)d 个房号。", n=count))
 
 
-register(Units())
+base.register(Units())
