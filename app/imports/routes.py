@@ -78,11 +78,13 @@ def preview(project, kind_name: str):
                                 filename=upload.filename, options=options)
     except Refusal as exc:
         return _page(project, kind, exc.status, error=exc.message)
+    if plan.refused:  # nothing to apply: the file is not kept
+        return _page(project, kind, 422, plan=plan, filename=upload.filename)
     key = f"imports/{project.id}/{uuid.uuid4().hex}"
     storage().save(key, raw, XLSX)
     token = _signer().dumps({"k": key, "n": kind.name, "p": project.id, "u": current_user.id,
                              "f": upload.filename[:120], "o": options})
-    return _page(project, kind, 422 if plan.refused else 200, plan=plan, token=token, filename=upload.filename)
+    return _page(project, kind, plan=plan, token=token, filename=upload.filename)
 
 
 @bp.post("/projects/<int:project_id>/imports/<kind_name>/apply")
