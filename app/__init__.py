@@ -56,6 +56,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.frontdesk import units_routes  # noqa: F401  (its views join the frontdesk blueprint)
     from app.frontdesk.routes import bp as frontdesk_bp
     from app.handovers.routes import bp as handovers_bp
+    from app.imports.routes import bp as imports_bp
     from app.incidents import report_routes as _incident_reports  # noqa: F401  (its views join the blueprint)
     from app.incidents.routes import bp as incidents_bp
     from app.inspections.routes import bp as inspections_bp
@@ -68,7 +69,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.sync.routes import bp as sync_bp
 
     for blueprint in (core_bp, accounts_bp, projects_bp, sync_bp, repairs_bp, patrols_bp, handovers_bp,
-                      inspections_bp, shifts_bp, channels_bp, frontdesk_bp, complaints_bp, callbacks_bp, incidents_bp):
+                      inspections_bp, shifts_bp, channels_bp, frontdesk_bp, complaints_bp, callbacks_bp, incidents_bp,
+                      imports_bp):
         app.register_blueprint(blueprint)
 
     from app import cli
@@ -79,6 +81,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.complaints import jobs as _complaints_jobs  # noqa: F401  (clock jobs register at import)
     from app.core import jobs as _core_jobs  # noqa: F401
     from app.handovers import jobs as _handovers_jobs  # noqa: F401
+    from app.imports import cli as imports_cli
     from app.inspections import jobs as _inspections_jobs  # noqa: F401
     from app.patrols import jobs as _patrols_jobs  # noqa: F401
     from app.repairs import jobs as _repairs_jobs  # noqa: F401
@@ -88,5 +91,6 @@ def create_app(config: type[Config] | None = None) -> Flask:
     checklists_cli.init_app(app)
     app.add_template_global(phone_rules, "checklist_rules")  # checklist forms carry their rules to the phone
     channels_cli.init_app(app)
+    imports_cli.init_app(app)
     app.add_template_global(answer_label)  # every record shows an answer the same way
     return app

@@ -88,6 +88,13 @@ def current_version(session: Session, template: ChecklistTemplate) -> ChecklistV
 
 def save_template(session: Session, *, actor, organisation_id: int, definition: dict) -> ChecklistVersion:
     """Create the template or give it a new version; an unchanged definition returns the current version as is."""
+    version = stage_template(session, actor=actor, organisation_id=organisation_id, definition=definition)
+    session.commit()
+    return version
+
+
+def stage_template(session: Session, *, actor, organisation_id: int, definition: dict) -> ChecklistVersion:
+    """`save_template` without the commit, for a caller that writes more in the same transaction."""
     definition = validate_definition(definition)
     template = session.exec(select(ChecklistTemplate).where(ChecklistTemplate.organisation_id == organisation_id,
                                                             ChecklistTemplate.key == definition["key"])).first()
@@ -115,7 +122,6 @@ def save_template(session: Session, *, actor, organisation_id: int, definition: 
     audit.record(session, actor=actor, action="template.create" if creating else "template.version", obj=template,
                  before=before, after={"key": template.key, "version": number, "name": template.name},
                  organisation_id=organisation_id)
-    session.commit()
     return version
 
 

@@ -1,5 +1,5 @@
 """Units and owners brought in from a file, all or nothing: reading a file into checked rows (`read_csv`; the
-Excel reader of a later issue yields the same rows) is kept apart from applying them (`preview`, `apply`).
+Excel reader of app.imports yields the same rows) is kept apart from applying them (`preview`, `apply`).
 
 Columns, by header (Chinese or English): 楼栋 building, 单元 unit, 房号 room, 业主 name(s), 电话 phone(s),
 关系 relation, 备注 note. Or one column 房屋 / unit label ("3栋2单元1201") instead of the first three.
@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from app.core import audit
-from app.core.refusal import Refusal
 from app.frontdesk import units
 from app.frontdesk.models import RELATIONS, Unit
+from app.imports.reading import ImportRefused, decode  # noqa: F401  (the one file refusal; decode for the page)
 from app.projects.services import get_project
 
 MAX_ROWS = 20_000
@@ -27,10 +27,6 @@ HEADERS = {
     "note": ("备注", "note"),
 }
 RELATION_WORDS = {"业主": "owner", "租户": "tenant", "家属": "family", **{r: r for r in RELATIONS}}
-
-
-class ImportRefused(Refusal):
-    """The file cannot be read at all (not CSV, no header, too big); row problems are listed, not raised."""
 
 
 @dataclass
@@ -46,15 +42,6 @@ class Row:
 class Reading:
     rows: list[Row] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message in the reader's language)
-
-
-def decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK unless told otherwise
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRefused(_("无法读取文件:请存为 UTF-8 或 GBK 编码的 CSV。"), {"file": _("编码不对")})
 
 
 def _columns(header: list[str]) -> dict[str, int]:

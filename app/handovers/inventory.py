@@ -57,6 +57,13 @@ def items_of(session: Session, room: Room) -> list[dict]:
 
 def publish(session: Session, *, actor: User, room: Room, items: list[dict]) -> InventoryVersion:
     """Publish the room's inventory as a new version (an unchanged list keeps the current one); commits."""
+    version = stage(session, actor=actor, room=room, items=items)
+    session.commit()
+    return version
+
+
+def stage(session: Session, *, actor: User, room: Room, items: list[dict]) -> InventoryVersion:
+    """`publish` without the commit, for a caller that writes more in the same transaction."""
     current = version_of(session, room)
     if current is not None and current.items == items:
         return current
@@ -70,7 +77,6 @@ def publish(session: Session, *, actor: User, room: Room, items: list[dict]) -> 
     audit.record(session, actor=actor, action="inventory.publish", obj=room,
                  before={"version": current.number if current else None},
                  after={"version": number, "items": len(items)})
-    session.commit()
     return version
 
 
@@ -117,6 +123,22 @@ def remove_item(session: Session, *, actor: User, room: Room, key: str) -> Inven
     if not any(i["key"] == key for i in items):
         raise HandoverError(_("清单中没有这件物品。"))
     return publish(session, actor=actor, room=room, items=[i for i in items if i["key"] != key])
+
+
+def merge_items(session: Session, *, actor: User, room: Room, rows: list[dict]) -> InventoryVersion:
+    """Rows of name, category, quantity, location (checked by the caller, app.imports): an item of the same name
+    is changed in place (its key and reference photo kept), others are added; nothing is committed."""
+    items = [dict(i) for i in items_of(session, room)]
+    by_name = {i["name"]: i for i in items}
+    number = int(_next_key(session, room)[1:])
+    for row in rows:
+        item = by_name.get(row["name"])
+        if item is None:
+            item = by_name[row["name"]] = {"key": f"i{number}", "photo_id": None}
+            number += 1
+            items.append(item)
+        item.update(name=row["name"], category=row["category"], quantity=row["quantity"], location=row["location"])
+    return stage(session, actor=actor, room=room, items=items)
 
 
 def by_category(items: list[dict]) -> list[tuple[str, list[tuple[int, dict]]]]:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy import insert
 from sqlmodel import Session, func, select
 
 from app.accounts.models import User
@@ -89,6 +90,37 @@ def add_stop(session: Session, *, actor: User, route: Route, checkpoint_id, temp
                  after={"checkpoint": checkpoint.name, "position": position})
     session.commit()
     return stop
+
+
+def place_on_routes(session: Session, *, actor: User, project: Project, stops: list[tuple[str, int, int | None]]
+                    ) -> None:
+    """(route name, checkpoint id, template id or None): each checkpoint onto the end of its route (created when
+    new), or its template changed where it is already a stop; rows checked by the caller; nothing is committed."""
+    routes = {r.name: r for r in routes_of(session, project)}
+    for name in dict.fromkeys(name for name, _c, _t in stops):
+        if name not in routes:
+            routes[name] = Route(project_id=project.id, name=name)
+            session.add(routes[name])
+    session.flush()
+    ids = [r.id for r in routes.values()]
+    placed = {(s.route_id, s.checkpoint_id): s for s in session.exec(select(RouteStop).where(RouteStop.route_id.in_(ids)))}
+    ends = {i: max((s.position for s in placed.values() if s.route_id == i), default=0) for i in ids}
+    added = []
+    for name, checkpoint_id, template_id in stops:
+        route = routes[name]
+        stop = placed.get((route.id, checkpoint_id))
+        if stop is not None:
+            stop.template_id = template_id
+            session.add(stop)
+            continue
+        ends[route.id] += 1
+        placed[(route.id, checkpoint_id)] = True
+        added.append({"route_id": route.id, "position": ends[route.id], "checkpoint_id": checkpoint_id,
+                      "template_id": template_id})
+    if added:  # one multi-row insert, as for the checkpoints themselves
+        session.execute(insert(RouteStop), added)
+    audit.record(session, actor=actor, action="route.import_stops", obj=project, project_id=project.id,
+                 after={"stops": len(stops), "routes": sorted(dict.fromkeys(n for n, _c, _t in stops))})
 
 
 def remove_stop(session: Session, *, actor: User, stop: RouteStop) -> None:

@@ -1,6 +1,7 @@
 """Projects, areas and checkpoints: validation, changes with audit entries, QR labels."""
 import segno
 from flask_babel import gettext as _
+from sqlalchemy import insert
 from sqlmodel import Session, func, select
 
 from app.accounts.models import User
@@ -10,7 +11,7 @@ from app.core.db import count_by, get_posted
 from app.core.permissions import register_directory
 from app.core.refusal import Refusal
 from app.core.validation import required_text
-from app.projects.models import Area, Checkpoint, Organisation, Project
+from app.projects.models import Area, Checkpoint, Organisation, Project, new_checkpoint_code
 
 PROJECT_KINDS = ("sales", "residential")
 PROJECT_FIELDS = ("name", "kind", "address", "archived", "keep_photo_location")
@@ -231,6 +232,40 @@ def delete_checkpoint(session: Session, *, actor: User, checkpoint: Checkpoint) 
                  before=audit.snapshot(checkpoint, CHECKPOINT_FIELDS + ("code",)))
     session.delete(checkpoint)
     session.commit()
+
+
+def import_places(session: Session, *, actor: User, project: Project, rows: list[dict]) -> list[int]:
+    """Create or update many checkpoints (rows of area, name, note, latitude, longitude) and the areas they name,
+    rows already checked by the caller (app.imports); returns their ids in row order; one audit entry; nothing is
+    committed. New checkpoints go in as one multi-row insert: thousands of model objects would take seconds."""
+    areas = {a.name: a for a in areas_of(session, project)}
+    position = max((a.position for a in areas.values()), default=0)
+    for name in dict.fromkeys(r["area"] for r in rows):
+        if name not in areas:
+            position += 1
+            areas[name] = Area(project_id=project.id, name=name, position=position)
+            session.add(areas[name])
+    session.flush()
+    existing = {(c.area_id, c.name): c for c, _a in checkpoints_of(session, project)}
+    fresh = []
+    for row in rows:
+        values = {"note": row["note"], "latitude": row["latitude"], "longitude": row["longitude"]}
+        checkpoint = existing.get((areas[row["area"]].id, row["name"]))
+        if checkpoint is None:
+            fresh.append({"project_id": project.id, "area_id": areas[row["area"]].id, "name": row["name"],
+                          "code": new_checkpoint_code(), **values})
+        else:
+            for name, value in values.items():
+                setattr(checkpoint, name, value)
+            session.add(checkpoint)
+    if fresh:
+        session.execute(insert(Checkpoint), fresh)
+    session.flush()
+    ids = {(a, n): i for i, a, n in session.exec(select(Checkpoint.id, Checkpoint.area_id, Checkpoint.name)
+                                                 .where(Checkpoint.project_id == project.id))}
+    audit.record(session, actor=actor, action="checkpoint.import", obj=project, project_id=project.id,
+                 after={"created": len(fresh), "updated": len(rows) - len(fresh), "areas": len(areas)})
+    return [ids[(areas[r["area"]].id, r["name"])] for r in rows]
 
 
 def qr_svg(payload: str) -> str:

@@ -47,6 +47,7 @@ VALUES = {
     "room_id": lambda w, h, db: w.rooms[h].id,
     "item_key": lambda w, h, db: "i1",
     "kind": lambda w, h, db: "closing",
+    "kind_name": lambda w, h, db: "checkpoints",  # imports
     "handover_id": lambda w, h, db: w.handovers[h].id,
     "check_id": lambda w, h, db: w.room_checks[h].id,
     # A company the persona does not belong to: the walk passes the persona's own (see `_value_for`).
