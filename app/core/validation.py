@@ -6,6 +6,9 @@ from flask_babel import gettext as _
 
 from app.core.refusal import Refusal
 
+# A phone number as people type it: digits, spaces and dashes, an optional leading +.
+PHONE = re.compile(r"\+?[0-9][0-9 -]{5,19}")
+
 
 def required_text(value, label: str, limit: int = 120, error: type[Refusal] = Refusal) -> str:
     """The stripped text, or `error` saying it is missing or too long."""

@@ -1,7 +1,6 @@
 """Intake at the front desk (来电来访登记): one record per call, visit, WeChat message or referral, checked whole,
 then handed on by its category (`after_intake`): a repair becomes a ticket, an enquiry answered on the spot is
 closed, a suggestion or praise is logged, a complaint becomes a complaint record (app.complaints)."""
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,13 +13,13 @@ from app.core import audit
 from app.core.db import zone
 from app.core.photos import attach
 from app.core.refusal import Refusal
+from app.core.validation import PHONE
 from app.frontdesk import units
 from app.frontdesk.models import CATEGORIES, CHANNELS, Intake, Occupant, Unit
 from app.projects.models import Project
 from app.repairs import services as repairs
 
 MAX_DESCRIPTION = 2000
-PHONE = re.compile(r"\+?[0-9][0-9 -]{5,19}")
 APPOINTMENT_SLACK = timedelta(minutes=5)  # "now" typed a little late is not the past
 REACHABLE = ("repair", "complaint")  # categories that always need a way to call the person back (and any follow-up)
 INTAKE_ROLES = ("frontdesk", "supervisor")  # who takes calls; patrols and handovers refer through the same form
