@@ -64,6 +64,7 @@ VALUES = {
     "unit_id": lambda w, h, db: frontdesk_helpers.unit(db, getattr(w, h), "9-1-101").id,  # front desk (issue 17)
     "intake_id": lambda w, h, db: frontdesk_helpers.intake(db, getattr(w, h)).id,
     "complaint_id": lambda w, h, db: _complaint_of(db, getattr(w, h)),  # complaints (issue 17)
+    "register": lambda w, h, db: "keys",  # a post's registers (issue 18)
 }
 
 
@@ -164,6 +165,8 @@ PHOTO_VIEWERS = {
     "intake": {"frontdesk", "supervisor"},
     "complaint_note": {"frontdesk", "supervisor"},  # and the complaint's department (none for this photo)
     "shift_event": {"attendant", "supervisor"},
+    **dict.fromkeys(("register_found", "register_found_sign", "register_gift"),
+                    {"guard", "attendant", "frontdesk", "supervisor"}),
     **dict.fromkeys(("inspection_deduction", "inspection_objection", "rectification"), {"inspector", "supervisor"}),
     **dict.fromkeys(("room_item", "handover_line", "handover_sign_out", "handover_sign_in", "room_check",
                      "room_check_keys"), {"attendant", "supervisor"}),
