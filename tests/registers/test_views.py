@@ -52,7 +52,7 @@ def test_another_projects_register_is_a_404_and_a_role_without_registers_a_403(l
     for register in ("visitors", "lost", "gifts", "keys"):
         assert guard.get(_page(world, register, "p2")).status_code == 404
     assert guard.get(f"/projects/{world.p2.id}/registers").status_code == 404
-    assert guard.get(f"/posts/999999/registers/keys").status_code == 404
+    assert guard.get("/posts/999999/registers/keys").status_code == 404
     assert guard.get(f"/posts/{world.shifts['p1'].post.id}/registers/parcels").status_code == 404
     assert login_as("engineer").get(_page(world, "visitors")).status_code == 403
 
