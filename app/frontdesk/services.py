@@ -13,7 +13,7 @@ from app.core import audit
 from app.core.db import zone
 from app.core.photos import attach
 from app.core.refusal import Refusal
-from app.core.validation import PHONE
+from app.core.validation import PHONE, wall_moment
 from app.frontdesk import units
 from app.frontdesk.models import CATEGORIES, CHANNELS, Intake, Occupant, Unit
 from app.projects.models import Project
@@ -48,14 +48,7 @@ def _choice(value, allowed, field: str, message: str) -> str:
 
 def appointment(value, *, tz: ZoneInfo) -> datetime | None:
     """A datetime-local input ("2026-12-01T15:30", the desk's wall clock) as a UTC moment; IntakeError if unreadable."""
-    value = str(value or "").strip()
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise IntakeError(_("预约时间格式不对。"), {"appointment": _("格式不对")}) from None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).astimezone(ZoneInfo("UTC"))
+    return wall_moment(value, _("预约时间"), "appointment", tz=tz, error=IntakeError)
 
 
 @dataclass

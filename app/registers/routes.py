@@ -1,7 +1,5 @@
 """The registers of a post: the project's index of posts, each register's page (its open entries, its form, the
 month's list; offline through the outbox), the same forms without JavaScript, and the monthly export."""
-import uuid
-
 from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -18,7 +16,7 @@ from app.registers import bp, exports, records, services  # noqa: F401  (records
 from app.repairs.figures import month_bounds, months_back
 from app.reports.csv_export import csv_response
 from app.shifts import services as shifts
-from app.sync.services import RecordRefused, accept
+from app.sync.services import RecordRefused, accept_form
 
 REGISTER = "<any(visitors,lost,gifts,keys):register>"
 SUPERVISORS = ("supervisor",)
@@ -38,7 +36,7 @@ def _home_tasks(session, user, projects, roles):
     keepers = list(shifts.with_posts(session, home.holding(roles, set(services.ROLES) | {"admin"})))
     overdue = services.overdue_counts(session, keepers, utcnow())
     return {i: [home.Task(title=_("岗位登记"), url=url_for("registers.index", project_id=i), urgent=i in overdue,
-                          detail=ngettext("%(n)d 把钥匙逾期未还", "%(n)d 把钥匙逾期未还", overdue[i], n=overdue[i])
+                          detail=ngettext("%(num)d 把钥匙逾期未还", "%(num)d 把钥匙逾期未还", overdue[i])
                           if i in overdue else _("来访、失物、礼品、钥匙"))] for i in keepers}
 
 
@@ -130,17 +128,13 @@ def post_register_post(post_id: int, register: str):
     kind = request.form.get("kind", "")
     if kind not in KINDS[register]:
         abort(400)
-    try:
-        client_id = str(uuid.UUID(request.form.get("client_id", "")))
-    except ValueError:
-        client_id = str(uuid.uuid4())
     data = {k: v for k, v in request.form.items() if k not in ("csrf_token", "client_id", "kind")}
     files = [(f"{name}~{n}.jpg", f.read()) for name in FILES for n, f in enumerate(request.files.getlist(name), 1)
              if f.filename]
-    envelope = {"kind": kind, "project_id": project.id, "client_time": utcnow().isoformat(), "data": data}
     try:
-        accept(get_session(), storage(), user=current_user, client_id=client_id, envelope=envelope, files=files,
-               photo_max_bytes=current_app.config["PHOTO_MAX_BYTES"])
+        accept_form(get_session(), storage(), user=current_user, project_id=project.id, kind=kind, data=data,
+                    files=files, client_id=request.form.get("client_id", ""),
+                    photo_max_bytes=current_app.config["PHOTO_MAX_BYTES"])
     except RecordRefused as exc:
         return render_template("registers/register.html", error=exc.message, problems=exc.fields or {}, form=data,
                                failed_kind=kind, **_register_context(post, project, register)), exc.status

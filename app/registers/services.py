@@ -19,7 +19,7 @@ from app.core.db import count_by, get_posted, update_if
 from app.core.notifications import link, notify
 from app.core.photos import attach
 from app.core.refusal import Refusal
-from app.core.validation import PHONE, needs, whole
+from app.core.validation import PHONE, needs, wall_moment, whole
 from app.handovers.services import is_blank
 from app.registers import notices
 from app.registers.models import Found, Gift, KeyLoan, Visit
@@ -110,25 +110,14 @@ def key_rules(keys_out: list[str] = ()) -> dict:
     return rules
 
 
-def moment(value, label: str, field: str, *, tz: ZoneInfo) -> datetime | None:
-    """A datetime-local value ("2026-12-01T21:30", the post's wall clock) as a UTC moment, None when empty."""
-    value = str(value or "").strip()
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise RegisterError(_("%(label)s格式不对。", label=label), {field: _("格式不对")}) from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)).astimezone(ZoneInfo("UTC"))
-
-
 def check(rules: dict, data: dict, *, now: datetime, tz: ZoneInfo) -> dict[str, datetime | None]:
     """Refuse the first broken rule, in the phone's order; the times read ({field: UTC moment or None})."""
     needs(rules["needs"], data, error=RegisterError)
     for rule in rules["one_of"]:
         if not any(str(data.get(name) or "").strip() for name in rule["fields"]):
             raise RegisterError(rule["message"], {rule["fields"][0]: rule["problem"]})
-    times = {name: moment(data.get(name), label, name, tz=tz) for name, label in rules["times"].items()}
+    times = {name: wall_moment(data.get(name), label, name, tz=tz, error=RegisterError)
+             for name, label in rules["times"].items()}
     times.update({name: times[name] or now for name in rules["now"]})
     seen = {**times, "now": now}
     for rule in rules["order"]:
