@@ -62,6 +62,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.inspections.routes import bp as inspections_bp
     from app.patrols.routes import bp as patrols_bp
     from app.projects.routes import bp as projects_bp
+    from app.registers.routes import bp as registers_bp
     from app.repairs import figures_routes, public_routes  # noqa: F401  (their views join the repairs blueprint)
     from app.repairs.routes import bp as repairs_bp
     from app.shifts import reports, setup  # noqa: F401  (their views join the shifts blueprint)
@@ -70,7 +71,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
     for blueprint in (core_bp, accounts_bp, projects_bp, sync_bp, repairs_bp, patrols_bp, handovers_bp,
                       inspections_bp, shifts_bp, channels_bp, frontdesk_bp, complaints_bp, callbacks_bp, incidents_bp,
-                      imports_bp):
+                      imports_bp, registers_bp):
         app.register_blueprint(blueprint)
 
     from app import cli

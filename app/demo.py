@@ -15,6 +15,7 @@ from app.inspections import demo as inspections_demo
 from app.patrols import services as patrols
 from app.patrols.models import Route, Schedule
 from app.projects.models import Area, Checkpoint, Organisation, Project
+from app.registers import demo as registers_demo
 from app.shifts import demo as shifts_demo
 
 PASSWORD = "demo1234"
@@ -89,6 +90,7 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
     frontdesk_demo.seed(session, by_name)
     complaints_demo.seed(session, by_name.values())
     incidents_demo.seed(session, by_name)
+    registers_demo.seed(session, by_name, admin)
     return [(u, PASSWORD, r) for u, _n, r, _p in USERS]
 
 

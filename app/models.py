@@ -18,6 +18,7 @@ def load_all() -> None:
     from app.inspections import models as _inspections  # noqa: F401
     from app.patrols import models as _patrols  # noqa: F401
     from app.projects import models as _projects  # noqa: F401
+    from app.registers import models as _registers  # noqa: F401
     from app.repairs import models as _repairs  # noqa: F401
     from app.shifts import models as _shifts  # noqa: F401
     from app.sync import models as _sync  # noqa: F401

@@ -1,10 +1,14 @@
 """Small checks of form input shared by the capabilities; each raises a `Refusal` (or the caller's subclass)."""
 import re
-from datetime import time
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
 from app.core.refusal import Refusal
+
+# A phone number as people type it: digits, spaces and dashes, an optional leading +.
+PHONE = re.compile(r"\+?[0-9][0-9 -]{5,19}")
 
 
 def required_text(value, label: str, limit: int = 120, error: type[Refusal] = Refusal) -> str:
@@ -35,6 +39,19 @@ def clock(value, label: str, example: str = "08:00", error: type[Refusal] = Refu
         return time.fromisoformat(str(value).strip())
     except ValueError:
         raise error(_("%(label)s须为 时:分,如 %(example)s。", label=label, example=example)) from None
+
+
+def wall_moment(value, label: str, field: str, *, tz: ZoneInfo, error: type[Refusal] = Refusal) -> datetime | None:
+    """A datetime-local input ("2026-12-01T21:30", on the wall clock of `tz`) as a UTC moment; None when empty,
+    `error` naming the label and the field when unreadable."""
+    value = str(value or "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise error(_("%(label)s格式不对。", label=label), {field: _("格式不对")}) from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).astimezone(ZoneInfo("UTC"))
 
 
 def needs(rules: list[dict], values: dict, error: type[Refusal] = Refusal) -> None:

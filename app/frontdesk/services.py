@@ -1,7 +1,6 @@
 """Intake at the front desk (来电来访登记): one record per call, visit, WeChat message or referral, checked whole,
 then handed on by its category (`after_intake`): a repair becomes a ticket, an enquiry answered on the spot is
 closed, a suggestion or praise is logged, a complaint becomes a complaint record (app.complaints)."""
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,13 +13,13 @@ from app.core import audit
 from app.core.db import zone
 from app.core.photos import attach
 from app.core.refusal import Refusal
+from app.core.validation import PHONE, wall_moment
 from app.frontdesk import units
 from app.frontdesk.models import CATEGORIES, CHANNELS, Intake, Occupant, Unit
 from app.projects.models import Project
 from app.repairs import services as repairs
 
 MAX_DESCRIPTION = 2000
-PHONE = re.compile(r"\+?[0-9][0-9 -]{5,19}")
 APPOINTMENT_SLACK = timedelta(minutes=5)  # "now" typed a little late is not the past
 REACHABLE = ("repair", "complaint")  # categories that always need a way to call the person back (and any follow-up)
 INTAKE_ROLES = ("frontdesk", "supervisor")  # who takes calls; patrols and handovers refer through the same form
@@ -49,14 +48,7 @@ def _choice(value, allowed, field: str, message: str) -> str:
 
 def appointment(value, *, tz: ZoneInfo) -> datetime | None:
     """A datetime-local input ("2026-12-01T15:30", the desk's wall clock) as a UTC moment; IntakeError if unreadable."""
-    value = str(value or "").strip()
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise IntakeError(_("预约时间格式不对。"), {"appointment": _("格式不对")}) from None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).astimezone(ZoneInfo("UTC"))
+    return wall_moment(value, _("预约时间"), "appointment", tz=tz, error=IntakeError)
 
 
 @dataclass

@@ -354,3 +354,25 @@ def with_posts(session: Session, project_ids: list[int]) -> set[int]:
 
 def pending_restocks(session: Session, project_ids: list[int]) -> dict[int, int]:
     return count_by(session, RestockRequest.project_id, project_ids, RestockRequest.status == "pending")
+
+
+# -- posts for other capabilities (the registers kept at a post) ------------------------------
+
+def post_of(session: Session, post_id) -> Post | None:
+    """The post whose id a URL or a form sent, of any project (the caller checks the project), or None."""
+    return get_posted(session, Post, post_id)
+
+
+def posts_in(session: Session, project_ids, *, active_only: bool = True) -> list[Post]:
+    """The posts of these projects, in one query, by project and creation."""
+    if not project_ids:
+        return []
+    stmt = select(Post).where(Post.project_id.in_(list(project_ids)))
+    if active_only:
+        stmt = stmt.where(Post.active == True)  # noqa: E712
+    return session.exec(stmt.order_by(Post.project_id, Post.id)).all()
+
+
+def posts_by_id(session: Session, ids) -> dict[int, Post]:
+    ids = {i for i in ids if i is not None}
+    return {p.id: p for p in session.exec(select(Post).where(Post.id.in_(ids)))} if ids else {}

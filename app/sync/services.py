@@ -5,6 +5,7 @@ writes a SyncRecord keyed by the client's UUID in the same transaction, with the
 its photos commit together or not at all. A second arrival of the same UUID (a retry after a lost
 answer, a replay, a concurrent duplicate) gets the first answer back and changes nothing.
 """
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -152,6 +153,19 @@ def accept(session: Session, storage, *, user: User, client_id: str, envelope: d
             raise RecordRefused(exc.message, exc.fields, 422) from exc
         raise
     return answer, False
+
+
+def accept_form(session: Session, storage, *, user: User, project_id: int, kind: str, data: dict,
+                files: list[tuple[str, bytes]], client_id: str, photo_max_bytes: int) -> tuple[dict, bool]:
+    """The same form posted without JavaScript, through this exactly-once path at the server's time: `client_id` is
+    the one the form was rendered with (app/core/once.py), a new one when it is not a UUID."""
+    try:
+        client_id = str(uuid.UUID(str(client_id)))
+    except ValueError:
+        client_id = str(uuid.uuid4())
+    envelope = {"kind": kind, "project_id": project_id, "client_time": utcnow().isoformat(), "data": data}
+    return accept(session, storage, user=user, client_id=client_id, envelope=envelope, files=files,
+                  photo_max_bytes=photo_max_bytes)
 
 
 def offline_pages(session: Session, user: User) -> list[str]:

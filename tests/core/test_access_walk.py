@@ -66,6 +66,7 @@ VALUES = {
     "intake_id": lambda w, h, db: frontdesk_helpers.intake(db, getattr(w, h)).id,
     "complaint_id": lambda w, h, db: _complaint_of(db, getattr(w, h)),  # complaints (issue 17)
     "incident_id": lambda w, h, db: _incident_of(db, w, h),  # incidents (issue 18.2)
+    "register": lambda w, h, db: "keys",  # a post's registers (issue 18)
 }
 
 
@@ -183,6 +184,8 @@ PHOTO_VIEWERS = {
     "complaint_note": {"frontdesk", "supervisor"},  # and the complaint's department (none for this photo)
     "shift_event": {"attendant", "supervisor"},
     **dict.fromkeys(("incident", "incident_followup"), set(PROJECT_ROLES) - {"inspector"}),  # the incident page
+    **dict.fromkeys(("register_found", "register_found_sign", "register_gift"),
+                    {"guard", "attendant", "frontdesk", "supervisor"}),
     **dict.fromkeys(("inspection_deduction", "inspection_objection", "rectification"), {"inspector", "supervisor"}),
     **dict.fromkeys(("room_item", "handover_line", "handover_sign_out", "handover_sign_in", "room_check",
                      "room_check_keys"), {"attendant", "supervisor"}),
