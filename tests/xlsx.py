@@ -1,0 +1,27 @@
+"""Open XLSX downloads with openpyxl so tests assert on typed cells, not on bytes."""
+import io
+
+from openpyxl import load_workbook
+
+from app.reports.xlsx_export import MIMETYPE
+
+
+def workbook(response):
+    """The download as an openpyxl workbook, after checking it is one."""
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == MIMETYPE
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    return load_workbook(io.BytesIO(response.get_data()))
+
+
+def values(sheet) -> list[list]:
+    """The sheet's cells as Python values, row by row (empty cells are None)."""
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def table(sheet) -> list[dict]:
+    """The rows under the header as {header: value}, after checking the header is frozen and filtered."""
+    rows = values(sheet)
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref.startswith("A1:") and sheet.auto_filter.ref.endswith(str(max(len(rows), 2)))
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
