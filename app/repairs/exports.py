@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from app.accounts.services import users_by_id
 from app.projects.models import Project
-from app.repairs.figures import CSV_COLUMNS, INTAKE_LABELS
+from app.repairs.figures import INTAKE_LABELS, csv_rows
 from app.repairs.models import Ticket
 from app.repairs.services import CONTACT_ROLES, STATUS_LABELS, mask, settings_for
 from app.repairs.workflow import SATISFIED
@@ -89,11 +89,8 @@ def ticket_sheet(session: Session, project: Project, **filters) -> Sheet:
     return Sheet(_("报修工单"), header(), ticket_rows(session, project, **filters))
 
 
+
 def figures_sheet(figures) -> Sheet:
-    """The month's figures as the CSV has them, with counts and averages as numbers and rates as percentages."""
-    head = [Column(str(label), "0.0%") if attr and attr.endswith("_rate") else
-            Column(str(label), "0.0") if attr and attr.startswith("avg_") else str(label)
-            for label, attr in CSV_COLUMNS]
-    rows = [[name, *(getattr(tally, attr) for _label, attr in CSV_COLUMNS[1:])]
-            for name, tally in [*figures.categories.items(), (_("合计"), figures.total)]]
-    return Sheet(figures.label, head, rows)
+    """The month's figures as the CSV has them, counts and averages as numbers, rates as percentages."""
+    rows = csv_rows(figures)
+    return Sheet(figures.label, rows[0], rows[1:])

@@ -19,6 +19,7 @@ import xlsxwriter
 from flask import Response, send_file
 
 from app.core.db import zone
+from app.reports.csv_export import Shown
 from app.reports.csv_export import cell as neutral
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,6 +46,8 @@ class Sheet:
 
 def width(value) -> int:
     """How many columns of a Latin font the value takes: CJK and full-width characters count double."""
+    if isinstance(value, Shown):
+        return width(value.text)
     if isinstance(value, datetime):
         return 16
     if isinstance(value, (date, time)):
@@ -105,6 +108,8 @@ class _Writer:
             ws.autofilter(0, 0, last, len(labels) - 1)
 
     def write(self, ws, row: int, col: int, value, number_format=None) -> None:
+        if isinstance(value, Shown):
+            value, number_format = value.value, self.format(value.format) if value.format else number_format
         if value is None or value == "":
             return  # constant_memory leaves an unwritten cell empty
         if isinstance(value, str):
