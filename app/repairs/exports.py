@@ -35,10 +35,6 @@ def header() -> list:
             _("满意"), _("回访意见"), _("关闭时间"), _("重开次数"), _("原因")]
 
 
-def _yes(flag) -> str:
-    return "" if flag is None else (_("是") if flag else _("否"))
-
-
 def ticket_rows(session: Session, project: Project, *, reader_roles: set[str], statuses=None,
                 category: str | None = None, start: datetime | None = None, end: datetime | None = None):
     """The rows of `ticket_sheet`, newest first; the reporter's contact masked unless the reader may call back."""
@@ -53,34 +49,38 @@ def ticket_rows(session: Session, project: Project, *, reader_roles: set[str], s
     if start and end:
         stmt = stmt.where(Ticket.created_at >= start, Ticket.created_at < end)
     stmt = stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc())
-    statuses_, severities = {k: str(v) for k, v in STATUS_LABELS.items()}, {k: str(v) for k, v in SEVERITY_LABELS.items()}
-    intakes = {k: str(v) for k, v in INTAKE_LABELS.items()}
+    # Labels translated once, not once a cell: gettext per cell was most of the time of 50,000 rows.
+    labels = {"status": {k: str(v) for k, v in STATUS_LABELS.items()},
+              "severity": {k: str(v) for k, v in SEVERITY_LABELS.items()},
+              "intake": {k: str(v) for k, v in INTAKE_LABELS.items()}, "yes": {True: _("是"), False: _("否"), None: ""}}
     names: dict = {}
     batch = []
     for row in session.exec(stmt.execution_options(yield_per=BATCH)):
         batch.append(row)
         if len(batch) == BATCH:
-            yield from _rows(session, batch, names, whole_contact, dispatch_target, statuses_, severities, intakes)
+            yield from _rows(session, batch, names, whole_contact, dispatch_target, labels)
             batch = []
-    yield from _rows(session, batch, names, whole_contact, dispatch_target, statuses_, severities, intakes)
+    yield from _rows(session, batch, names, whole_contact, dispatch_target, labels)
 
 
-def _rows(session, batch, names, whole_contact, dispatch_target, statuses, severities, intakes):
+def _rows(session, batch, names, whole_contact, dispatch_target, labels):
+    statuses, severities, intakes, yes = labels["status"], labels["severity"], labels["intake"], labels["yes"]
     wanted = {r.assignee_id for r in batch if r.assignee_id and r.assignee_id not in names}
     names.update({i: u.display_name for i, u in users_by_id(session, wanted).items()})
     for r in batch:
         dispatch_due = r.created_at + dispatch_target
         waited = (r.dispatched_at - r.created_at).total_seconds() / 60 if r.dispatched_at else None
         on_time = r.finished_at <= r.due_at if r.finished_at and r.due_at else None
+        satisfied = r.satisfaction >= SATISFIED if r.satisfaction else None
         name, phone = (r.reporter_name, r.reporter_phone) if whole_contact else (mask(r.reporter_name),
                                                                                  mask(r.reporter_phone))
         yield [r.number, statuses.get(r.status, r.status), r.category, severities.get(r.severity, r.severity),
-               _yes(r.urgent), intakes.get(r.channel or r.source, r.source), r.location, r.unit_label, r.description,
+               yes[bool(r.urgent)], intakes.get(r.channel or r.source, r.source), r.location, r.unit_label, r.description,
                name, phone, r.reported_at, r.created_at, dispatch_due, r.dispatched_at, waited,
-               _yes(r.dispatched_at <= dispatch_due) if r.dispatched_at else "", names.get(r.assignee_id, ""),
-               r.started_at, r.finished_at, r.due_at, _yes(on_time), r.work_note, r.materials, r.callback_at,
-               _yes(r.callback_reached), r.satisfaction,
-               _yes(r.satisfaction >= SATISFIED) if r.satisfaction else "", r.callback_comment, r.closed_at,
+               yes[r.dispatched_at <= dispatch_due] if r.dispatched_at else "", names.get(r.assignee_id, ""),
+               r.started_at, r.finished_at, r.due_at, yes[on_time], r.work_note, r.materials, r.callback_at,
+               yes[r.callback_reached], r.satisfaction,
+               yes[satisfied], r.callback_comment, r.closed_at,
                r.reopen_count, r.reason]
 
 

@@ -1,7 +1,9 @@
 """XLSX exports open in Excel and WPS with real types, the company's wall clock, and user formulas kept as text."""
 import io
+import zipfile
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
+from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -79,9 +81,19 @@ def test_an_export_of_nothing_is_a_workbook_with_an_empty_sheet():
     assert _book().sheetnames == ["Sheet"]
 
 
-def test_control_characters_typed_by_a_user_do_not_break_the_file():
-    sheet = _book(Sheet("t", ["备注"], [["铃\x07声\x00"]])).active
-    assert sheet["A2"].value.startswith("铃")
+def test_characters_xml_cannot_carry_are_dropped_and_the_file_still_opens():
+    sheet = _book(Sheet("t", ["备注"], [["铃\x07声\x00", "半个\ud800字", "换\n行 & <标签>"]])).active
+    assert [c.value for c in sheet[2]] == ["铃声", "半个字", "换\n行 & <标签>"]
+
+
+def test_the_workbook_is_well_formed_and_says_where_the_filter_is():
+    out = io.BytesIO()
+    write_xlsx([Sheet("工单", ["编号", "数量"], [["BX-1", 1]]), Sheet("空", [], [])], out, SHANGHAI)
+    with zipfile.ZipFile(out) as z:
+        for name in z.namelist():
+            ElementTree.fromstring(z.read(name))  # every part parses as XML
+        workbook_xml = z.read("xl/workbook.xml").decode()
+    assert "'工单'!$A$1:$B$2" in workbook_xml and 'localSheetId="1"' not in workbook_xml
 
 
 def test_the_response_is_a_named_xlsx_download(app):
