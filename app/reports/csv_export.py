@@ -8,6 +8,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Response
 
@@ -27,15 +28,18 @@ class Shown:
     format: str | None = None
 
 
-def when(moment: datetime | None, seconds: bool = False, clock_only: bool = False) -> Shown | str:
-    """A stored moment on the company's wall clock: "2026-03-01 08:00" in the CSV, a date-time in the workbook."""
+def when(moment: datetime | None, seconds: bool = False, clock_only: bool = False, tz: ZoneInfo | None = None
+         ) -> Shown | str:
+    """A stored moment on the company's wall clock (or `tz`'s): "2026-03-01 08:00" in the CSV ("08:00" with
+    `clock_only`, to the second with `seconds`), a date-time in the workbook."""
     if moment is None:
         return ""
+    wall = moment.astimezone(tz) if tz else local(moment)
     if clock_only:
-        return Shown(moment, f"{local(moment):%H:%M}", "hh:mm")
+        return Shown(moment, f"{wall:%H:%M}", "hh:mm")
     if seconds:
-        return Shown(moment, f"{local(moment):%Y-%m-%d %H:%M:%S}", "yyyy-mm-dd hh:mm:ss")
-    return Shown(moment, f"{local(moment):%Y-%m-%d %H:%M}", "yyyy-mm-dd hh:mm")
+        return Shown(moment, f"{wall:%Y-%m-%d %H:%M:%S}", "yyyy-mm-dd hh:mm:ss")
+    return Shown(moment, f"{wall:%Y-%m-%d %H:%M}", "yyyy-mm-dd hh:mm")
 
 
 def percent(rate: float | None) -> Shown | str:
