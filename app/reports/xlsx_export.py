@@ -158,10 +158,11 @@ class _Book:
             styled = f' s="{style}"' if style else ""
             return f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
         if kind is datetime:
-            if value.tzinfo:
-                value = value.astimezone(self.tz).replace(tzinfo=None)
-            delta = value - EPOCH
-            serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+            if value.tzinfo:  # seconds since 1970 on the company's wall clock; 25569 is 1970-01-01's serial
+                serial = (value.timestamp() + value.astimezone(self.tz).utcoffset().total_seconds()) / 86400 + 25569
+            else:
+                delta = value - EPOCH
+                serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
             return f'<c r="{ref}" s="{style or self.defaults[datetime]}"><v>{serial!r}</v></c>'
         if kind is int or kind is float:
             if value != value or value in (INFINITY, -INFINITY):
@@ -212,12 +213,15 @@ class _Book:
             out.write('<sheetData><row r="1">' + "".join(self.cell(f"{letters[i]}1", label, 1)
                                                           for i, label in enumerate(labels)) + "</row>")
             last = 1
+            styles += [None] * (len(letters) - len(styles))
+            cell = self.cell
             for last, values in enumerate(_chain(first, rows), start=2):
                 while len(letters) < len(values):
                     letters.append(letter(len(letters)))
-                cells = "".join(self.cell(f"{letters[i]}{last}", v, styles[i] if i < len(styles) else None)
-                                for i, v in enumerate(values))
-                out.write(f'<row r="{last}">{cells}</row>')
+                    styles.append(None)
+                r = str(last)
+                out.write(f'<row r="{r}">' + "".join([cell(letters[i] + r, v, styles[i]) for i, v in enumerate(values)])
+                          + "</row>")
             ref = f"A1:{letters[len(labels) - 1]}{last}" if labels else None
             out.write("</sheetData>" + (f'<autoFilter ref="{ref}"/>' if ref else "") + "</worksheet>")
             out.flush()
