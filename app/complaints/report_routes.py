@@ -56,7 +56,7 @@ def daily_xlsx(project: Project):
     c = daily_context(project)
     rows, counts = reports.day_tables(c["report"], {"tz": c["tz"], "channels": c["channel_labels"],
                                                     "statuses": c["status_labels"]})
-    return xlsx_response([Sheet(_("投诉"), rows[0], rows[1:]), Sheet(_("当日统计"), counts[0], counts[1:])],
+    return xlsx_response([Sheet.of(_("投诉"), rows), Sheet.of(_("当日统计"), counts)],
                          f"complaints-{project.id}-{c['report'].day}.xlsx")
 
 
@@ -95,11 +95,9 @@ def monthly_csv(project: Project):
     return csv_response(reports.month_csv(c), f"frontdesk-{project.id}-{c['month']}.csv")
 
 
-
 @bp.get("/projects/<int:project_id>/frontdesk/monthly.xlsx")
 @project_required(*DESK)
 def monthly_xlsx(project: Project):
     """The month's front-desk figures as a workbook: counts as numbers, rates as percentages."""
     c = monthly_context(project)
-    rows = reports.month_csv(c)
-    return xlsx_response([Sheet(c["month"], rows[0], rows[1:])], f"frontdesk-{project.id}-{c['month']}.xlsx")
+    return xlsx_response([Sheet.of(c["month"], reports.month_csv(c))], f"frontdesk-{project.id}-{c['month']}.xlsx")

@@ -47,4 +47,4 @@ def month_sheets(session: Session, project: Project, since: datetime, until: dat
                 people.get(h.incoming_id, ""), when(h.incoming_signed_at), when(h.locked_at),
                 str(STATE_LABELS[h.state]), h.discrepancies, h.note] for h, room_ in handovers]
     lines = _line_table(rows, people)
-    return [Sheet(_("交接记录"), head, records), Sheet(_("交接明细"), lines[0], lines[1:])]
+    return [Sheet(_("交接记录"), head, records), Sheet.of(_("交接明细"), lines)]

@@ -314,8 +314,8 @@ def discrepancies_csv(project: Project):
 @project_required(*EDITORS)
 def discrepancies_xlsx(project: Project):
     """The discrepancies of the CSV as an Excel workbook, counts as numbers and times as date-times."""
-    rows = exports.discrepancy_table(get_session(), project)
-    return xlsx_response([Sheet(_("交接差异"), rows[0], rows[1:])], f"discrepancies-{project.id}.xlsx")
+    table = exports.discrepancy_table(get_session(), project)
+    return xlsx_response([Sheet.of(_("交接差异"), table)], f"discrepancies-{project.id}.xlsx")
 
 
 @bp.get("/projects/<int:project_id>/handovers/month.xlsx")

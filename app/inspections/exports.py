@@ -53,5 +53,5 @@ def deduction_table(session: Session, organisation_id: int, start: datetime, end
 
 def month_sheets(ranking: Ranking, deductions: list[list], scores: list[list]) -> list[Sheet]:
     """The month's workbook: the ranking, the checklists' scores by category, every deduction."""
-    return [ranking_sheet(ranking), Sheet(_("检查得分"), scores[0], scores[1:]),
-            Sheet(_("扣分明细"), deductions[0], deductions[1:])]
+    return [ranking_sheet(ranking), Sheet.of(_("检查得分"), scores),
+            Sheet.of(_("扣分明细"), deductions)]

@@ -33,4 +33,4 @@ def round_rows(board: dict, status_labels: dict) -> list[list]:
 def day_sheets(board: dict, labels: dict) -> list[Sheet]:
     """The workbook of a day's patrols: the rounds, then every visit."""
     rounds, visits = round_rows(board, labels["status_labels"]), visit_rows(board, labels["flag_labels"])
-    return [Sheet(_("轮次"), rounds[0], rounds[1:]), Sheet(_("巡更记录"), visits[0], visits[1:])]
+    return [Sheet.of(_("轮次"), rounds), Sheet.of(_("巡更记录"), visits)]

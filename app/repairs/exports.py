@@ -92,5 +92,4 @@ def ticket_sheet(session: Session, project: Project, **filters) -> Sheet:
 
 def figures_sheet(figures) -> Sheet:
     """The month's figures as the CSV has them, counts and averages as numbers, rates as percentages."""
-    rows = csv_rows(figures)
-    return Sheet(figures.label, rows[0], rows[1:])
+    return Sheet.of(figures.label, csv_rows(figures))

@@ -58,6 +58,11 @@ class Sheet:
     header: Sequence[str | Column]
     rows: Iterable[Sequence]
 
+    @classmethod
+    def of(cls, title: str, table: Sequence[Sequence]) -> "Sheet":
+        """A sheet of a table whose first row is its header (as the CSV helper takes it)."""
+        return cls(title, table[0], table[1:])
+
 
 def width(value) -> int:
     """How many columns of a Latin font the value takes: CJK and full-width characters count double."""

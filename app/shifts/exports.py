@@ -33,8 +33,8 @@ def day_sheets(c: dict) -> list[Sheet]:
     matters += [[when(m.raised_at), name(m.raised_by), m.text, name(m.acknowledged_by), when(m.acknowledged_at),
                  name(m.closed_by), when(m.closed_at), m.close_note] for m in c["matters"] + c["still_open"]]
     shifts, water = shift_rows(c), water_rows(c)
-    return [Sheet(_("班次"), shifts[0], shifts[1:]), Sheet(_("值班记录"), log[0], log[1:]),
-            Sheet(_("交接事项"), matters[0], matters[1:]), Sheet(_("水吧"), water[0], water[1:])]
+    return [Sheet.of(_("班次"), shifts), Sheet.of(_("值班记录"), log),
+            Sheet.of(_("交接事项"), matters), Sheet.of(_("水吧"), water)]
 
 
 def water_month_rows(c: dict) -> list[list]:

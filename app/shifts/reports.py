@@ -95,5 +95,4 @@ def water_month_csv(project: Project):
 def water_month_xlsx(project: Project):
     """The month's consumption per item as a workbook, quantities as numbers."""
     c = _month_context(project)
-    rows = exports.water_month_rows(c)
-    return xlsx_response([Sheet(c["month"], rows[0], rows[1:])], f"water-{project.id}-{c['month']}.xlsx")
+    return xlsx_response([Sheet.of(c["month"], exports.water_month_rows(c))], f"water-{project.id}-{c['month']}.xlsx")
