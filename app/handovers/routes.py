@@ -326,4 +326,3 @@ def handovers_xlsx(project: Project):
     since, until = month_bounds(year, month, current_app.config["TIMEZONE"])
     return xlsx_response(exports.month_sheets(get_session(), project, since, until),
                          f"handovers-{project.id}-{year:04d}-{month:02d}.xlsx")
-
