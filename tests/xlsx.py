@@ -26,3 +26,11 @@ def table(sheet) -> list[dict]:
     assert sheet.freeze_panes == "A2"
     assert range_boundaries(sheet.auto_filter.ref) == (1, 1, len(rows[0]), len(rows))  # the header filters every row
     return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def text_of(response) -> str:
+    """Every cell of every sheet of a download as one text, so a check for what must not show reads the cells
+    (the zip's own bytes are deflated: a secret inside them would not be found by a substring test)."""
+    book = load_workbook(io.BytesIO(response.get_data()))
+    return "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                     for v in row if v is not None)
