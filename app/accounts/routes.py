@@ -4,13 +4,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlmodel import select
 
-from app.accounts import bp, services
+from app.accounts import bp, exports, services
 from app.accounts.models import PROJECT_ROLES, Membership, User
 from app.core.db import get_session
 from app.core.i18n import THEME_COOKIE, THEMES
 from app.core.permissions import admin_required, logged_in, public, visible_projects_stmt
 from app.core.views import back_to, is_htmx, render, safe_next
 from app.projects.services import get_project
+from app.reports.xlsx_export import xlsx_response
 
 
 def _client_ip() -> str:
@@ -122,6 +123,13 @@ def users():
     query = request.args.get("q", "")[:60]
     found = get_session().exec(services.users_stmt(current_user.organisation_id, query).limit(200)).all()
     return render("accounts/users.html", "accounts/_user_rows.html", users=found, q=query)
+
+
+@bp.get("/admin/users.xlsx")
+@admin_required
+def users_xlsx():
+    """The company's users and their project roles as a workbook, a sheet each."""
+    return xlsx_response(exports.user_sheets(get_session(), current_user.organisation_id), "users.xlsx")
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
-"""The daily complaint report and the monthly front-desk report: pages, A4 PDFs and CSV, from one context each."""
+"""The daily complaint report and the monthly front-desk report: pages, A4 PDFs, CSV and XLSX, from one context each."""
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
 
 from app.callbacks import services as callbacks
 from app.complaints import bp, reports
@@ -14,6 +15,7 @@ from app.projects.models import Project
 from app.repairs.figures import month_bounds, month_figures, percent
 from app.reports.csv_export import csv_response
 from app.reports.pdf import pdf_response, render_pdf
+from app.reports.xlsx_export import Sheet, xlsx_response
 
 
 def daily_context(project: Project) -> dict:
@@ -45,6 +47,17 @@ def daily_csv(project: Project):
     c = daily_context(project)
     rows = reports.day_csv(c["report"], {"tz": c["tz"], "channels": c["channel_labels"], "statuses": c["status_labels"]})
     return csv_response(rows, f"complaints-{project.id}-{c['report'].day}.csv")
+
+
+@bp.get("/projects/<int:project_id>/complaints/daily.xlsx")
+@project_required(*DESK)
+def daily_xlsx(project: Project):
+    """The day's complaints and the day's counts, a sheet each, as an Excel workbook."""
+    c = daily_context(project)
+    rows, counts = reports.day_tables(c["report"], {"tz": c["tz"], "channels": c["channel_labels"],
+                                                    "statuses": c["status_labels"]})
+    return xlsx_response([Sheet.of(_("投诉"), rows), Sheet.of(_("当日统计"), counts)],
+                         f"complaints-{project.id}-{c['report'].day}.xlsx")
 
 
 def monthly_context(project: Project) -> dict:
@@ -81,3 +94,10 @@ def monthly_csv(project: Project):
     c = monthly_context(project)
     return csv_response(reports.month_csv(c), f"frontdesk-{project.id}-{c['month']}.csv")
 
+
+@bp.get("/projects/<int:project_id>/frontdesk/monthly.xlsx")
+@project_required(*DESK)
+def monthly_xlsx(project: Project):
+    """The month's front-desk figures as a workbook: counts as numbers, rates as percentages."""
+    c = monthly_context(project)
+    return xlsx_response([Sheet.of(c["month"], reports.month_csv(c))], f"frontdesk-{project.id}-{c['month']}.xlsx")

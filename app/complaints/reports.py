@@ -26,6 +26,7 @@ from app.complaints import services
 from app.complaints.departments import departments_of
 from app.complaints.models import CATEGORIES, Complaint
 from app.frontdesk.services import CHANNELS  # the desk's channels
+from app.reports.csv_export import percent, when
 
 
 def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
@@ -69,21 +70,28 @@ def day_report(session: Session, *, project_id: int, day: date, tz: str) -> DayR
     return report
 
 
-def day_csv(report: DayReport, labels: dict) -> list[list]:
+def day_tables(report: DayReport, labels: dict) -> tuple[list[list], list[list]]:
+    """The day's complaints, one row each, and the day's counts: two tables, headers first (CSV and XLSX)."""
+    tz = ZoneInfo(labels["tz"])
     rows = [[_("编号"), _("受理时间"), _("投诉人"), _("房号"), _("渠道"), _("类别"), _("投诉内容"), _("处理部门"),
              _("状态"), _("答复内容"), _("答复时间")]]
     for c in report.rows:
-        rows.append([c.number, c.received_at.astimezone(ZoneInfo(labels["tz"])).strftime("%H:%M"), c.complainant_name,
-                     c.unit_label, labels["channels"][c.channel], c.category,
-                     c.description, report.departments.get(c.department_id, ""), labels["statuses"][c.status],
-                     c.reply, c.first_replied_at.astimezone(ZoneInfo(labels["tz"])).strftime("%Y-%m-%d %H:%M")
-                     if c.first_replied_at else ""])
-    rows.append([])
+        rows.append([c.number, when(c.received_at, clock_only=True, tz=tz), c.complainant_name, c.unit_label,
+                     labels["channels"][c.channel], c.category, c.description,
+                     report.departments.get(c.department_id, ""), labels["statuses"][c.status], c.reply,
+                     when(c.first_replied_at, tz=tz)])
+    counts = [[_("指标"), _("数值")]]
     for label, value in ((_("受理"), report.received), (_("按时首次答复"), report.replied_on_time),
                          (_("当日关闭"), report.closed), (_("日末未结"), report.open_at_end),
                          (_("其中超时"), report.overdue_at_end)):
-        rows.append([label, value])
-    return rows
+        counts.append([label, value])
+    return rows, counts
+
+
+def day_csv(report: DayReport, labels: dict) -> list[list]:
+    """The CSV's one sheet: the complaints, an empty row, the counts (without their header)."""
+    rows, counts = day_tables(report, labels)
+    return rows + [[]] + counts[1:]
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -141,10 +149,6 @@ def month_complaints(session: Session, *, project_id: int, start: datetime, end:
     return out
 
 
-def _pct(rate) -> str:
-    return "" if rate is None else f"{rate * 100:.1f}%"
-
-
 def month_csv(c: dict) -> list[list]:
     """The monthly front-desk report as rows: section, figure, value."""
     rows = [[_("项目"), _("指标"), _("数值")]]
@@ -152,15 +156,15 @@ def month_csv(c: dict) -> list[list]:
         rows.append([_("来电来访"), c["channel_labels"].get(channel, channel), n])
     r = c["repairs"]
     rows += [[_("报修"), _("工单数"), r.tickets], [_("报修"), _("已完成"), r.completed],
-             [_("报修"), _("完成率"), _pct(r.completion_rate)], [_("报修"), _("回访率"), _pct(r.callback_rate)]]
+             [_("报修"), _("完成率"), percent(r.completion_rate)], [_("报修"), _("回访率"), percent(r.callback_rate)]]
     m = c["complaints"]
     rows.append([_("投诉"), _("受理"), m.received])
     rows += [[_("投诉 · 类别"), name, n] for name, n in m.by_category.items()]
     rows += [[_("投诉 · 部门"), name, n] for name, n in m.by_department.items()]
-    rows += [[_("投诉"), _("首次答复及时率"), _pct(m.reply_rate)], [_("投诉"), _("处理及时率"), _pct(m.resolve_rate)],
-             [_("投诉"), _("回访率"), _pct(m.callback_rate)], [_("投诉"), _("重复投诉"), m.repeats]]
+    rows += [[_("投诉"), _("首次答复及时率"), percent(m.reply_rate)], [_("投诉"), _("处理及时率"), percent(m.resolve_rate)],
+             [_("投诉"), _("回访率"), percent(m.callback_rate)], [_("投诉"), _("重复投诉"), m.repeats]]
     for split, title in (("total", _("满意率")), ("channel", _("满意率 · 渠道")), ("department", _("满意率 · 部门"))):
         for key, rate in c["satisfaction"][split].items():
             rows.append([title, c["channel_labels"].get(key, key) if split == "channel" else (key or _("合计")),
-                         _pct(rate.satisfaction_rate)])
+                         percent(rate.satisfaction_rate)])
     return rows

@@ -86,13 +86,15 @@ def history(session: Session, room: Room, limit: int = 50) -> dict:
             "people": people}
 
 
-def discrepancy_rows(session: Session, project: Project, since: datetime | None = None, until: datetime | None = None):
-    """Every line not found as listed (of handovers counted in [since, until)), with its handover and room, oldest
-    first (for the CSV and the supervisor's digest)."""
+def discrepancy_rows(session: Session, project: Project, since: datetime | None = None, until: datetime | None = None,
+                     *, every_line: bool = False):
+    """Every line not found as listed (with `every_line`, every line) of the locked handovers counted in
+    [since, until), with its handover and room, oldest first (for the exports and the supervisor's digest)."""
     stmt = (select(HandoverLine, Handover, Room).join(Handover, Handover.id == HandoverLine.handover_id)
             .join(Room, Room.id == Handover.room_id)
-            .where(Handover.project_id == project.id, HandoverLine.status != "present",
-                   Handover.state.in_(("locked", "amended"))))
+            .where(Handover.project_id == project.id, Handover.state.in_(("locked", "amended"))))
+    if not every_line:
+        stmt = stmt.where(HandoverLine.status != "present")
     if since is not None:
         stmt = stmt.where(Handover.counted_at >= since)
     if until is not None:

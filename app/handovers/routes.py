@@ -13,8 +13,8 @@ from app.core.db import get_session, local, utcnow
 from app.core.permissions import has_role, load_or_404, logged_in, project_required
 from app.core.photos import PhotoError, photos_of, process
 from app.core.storage import storage
-from app.core.views import back_to, is_htmx, render
-from app.handovers import board, bp, checks, inventory, services
+from app.core.views import back_to, is_htmx, month_arg, render
+from app.handovers import board, bp, checks, exports, inventory, services
 from app.handovers.inventory import HandoverError
 from app.handovers.models import (
     CATEGORIES,
@@ -34,8 +34,10 @@ from app.handovers.rules import phone_rules
 from app.handovers.workflow import STATE_LABELS, StateError
 from app.projects.models import Project
 from app.projects.services import get_project
+from app.repairs.figures import month_bounds
 from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
+from app.reports.xlsx_export import Sheet, xlsx_response
 
 EDITORS = ("supervisor",)  # plus company admins, who pass every role check
 READERS = ("supervisor", "attendant")
@@ -305,18 +307,22 @@ def handover_pdf(handover_id: int):
 @project_required(*EDITORS)
 def discrepancies_csv(project: Project):
     """Every missing, damaged or moved item found at a handover, for a spreadsheet."""
-    db = get_session()
-    rows = board.discrepancy_rows(db, project)
-    people = users_by_id(db, {i for _l, h, _r in rows for i in (h.outgoing_id, h.incoming_id)})
-    labels = _labels()["status_labels"]
-    table = [[_("交接时间"), _("样板间"), _("物品"), _("类别"), _("位置"), _("清单数量"), _("清点数量"),
-              _("情况"), _("备注"), _("交班人"), _("接班人"), _("记录编号")]]
-    for line, record, room_ in rows:
-        table.append([f"{_local(record.counted_at):%Y-%m-%d %H:%M}", room_.name, line.name, line.category,
-                      line.location, line.expected, line.found, labels[line.status], line.note,
-                      _name(people, record.outgoing_id), _name(people, record.incoming_id), record.id])
-    return csv_response(table, f"discrepancies-{project.id}.csv")
+    return csv_response(exports.discrepancy_table(get_session(), project), f"discrepancies-{project.id}.csv")
 
 
-def _name(people: dict, user_id) -> str:
-    return people[user_id].display_name if user_id in people else ""
+@bp.get("/projects/<int:project_id>/handovers/discrepancies.xlsx")
+@project_required(*EDITORS)
+def discrepancies_xlsx(project: Project):
+    """The discrepancies of the CSV as an Excel workbook, counts as numbers and times as date-times."""
+    table = exports.discrepancy_table(get_session(), project)
+    return xlsx_response([Sheet.of(_("交接差异"), table)], f"discrepancies-{project.id}.xlsx")
+
+
+@bp.get("/projects/<int:project_id>/handovers/month.xlsx")
+@project_required(*EDITORS)
+def handovers_xlsx(project: Project):
+    """A month's locked handovers (`?month=`, this month by default), one sheet of records, one line by line."""
+    year, month = month_arg(local(utcnow()).date())
+    since, until = month_bounds(year, month, current_app.config["TIMEZONE"])
+    return xlsx_response(exports.month_sheets(get_session(), project, since, until),
+                         f"handovers-{project.id}-{year:04d}-{month:02d}.xlsx")

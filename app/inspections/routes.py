@@ -25,6 +25,7 @@ from app.core.storage import storage
 from app.core.views import back_to, is_htmx, render
 from app.inspections import (
     bp,
+    exports,
     objections,
     records,  # noqa: F401  (registers the "inspection" sync kind)
     rectification,
@@ -39,6 +40,7 @@ from app.projects.models import Project
 from app.projects.services import get_project
 from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
+from app.reports.xlsx_export import xlsx_response
 
 READERS = INSPECTORS + LEADS
 STATUS_LABELS = {"provisional": _l("暂定(异议期内)"), "effective": _l("已生效")}
@@ -321,24 +323,35 @@ def ranking_pdf(organisation_id: int):
     return pdf_response(render_pdf("reports/inspection_ranking.html", **context), f"ranking-{context['month']}.pdf")
 
 
+def _deductions(organisation_id: int) -> tuple[list[list], list[list]]:
+    db = get_session()
+    settings = services.settings_for(db, _own(organisation_id))
+    start, end = rankings.period(_month(), settings.close_day, local(_now()).tzinfo)
+    return exports.deduction_table(db, current_user.organisation_id, start, end, _now(), STATUS_LABELS)
+
+
 @bp.get("/organisations/<int:organisation_id>/deductions.csv")
 @admin_required
 def deductions_csv(organisation_id: int):
     """The month's deductions of every site, one row each, for Excel."""
-    db = get_session()
-    settings = services.settings_for(db, _own(organisation_id))
-    start, end = rankings.period(_month(), settings.close_day, local(_now()).tzinfo)
-    rows = services.deductions_between(db, current_user.organisation_id, start, end)
-    status_of = objections.statuses(db, list({i.id: i for _d, i, _p in rows}.values()), _now())
-    sheet_names = {s.id: s.name for sheets in services.sheets_of(db, {i.id for _d, i, _p in rows}).values() for s in sheets}
-    table = [[_("项目"), _("检查时间"), _("检查表"), _("类别"), _("扣分项"), _("次数"), _("扣分"), _("一票否决"), _("备注"),
-              _("状态")]]
-    for deduction, inspection, project in rows:
-        table.append([project.name, f"{local(inspection.inspected_at):%Y-%m-%d %H:%M}",
-                      sheet_names.get(deduction.sheet_id, ""), deduction.category, deduction.label, deduction.count,
-                      format_points(deduction.points), _("是") if deduction.veto else "", deduction.note,
-                      _("已撤销") if deduction.withdrawn else str(STATUS_LABELS[status_of[inspection.id]])])
-    return csv_response(table, f"deductions-{_month()}.csv")
+    return csv_response(_deductions(organisation_id)[0], f"deductions-{_month()}.csv")
+
+
+@bp.get("/organisations/<int:organisation_id>/inspections.xlsx")
+@admin_required
+def inspections_xlsx(organisation_id: int):
+    """The month as a workbook: the ranking, every checklist's score by category, every deduction."""
+    deductions, scores = _deductions(organisation_id)
+    ranking_ = _ranking_context(organisation_id)["ranking"]
+    return xlsx_response(exports.month_sheets(ranking_, deductions, scores), f"inspections-{_month()}.xlsx")
+
+
+@bp.get("/organisations/<int:organisation_id>/ranking.xlsx")
+@logged_in
+def ranking_xlsx(organisation_id: int):
+    """The month's ranking as a workbook, with what the page shows this reader (their own sites, if not admin)."""
+    context = _ranking_context(organisation_id)
+    return xlsx_response([exports.ranking_sheet(context["ranking"])], f"ranking-{context['month']}.xlsx")
 
 
 @bp.route("/organisations/<int:organisation_id>/inspection-settings", methods=["GET", "POST"])

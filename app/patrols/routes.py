@@ -13,7 +13,7 @@ from app.core.db import get_session, local, utcnow, zone
 from app.core.permissions import load_or_404, logged_in, project_required
 from app.core.photos import photos_by_owner
 from app.core.views import back_to, is_htmx, render
-from app.patrols import bp, records, services  # noqa: F401  (records registers the outbox kinds)
+from app.patrols import bp, exports, records, services  # noqa: F401  (records registers the outbox kinds)
 from app.patrols.models import Round, Route, RouteStop, Schedule
 from app.patrols.services import WALKERS
 from app.patrols.slots import service_day
@@ -21,6 +21,7 @@ from app.projects.models import Project
 from app.projects.services import checkpoints_of, get_project
 from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
+from app.reports.xlsx_export import xlsx_response
 
 SUPERVISORS = ("supervisor",)
 FLAG_LABELS = {"early": _l("提前"), "late": _l("迟到"), "out_of_order": _l("顺序不对"), "too_fast": _l("间隔过短"),
@@ -157,17 +158,16 @@ def visits_csv(project: Project):
     """The day's visits, one row each, for a spreadsheet."""
     day = _day_arg()
     data = services.board(get_session(), project=project, day=day, now=_now(), whole_visits=True)
-    rows = [[_("路线"), _("轮次"), _("巡更点"), _("扫码时间"), _("到达服务器"), _("方式"), _("标记"), _("不合格项")]]
-    labels = _labels()["flag_labels"]
-    for view in data["rounds"]:
-        stops = {s["position"]: s for s in view.round.stops}
-        for flagged in view.assessment.visits:
-            visit = flagged.visit
-            rows.append([view.route.name, f"{local(view.round.slot_start):%H:%M}", stops[visit.position]["name"],
-                         f"{local(visit.scanned_at):%Y-%m-%d %H:%M:%S}", f"{local(visit.received_at):%Y-%m-%d %H:%M:%S}",
-                         _("扫码") if visit.method == "qr" else _("手动"), " ".join(labels[f] for f in flagged.flags),
-                         " ".join(visit.failed)])
-    return csv_response(rows, f"visits-{project.id}-{day}.csv")
+    return csv_response(exports.visit_rows(data, _labels()["flag_labels"]), f"visits-{project.id}-{day}.csv")
+
+
+@bp.get("/projects/<int:project_id>/patrols/day.xlsx")
+@project_required(*SUPERVISORS)
+def day_xlsx(project: Project):
+    """The day's rounds and visits with their flags, one sheet each, as an Excel workbook."""
+    day = _day_arg()
+    data = services.board(get_session(), project=project, day=day, now=_now(), whole_visits=True)
+    return xlsx_response(exports.day_sheets(data, _labels()), f"patrols-{project.id}-{day}.xlsx")
 
 
 # -- routes and schedules (supervisors) -------------------------------------------------------

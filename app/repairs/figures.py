@@ -17,6 +17,8 @@ from sqlmodel import Session, select
 from app.repairs.models import CATEGORIES, Ticket
 from app.repairs.services import CHANNEL_LABELS, settings_for
 from app.repairs.workflow import SATISFIED
+from app.reports.csv_export import Shown
+from app.reports.csv_export import percent as percent_cell
 
 FINISHED_STATUSES = ("awaiting_callback", "closed")
 
@@ -212,17 +214,17 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_cell(tally: Tally, attr: str) -> str:
+def _csv_cell(tally: Tally, attr: str):
     value = getattr(tally, attr)
     if value is None:
         return ""  # a spreadsheet reads an empty cell as "no figure"
     if attr.endswith("_rate"):
-        return f"{value * 100:.1f}%"
-    return f"{value:.1f}" if isinstance(value, float) else str(value)
+        return percent_cell(value)
+    return Shown(value, f"{value:.1f}", "0.0") if isinstance(value, float) else value
 
 
-def csv_rows(figures: Figures) -> list[list[str]]:
-    """The month's figures as a sheet: the header, one row per category, then the total."""
+def csv_rows(figures: Figures) -> list[list]:
+    """The month's figures as a sheet, for the CSV and the XLSX: the header, one row per category, then the total."""
     rows = [[str(label) for label, _attr in CSV_COLUMNS]]
     for name, tally in [*figures.categories.items(), (_("合计"), figures.total)]:
         rows.append([name, *(_csv_cell(tally, attr) for _label, attr in CSV_COLUMNS[1:])])

@@ -1,15 +1,18 @@
-"""The monthly repair figures' page, PDF and CSV; the counting is in `figures`."""
-from flask import current_app, render_template
+"""The monthly repair figures' page, PDF, CSV and XLSX (the counting is in `figures`), and the tickets' workbook."""
+from flask import current_app, render_template, request
+from flask_login import current_user
 
 from app.core.db import get_session, local, utcnow
-from app.core.permissions import project_required
+from app.core.permissions import project_required, roles_in
 from app.core.views import month_arg
 from app.projects.models import Project
-from app.repairs import bp
-from app.repairs.figures import INTAKE_LABELS, amount, csv_rows, month_figures, months_back, percent
+from app.repairs import bp, exports
+from app.repairs.figures import INTAKE_LABELS, amount, csv_rows, month_bounds, month_figures, months_back, percent
+from app.repairs.routes import TICKET_FILTERS
 from app.repairs.workflow import SATISFIED
 from app.reports.csv_export import csv_response
 from app.reports.pdf import pdf_response, render_pdf
+from app.reports.xlsx_export import xlsx_response
 
 
 def _context(project: Project) -> dict:
@@ -47,3 +50,26 @@ def figures_csv(project: Project):
     """The month's figures for a spreadsheet: one row per category, then the total."""
     figures = _context(project)["figures"]
     return csv_response(csv_rows(figures), f"repairs-{project.id}-{figures.label}.csv")
+
+
+@bp.get("/projects/<int:project_id>/repairs/figures.xlsx")
+@project_required("supervisor")
+def figures_xlsx(project: Project):
+    """The month's figures as an Excel workbook: the CSV's table with numbers and percentages as numbers."""
+    figures = _context(project)["figures"]
+    return xlsx_response([exports.figures_sheet(figures)], f"repairs-{project.id}-{figures.label}.xlsx")
+
+
+@bp.get("/projects/<int:project_id>/tickets.xlsx")
+@project_required("supervisor")
+def tickets_xlsx(project: Project):
+    """The project's tickets as a workbook, filtered as the list is (`show`, `category`) and by `month` if given."""
+    db = get_session()
+    bounds = {}
+    if request.args.get("month"):
+        year, month = month_arg(local(utcnow()).date())
+        bounds = dict(zip(("start", "end"), month_bounds(year, month, current_app.config["TIMEZONE"])))
+    sheet = exports.ticket_sheet(db, project, reader_roles=roles_in(db, current_user, project),
+                                 statuses=TICKET_FILTERS.get(request.args.get("show", "all")),
+                                 category=request.args.get("category"), **bounds)
+    return xlsx_response([sheet], f"tickets-{project.id}.xlsx")

@@ -1,7 +1,5 @@
-"""Shift reports: the daily shift report (page, A4 PDF, CSV) and the water bar's month (page, CSV)."""
+"""Shift reports: the daily shift report (page, A4 PDF, CSV, XLSX) and the water bar's month (page, CSV, XLSX)."""
 from datetime import date
-
-from flask_babel import gettext as _
 
 from app.accounts.services import users_by_id
 from app.core.db import get_session, utcnow
@@ -12,7 +10,8 @@ from app.handovers.models import CHECK_LABELS
 from app.projects.models import Project
 from app.reports.csv_export import csv_response
 from app.reports.pdf import data_uri, pdf_response, render_pdf
-from app.shifts import bp, services, water
+from app.reports.xlsx_export import Sheet, xlsx_response
+from app.shifts import bp, exports, services, water
 
 READERS = ("supervisor",)
 
@@ -58,15 +57,15 @@ def daily_pdf(project: Project):
 def daily_csv(project: Project):
     """The day's shifts, one row each, and the water-bar sheet below them, for a spreadsheet."""
     c = daily_context(project, day_arg(services.local_day(utcnow())))
-    clock = lambda moment: c["local"](moment).strftime("%Y-%m-%d %H:%M") if moment else ""  # noqa: E731
-    rows = [[_("岗位"), _("班次"), _("人员"), _("上班"), _("下班"), _("接待人数")]]
-    rows += [[r.post.name, r.pattern.name, r.user.display_name, clock(r.attendance.started_at),
-              clock(r.attendance.ended_at), r.attendance.visitors] for r in c["shifts"]]
-    rows += [[], [_("物品"), _("单位"), _("期初"), _("用量"), _("补货"), _("账面结存"), _("盘点"), _("差异(短缺为正)")]]
-    rows += [[i.name, i.unit, ln.opening, ln.used, ln.restocked, ln.expected,
-              "" if ln.counted is None else ln.counted, "" if ln.variance is None else ln.variance]
-             for i, ln in c["sheet"]]
-    return csv_response(rows, f"shifts-{project.id}-{c['day']}.csv")
+    return csv_response(exports.shift_rows(c) + [[]] + exports.water_rows(c), f"shifts-{project.id}-{c['day']}.csv")
+
+
+@bp.get("/projects/<int:project_id>/shifts/daily.xlsx")
+@project_required(*READERS)
+def daily_xlsx(project: Project):
+    """The daily report as a workbook: the shifts, the duty log, the matters, the water bar, a sheet each."""
+    c = daily_context(project, day_arg(services.local_day(utcnow())))
+    return xlsx_response(exports.day_sheets(c), f"shifts-{project.id}-{c['day']}.xlsx")
 
 
 def _month_context(project: Project) -> dict:
@@ -88,6 +87,12 @@ def water_month(project: Project):
 def water_month_csv(project: Project):
     """The month's consumption per item, for a spreadsheet."""
     c = _month_context(project)
-    rows = [[_("物品"), _("单位"), _("用量"), _("补货"), _("盘点天数"), _("差异合计(短缺为正)")]]
-    rows += [[ln.item.name, ln.item.unit, ln.used, ln.restocked, ln.counted_days, ln.variance] for ln in c["lines"]]
-    return csv_response(rows, f"water-{project.id}-{c['month']}.csv")
+    return csv_response(exports.water_month_rows(c), f"water-{project.id}-{c['month']}.csv")
+
+
+@bp.get("/projects/<int:project_id>/water/month.xlsx")
+@project_required(*READERS)
+def water_month_xlsx(project: Project):
+    """The month's consumption per item as a workbook, quantities as numbers."""
+    c = _month_context(project)
+    return xlsx_response([Sheet.of(c["month"], exports.water_month_rows(c))], f"water-{project.id}-{c['month']}.xlsx")

@@ -9,6 +9,7 @@ from app.complaints.models import Complaint, Department, DepartmentMember
 from tests import factories
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+DAY = "2026-03-10"  # the day of the `tenth` fixture (conftest.py)
 
 
 def at(day: str, hm: str) -> datetime:
