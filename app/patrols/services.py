@@ -7,28 +7,34 @@ from flask_babel import gettext as _
 from sqlmodel import Session, func, select
 
 from app.accounts.models import User
-from app.accounts.services import is_member, member_ids, posted_user
+from app.accounts.services import member_ids, roles_by_project
 from app.checklists.models import ChecklistTemplate
 from app.checklists.services import (
     check_answers,
     current_version,
     get_version,
     posted_template,
+    tell_failed,
     templates_by_id,
 )
 from app.core import audit
 from app.core.db import get_posted, zone
+from app.core.i18n import role_label
+from app.core.notifications import link
 from app.core.photos import attach
 from app.core.refusal import Refusal
-from app.core.validation import clock, required_text, whole
-from app.patrols.models import Round, Route, RouteStop, Schedule, Visit
+from app.core.validation import required_text, whole
+from app.patrols import notices
+from app.patrols.models import WALKER_ROLES, Round, Route, RouteStop, Visit
+from app.patrols.schedules import ScheduleError, save_schedule, schedules_of, stop_schedule  # noqa: F401
 from app.patrols.verify import Assessment, assess
 from app.projects.models import Area, Checkpoint, Project
-from app.projects.services import get_project, located_checkpoints, places_of, posted_checkpoint
+from app.projects.services import get_project, located_checkpoints, places_of, posted_checkpoint, projects_by_id
 from app.repairs.services import awaiting_dispatch, open_ticket
 from app.sync.services import Submission
 
-WALKERS = ("guard",)  # who walks rounds
+WALKERS = WALKER_ROLES  # who may open a round at all; each route names the one role that walks it
+ON_DEMAND_HOURS = 12  # a round started at will stays open this long: a shift
 
 
 class PatrolError(Refusal):
@@ -47,18 +53,26 @@ def routes_of(session: Session, project: Project) -> list[Route]:
 
 
 def save_route(session: Session, *, actor: User, project: Project, route: Route | None = None, name: str,
-               min_walk_seconds=30, max_gps_metres=150, active: bool = True) -> Route:
+               min_walk_seconds=30, max_gps_metres=150, active: bool = True, role: str | None = None,
+               on_demand: bool | None = None) -> Route:
+    """Add or change a route; `role` (who walks it) and `on_demand` left None keep what the route has."""
     name = required_text(name, _("路线名称"), error=PatrolError)
     walk = whole(min_walk_seconds, _("两点最短步行时间(秒)"), 0, 3600, error=PatrolError)
     gps = whole(max_gps_metres, _("定位允许偏差(米)"), 10, 5000, error=PatrolError)
+    if role is not None and role not in WALKER_ROLES:
+        raise PatrolError(_("请选择由谁巡查这条路线。"), {"role": _("未知角色")})
     creating = route is None
     route = route or Route(project_id=project.id, name=name)
     before = None if creating else {"name": route.name, "min_walk_seconds": route.min_walk_seconds,
-                                    "max_gps_metres": route.max_gps_metres, "active": route.active}
+                                    "max_gps_metres": route.max_gps_metres, "active": route.active,
+                                    "role": route.role, "on_demand": route.on_demand}
     route.name, route.min_walk_seconds, route.max_gps_metres, route.active = name, walk, gps, active
+    route.role = role or route.role or "guard"
+    route.on_demand = bool(route.on_demand if on_demand is None else on_demand)
     session.add(route)
     audit.record(session, actor=actor, action="route.create" if creating else "route.update", obj=route,
-                 before=before, after={"name": name, "min_walk_seconds": walk, "max_gps_metres": gps, "active": active})
+                 before=before, after={"name": name, "min_walk_seconds": walk, "max_gps_metres": gps, "active": active,
+                                       "role": route.role, "on_demand": route.on_demand})
     session.commit()
     return route
 
@@ -112,50 +126,6 @@ def move_stop(session: Session, *, stop: RouteStop, offset: int) -> None:
         for position, each in enumerate(stops, start=1):
             each.position = position
         session.commit()
-
-
-def schedules_of(session: Session, route: Route) -> list[Schedule]:
-    return session.exec(select(Schedule).where(Schedule.route_id == route.id).order_by(Schedule.start)).all()
-
-
-def save_schedule(session: Session, *, actor: User, route: Route, schedule: Schedule | None = None, name: str,
-                  start: str, end: str, interval_minutes, window_minutes=60, grace_minutes=15,
-                  guard_ids: list | None = None) -> Schedule:
-    name = required_text(name, _("班次名称"), error=PatrolError)
-    begin = clock(start, _("开始时间"), example="20:00", error=PatrolError)
-    finish = clock(end, _("结束时间"), example="20:00", error=PatrolError)
-    interval = whole(interval_minutes, _("间隔(分钟)"), 0, 24 * 60, error=PatrolError)
-    window = whole(window_minutes, _("可开始时长(分钟)"), 5, 24 * 60, error=PatrolError)
-    grace = whole(grace_minutes, _("宽限(分钟)"), 0, 240, error=PatrolError)
-    if interval and window > interval:
-        raise PatrolError(_("可开始时长不能超过间隔,否则两轮会重叠。"))
-    guards = []
-    for raw in guard_ids or []:
-        user = posted_user(session, raw)
-        if user is None or not is_member(session, user.id, route.project_id, ("guard",)):
-            raise PatrolError(_("请选择本项目的保安。"))
-        guards.append(user.id)
-    creating = schedule is None
-    schedule = schedule or Schedule(route_id=route.id, name=name, start=begin, end=finish)
-    schedule.name, schedule.start, schedule.end = name, begin, finish
-    schedule.interval_minutes, schedule.window_minutes, schedule.grace_minutes = interval, window, grace
-    schedule.guard_ids = guards
-    session.add(schedule)
-    audit.record(session, actor=actor, action="schedule.create" if creating else "schedule.update", obj=schedule,
-                 project_id=route.project_id, after={"name": name, "start": begin.isoformat(), "end": finish.isoformat(),
-                                                     "interval": interval, "window": window, "grace": grace})
-    session.commit()
-    return schedule
-
-
-def stop_schedule(session: Session, *, actor: User, schedule: Schedule) -> None:
-    """No more rounds from this schedule; those already generated stay."""
-    schedule.active = False
-    session.add(schedule)
-    route = session.get(Route, schedule.route_id)
-    audit.record(session, actor=actor, action="schedule.stop", obj=schedule, project_id=route.project_id,
-                 before={"active": True}, after={"active": False})
-    session.commit()
 
 
 # -- rounds -----------------------------------------------------------------------------------
@@ -240,23 +210,68 @@ def board(session: Session, *, project: Project, day: date, now: datetime, route
     for view in views:
         counts[view.assessment.status] += 1
     # 未处理的异常: what the patrols found (a failed item, a guard's own report), not residents' or inspections'.
-    found = awaiting_dispatch(session, project.id, sources=("patrol",), reporter_ids=member_ids(session, project.id, WALKERS))
+    found = awaiting_dispatch(session, project.id, sources=("patrol",), reporter_ids=member_ids(session, project.id, ("guard",)))
     return {"rounds": views, "counts": counts, "tickets": found}
 
 
+def walkable(round_: Round, route: Route, user: User, held: set[str]) -> bool:
+    """Whether a user holding `held` in the round's project walks it: the route's role, and named if any are."""
+    named = not round_.guard_ids or user.id in round_.guard_ids
+    return named and (route.role in held or "admin" in held)
+
+
+def check_walker(session: Session, *, user: User, round_: Round, route: Route) -> None:
+    """Refuse (403) anyone the round is not for: another trade's route, or a round named for others."""
+    held = roles_by_project(session, user, [get_project(session, round_.project_id)])[round_.project_id]
+    if route.role not in held and "admin" not in held:
+        raise PatrolError(_("这条路线由%(role)s巡查,您的岗位不能巡这一轮。", role=role_label(route.role)), status=403)
+    if not walkable(round_, route, user, held):
+        raise PatrolError(_("这一轮没有安排给您。"), status=403)
+
+
 def my_rounds(session: Session, *, user: User, project: Project | None = None, project_ids: list[int] = (),
-              now: datetime, finished: bool = False) -> list[RoundView]:
-    """The rounds a guard can walk now in `project` (or in all of `project_ids`, with the same few queries):
-    due or in progress, assigned to them or to anyone; with `finished`, also those finished while their window
-    is still open (today's page shows them as done)."""
+              now: datetime, finished: bool = False, roles: dict[int, set[str]] | None = None) -> list[RoundView]:
+    """The rounds a user can walk now in `project` (or in all of `project_ids`, with the same few queries):
+    due or in progress, of the routes of a role they hold (`roles`: {project id: roles}, read if not given),
+    assigned to them or to anyone; with `finished`, also those finished while their window is still open
+    (today's page shows them as done)."""
     ids = [project.id] if project is not None else list(project_ids)
     if not ids:
         return []
+    if roles is None:
+        roles = roles_by_project(session, user, [project] if project is not None else projects_by_id(session, ids).values())
     candidates = session.exec(select(Round).where(Round.project_id.in_(ids), Round.slot_start <= now + timedelta(hours=2),
                                                   Round.closes_at >= now).order_by(Round.slot_start)).all()
     views = assess_rounds(session, [r for r in candidates if not r.guard_ids or user.id in r.guard_ids], now)
-    return [v for v in views if v.assessment.status in ("upcoming", "due", "in_progress")
-            or (finished and v.round.finished_at is not None)]
+    return [v for v in views if v.route.role in roles.get(v.round.project_id, ())
+            and (v.assessment.status in ("upcoming", "due", "in_progress")
+                 or (finished and v.round.finished_at is not None))]
+
+
+def on_demand_routes(session: Session, project_ids: list[int], roles: dict[int, set[str]]) -> list[Route]:
+    """The active routes of these projects that a holder of `roles` ({project id: roles}) may start at will."""
+    if not project_ids:
+        return []
+    found = session.exec(select(Route).where(Route.project_id.in_(project_ids), Route.on_demand == True,  # noqa: E712
+                                             Route.active == True).order_by(Route.name)).all()  # noqa: E712
+    return [r for r in found if r.role in roles.get(r.project_id, ())]
+
+
+def start_round(session: Session, *, user: User, route: Route, now: datetime) -> Round:
+    """A round of an on-demand route, started now by one of its walkers, theirs to walk for a shift."""
+    if not route.on_demand or not route.active:
+        raise PatrolError(_("这条路线不能随时发起巡查。"))
+    round_ = Round(project_id=route.project_id, route_id=route.id, slot_start=now, guard_ids=[user.id],
+                   window_end=now + timedelta(hours=ON_DEMAND_HOURS), deadline=now + timedelta(hours=ON_DEMAND_HOURS),
+                   closes_at=now + timedelta(hours=ON_DEMAND_HOURS), stops=_snapshot(session, route), generated_at=now)
+    check_walker(session, user=user, round_=round_, route=route)
+    if not round_.stops:
+        raise PatrolError(_("这条路线还没有巡查点。"))
+    session.add(round_)
+    session.flush()
+    audit.record(session, actor=user, action="round.start", obj=round_, after={"route": route.name})
+    session.commit()
+    return round_
 
 
 # -- visits and finishing, from the outbox ----------------------------------------------------
@@ -266,8 +281,7 @@ def _round_for(session: Session, submission: Submission) -> Round:
     round_ = get_posted(session, Round, raw)
     if round_ is None or round_.project_id != submission.project.id:
         raise PatrolError(_("找不到这一轮巡逻。"), {"round_id": _("未知轮次")})
-    if round_.guard_ids and submission.user.id not in round_.guard_ids:
-        raise PatrolError(_("这一轮没有安排给您。"), status=403)
+    check_walker(session, user=submission.user, round_=round_, route=session.get(Route, round_.route_id))
     if round_.finished_at is not None:
         raise PatrolError(_("这一轮巡逻已经结束,不能再添加记录。"))
     return round_
@@ -318,6 +332,12 @@ def record_visit(session: Session, submission: Submission) -> tuple[Visit, list]
            owner_id=visit.id, uploaded_by=submission.user.id, taken_at=submission.client_time, prefix=prefix)
     tickets = [_ticket_for_failed_item(session, submission, visit, checkpoint, version, key)
                for key in (checked.tickets if version is not None else [])]
+    if failed:
+        labels = {i["key"]: i["label"] for i in items}
+        tell_failed(session, project_id=round_.project_id, key=f"patrols.failed:{round_.id}:{stop['position']}",
+                    items=[labels[key] for key in failed], event=notices.FAILED,
+                    params={"route": session.get(Route, round_.route_id).name, "place": stop["name"]},
+                    link=link("patrols.round_detail", round_id=round_.id))
     return visit, tickets
 
 
