@@ -73,7 +73,9 @@ def save_schedule(session: Session, *, actor: User, route: Route, schedule: Sche
     interval = whole(interval_minutes, _("间隔(分钟)"), 0, 24 * 60, error=ScheduleError)
     unit = WINDOW_UNITS.get(window_unit, 1)
     window = whole(window_minutes, _("可开始时长(分钟)") if unit == 1 else _("可开始时长"), 5 if unit == 1 else 1,
-                   LONGEST_WINDOW[rhythm] // unit, error=ScheduleError) * unit
+                   LONGEST_WINDOW["monthly"] // unit, error=ScheduleError) * unit
+    if window > LONGEST_WINDOW[rhythm]:
+        raise ScheduleError(_("可开始时长太长:每天的班次最长 1 天,每周的 7 天,每月的 28 天,否则两轮会重叠。"))
     grace = whole(grace_minutes, _("宽限(分钟)"), 0, 240, error=ScheduleError)
     if interval and window > interval:
         raise ScheduleError(_("可开始时长不能超过间隔,否则两轮会重叠。"))
