@@ -4,11 +4,12 @@ from datetime import date, datetime, timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.services import members, users_by_id
 from app.checklists.services import templates_stmt, versions_by_id
-from app.core import home
+from app.core import attention, home
 from app.core.db import get_session, local, utcnow, zone
 from app.core.permissions import load_or_404, logged_in, project_required
 from app.core.photos import photos_by_owner
@@ -62,13 +63,27 @@ def _home_tasks(session, user, projects, roles):
     return tasks
 
 
+@attention.register
+def _failed_items(session, project_ids, now):
+    """Failed checklist items of the last week's rounds, ticket or not, until the supervisor has seen them."""
+    items = []
+    for row in services.failed_visits(session, project_ids, now):
+        place = next((s["name"] for s in row.stops if s["position"] == row.position), "")
+        items.append(attention.Item(
+            key=f"patrols.failed:{row.id}", project_id=row.project_id, since=row.scanned_at, place=place,
+            title=ngettext("巡查不合格:%(route)s · %(place)s(%(num)d 项)", "巡查不合格:%(route)s · %(place)s(%(num)d 项)",
+                           len(row.failed), route=row.route, place=place),
+            url=url_for("patrols.round_detail", round_id=row.round_id), action=_("查看")))
+    return items
+
+
 # -- the walker on a phone --------------------------------------------------------------------
 
 def _walkable(round_id: int) -> tuple[Round, Route]:
     """A round the current user walks: its project's walker, of the route's role (else a 403 saying whose)."""
     round_ = load_or_404(Round, round_id, *WALKERS)
     route = get_session().get(Route, round_.route_id)
-    services.check_walker(get_session(), user=current_user, round_=round_, route=route)
+    services.check_walker(get_session(), user=current_user, route=route, round_=round_)
     return round_, route
 
 
@@ -77,6 +92,7 @@ def _walkable(round_id: int) -> tuple[Round, Route]:
 def start(route_id: int):
     """Start a round of an on-demand route now (a page to confirm it, then its walk)."""
     route = load_or_404(Route, route_id, *WALKERS)
+    services.check_walker(get_session(), user=current_user, route=route)
     if request.method == "GET":
         return render_template("patrols/start.html", route=route, project=get_project(get_session(), route.project_id),
                                stops=services.stops_of(get_session(), route), hours=services.ON_DEMAND_HOURS)

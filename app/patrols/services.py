@@ -3,6 +3,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlmodel import Session, func, select
 
@@ -220,13 +221,31 @@ def walkable(round_: Round, route: Route, user: User, held: set[str]) -> bool:
     return named and (route.role in held or "admin" in held)
 
 
-def check_walker(session: Session, *, user: User, round_: Round, route: Route) -> None:
-    """Refuse (403) anyone the round is not for: another trade's route, or a round named for others."""
-    held = roles_by_project(session, user, [get_project(session, round_.project_id)])[round_.project_id]
+def check_walker(session: Session, *, user: User, route: Route, round_: Round | None = None) -> None:
+    """Refuse (403) anyone who does not walk this route (another trade's) or this round (named for others)."""
+    held = roles_by_project(session, user, [get_project(session, route.project_id)])[route.project_id]
     if route.role not in held and "admin" not in held:
         raise PatrolError(_("这条路线由%(role)s巡查,您的岗位不能巡这一轮。", role=role_label(route.role)), status=403)
-    if not walkable(round_, route, user, held):
+    if round_ is not None and not walkable(round_, route, user, held):
         raise PatrolError(_("这一轮没有安排给您。"), status=403)
+
+
+FAILED_RECENT_DAYS = 7  # a failed item older than this has been seen (or became a ticket): off the attention list
+
+
+def failed_visits(session: Session, project_ids: list[int], now: datetime) -> list:
+    """The recent visits with failed items in these projects, newest first, in one query: (id, project_id,
+    round_id, position, failed, scanned_at, stops, route)."""
+    if not project_ids:
+        return []
+    since = now - timedelta(days=FAILED_RECENT_DAYS)
+    return session.exec(
+        select(Visit.id, Visit.project_id, Visit.round_id, Visit.position, Visit.failed, Visit.scanned_at,
+               Round.stops, Route.name.label("route"))
+        .join(Round, Round.id == Visit.round_id).join(Route, Route.id == Round.route_id)
+        .where(Visit.project_id.in_(project_ids), Visit.scanned_at >= since,
+               sa.cast(Visit.failed, sa.String) != "[]")
+        .order_by(Visit.scanned_at.desc(), Visit.id.desc())).all()
 
 
 def my_rounds(session: Session, *, user: User, project: Project | None = None, project_ids: list[int] = (),
@@ -264,7 +283,7 @@ def start_round(session: Session, *, user: User, route: Route, now: datetime) ->
     round_ = Round(project_id=route.project_id, route_id=route.id, slot_start=now, guard_ids=[user.id],
                    window_end=now + timedelta(hours=ON_DEMAND_HOURS), deadline=now + timedelta(hours=ON_DEMAND_HOURS),
                    closes_at=now + timedelta(hours=ON_DEMAND_HOURS), stops=_snapshot(session, route), generated_at=now)
-    check_walker(session, user=user, round_=round_, route=route)
+    check_walker(session, user=user, route=route)
     if not round_.stops:
         raise PatrolError(_("这条路线还没有巡查点。"))
     session.add(round_)
@@ -281,7 +300,7 @@ def _round_for(session: Session, submission: Submission) -> Round:
     round_ = get_posted(session, Round, raw)
     if round_ is None or round_.project_id != submission.project.id:
         raise PatrolError(_("找不到这一轮巡逻。"), {"round_id": _("未知轮次")})
-    check_walker(session, user=submission.user, round_=round_, route=session.get(Route, round_.route_id))
+    check_walker(session, user=submission.user, route=session.get(Route, round_.route_id), round_=round_)
     if round_.finished_at is not None:
         raise PatrolError(_("这一轮巡逻已经结束,不能再添加记录。"))
     return round_

@@ -72,3 +72,36 @@ def test_no_supervisor_no_notice_and_no_error(login_as, world, patrol, db):
     assert _told(db) == []
 
 
+
+
+def test_a_failed_item_stays_on_the_supervisors_attention_list_for_a_week(app, login_as, world, patrol, db):
+    from sqlalchemy import event
+
+    from app.core import attention
+    from app.core.db import get_session
+    from app.patrols.routes import _failed_items
+
+    assert _visit(login_as("guard"), patrol, 1, answers={"item-extinguisher": "pass", "item-temp": "55"}
+                  ).status_code == 201
+    assert _visit(login_as("guard"), patrol, 2, at=NIGHT + timedelta(minutes=10)).status_code == 201  # nothing failed
+    with app.test_request_context():
+        session = get_session()
+        queries = []
+
+        def note(_conn, _cursor, statement, *_args):
+            queries.append(statement)
+
+        event.listen(app.extensions["engine"], "before_cursor_execute", note)
+        try:  # one statement, whatever the number of projects
+            items = _failed_items(session, [world.p1.id, world.p2.id], NIGHT + timedelta(days=1))
+        finally:
+            event.remove(app.extensions["engine"], "before_cursor_execute", note)
+        assert len(queries) == 1
+        [item] = items
+        assert item.project_id == world.p1.id and item.place == patrol.checkpoints[0].name
+        assert item.title == f"巡查不合格:夜间巡逻 · {patrol.checkpoints[0].name}(1 项)"
+        assert item.url == f"/rounds/{patrol.round.id}"
+        later = attention.collect(session, [world.p1.id], NIGHT + timedelta(days=8))
+        assert not [i for i in later if i.key.startswith("patrols.failed:")]
+        assert not [i for i in attention.collect(session, [world.p2.id], NIGHT + timedelta(days=1))
+                    if i.key.startswith("patrols.failed:")]

@@ -145,6 +145,8 @@ def test_an_engineer_starts_an_on_demand_round_and_walks_it(login_as, world, ren
 def test_a_guard_may_not_start_an_engineers_on_demand_round(login_as, renovation, db):
     guard = login_as("guard")
     assert f"/routes/{renovation.id}/start" not in guard.get("/").get_data(as_text=True)
+    page = guard.get(f"/routes/{renovation.id}/start")
+    assert page.status_code == 403 and REFUSED in page.get_data(as_text=True)
     refused = guard.post_form(f"/routes/{renovation.id}/start")
     assert refused.status_code == 403 and REFUSED in refused.get_data(as_text=True)
     assert db.exec(select(Round).where(Round.route_id == renovation.id)).all() == []
