@@ -237,7 +237,8 @@ def _route_page(route: Route, status: int = 200, **extra):
     project = get_project(db, route.project_id)
     return render("patrols/route.html", "patrols/_stops.html", status=status, route=route, project=project,
                   stops=services.stops_of(db, route), schedules=services.schedules_of(db, route),
-                  checkpoints=checkpoints_of(db, project), walker_labels=WALKER_LABELS, schedules_module=schedules,
+                  checkpoints=checkpoints_of(db, project), walker_labels=WALKER_LABELS,
+                  weekdays=schedules.WEEKDAYS, month_weeks=schedules.MONTH_WEEKS, rhythm_text=schedules.rhythm_text,
                   templates=db.exec(templates_stmt(project.organisation_id)).all(),
                   guards=members(db, project.id, (route.role,)), **extra)
 

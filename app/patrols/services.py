@@ -26,7 +26,7 @@ from app.core.photos import attach
 from app.core.refusal import Refusal
 from app.core.validation import required_text, whole
 from app.patrols import notices
-from app.patrols.models import WALKER_ROLES, Round, Route, RouteStop, Visit
+from app.patrols.models import WALKER_ROLES, Round, Route, RouteStop, Schedule, Visit
 from app.patrols.schedules import ScheduleError, save_schedule, schedules_of, stop_schedule  # noqa: F401
 from app.patrols.verify import Assessment, assess
 from app.projects.models import Area, Checkpoint, Project
@@ -152,6 +152,15 @@ def rounds_stmt(project: Project, day: date):
                                 Round.slot_start < begin + timedelta(days=1)).order_by(Round.slot_start, Round.id))
 
 
+def still_open_stmt(project: Project, day: date):
+    """The weekly and monthly rounds begun before a service day and still open during it (a fire check given a
+    week): the board lists them on each of their days, not only the first."""
+    begin = _day_start(day) + timedelta(hours=6)
+    return (select(Round).join(Schedule, Schedule.id == Round.schedule_id)
+            .where(Round.project_id == project.id, Schedule.rhythm != "daily", Round.slot_start < begin,
+                   Round.closes_at > begin).order_by(Round.slot_start, Round.id))
+
+
 @dataclass
 class RoundView:
     round: Round
@@ -201,10 +210,11 @@ def visits_at(session: Session, round_: Round, position: int) -> list:
 
 def board(session: Session, *, project: Project, day: date, now: datetime, route_id: int | None = None,
           guard_id: int | None = None, whole_visits: bool = False) -> dict:
-    stmt = rounds_stmt(project, day)
+    stmt, carried = rounds_stmt(project, day), still_open_stmt(project, day)
     if route_id:
-        stmt = stmt.where(Round.route_id == route_id)
-    views = assess_rounds(session, session.exec(stmt).all(), now, whole_visits=whole_visits)
+        stmt, carried = stmt.where(Round.route_id == route_id), carried.where(Round.route_id == route_id)
+    carried = session.exec(carried).all()
+    views = assess_rounds(session, carried + session.exec(stmt).all(), now, whole_visits=whole_visits)
     if guard_id:
         views = [v for v in views if any(f.visit.guard_id == guard_id for f in v.assessment.visits)]
     counts = {key: 0 for key in ("due", "done", "late", "missed", "incomplete", "in_progress", "upcoming")}
@@ -212,13 +222,7 @@ def board(session: Session, *, project: Project, day: date, now: datetime, route
         counts[view.assessment.status] += 1
     # 未处理的异常: what the patrols found (a failed item, a guard's own report), not residents' or inspections'.
     found = awaiting_dispatch(session, project.id, sources=("patrol",), reporter_ids=member_ids(session, project.id, ("guard",)))
-    return {"rounds": views, "counts": counts, "tickets": found}
-
-
-def walkable(round_: Round, route: Route, user: User, held: set[str]) -> bool:
-    """Whether a user holding `held` in the round's project walks it: the route's role, and named if any are."""
-    named = not round_.guard_ids or user.id in round_.guard_ids
-    return named and (route.role in held or "admin" in held)
+    return {"rounds": views, "counts": counts, "tickets": found, "carried": {r.id for r in carried}}
 
 
 def check_walker(session: Session, *, user: User, route: Route, round_: Round | None = None) -> None:
@@ -226,7 +230,7 @@ def check_walker(session: Session, *, user: User, route: Route, round_: Round | 
     held = roles_by_project(session, user, [get_project(session, route.project_id)])[route.project_id]
     if route.role not in held and "admin" not in held:
         raise PatrolError(_("这条路线由%(role)s巡查,您的岗位不能巡这一轮。", role=role_label(route.role)), status=403)
-    if round_ is not None and not walkable(round_, route, user, held):
+    if round_ is not None and round_.guard_ids and user.id not in round_.guard_ids:
         raise PatrolError(_("这一轮没有安排给您。"), status=403)
 
 
@@ -278,12 +282,12 @@ def on_demand_routes(session: Session, project_ids: list[int], roles: dict[int, 
 
 def start_round(session: Session, *, user: User, route: Route, now: datetime) -> Round:
     """A round of an on-demand route, started now by one of its walkers, theirs to walk for a shift."""
+    check_walker(session, user=user, route=route)
     if not route.on_demand or not route.active:
         raise PatrolError(_("这条路线不能随时发起巡查。"))
     round_ = Round(project_id=route.project_id, route_id=route.id, slot_start=now, guard_ids=[user.id],
                    window_end=now + timedelta(hours=ON_DEMAND_HOURS), deadline=now + timedelta(hours=ON_DEMAND_HOURS),
                    closes_at=now + timedelta(hours=ON_DEMAND_HOURS), stops=_snapshot(session, route), generated_at=now)
-    check_walker(session, user=user, route=route)
     if not round_.stops:
         raise PatrolError(_("这条路线还没有巡查点。"))
     session.add(round_)

@@ -11,7 +11,7 @@ from app.core.notifications import Notification
 from app.patrols.models import Round, Route, Visit
 from app.projects.models import Checkpoint
 from tests import images
-from tests.browser.helpers import log_in, wait_for_kept_pages
+from tests.browser.helpers import enter_code, log_in, wait_for_kept_pages
 
 
 @pytest.fixture
@@ -23,14 +23,6 @@ def demo_estate(app, db):
         run_due(app, names=["patrols.rounds"], force=True)
     route = db.exec(select(Route).where(Route.name == "消防月检")).one()
     return db.exec(select(Round).where(Round.route_id == route.id)).one()
-
-
-def _enter_code(page, code):
-    field = page.get_by_label("巡更点编码(标签二维码下方的 16 位字符)")
-    if not field.is_visible():
-        page.get_by_text("无法扫码?手动输入编码").click()
-    field.fill(code)
-    page.get_by_role("button", name="确定").click()
 
 
 def _all_pass(page):
@@ -58,7 +50,7 @@ def test_engineer1_walks_the_monthly_fire_check_on_a_phone(offline_phone, db, de
     wait_for_kept_pages(page, [walk, f"/rounds/{round_.id}/stops/1", f"/rounds/{round_.id}/stops/2"])
 
     lobby, pump_room = round_.stops
-    _enter_code(page, db.exec(select(Checkpoint.code).where(Checkpoint.id == lobby["checkpoint_id"])).one())
+    enter_code(page, db.exec(select(Checkpoint.code).where(Checkpoint.id == lobby["checkpoint_id"])).one())
     expect(page.get_by_role("heading", name=lobby["name"])).to_be_visible()
     _all_pass(page)
     exits = page.locator("#item-exits-clear-box")
@@ -69,7 +61,7 @@ def test_engineer1_walks_the_monthly_fire_check_on_a_phone(offline_phone, db, de
     expect(page.get_by_role("heading", name="消防月检")).to_be_visible()
 
     network.cut()  # the pump room in the basement has no signal
-    _enter_code(page, db.exec(select(Checkpoint.code).where(Checkpoint.id == pump_room["checkpoint_id"])).one())
+    enter_code(page, db.exec(select(Checkpoint.code).where(Checkpoint.id == pump_room["checkpoint_id"])).one())
     expect(page.get_by_role("heading", name=pump_room["name"])).to_be_visible()
     _all_pass(page)
     page.get_by_role("button", name="提交本点").click()

@@ -13,6 +13,7 @@ from app.patrols import services
 from app.patrols.jobs import generate_rounds, settle_rounds
 from app.patrols.models import Round, Schedule
 from app.patrols.slots import due_on, slots_for_day
+from tests.html import soup
 from tests.patrols.helpers import night_route, three_checkpoints
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -202,3 +203,19 @@ def test_a_monthly_schedule_on_the_31st_says_what_it_does_and_is_listed(login_as
                                                                        "month_week": "1", "month_weekday": "0"})
     assert response.status_code == 302
     assert "每月第一个周一" in supervisor.get(f"/routes/{route_id}").get_data(as_text=True)
+
+
+def test_the_board_lists_a_monthly_round_on_each_day_it_is_open(app, login_as, monthly, world, db):
+    with app.app_context():
+        session = get_session()
+        session.exec(sa.update(Schedule).where(Schedule.id == monthly).values(changed_at=_at(date(2028, 2, 20))))
+        session.commit()
+        generate_rounds(session, _at(date(2028, 2, 28)), app.config)
+        round_ = session.exec(select(Round).where(Round.schedule_id == monthly)).one()  # 29 February, 3 days
+    supervisor = login_as("supervisor")
+    for day, listed in (("2028-02-29", True), ("2028-03-02", True), ("2028-03-03", True), ("2028-03-04", False)):
+        page = supervisor.get(f"/projects/{world.p1.id}/patrols?date={day}").get_data(as_text=True)
+        assert (f'href="/rounds/{round_.id}"' in page) is listed, day
+    page = supervisor.get(f"/projects/{world.p1.id}/patrols?date=2028-03-02")
+    link = soup(page).select_one(f'a[href="/rounds/{round_.id}"]')
+    assert link.get_text() == "夜间巡逻 · 02-29 09:00"  # begun on an earlier day: its date is shown
