@@ -36,9 +36,11 @@ def _due_slots(session: Session, schedule: Schedule, last_slot, last_generated, 
     """The slots of this schedule still to generate, oldest first (weekly and monthly ones have days without)."""
     tomorrow = today + timedelta(days=1)
     changed = last_generated is None or last_generated < schedule.changed_at
+    if not changed and schedule.rhythm == "daily" and last_slot >= _wanted(schedule, [tomorrow], tz)[-1].start:
+        return []  # the usual minute of a daily schedule: up to date
     open_days = 1 + (schedule.window_minutes + schedule.grace_minutes) // (24 * 60)  # a long window still open
     first = max(floor, service_day(schedule.changed_at, tz) - timedelta(days=open_days))
-    if not changed:  # the usual minute: only the days since the last slot made, mostly none due
+    if not changed:  # only the days since the last slot made (weekly, monthly: mostly none due)
         first = max(first, service_day(last_slot, tz) - timedelta(days=1))
     days = [first + timedelta(days=n) for n in range((tomorrow - first).days + 1)]
     slots = [s for s in _wanted(schedule, days, tz) if s.closes > schedule.changed_at]

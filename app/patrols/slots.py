@@ -2,10 +2,11 @@
 
 A daily schedule is due every day; a weekly one on its weekdays; a monthly one on a day of the month (the 31st,
 or the 30th, means the last day of a shorter month: a monthly check is never skipped) or on the nth weekday
-("the first Monday", -1 for the last). A schedule runs from `start` to `end` on the local clock; an `end` at or before `start` means the next
-morning (20:00 → 08:00). Slots start at `start` and every `interval_minutes` after it, `end` excluded
-(that is when the next shift takes over). Asia/Shanghai has no daylight saving, but the arithmetic is
-done on local wall-clock times and converted once, so it would stay right where there is.
+("the first Monday", -1 for the last). On a day it is due, a schedule runs from `start` to `end` on the local
+clock; an `end` at or before `start` means the next morning (20:00 → 08:00). Slots start at `start` and every
+`interval_minutes` after it, `end` excluded (that is when the next shift takes over). Asia/Shanghai has no
+daylight saving, but the arithmetic is done on local wall-clock times and converted once, so it would stay right
+where there is.
 """
 import calendar
 from dataclasses import dataclass
