@@ -8,10 +8,12 @@ from app.accounts import services as accounts
 from app.accounts.models import User
 from app.checklists import services as checklists
 from app.complaints import demo as complaints_demo
+from app.core.db import utcnow, zone
 from app.frontdesk import demo as frontdesk_demo
 from app.handovers import demo as handovers_demo
 from app.incidents import demo as incidents_demo
 from app.inspections import demo as inspections_demo
+from app.patrols import demo as patrols_demo
 from app.patrols import services as patrols
 from app.patrols.models import Route, Schedule
 from app.projects.models import Area, Checkpoint, Organisation, Project
@@ -46,6 +48,7 @@ USERS = [  # username, display name, role, projects (None = company admin)
     ("inspector1", "钱品质", "inspector", ["江城壹号销售中心", "滨江花园"]),
     ("supervisor1", "孙主管", "supervisor", ["江城壹号销售中心", "滨江花园"]),
     ("frontdesk1", "周前台", "frontdesk", ["江城壹号销售中心", "滨江花园"]),
+    ("cleaner1", "吴保洁", "cleaner", ["滨江花园"]),
 ]
 
 
@@ -83,7 +86,8 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
                 accounts.add_membership(session, actor=admin, user=user, project=by_name[name], role=role)
             except accounts.AccountError:
                 pass  # already a member
-    _seed_patrols(session, org, by_name, admin)
+    versions = _seed_patrols(session, org, by_name, admin)
+    patrols_demo.seed(session, by_name["滨江花园"], versions, admin, now=utcnow(), tz=zone().key)
     handovers_demo.seed(session, org, by_name["江城壹号销售中心"], admin)
     inspections_demo.seed(session, org, admin)
     shifts_demo.seed(session, by_name["江城壹号销售中心"], admin)
@@ -113,7 +117,8 @@ ROUTES = [
 ]
 
 
-def _seed_patrols(session: Session, org: Organisation, projects: dict[str, Project], admin: User) -> None:
+def _seed_patrols(session: Session, org: Organisation, projects: dict[str, Project], admin: User) -> dict:
+    """The guards' routes; returns the starter templates' versions by key."""
     versions = {v.definition["key"]: v for folder in (checklists.STARTERS, checklists.CHECKPOINT_STARTERS)
                 for v in checklists.import_starters(session, organisation_id=org.id, actor=admin, folder=folder)}
     guard = session.exec(select(User).where(User.username == "guard1")).one()
@@ -132,6 +137,7 @@ def _seed_patrols(session: Session, org: Organisation, projects: dict[str, Proje
         session.exec(sa.update(Schedule).where(Schedule.id == made.id)
                      .values(changed_at=made.changed_at - timedelta(days=3)))
         session.commit()
+    return versions
 
 
 def is_empty(session: Session) -> bool:

@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 from app.core.db import UTCDateTime, utcnow
 
 # Project roles; `admin` is company-wide and kept on the user, not on a membership.
-PROJECT_ROLES = ("guard", "attendant", "engineer", "inspector", "supervisor", "frontdesk")
+PROJECT_ROLES = ("guard", "attendant", "engineer", "inspector", "supervisor", "frontdesk", "cleaner")
 ROLES = PROJECT_ROLES + ("admin",)
 
 
@@ -55,7 +55,8 @@ class Membership(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("user_id", "project_id", "role"),
         sa.CheckConstraint(
-            "role IN ('guard', 'attendant', 'engineer', 'inspector', 'supervisor', 'frontdesk')", name="membership_role"
+            "role IN ('guard', 'attendant', 'engineer', 'inspector', 'supervisor', 'frontdesk', 'cleaner')",
+            name="membership_role",
         ),
     )
 

@@ -1,5 +1,6 @@
 """Checklist templates: saving versions, starters, export, and checking a filled checklist against its version."""
 import copy
+import hashlib
 import math
 import unicodedata
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
+from app.accounts.services import member_ids
 from app.checklists.definition import (  # noqa: F401  (part of this capability's interface)
     TemplateError,
     iter_items,
@@ -20,6 +22,7 @@ from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.checklists.rules import NUMBER
 from app.core import audit
 from app.core.db import get_posted
+from app.core.notifications import notify
 from app.core.refusal import Refusal
 
 STARTERS = Path(__file__).parent / "starters"
@@ -240,3 +243,13 @@ def check_answers(definition: dict, answers: dict, photo_counts: dict[str, int])
         more = _(" 另有 %(n)d 项须修改。", n=len(messages) - 1) if len(messages) > 1 else ""
         raise AnswerError(messages[0] + more, fields)
     return result
+
+
+def tell_failed(session: Session, *, project_id: int, key: str, items: list[str], event: str, params: dict,
+                link: dict) -> None:
+    """Tell the project's supervisors about a filled checklist's failed items (by label), ticket or not, once:
+    `key` names the record and the place, a digest of the items is added, so a correction failing the same
+    items is not told twice but one failing another item is. `event` is the caller's (params + items)."""
+    digest = hashlib.sha256("|".join(sorted(items)).encode()).hexdigest()[:10]
+    notify(session, user_ids=member_ids(session, project_id, ("supervisor",)), event=event,
+           params={**params, "items": items}, link=link, project_id=project_id, key=f"{key}:{digest}")

@@ -33,6 +33,7 @@ ROLE_LABELS = {
     "inspector": _l("品质检查员"),
     "supervisor": _l("主管"),
     "frontdesk": _l("前台/客服"),
+    "cleaner": _l("保洁员"),
     "admin": _l("管理员"),
 }
 

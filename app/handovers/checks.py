@@ -5,10 +5,19 @@ from sqlmodel import Session
 from app.accounts.models import User
 from app.accounts.services import member_ids, members, posted_user
 from app.checklists.models import ChecklistVersion
-from app.checklists.services import check_answers, current_version, get_template, posted_version, templates_stmt
+from app.checklists.services import (
+    check_answers,
+    current_version,
+    get_template,
+    posted_version,
+    tell_failed,
+    templates_stmt,
+)
 from app.core import audit
 from app.core.db import get_posted
+from app.core.notifications import link
 from app.core.photos import attach
+from app.handovers import notices
 from app.handovers.inventory import HandoverError
 from app.handovers.models import CHECK_KINDS, CHECK_PHOTO, KEYS_SIGN, Room, RoomCheck
 from app.handovers.services import is_blank
@@ -82,6 +91,11 @@ def record_check(session: Session, submission: Submission, *, storage) -> tuple[
             session, user=submission.user, project_id=project.id, description=f"{item['label']}:{_('不合格')}",
             source="handover", reported_at=submission.client_time, photos=submission.photos_of(f"photo-{key}"),
             photo_prefix=f"{prefix}/ticket-{key}", area_id=room.area_id, location=room.name, storage=storage))
+    if checked.failed:
+        labels = {i["key"]: i["label"] for i in items}
+        tell_failed(session, project_id=project.id, key=f"handovers.check_failed:{check.id}", event=notices.CHECK_FAILED,
+                    items=[labels[key] for key in checked.failed], params={"room": room.name, "kind": kind},
+                    link=link("handovers.check", check_id=check.id))
     audit.record(session, actor=submission.user, action=f"room_check.{kind}", obj=check,
                  after={"room": room.name, "failed": checked.failed, "key_guard_id": check.key_guard_id})
     return check, tickets

@@ -9,44 +9,38 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import format_datetime, ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.accounts.services import member_ids
 from app.core.clock import batches, job
-from app.core.notifications import event, link, notify
+from app.core.notifications import link, notify
 from app.patrols.models import Round, Route, Schedule, Visit
+from app.patrols.notices import MISSED
 from app.patrols.services import _snapshot, assess_rounds
-from app.patrols.slots import Slot, service_day, slots_for_day
+from app.patrols.slots import Slot, due_on, service_day, slots_for_day
 
 BATCH = 250  # rows per transaction: SQLite's write lock is held for milliseconds at a time
 
 
-def _render_missed(p: dict) -> str:
-    when = format_datetime(datetime.fromisoformat(p["slot"]), "MM-dd HH:mm")
-    return ngettext("漏巡:%(route)s %(when)s 的一轮无人巡逻", "漏巡 %(num)d 轮,最早一轮:%(route)s %(when)s",
-                    p["count"], route=p["route"], when=when)
-
-
-MISSED = event("patrols.missed", _render_missed)
-
-
 def _wanted(schedule: Schedule, days, tz: str) -> list[Slot]:
-    return [slot for day in days for slot in slots_for_day(
-        day=day, start=schedule.start, end=schedule.end, interval_minutes=schedule.interval_minutes,
-        window_minutes=schedule.window_minutes, grace_minutes=schedule.grace_minutes, tz=tz)]
+    return [slot for day in days if due_on(day, rhythm=schedule.rhythm, weekdays=schedule.weekdays,
+                                           month_day=schedule.month_day, month_week=schedule.month_week)
+            for slot in slots_for_day(
+                day=day, start=schedule.start, end=schedule.end, interval_minutes=schedule.interval_minutes,
+                window_minutes=schedule.window_minutes, grace_minutes=schedule.grace_minutes, tz=tz)]
 
 
 def _due_slots(session: Session, schedule: Schedule, last_slot, last_generated, today: date, floor: date,
                tz: str) -> list[Slot]:
-    """The slots of this schedule still to generate, oldest first."""
+    """The slots of this schedule still to generate, oldest first (weekly and monthly ones have days without)."""
     tomorrow = today + timedelta(days=1)
     changed = last_generated is None or last_generated < schedule.changed_at
-    if not changed and last_slot >= _wanted(schedule, [tomorrow], tz)[-1].start:
-        return []  # the usual minute: up to date
-    first = max(floor, service_day(schedule.changed_at, tz) - timedelta(days=1))
-    if not changed:
+    if not changed and schedule.rhythm == "daily" and last_slot >= _wanted(schedule, [tomorrow], tz)[-1].start:
+        return []  # the usual minute of a daily schedule: up to date
+    open_days = 1 + (schedule.window_minutes + schedule.grace_minutes) // (24 * 60)  # a long window still open
+    first = max(floor, service_day(schedule.changed_at, tz) - timedelta(days=open_days))
+    if not changed:  # only the days since the last slot made (weekly, monthly: mostly none due)
         first = max(first, service_day(last_slot, tz) - timedelta(days=1))
     days = [first + timedelta(days=n) for n in range((tomorrow - first).days + 1)]
     slots = [s for s in _wanted(schedule, days, tz) if s.closes > schedule.changed_at]
@@ -104,7 +98,7 @@ def settle_rounds(session: Session, now: datetime, config) -> int:
     unsettled = (Round.outcome.is_(None), Round.closes_at <= now)
     order = (Round.project_id, Round.closes_at, Round.id)
     visited = sa.exists().where(Visit.round_id == Round.id)
-    while rows := session.exec(select(Round.id, Round.project_id, Round.route_id, Round.slot_start)
+    while rows := session.exec(select(Round.id, Round.project_id, Round.route_id, Round.slot_start, Round.schedule_id)
                                .where(*unsettled, Round.deadline < now, ~visited).order_by(*order)
                                .limit(BATCH * 2)).all():
         if not _claim(session, [row.id for row in rows], "missed"):  # another process is settling these
@@ -128,7 +122,11 @@ def settle_rounds(session: Session, now: datetime, config) -> int:
 
 
 def _tell_missed(session: Session, rounds, tz: str) -> None:
-    """One notice per project for these missed rounds (anything with id, project_id, route_id, slot_start)."""
+    """One notice per project for these missed rounds (anything with id, project_id, route_id, slot_start,
+    schedule_id); a round started at will and left unwalked was nobody's duty, so it is recorded, not told."""
+    rounds = [r for r in rounds if r.schedule_id is not None]
+    if not rounds:
+        return
     by_project: dict[int, list] = {}
     for round_ in rounds:
         by_project.setdefault(round_.project_id, []).append(round_)

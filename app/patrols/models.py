@@ -7,6 +7,10 @@ from sqlmodel import JSON, Field, SQLModel
 
 from app.core.db import UTCDateTime, utcnow
 
+# The project roles that walk rounds; a route names one of them.
+WALKER_ROLES = ("guard", "engineer", "attendant", "cleaner")
+RHYTHMS = ("daily", "weekly", "monthly")
+
 
 class Route(SQLModel, table=True):
     __tablename__ = "patrol_route"
@@ -18,6 +22,8 @@ class Route(SQLModel, table=True):
     min_walk_seconds: int = Field(default=30)
     # A scan this far (metres) from a checkpoint's known position is flagged.
     max_gps_metres: int = Field(default=150)
+    role: str = Field(default="guard", max_length=20)  # who walks it: one of WALKER_ROLES
+    on_demand: bool = Field(default=False)  # rounds started at will by its walkers, besides any schedule
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -35,7 +41,9 @@ class RouteStop(SQLModel, table=True):
 
 
 class Schedule(SQLModel, table=True):
-    """When rounds of a route are due: every `interval_minutes` from `start` to `end` (across midnight)."""
+    """When rounds of a route are due: on the days its rhythm names, every `interval_minutes` from `start` to
+    `end` (across midnight). Weekly: on `weekdays` (0 Monday … 6 Sunday). Monthly: on `month_day` (a day past a
+    month's end means its last day), or on the `month_week`-th (-1: last) of `weekdays[0]`."""
 
     __tablename__ = "patrol_schedule"
 
@@ -47,14 +55,20 @@ class Schedule(SQLModel, table=True):
     interval_minutes: int = Field(default=0)  # 0: one round a day, at `start`
     window_minutes: int = Field(default=60)  # how long after its slot a round may be started on time
     grace_minutes: int = Field(default=15)
-    guard_ids: list[int] = Field(default_factory=list, sa_type=JSON)  # empty: any guard of the project
+    rhythm: str = Field(default="daily", max_length=10)  # one of RHYTHMS
+    weekdays: list[int] = Field(default_factory=list, sa_type=JSON)
+    month_day: int | None = Field(default=None)  # 1-31
+    month_week: int | None = Field(default=None)  # 1-4, or -1 for the last
+    # The people named, all of the route's role (the name is older than the roles); empty: any of them.
+    guard_ids: list[int] = Field(default_factory=list, sa_type=JSON)
     active: bool = Field(default=True)
     # The clock generates no round that closed before this: a new or changed schedule does not back-fill.
     changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow})
 
 
 class Round(SQLModel, table=True):
-    """One due round: generated from a schedule's slot; its status is derived from its visits and the clock."""
+    """One due round: generated from a schedule's slot (or started at will: no schedule); its status is derived
+    from its visits and the clock."""
 
     __tablename__ = "patrol_round"
 
@@ -70,7 +84,7 @@ class Round(SQLModel, table=True):
     closes_at: datetime = Field(sa_type=UTCDateTime)  # the next slot: not finished by then = incomplete
     # The route as it was when the round was generated: [{position, checkpoint_id, name, area, template_version_id}]
     stops: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
-    guard_ids: list[int] = Field(default_factory=list, sa_type=JSON)
+    guard_ids: list[int] = Field(default_factory=list, sa_type=JSON)  # who may walk it; empty: the route's role
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # device time of "finish"
     finished_by: int | None = Field(default=None, sa_column_args=[sa.ForeignKey("user.id", ondelete="SET NULL")])
     generated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -34,7 +34,7 @@ def finish(session: Session, s: Submission) -> dict:
 
 
 def offline_pages(session: Session, user) -> list[str]:
-    """A guard keeps the scanner's scripts and, for each round walkable now, its page and its stops' pages."""
+    """A walker keeps the scanner's scripts and, for each round theirs to walk now, its page and its stops' pages."""
     pages = []
     for project in session.exec(visible_projects_stmt(user, active_only=True)).all():
         if not has_role(session, user, project, WALKERS):
@@ -55,4 +55,4 @@ for _kind in KINDS:
     register(_kind)
 
 
-register_viewers("visit", for_roles("supervisor", *WALKERS))  # the round page: supervisors and guards
+register_viewers("visit", for_roles("supervisor", *WALKERS))  # the round page: supervisors and walkers

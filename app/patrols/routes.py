@@ -1,19 +1,20 @@
 """Patrols: the guard's round on a phone, the supervisor's board, routes and schedules, reports."""
 from datetime import date, datetime, timedelta
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.services import members, users_by_id
 from app.checklists.services import templates_stmt, versions_by_id
-from app.core import home
+from app.core import attention, home
 from app.core.db import get_session, local, utcnow, zone
 from app.core.permissions import load_or_404, logged_in, project_required
 from app.core.photos import photos_by_owner
 from app.core.views import back_to, is_htmx, render
-from app.patrols import bp, exports, records, services  # noqa: F401  (records registers the outbox kinds)
+from app.patrols import bp, exports, records, schedules, services  # noqa: F401  (records registers the outbox kinds)
 from app.patrols.models import Round, Route, RouteStop, Schedule
 from app.patrols.services import WALKERS
 from app.patrols.slots import service_day
@@ -26,6 +27,9 @@ from app.reports.xlsx_export import xlsx_response
 SUPERVISORS = ("supervisor",)
 FLAG_LABELS = {"early": _l("提前"), "late": _l("迟到"), "out_of_order": _l("顺序不对"), "too_fast": _l("间隔过短"),
                "duplicate": _l("重复扫码"), "manual": _l("手动输入"), "gps_far": _l("定位偏离")}
+# Who walks a route, as its form says it (attendant: the property assistant of an estate, 物业助理).
+WALKER_LABELS = {"guard": _l("秩序维护员(保安)"), "engineer": _l("工程维修"), "attendant": _l("物业助理 / 案场服务员"),
+                 "cleaner": _l("保洁员")}
 STATUS_LABELS = {"upcoming": _l("未到时间"), "due": _l("待巡"), "in_progress": _l("进行中"), "done": _l("已完成"),
                  "late": _l("迟到"), "incomplete": _l("未完成"), "missed": _l("漏巡")}
 
@@ -45,26 +49,63 @@ def _labels() -> dict:
 
 @home.register
 def _home_tasks(session, user, projects, roles):
-    tasks = {}
-    for view in services.my_rounds(session, user=user, project_ids=home.holding(roles, {"guard"}), now=_now(),
-                                   finished=True):
+    tasks, walking = {}, home.holding(roles, set(WALKERS))
+    for view in services.my_rounds(session, user=user, project_ids=walking, now=_now(), finished=True, roles=roles):
         done = view.round.finished_at is not None  # stays on the list, as done, until its window closes
         tasks.setdefault(view.round.project_id, []).append(home.Task(
             title=f"{view.route.name} · {local(view.round.slot_start):%H:%M}",
             url=url_for("patrols.round_detail" if done else "patrols.walk", round_id=view.round.id),
             detail=str(STATUS_LABELS[view.assessment.status]), urgent=view.assessment.status == "due"))
+    for route in services.on_demand_routes(session, walking, roles):
+        tasks.setdefault(route.project_id, []).append(home.Task(
+            title=route.name, url=url_for("patrols.start", route_id=route.id), detail=_("随时巡查")))
     for i in home.holding(roles, {"supervisor", "admin"}):
         tasks.setdefault(i, []).append(home.Task(title=_("巡更看板"), url=url_for("patrols.board", project_id=i)))
     return tasks
 
 
-# -- the guard on a phone ---------------------------------------------------------------------
+@attention.register
+def _failed_items(session, project_ids, now):
+    """Failed checklist items of the last week's rounds, ticket or not, until the supervisor has seen them."""
+    items = []
+    for row in services.failed_visits(session, project_ids, now):
+        place = next((s["name"] for s in row.stops if s["position"] == row.position), "")
+        items.append(attention.Item(
+            key=f"patrols.failed:{row.id}", project_id=row.project_id, since=row.scanned_at, place=place,
+            title=ngettext("巡查不合格:%(route)s · %(place)s(%(num)d 项)", "巡查不合格:%(route)s · %(place)s(%(num)d 项)",
+                           len(row.failed), route=row.route, place=place),
+            url=url_for("patrols.round_detail", round_id=row.round_id), action=_("查看")))
+    return items
+
+
+# -- the walker on a phone --------------------------------------------------------------------
+
+def _walkable(round_id: int) -> tuple[Round, Route]:
+    """A round the current user walks: its project's walker, of the route's role (else a 403 saying whose)."""
+    round_ = load_or_404(Round, round_id, *WALKERS)
+    route = get_session().get(Route, round_.route_id)
+    services.check_walker(get_session(), user=current_user, route=route, round_=round_)
+    return round_, route
+
+
+@bp.route("/routes/<int:route_id>/start", methods=["GET", "POST"])
+@logged_in
+def start(route_id: int):
+    """Start a round of an on-demand route now (a page to confirm it, then its walk)."""
+    route = load_or_404(Route, route_id, *WALKERS)
+    services.check_walker(get_session(), user=current_user, route=route)
+    if request.method == "GET":
+        return render_template("patrols/start.html", route=route, project=get_project(get_session(), route.project_id),
+                               stops=services.stops_of(get_session(), route), hours=services.ON_DEMAND_HOURS)
+    round_ = services.start_round(get_session(), user=current_user, route=route, now=_now())
+    return redirect(url_for("patrols.walk", round_id=round_.id))
+
 
 @bp.get("/rounds/<int:round_id>/walk")
 @logged_in
 def walk(round_id: int):
     """A round on the phone: the route's checkpoints in order, scan, checklist, finish. Works offline."""
-    round_ = load_or_404(Round, round_id, *WALKERS)
+    round_, _route = _walkable(round_id)
     db = get_session()
     [view] = services.assess_rounds(db, [round_], _now())
     visited = {f.visit.position for f in view.assessment.visits}
@@ -77,7 +118,7 @@ def walk(round_id: int):
 def stop(round_id: int, position: int):
     """One checkpoint's checklist within a round; the page fills in the scanned code and position. Already
     visited (or recorded on this phone, patrol.js): it says when and by whom, and the form is a correction."""
-    round_ = load_or_404(Round, round_id, *WALKERS)
+    round_, _route = _walkable(round_id)
     stop = next((s for s in round_.stops if s["position"] == position), None)
     if stop is None:
         abort(404)
@@ -180,23 +221,26 @@ def routes(project: Project):
     error = None
     if request.method == "POST":
         try:
-            route = services.save_route(db, actor=current_user, project=project, name=request.form.get("name", ""))
+            route = services.save_route(db, actor=current_user, project=project, name=request.form.get("name", ""),
+                                        role=request.form.get("role") or "guard",
+                                        on_demand=bool(request.form.get("on_demand")))
         except services.PatrolError as exc:
             error = str(exc)
         else:
             return back_to("patrols.route", route_id=route.id)
     return render_template("patrols/routes.html", project=project, routes=services.routes_of(db, project),
-                           error=error), 400 if error else 200
+                           error=error, walker_labels=WALKER_LABELS), 400 if error else 200
 
 
 def _route_page(route: Route, status: int = 200, **extra):
     db = get_session()
     project = get_project(db, route.project_id)
-    guards = members(db, project.id, WALKERS)
     return render("patrols/route.html", "patrols/_stops.html", status=status, route=route, project=project,
                   stops=services.stops_of(db, route), schedules=services.schedules_of(db, route),
-                  checkpoints=checkpoints_of(db, project),
-                  templates=db.exec(templates_stmt(project.organisation_id)).all(), guards=guards, **extra)
+                  checkpoints=checkpoints_of(db, project), walker_labels=WALKER_LABELS,
+                  weekdays=schedules.WEEKDAYS, month_weeks=schedules.MONTH_WEEKS, rhythm_text=schedules.rhythm_text,
+                  templates=db.exec(templates_stmt(project.organisation_id)).all(),
+                  guards=members(db, project.id, (route.role,)), **extra)
 
 
 @bp.route("/routes/<int:route_id>", methods=["GET", "POST"])
@@ -210,7 +254,8 @@ def route(route_id: int):
     try:
         services.save_route(get_session(), actor=current_user, project=get_project(get_session(), route.project_id),
                             route=route, name=form.get("name", ""), min_walk_seconds=form.get("min_walk_seconds", ""),
-                            max_gps_metres=form.get("max_gps_metres", ""), active=bool(form.get("active")))
+                            max_gps_metres=form.get("max_gps_metres", ""), active=bool(form.get("active")),
+                            role=form.get("role") or None, on_demand=bool(form.get("on_demand")))
     except services.PatrolError as exc:
         return _route_page(route, 400, error=str(exc))
     flash(_("已保存。"), "success")
@@ -265,9 +310,12 @@ def add_schedule(route_id: int):
         services.save_schedule(get_session(), actor=current_user, route=route, name=form.get("name", ""),
                                start=form.get("start", ""), end=form.get("end", ""),
                                interval_minutes=form.get("interval_minutes", ""),
-                               window_minutes=form.get("window_minutes", "60"),
-                               grace_minutes=form.get("grace_minutes", "15"), guard_ids=form.getlist("guard_ids"))
-    except services.PatrolError as exc:
+                               window_minutes=form.get("window_minutes", "60"), window_unit=form.get("window_unit", ""),
+                               grace_minutes=form.get("grace_minutes", "15"), guard_ids=form.getlist("guard_ids"),
+                               rhythm=form.get("rhythm") or "daily", weekdays=form.getlist("weekdays"),
+                               month_day=form.get("month_day"), month_week=form.get("month_week"),
+                               month_weekday=form.get("month_weekday"))
+    except services.ScheduleError as exc:
         return _route_page(route, 400, schedule_error=str(exc), schedule_form=form)
     flash(_("已添加班次,今天的轮次已生成。"), "success")
     return back_to("patrols.route", route_id=route.id)

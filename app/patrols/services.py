@@ -3,33 +3,40 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy import insert
 from sqlmodel import Session, func, select
 
 from app.accounts.models import User
-from app.accounts.services import is_member, member_ids, posted_user
+from app.accounts.services import member_ids, roles_by_project
 from app.checklists.models import ChecklistTemplate
 from app.checklists.services import (
     check_answers,
     current_version,
     get_version,
     posted_template,
+    tell_failed,
     templates_by_id,
 )
 from app.core import audit
 from app.core.db import get_posted, zone
+from app.core.i18n import role_label
+from app.core.notifications import link
 from app.core.photos import attach
 from app.core.refusal import Refusal
-from app.core.validation import clock, required_text, whole
-from app.patrols.models import Round, Route, RouteStop, Schedule, Visit
+from app.core.validation import required_text, whole
+from app.patrols import notices
+from app.patrols.models import WALKER_ROLES, Round, Route, RouteStop, Schedule, Visit
+from app.patrols.schedules import ScheduleError, save_schedule, schedules_of, stop_schedule  # noqa: F401
 from app.patrols.verify import Assessment, assess
 from app.projects.models import Area, Checkpoint, Project
-from app.projects.services import get_project, located_checkpoints, places_of, posted_checkpoint
+from app.projects.services import get_project, located_checkpoints, places_of, posted_checkpoint, projects_by_id
 from app.repairs.services import awaiting_dispatch, open_ticket
 from app.sync.services import Submission
 
-WALKERS = ("guard",)  # who walks rounds
+WALKERS = WALKER_ROLES  # who may open a round at all; each route names the one role that walks it
+ON_DEMAND_HOURS = 12  # a round started at will stays open this long: a shift
 
 
 class PatrolError(Refusal):
@@ -48,18 +55,26 @@ def routes_of(session: Session, project: Project) -> list[Route]:
 
 
 def save_route(session: Session, *, actor: User, project: Project, route: Route | None = None, name: str,
-               min_walk_seconds=30, max_gps_metres=150, active: bool = True) -> Route:
+               min_walk_seconds=30, max_gps_metres=150, active: bool = True, role: str | None = None,
+               on_demand: bool | None = None) -> Route:
+    """Add or change a route; `role` (who walks it) and `on_demand` left None keep what the route has."""
     name = required_text(name, _("路线名称"), error=PatrolError)
     walk = whole(min_walk_seconds, _("两点最短步行时间(秒)"), 0, 3600, error=PatrolError)
     gps = whole(max_gps_metres, _("定位允许偏差(米)"), 10, 5000, error=PatrolError)
+    if role is not None and role not in WALKER_ROLES:
+        raise PatrolError(_("请选择由谁巡查这条路线。"), {"role": _("未知角色")})
     creating = route is None
     route = route or Route(project_id=project.id, name=name)
     before = None if creating else {"name": route.name, "min_walk_seconds": route.min_walk_seconds,
-                                    "max_gps_metres": route.max_gps_metres, "active": route.active}
+                                    "max_gps_metres": route.max_gps_metres, "active": route.active,
+                                    "role": route.role, "on_demand": route.on_demand}
     route.name, route.min_walk_seconds, route.max_gps_metres, route.active = name, walk, gps, active
+    route.role = role or route.role or "guard"
+    route.on_demand = bool(route.on_demand if on_demand is None else on_demand)
     session.add(route)
     audit.record(session, actor=actor, action="route.create" if creating else "route.update", obj=route,
-                 before=before, after={"name": name, "min_walk_seconds": walk, "max_gps_metres": gps, "active": active})
+                 before=before, after={"name": name, "min_walk_seconds": walk, "max_gps_metres": gps, "active": active,
+                                       "role": route.role, "on_demand": route.on_demand})
     session.commit()
     return route
 
@@ -146,50 +161,6 @@ def move_stop(session: Session, *, stop: RouteStop, offset: int) -> None:
         session.commit()
 
 
-def schedules_of(session: Session, route: Route) -> list[Schedule]:
-    return session.exec(select(Schedule).where(Schedule.route_id == route.id).order_by(Schedule.start)).all()
-
-
-def save_schedule(session: Session, *, actor: User, route: Route, schedule: Schedule | None = None, name: str,
-                  start: str, end: str, interval_minutes, window_minutes=60, grace_minutes=15,
-                  guard_ids: list | None = None) -> Schedule:
-    name = required_text(name, _("班次名称"), error=PatrolError)
-    begin = clock(start, _("开始时间"), example="20:00", error=PatrolError)
-    finish = clock(end, _("结束时间"), example="20:00", error=PatrolError)
-    interval = whole(interval_minutes, _("间隔(分钟)"), 0, 24 * 60, error=PatrolError)
-    window = whole(window_minutes, _("可开始时长(分钟)"), 5, 24 * 60, error=PatrolError)
-    grace = whole(grace_minutes, _("宽限(分钟)"), 0, 240, error=PatrolError)
-    if interval and window > interval:
-        raise PatrolError(_("可开始时长不能超过间隔,否则两轮会重叠。"))
-    guards = []
-    for raw in guard_ids or []:
-        user = posted_user(session, raw)
-        if user is None or not is_member(session, user.id, route.project_id, ("guard",)):
-            raise PatrolError(_("请选择本项目的保安。"))
-        guards.append(user.id)
-    creating = schedule is None
-    schedule = schedule or Schedule(route_id=route.id, name=name, start=begin, end=finish)
-    schedule.name, schedule.start, schedule.end = name, begin, finish
-    schedule.interval_minutes, schedule.window_minutes, schedule.grace_minutes = interval, window, grace
-    schedule.guard_ids = guards
-    session.add(schedule)
-    audit.record(session, actor=actor, action="schedule.create" if creating else "schedule.update", obj=schedule,
-                 project_id=route.project_id, after={"name": name, "start": begin.isoformat(), "end": finish.isoformat(),
-                                                     "interval": interval, "window": window, "grace": grace})
-    session.commit()
-    return schedule
-
-
-def stop_schedule(session: Session, *, actor: User, schedule: Schedule) -> None:
-    """No more rounds from this schedule; those already generated stay."""
-    schedule.active = False
-    session.add(schedule)
-    route = session.get(Route, schedule.route_id)
-    audit.record(session, actor=actor, action="schedule.stop", obj=schedule, project_id=route.project_id,
-                 before={"active": True}, after={"active": False})
-    session.commit()
-
-
 # -- rounds -----------------------------------------------------------------------------------
 
 def _snapshot(session: Session, route: Route) -> list[dict]:
@@ -211,6 +182,15 @@ def rounds_stmt(project: Project, day: date):
     begin = _day_start(day) + timedelta(hours=6)
     return (select(Round).where(Round.project_id == project.id, Round.slot_start >= begin,
                                 Round.slot_start < begin + timedelta(days=1)).order_by(Round.slot_start, Round.id))
+
+
+def still_open_stmt(project: Project, day: date):
+    """The weekly and monthly rounds begun before a service day and still open during it (a fire check given a
+    week): the board lists them on each of their days, not only the first."""
+    begin = _day_start(day) + timedelta(hours=6)
+    return (select(Round).join(Schedule, Schedule.id == Round.schedule_id)
+            .where(Round.project_id == project.id, Schedule.rhythm != "daily", Round.slot_start < begin,
+                   Round.closes_at > begin).order_by(Round.slot_start, Round.id))
 
 
 @dataclass
@@ -262,33 +242,91 @@ def visits_at(session: Session, round_: Round, position: int) -> list:
 
 def board(session: Session, *, project: Project, day: date, now: datetime, route_id: int | None = None,
           guard_id: int | None = None, whole_visits: bool = False) -> dict:
-    stmt = rounds_stmt(project, day)
+    stmt, carried = rounds_stmt(project, day), still_open_stmt(project, day)
     if route_id:
-        stmt = stmt.where(Round.route_id == route_id)
-    views = assess_rounds(session, session.exec(stmt).all(), now, whole_visits=whole_visits)
+        stmt, carried = stmt.where(Round.route_id == route_id), carried.where(Round.route_id == route_id)
+    carried = session.exec(carried).all()
+    views = assess_rounds(session, carried + session.exec(stmt).all(), now, whole_visits=whole_visits)
     if guard_id:
         views = [v for v in views if any(f.visit.guard_id == guard_id for f in v.assessment.visits)]
     counts = {key: 0 for key in ("due", "done", "late", "missed", "incomplete", "in_progress", "upcoming")}
     for view in views:
         counts[view.assessment.status] += 1
     # 未处理的异常: what the patrols found (a failed item, a guard's own report), not residents' or inspections'.
-    found = awaiting_dispatch(session, project.id, sources=("patrol",), reporter_ids=member_ids(session, project.id, WALKERS))
-    return {"rounds": views, "counts": counts, "tickets": found}
+    found = awaiting_dispatch(session, project.id, sources=("patrol",), reporter_ids=member_ids(session, project.id, ("guard",)))
+    return {"rounds": views, "counts": counts, "tickets": found, "carried": {r.id for r in carried}}
+
+
+def check_walker(session: Session, *, user: User, route: Route, round_: Round | None = None) -> None:
+    """Refuse (403) anyone who does not walk this route (another trade's) or this round (named for others)."""
+    held = roles_by_project(session, user, [get_project(session, route.project_id)])[route.project_id]
+    if route.role not in held and "admin" not in held:
+        raise PatrolError(_("这条路线由%(role)s巡查,您的岗位不能巡这一轮。", role=role_label(route.role)), status=403)
+    if round_ is not None and round_.guard_ids and user.id not in round_.guard_ids:
+        raise PatrolError(_("这一轮没有安排给您。"), status=403)
+
+
+FAILED_RECENT_DAYS = 7  # a failed item older than this has been seen (or became a ticket): off the attention list
+
+
+def failed_visits(session: Session, project_ids: list[int], now: datetime) -> list:
+    """The recent visits with failed items in these projects, newest first, in one query: (id, project_id,
+    round_id, position, failed, scanned_at, stops, route)."""
+    if not project_ids:
+        return []
+    since = now - timedelta(days=FAILED_RECENT_DAYS)
+    return session.exec(
+        select(Visit.id, Visit.project_id, Visit.round_id, Visit.position, Visit.failed, Visit.scanned_at,
+               Round.stops, Route.name.label("route"))
+        .join(Round, Round.id == Visit.round_id).join(Route, Route.id == Round.route_id)
+        .where(Visit.project_id.in_(project_ids), Visit.scanned_at >= since,
+               sa.cast(Visit.failed, sa.String) != "[]")
+        .order_by(Visit.scanned_at.desc(), Visit.id.desc())).all()
 
 
 def my_rounds(session: Session, *, user: User, project: Project | None = None, project_ids: list[int] = (),
-              now: datetime, finished: bool = False) -> list[RoundView]:
-    """The rounds a guard can walk now in `project` (or in all of `project_ids`, with the same few queries):
-    due or in progress, assigned to them or to anyone; with `finished`, also those finished while their window
-    is still open (today's page shows them as done)."""
+              now: datetime, finished: bool = False, roles: dict[int, set[str]] | None = None) -> list[RoundView]:
+    """The rounds a user can walk now in `project` (or in all of `project_ids`, with the same few queries):
+    due or in progress, of the routes of a role they hold (`roles`: {project id: roles}, read if not given),
+    assigned to them or to anyone; with `finished`, also those finished while their window is still open
+    (today's page shows them as done)."""
     ids = [project.id] if project is not None else list(project_ids)
     if not ids:
         return []
+    if roles is None:
+        roles = roles_by_project(session, user, [project] if project is not None else projects_by_id(session, ids).values())
     candidates = session.exec(select(Round).where(Round.project_id.in_(ids), Round.slot_start <= now + timedelta(hours=2),
                                                   Round.closes_at >= now).order_by(Round.slot_start)).all()
     views = assess_rounds(session, [r for r in candidates if not r.guard_ids or user.id in r.guard_ids], now)
-    return [v for v in views if v.assessment.status in ("upcoming", "due", "in_progress")
-            or (finished and v.round.finished_at is not None)]
+    return [v for v in views if v.route.role in roles.get(v.round.project_id, ())
+            and (v.assessment.status in ("upcoming", "due", "in_progress")
+                 or (finished and v.round.finished_at is not None))]
+
+
+def on_demand_routes(session: Session, project_ids: list[int], roles: dict[int, set[str]]) -> list[Route]:
+    """The active routes of these projects that a holder of `roles` ({project id: roles}) may start at will."""
+    if not project_ids:
+        return []
+    found = session.exec(select(Route).where(Route.project_id.in_(project_ids), Route.on_demand == True,  # noqa: E712
+                                             Route.active == True).order_by(Route.name)).all()  # noqa: E712
+    return [r for r in found if r.role in roles.get(r.project_id, ())]
+
+
+def start_round(session: Session, *, user: User, route: Route, now: datetime) -> Round:
+    """A round of an on-demand route, started now by one of its walkers, theirs to walk for a shift."""
+    check_walker(session, user=user, route=route)
+    if not route.on_demand or not route.active:
+        raise PatrolError(_("这条路线不能随时发起巡查。"))
+    round_ = Round(project_id=route.project_id, route_id=route.id, slot_start=now, guard_ids=[user.id],
+                   window_end=now + timedelta(hours=ON_DEMAND_HOURS), deadline=now + timedelta(hours=ON_DEMAND_HOURS),
+                   closes_at=now + timedelta(hours=ON_DEMAND_HOURS), stops=_snapshot(session, route), generated_at=now)
+    if not round_.stops:
+        raise PatrolError(_("这条路线还没有巡查点。"))
+    session.add(round_)
+    session.flush()
+    audit.record(session, actor=user, action="round.start", obj=round_, after={"route": route.name})
+    session.commit()
+    return round_
 
 
 # -- visits and finishing, from the outbox ----------------------------------------------------
@@ -298,8 +336,7 @@ def _round_for(session: Session, submission: Submission) -> Round:
     round_ = get_posted(session, Round, raw)
     if round_ is None or round_.project_id != submission.project.id:
         raise PatrolError(_("找不到这一轮巡逻。"), {"round_id": _("未知轮次")})
-    if round_.guard_ids and submission.user.id not in round_.guard_ids:
-        raise PatrolError(_("这一轮没有安排给您。"), status=403)
+    check_walker(session, user=submission.user, route=session.get(Route, round_.route_id), round_=round_)
     if round_.finished_at is not None:
         raise PatrolError(_("这一轮巡逻已经结束,不能再添加记录。"))
     return round_
@@ -350,6 +387,12 @@ def record_visit(session: Session, submission: Submission) -> tuple[Visit, list]
            owner_id=visit.id, uploaded_by=submission.user.id, taken_at=submission.client_time, prefix=prefix)
     tickets = [_ticket_for_failed_item(session, submission, visit, checkpoint, version, key)
                for key in (checked.tickets if version is not None else [])]
+    if failed:
+        labels = {i["key"]: i["label"] for i in items}
+        tell_failed(session, project_id=round_.project_id, key=f"patrols.failed:{round_.id}:{stop['position']}",
+                    items=[labels[key] for key in failed], event=notices.FAILED,
+                    params={"route": session.get(Route, round_.route_id).name, "place": stop["name"]},
+                    link=link("patrols.round_detail", round_id=round_.id))
     return visit, tickets
 
 

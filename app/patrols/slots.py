@@ -1,10 +1,14 @@
-"""When rounds are due: a schedule's slots for a service day, in the project's local time.
+"""When rounds are due: the days a schedule's rhythm names, and its slots on such a day, in local time.
 
-A schedule runs from `start` to `end` on the local clock; an `end` at or before `start` means the next
-morning (20:00 → 08:00). Slots start at `start` and every `interval_minutes` after it, `end` excluded
-(that is when the next shift takes over). Asia/Shanghai has no daylight saving, but the arithmetic is
-done on local wall-clock times and converted once, so it would stay right where there is.
+A daily schedule is due every day; a weekly one on its weekdays; a monthly one on a day of the month (the 31st,
+or the 30th, means the last day of a shorter month: a monthly check is never skipped) or on the nth weekday
+("the first Monday", -1 for the last). On a day it is due, a schedule runs from `start` to `end` on the local
+clock; an `end` at or before `start` means the next morning (20:00 → 08:00). Slots start at `start` and every
+`interval_minutes` after it, `end` excluded (that is when the next shift takes over). Asia/Shanghai has no
+daylight saving, but the arithmetic is done on local wall-clock times and converted once, so it would stay right
+where there is.
 """
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -16,6 +20,23 @@ class Slot:
     window_end: datetime  # started after this: late
     deadline: datetime  # not started by this: missed
     closes: datetime  # not finished by this: incomplete
+
+
+def due_on(day: date, *, rhythm: str, weekdays=(), month_day: int | None = None,
+           month_week: int | None = None) -> bool:
+    """Whether a schedule of this rhythm has slots starting on `day`."""
+    if rhythm == "weekly":
+        return day.weekday() in weekdays
+    if rhythm != "monthly":
+        return True
+    if month_week is None:
+        last = calendar.monthrange(day.year, day.month)[1]
+        return day.day == min(month_day or 1, last)
+    if day.weekday() != (weekdays[0] if weekdays else 0):
+        return False
+    if month_week == -1:
+        return day.month != (day + timedelta(days=7)).month
+    return (day.day - 1) // 7 + 1 == month_week
 
 
 def slots_for_day(*, day: date, start: time, end: time, interval_minutes: int, window_minutes: int,

@@ -98,6 +98,15 @@ KEPT_PAGES_JS = """async (paths) => {
 }"""
 
 
+def enter_code(page, code: str):
+    """On a round's page, type a checkpoint's code by hand (opening the manual entry if it is closed)."""
+    field = page.get_by_label("巡更点编码(标签二维码下方的 16 位字符)")
+    if not field.is_visible():
+        page.get_by_text("无法扫码?手动输入编码").click()
+    field.fill(code)
+    page.get_by_role("button", name="确定").click()
+
+
 def wait_for_kept_pages(page, paths: list[str], timeout_ms: int = 10_000):
     """Wait until the service worker has kept these pages for the logged-in user.
 

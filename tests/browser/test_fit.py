@@ -10,8 +10,9 @@ from tests.browser.helpers import log_in
 
 PHONE, TABLET = {"width": 360, "height": 740}, {"width": 1024, "height": 768}
 ROLES = [("guard1", PHONE), ("attendant1", PHONE), ("engineer1", PHONE), ("inspector1", TABLET),
-         ("supervisor1", TABLET), ("frontdesk1", TABLET)]
-EXTRA = {"attendant1": ["/rooms/1/handover", "/rooms/1/checks/closing"]}  # the long forms of a show flat
+         ("supervisor1", TABLET), ("frontdesk1", TABLET), ("cleaner1", PHONE)]
+EXTRA = {"attendant1": ["/rooms/1/handover", "/rooms/1/checks/closing"],  # the long forms of a show flat
+         "supervisor1": ["/routes/1"]}  # a route with its schedule form
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
 # The controls a user acts with: buttons, the home page's tasks, the tab bar, segmented answers.

@@ -14,7 +14,7 @@ from app.patrols.models import Round, Visit
 from app.projects.models import Project
 from app.repairs.models import Ticket
 from tests import factories, images
-from tests.browser.helpers import log_in, wait_for_kept_pages
+from tests.browser.helpers import enter_code, log_in, wait_for_kept_pages
 from tests.patrols.helpers import night_route, three_checkpoints
 
 
@@ -34,14 +34,6 @@ def due_round(app, world, db):
         return view.round, checkpoints
 
 
-def _enter_code(page, code):
-    field = page.get_by_label("巡更点编码(标签二维码下方的 16 位字符)")
-    if not field.is_visible():
-        page.get_by_text("无法扫码?手动输入编码").click()
-    field.fill(code)
-    page.get_by_role("button", name="确定").click()
-
-
 def at_first_stop_offline(offline_phone, round_, checkpoints):
     """The guard's phone with the round kept, the network cut, at the first checkpoint (its code typed)."""
     phone, network = offline_phone
@@ -51,7 +43,7 @@ def at_first_stop_offline(offline_phone, round_, checkpoints):
     page.goto(walk)
     wait_for_kept_pages(page, [walk, f"/rounds/{round_.id}/stops/1"])
     network.cut()
-    _enter_code(page, checkpoints[0].code)
+    enter_code(page, checkpoints[0].code)
     expect(page.get_by_role("heading", name=checkpoints[0].name)).to_be_visible()
     return page
 
@@ -69,11 +61,11 @@ def test_a_guard_walks_a_round_partly_offline(offline_phone, world, db, due_roun
     wait_for_kept_pages(page, [walk] + [f"/rounds/{round_.id}/stops/{p}" for p in (1, 2, 3)])
 
     network.cut()  # in the basement from here
-    _enter_code(page, "NOT-A-CODE")  # a typo first
+    enter_code(page, "NOT-A-CODE")  # a typo first
     expect(page.get_by_role("alert").filter(has_text="编码不对")).to_be_visible()  # an alert now, not grey text
-    _enter_code(page, world.checkpoints["p2"].code)  # another project's label
+    enter_code(page, world.checkpoints["p2"].code)  # another project's label
     expect(page.get_by_role("alert").filter(has_text="不在本轮路线上")).to_be_visible()
-    _enter_code(page, checkpoints[0].code.lower())
+    enter_code(page, checkpoints[0].code.lower())
     expect(page.get_by_role("heading", name=checkpoints[0].name)).to_be_visible()
     page.get_by_role("radio", name="不合格").first.check()
     page.get_by_label("配电房温度").fill("28")
@@ -84,7 +76,7 @@ def test_a_guard_walks_a_round_partly_offline(offline_phone, world, db, due_roun
     expect(page.locator('.stop[data-position="1"] .stop-state')).to_have_text("已记录,待同步")
 
     network.restore()
-    _enter_code(page, checkpoints[1].code)
+    enter_code(page, checkpoints[1].code)
     page.get_by_role("button", name="提交本点").click()
     expect(page.get_by_role("heading", name="夜间巡逻")).to_be_visible()
     asked = []
@@ -120,7 +112,7 @@ def test_a_checkpoint_opened_again_says_it_is_done_and_offers_a_correction(offli
     round_, checkpoints = due_round
     page = _first_stop_queued_offline(offline_phone, round_, checkpoints)
 
-    _enter_code(page, checkpoints[0].code)  # scanned again while the visit still waits on the phone
+    enter_code(page, checkpoints[0].code)  # scanned again while the visit still waits on the phone
     expect(page.locator("#stop-done-text")).to_contain_text("本点已记录,待同步:")
     expect(page.get_by_role("button", name="提交本点")).to_be_hidden()  # no silent second visit
     expect(page.get_by_role("button", name="更正:再记一次")).to_be_hidden()
@@ -137,7 +129,7 @@ def test_a_checkpoint_opened_again_says_it_is_done_and_offers_a_correction(offli
     visits = db.exec(select(Visit).where(Visit.round_id == round_.id)).all()
     assert [(v.position, v.answers["temp"]) for v in visits] == [(1, 31)]
 
-    _enter_code(page, checkpoints[0].code)  # online: the server's record, with who and when
+    enter_code(page, checkpoints[0].code)  # online: the server's record, with who and when
     done = page.locator("#stop-done-text")
     expect(done).to_contain_text("本点已巡查:")
     expect(done).to_contain_text(world.users["guard"].display_name)
@@ -160,7 +152,7 @@ def test_a_refused_visit_is_red_on_the_round_and_at_its_checkpoint(offline_phone
     stop = page.locator('.stop[data-position="1"]')
     expect(stop.locator(".stop-state")).to_have_text("被拒收,须修改")  # not 已记录,待同步
     expect(stop).to_have_class(re.compile(r"\brefused\b"))
-    _enter_code(page, checkpoints[0].code)
+    enter_code(page, checkpoints[0].code)
     expect(page.get_by_role("alert").filter(has_text="本点的记录被服务器拒收:这一轮巡逻已经结束")).to_be_visible()
     expect(page.get_by_role("link", name="修改后重新提交")).to_be_visible()
     expect(page.get_by_role("button", name="提交本点")).to_be_hidden()

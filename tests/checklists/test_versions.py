@@ -94,9 +94,11 @@ def test_templates_are_listed_by_purpose_without_the_archived_ones(ctx, world):
     def keys(stmt) -> list[str]:
         return [t.key for t in session.exec(stmt).all()]
 
-    assert keys(services.templates_stmt(world.org_a.id, "engineering")) == ["engineering-round"]
+    assert sorted(keys(services.templates_stmt(world.org_a.id, "engineering"))) == [
+        "engineering-round", "fire-monthly", "lift-monthly"]
     patrols = keys(services.templates_stmt(world.org_a.id, "patrol"))
-    assert sorted(patrols) == ["car-park-post", "fire-safety", "outdoor-environment"]
+    assert sorted(patrols) == ["car-park-post", "cleaning-indoor", "fire-safety", "greening", "outdoor-environment",
+                               "renovation-patrol"]
     assert "night-patrol" in keys(services.templates_stmt(world.org_a.id, include_archived=True))
     assert "theirs" not in keys(services.templates_stmt(world.org_a.id))
 
@@ -115,8 +117,9 @@ def test_an_exported_definition_imports_back_unchanged(ctx, world):
 
 # -- starters ---------------------------------------------------------------------------------------
 
-STARTER_KEYS = ["car-park-post", "engineering-round", "fire-safety", "night-patrol", "outdoor-environment",
-                "property-inspection", "sales-inspection", "sample-room-closing", "sample-room-opening"]
+STARTER_KEYS = ["car-park-post", "cleaning-indoor", "engineering-round", "fire-monthly", "fire-safety", "greening",
+                "lift-monthly", "night-patrol", "outdoor-environment", "property-inspection", "renovation-patrol",
+                "sales-inspection", "sample-room-closing", "sample-room-opening"]
 SCORE_SHEETS = ("property-inspection", "sales-inspection")  # checked in tests/inspections/test_starters.py
 
 

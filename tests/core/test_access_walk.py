@@ -181,7 +181,7 @@ def test_no_view_leaks_a_hidden_project(app, world, login_as, who):
 # Who may see a photo inside its own project, by the rule of the record that owns it (admins see them all).
 PHOTO_VIEWERS = {
     **dict.fromkeys(("ticket", "ticket_after", "ticket_work"), set(PROJECT_ROLES)),  # the ticket page: every member
-    "visit": {"guard", "supervisor"},
+    "visit": {"guard", "engineer", "attendant", "cleaner", "supervisor"},  # the round page: every trade walks rounds
     "intake": {"frontdesk", "supervisor"},
     "complaint_note": {"frontdesk", "supervisor"},  # and the complaint's department (none for this photo)
     "shift_event": {"attendant", "supervisor"},

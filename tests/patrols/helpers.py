@@ -34,11 +34,14 @@ class Patrol:
     template_id: int
 
 
-def night_route(session, world, checkpoints, **schedule) -> tuple[Route, Schedule, int]:
-    """A route through `checkpoints`, the first with the night checklist, and a schedule (save_schedule's fields)."""
+def night_route(session, world, checkpoints, *, role: str = "guard", route_name: str = "夜间巡逻", **schedule
+                ) -> tuple[Route, Schedule, int]:
+    """A route through `checkpoints` walked by `role`, the first with the night checklist, and a schedule
+    (save_schedule's fields)."""
     admin = session.get(type(world.users["admin"]), world.users["admin"].id)
     version = save_template(session, actor=admin, organisation_id=world.org_a.id, definition=NIGHT_CHECK)
-    route = services.save_route(session, actor=admin, project=session.get(type(world.p1), world.p1.id), name="夜间巡逻")
+    route = services.save_route(session, actor=admin, project=session.get(type(world.p1), world.p1.id),
+                                name=route_name, role=role)
     for index, checkpoint in enumerate(checkpoints):
         services.add_stop(session, actor=admin, route=route, checkpoint_id=checkpoint.id,
                           template_id=version.template_id if index == 0 else None)
