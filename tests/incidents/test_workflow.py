@@ -11,7 +11,7 @@ from tests.incidents.helpers import report
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
-ON_DUTY = {"guard", "attendant", "engineer", "supervisor", "frontdesk", "admin"}
+ON_DUTY = {"guard", "attendant", "engineer", "cleaner", "supervisor", "frontdesk", "admin"}
 # action: {state it may start from: roles that may}; any other pair is refused
 ALLOWED = {
     "follow_up": {"open": ON_DUTY, "following": ON_DUTY},
