@@ -57,6 +57,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.frontdesk.routes import bp as frontdesk_bp
     from app.handovers.routes import bp as handovers_bp
     from app.inspections.routes import bp as inspections_bp
+    from app.month.routes import bp as month_bp
     from app.patrols.routes import bp as patrols_bp
     from app.projects.routes import bp as projects_bp
     from app.repairs import figures_routes, public_routes  # noqa: F401  (their views join the repairs blueprint)
@@ -66,7 +67,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.sync.routes import bp as sync_bp
 
     for blueprint in (core_bp, accounts_bp, projects_bp, sync_bp, repairs_bp, patrols_bp, handovers_bp,
-                      inspections_bp, shifts_bp, channels_bp, frontdesk_bp, complaints_bp, callbacks_bp):
+                      inspections_bp, shifts_bp, channels_bp, frontdesk_bp, complaints_bp, callbacks_bp,
+                      month_bp):
         app.register_blueprint(blueprint)
 
     from app import cli

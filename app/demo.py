@@ -35,7 +35,7 @@ PROJECTS = {
     }),
 }
 
-USERS = [  # username, display name, role, projects (None = company admin)
+USERS = [  # username, display name, role, projects (None = company-wide: the admin, the read-only manager)
     ("admin", "系统管理员", "admin", None),
     ("guard1", "张保安", "guard", ["江城壹号销售中心", "滨江花园"]),
     ("attendant1", "李管家", "attendant", ["江城壹号销售中心"]),
@@ -44,6 +44,7 @@ USERS = [  # username, display name, role, projects (None = company admin)
     ("inspector1", "钱品质", "inspector", ["江城壹号销售中心", "滨江花园"]),
     ("supervisor1", "孙主管", "supervisor", ["江城壹号销售中心", "滨江花园"]),
     ("frontdesk1", "周前台", "frontdesk", ["江城壹号销售中心", "滨江花园"]),
+    ("manager1", "吴经理", "manager", None),
 ]
 
 
@@ -76,6 +77,9 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
             user = accounts.create_user(session, actor=admin, organisation_id=org.id, username=username,
                                         display_name=display_name, password=PASSWORD, is_admin=role == "admin")
             admin = admin or user
+            if role == "manager":
+                user.is_manager = True
+                session.commit()
         for name in project_names or []:
             try:
                 accounts.add_membership(session, actor=admin, user=user, project=by_name[name], role=role)

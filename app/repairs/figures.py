@@ -14,7 +14,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, select
 
-from app.repairs.models import CATEGORIES, Ticket
+from app.core.db import bucket
+from app.repairs.models import CATEGORIES, RepairSettings, Ticket
 from app.repairs.services import CHANNEL_LABELS, settings_for
 from app.repairs.workflow import SATISFIED
 
@@ -130,8 +131,8 @@ def months_back(year: int, month: int, count: int = 12) -> list[tuple[int, int]]
     return [(i // 12, i % 12 + 1) for i in range(index, index - count, -1)]
 
 
-def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_minutes: int):
-    """One row per category and intake of the tickets created in [start, end): those and a column per `Tally` field."""
+def _tally_columns(dispatch_minutes) -> dict:
+    """A column per `Tally` field over the tickets a query selects (`dispatch_minutes`: a number or a column)."""
     live = Ticket.status != "cancelled"
     completed = sa.and_(live, sa.or_(Ticket.finished_at.is_not(None), Ticket.status.in_(FINISHED_STATUSES)))
     dispatched = sa.and_(live, Ticket.dispatched_at.is_not(None))
@@ -146,7 +147,7 @@ def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_mi
     def seconds(condition, duration):
         return sa.func.coalesce(sa.func.sum(sa.case((condition, duration), else_=None)), 0.0)
 
-    columns = {
+    return {
         "tickets": count(live), "cancelled": count(~live), "completed": count(completed),
         "on_time": count(sa.and_(completed, Ticket.finished_at <= Ticket.due_at)),
         "dispatched": count(dispatched), "dispatch_seconds": seconds(dispatched, dispatch),
@@ -154,10 +155,35 @@ def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_mi
         "timed": count(timed), "finish_seconds": seconds(timed, finish),
         "reached": count(reached), "satisfied": count(sa.and_(reached, Ticket.satisfaction >= SATISFIED)),
     }
+
+
+def _tally(row) -> Tally:
+    return Tally(**{f.name: f.type(row._mapping[f.name]) for f in fields(Tally)})  # PostgreSQL sums are Decimal
+
+
+def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_minutes: int):
+    """One row per category and intake of the tickets created in [start, end): those and a column per `Tally` field."""
+    columns = _tally_columns(dispatch_minutes)
     intake = sa.case((Ticket.channel != "", Ticket.channel), else_=Ticket.source).label("intake")
     return (select(Ticket.category, intake, *(column.label(name) for name, column in columns.items()))
             .where(Ticket.project_id == project_id, Ticket.created_at >= start, Ticket.created_at < end)
             .group_by(Ticket.category, intake))
+
+
+def tallies_by_month(session: Session, *, project_ids: list[int], bounds: list[datetime]) -> dict[tuple, Tally]:
+    """{(project id, i): Tally} of the tickets created in each period [bounds[i], bounds[i + 1]), all projects
+    in one grouped query (the month matrix's repair figures; each project's own dispatch target)."""
+    if not project_ids:
+        return {}
+    target = sa.func.coalesce(RepairSettings.dispatch_minutes, RepairSettings.model_fields["dispatch_minutes"].default)
+    period = bucket(Ticket.created_at, bounds).label("month_index")
+    columns = _tally_columns(target)
+    rows = session.exec(
+        select(Ticket.project_id, period, *(column.label(name) for name, column in columns.items()))
+        .outerjoin(RepairSettings, RepairSettings.project_id == Ticket.project_id)
+        .where(Ticket.project_id.in_(project_ids), Ticket.created_at >= bounds[0], Ticket.created_at < bounds[-1])
+        .group_by(Ticket.project_id, period))
+    return {(row.project_id, row.month_index): _tally(row) for row in rows}
 
 
 def month_figures(session: Session, *, project_id: int, year: int, month: int, tz: str = "Asia/Shanghai") -> Figures:
@@ -181,7 +207,7 @@ def month_figures(session: Session, *, project_id: int, year: int, month: int, t
     figures = Figures(project_id=project_id, year=year, month=month, start=start, end=end, tz=tz,
                       dispatch_minutes=target, categories={c: Tally() for c in CATEGORIES})
     for row in session.exec(figures_stmt(project_id=project_id, start=start, end=end, dispatch_minutes=target)):
-        tally = Tally(**{f.name: f.type(row._mapping[f.name]) for f in fields(Tally)})  # PostgreSQL sums are Decimal
+        tally = _tally(row)
         figures.categories[row.category] = figures.categories.get(row.category, Tally()) + tally
         figures.intakes[row.intake] = figures.intakes.get(row.intake, Tally()) + tally
         figures.total = figures.total + tally
