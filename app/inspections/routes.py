@@ -277,11 +277,11 @@ def _own(organisation_id: int) -> int:
 
 
 def _ranked_sites(organisation_id: int) -> set[int] | None:
-    """Admins see every site of the ranking; an inspector or a supervisor sees only the sites they inspect or
+    """Admins and managers see every site of the ranking; an inspector or a supervisor sees only the sites they inspect or
     supervise, each with its company-wide rank (another site's name and score are another client's business);
     anyone else gets a 404."""
     _own(organisation_id)
-    if current_user.is_admin:
+    if current_user.is_admin or current_user.is_manager:
         return None
     sites = set(projects_with_role(get_session(), current_user.id, READERS))  # memberships are in one's own company
     if not sites:
