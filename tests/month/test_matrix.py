@@ -95,7 +95,7 @@ def test_the_page_shows_each_site_this_month_against_last_sorted_by_a_column(app
     assert [r.th.get_text(strip=True) for r in rows] == ["全公司", "江城壹号销售中心", "秘密二号项目"]
     cells = rows[1].find_all("td")
     assert cells[0].select_one(".now").get_text() == "50.0%" and cells[0].select_one(".delta.down").get_text() == "-50.0"
-    assert cells[0].select_one(".then").get_text(strip=True) == "上月 100.0%"
+    assert cells[0].select_one(".then").get_text(" ", strip=True) == "上月 100.0%"  # "上月" for screen readers
     assert cells[0].select_one("svg.spark polyline")["points"]
     assert cells[-1].select_one(".now").get_text() == "2" and cells[-1].select_one(".delta.down").get_text() == "▼1"
     sorted_by = page.select_one("th[aria-sort]")
