@@ -190,8 +190,9 @@ def tallies_by_month(session: Session, *, project_ids: list[int], bounds: list[d
         select(Ticket.project_id, period, *(column.label(name) for name, column in columns.items()))
         .where(Ticket.project_id.in_(project_ids), Ticket.created_at >= bounds[0], Ticket.created_at < bounds[-1])
         .group_by(Ticket.project_id, period))
-    return {(row.project_id, row.month_index): Tally(**{name: int(row._mapping[name]) for name in columns})
-            for row in rows}
+    names = list(columns)
+    return {(project_id, index): Tally(**dict(zip(names, map(int, counts), strict=True)))
+            for project_id, index, *counts in rows}
 
 
 def month_figures(session: Session, *, project_id: int, year: int, month: int, tz: str = "Asia/Shanghai") -> Figures:
