@@ -52,7 +52,8 @@ def _now() -> datetime:
 
 def _labels() -> dict:
     return {"status_labels": STATUS_LABELS, "objection_labels": OBJECTION_LABELS,
-            "rectification_labels": RECTIFICATION_LABELS, "local": local, "points": format_points}
+            "rectification_labels": RECTIFICATION_LABELS, "local": local, "points": format_points,
+            **rankings.CELL_TEXTS}
 
 
 @home.register
