@@ -75,11 +75,9 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
         user = session.exec(select(User).where(User.username == username)).first()
         if user is None:
             user = accounts.create_user(session, actor=admin, organisation_id=org.id, username=username,
-                                        display_name=display_name, password=PASSWORD, is_admin=role == "admin")
+                                        display_name=display_name, password=PASSWORD, is_admin=role == "admin",
+                                        is_manager=role == "manager")
             admin = admin or user
-            if role == "manager":
-                user.is_manager = True
-                session.commit()
         for name in project_names or []:
             try:
                 accounts.add_membership(session, actor=admin, user=user, project=by_name[name], role=role)

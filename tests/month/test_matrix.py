@@ -4,7 +4,10 @@ import io
 
 import pytest
 from pypdf import PdfReader
+from sqlmodel import select
 
+from app.accounts.models import User
+from app.core.audit import AuditLog
 from app.core.db import get_session
 from app.month.services import MEASURES, month_matrix, sort_sites, spark_points
 from tests import factories
@@ -113,3 +116,26 @@ def test_the_pdf_and_the_csv_carry_the_same_figures(app, march, login_as, frozen
     p1 = next(r for r in rows if r[0] == "江城壹号销售中心")
     assert p1[1:5] == ["50.0%", "100.0%", "75.0%", "100.0%"] and p1[-4:] == ["80.0", "70.0", "2", "1"]
     assert rows[-1][0] == "全公司" and rows[-1][1] == "60.0%"
+
+
+def test_an_admin_makes_a_user_a_manager_who_then_reads_the_month_and_the_whole_ranking(app, march, login_as, db,
+                                                                                          frozen):
+    admin = login_as("admin")
+    response = admin.post_form("/admin/users/new", {"username": "boss", "display_name": "吴经理", "is_manager": "1",
+                                                    "password": "first-pass-1"})
+    assert response.status_code == 302
+    boss = db.exec(select(User).where(User.username == "boss")).one()
+    assert (boss.is_manager, boss.is_admin) == (True, False)
+    entry = db.exec(select(AuditLog).where(AuditLog.action == "user.create", AuditLog.object_id == boss.id)).one()
+    assert entry.after["is_manager"] is True
+    client = app.test_client()
+    client.login("boss", "first-pass-1")
+    assert client.get(URL.format(org=march.org_a.id)).status_code == 200
+    ranking = soup(client.get(f"/organisations/{march.org_a.id}/ranking?month=2026-03"))
+    assert [r["data-project"] for r in ranking.select("#ranking tbody tr")] == [str(march.p2.id), str(march.p1.id)]
+    assert client.get(f"/projects/{march.p1.id}").status_code == 404  # figures, not the sites' records
+    assert client.post_form(f"/admin/users/{boss.id}", {"display_name": "吴经理", "locale": "zh_Hans"}).status_code == 403
+    admin.post_form(f"/admin/users/{boss.id}", {"display_name": "吴经理", "locale": "zh_Hans"})  # the box unticked
+    db.expire_all()
+    assert db.get(User, boss.id).is_manager is False
+    assert client.get(URL.format(org=march.org_a.id)).status_code == 403
