@@ -311,7 +311,7 @@ def create_user(
 
 
 def update_user(session: Session, *, actor: User, user: User, display_name: str, phone: str, locale: str,
-                is_admin: bool, is_manager: bool = False) -> User:
+                is_admin: bool, is_manager: bool) -> User:
     display_name = display_name.strip()
     phone = phone.strip()
     if not display_name or len(display_name) > 60:
