@@ -74,7 +74,6 @@ class Matrix:
     end: datetime
     sites: list[Site]
     company: Site
-    sites_ranked: int = 0
 
 
 def _rate(part, whole) -> float | None:
@@ -126,7 +125,7 @@ def month_matrix(session: Session, *, organisation_id: int, year: int, month: in
                            "complaint_on_time": [_rate(on_time, due) for due, on_time in handled],
                            **_repair_series(tallies)})
     return Matrix(organisation_id=organisation_id, month=labels[-1], months=labels, start=bounds[-2], end=bounds[-1],
-                  sites=sites, company=company, sites_ranked=sum(1 for row in ranked[-1].values() if row.rank))
+                  sites=sites, company=company)
 
 
 def sort_sites(sites: list[Site], key: str, descending: bool) -> list[Site]:
