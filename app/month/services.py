@@ -166,21 +166,24 @@ def better(measure: Measure, change: float | None) -> bool | None:
 
 def spark_points(measure: Measure, values: list[float | None], width: int = 48, height: int = 14) -> str:
     """The polyline points of a sparkline over the months with a value (better is up, whatever the measure)."""
-    known = [(i, v) for i, v in enumerate(values) if v is not None]
-    if len(known) < 2:
-        return ""
-    numbers = [v * 100 if measure.kind == "rate" else v for _i, v in known]
-    least = 5 if measure.kind == "rank" else 10  # a range of at least 10 points (5 places): noise stays flat
-    low, high = min(numbers), max(numbers)
+    heights = _heights(measure, values)
+    step = width / (len(values) - 1)
+    points = [f"{i * step:.1f},{1 + (height - 2) * (1 - up):.1f}" for i, up in enumerate(heights) if up is not None]
+    return " ".join(points) if len(points) > 1 else ""
+
+
+def _heights(measure: Measure, values: list[float | None]) -> list[float | None]:
+    """Each month's height in a sparkline, 0 (worst of the months) to 1 (best); None where there is no figure. The
+    range is at least 10 points (5 places), so that noise stays flat."""
+    numbers = [None if v is None else v * 100 if measure.kind == "rate" else v for v in values]
+    known = [n for n in numbers if n is not None]
+    if not known:
+        return numbers
+    least = 5 if measure.kind == "rank" else 10
+    low, high = min(known), max(known)
     if high - low < least:
         low, high = (low + high - least) / 2, (low + high + least) / 2
-    step = width / (len(values) - 1)
-    points = []
-    for (i, _v), n in zip(known, numbers, strict=True):
-        up = (n - low) / (high - low)
-        y = 1 + (height - 2) * (up if measure.kind == "rank" else 1 - up)
-        points.append(f"{i * step:.1f},{y:.1f}")
-    return " ".join(points)
+    return [None if n is None else (high - n if measure.kind == "rank" else n - low) / (high - low) for n in numbers]
 
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -189,21 +192,10 @@ BLOCKS = "▁▂▃▄▅▆▇█"
 def spark_text(measure: Measure, values: list[float | None]) -> str:
     """The sparkline as block characters, a month each (a space for a month without a figure): the PDF's, where
     4,000 small SVGs took WeasyPrint over a minute and a column of text takes nothing."""
-    known = [v * 100 if measure.kind == "rate" else v for v in values if v is not None]
-    if len(known) < 2:
+    heights = _heights(measure, values)
+    if sum(up is not None for up in heights) < 2:
         return ""
-    least = 5 if measure.kind == "rank" else 10
-    low, high = min(known), max(known)
-    if high - low < least:
-        low, high = (low + high - least) / 2, (low + high + least) / 2
-    out = []
-    for value in values:
-        if value is None:
-            out.append(" ")
-            continue
-        up = ((value * 100 if measure.kind == "rate" else value) - low) / (high - low)
-        out.append(BLOCKS[round((1 - up if measure.kind == "rank" else up) * (len(BLOCKS) - 1))])
-    return "".join(out)
+    return "".join(" " if up is None else BLOCKS[round(up * (len(BLOCKS) - 1))] for up in heights)
 
 
 @dataclass(frozen=True)

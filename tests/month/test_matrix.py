@@ -9,7 +9,7 @@ from sqlmodel import select
 from app.accounts.models import User
 from app.core.audit import AuditLog
 from app.core.db import get_session
-from app.month.services import MEASURES, month_matrix, sort_sites, spark_points
+from app.month.services import MEASURES, month_matrix, sort_sites, spark_points, spark_text
 from tests import factories
 from tests.html import soup
 from tests.month.helpers import NOW
@@ -84,6 +84,8 @@ def test_a_sparkline_rises_for_the_better_whatever_the_measure():
     assert spark_points(rate, [None, None, None, None, 0.5, 0.9]) == "38.4,13.0 48.0,1.0"
     assert spark_points(rank, [None, None, None, None, 6, 1]) == "38.4,13.0 48.0,1.0"  # rank 1 is up
     assert spark_points(rate, [None] * 5 + [0.5]) == ""  # one point is no line
+    assert spark_text(rate, [0.1, None, 0.5, 0.9, 0.95, 1.0]) == "▁ ▄▇██"  # the PDF's, a month a character
+    assert spark_text(rank, [1, 2, 3, 4, 5, 6]) == "█▇▅▄▂▁"
 
 
 @pytest.mark.parametrize("who, status", [("manager", 200), ("admin", 200), ("supervisor", 403), ("guard", 403),
