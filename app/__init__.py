@@ -60,6 +60,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.incidents import report_routes as _incident_reports  # noqa: F401  (its views join the blueprint)
     from app.incidents.routes import bp as incidents_bp
     from app.inspections.routes import bp as inspections_bp
+    from app.month.routes import bp as month_bp
     from app.patrols.routes import bp as patrols_bp
     from app.projects.routes import bp as projects_bp
     from app.registers.routes import bp as registers_bp
@@ -71,7 +72,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
     for blueprint in (core_bp, accounts_bp, projects_bp, sync_bp, repairs_bp, patrols_bp, handovers_bp,
                       inspections_bp, shifts_bp, channels_bp, frontdesk_bp, complaints_bp, callbacks_bp, incidents_bp,
-                      imports_bp, registers_bp):
+                      imports_bp, registers_bp, month_bp):
         app.register_blueprint(blueprint)
 
     from app import cli

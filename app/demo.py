@@ -39,7 +39,7 @@ PROJECTS = {
     }),
 }
 
-USERS = [  # username, display name, role, projects (None = company admin)
+USERS = [  # username, display name, role, projects (None = company-wide: the admin, the read-only manager)
     ("admin", "系统管理员", "admin", None),
     ("guard1", "张保安", "guard", ["江城壹号销售中心", "滨江花园"]),
     ("attendant1", "李管家", "attendant", ["江城壹号销售中心"]),
@@ -49,6 +49,7 @@ USERS = [  # username, display name, role, projects (None = company admin)
     ("supervisor1", "孙主管", "supervisor", ["江城壹号销售中心", "滨江花园"]),
     ("frontdesk1", "周前台", "frontdesk", ["江城壹号销售中心", "滨江花园"]),
     ("cleaner1", "吴保洁", "cleaner", ["滨江花园"]),
+    ("manager1", "吴经理", "manager", None),
 ]
 
 
@@ -79,7 +80,8 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
         user = session.exec(select(User).where(User.username == username)).first()
         if user is None:
             user = accounts.create_user(session, actor=admin, organisation_id=org.id, username=username,
-                                        display_name=display_name, password=PASSWORD, is_admin=role == "admin")
+                                        display_name=display_name, password=PASSWORD, is_admin=role == "admin",
+                                        is_manager=role == "manager")
             admin = admin or user
         for name in project_names or []:
             try:

@@ -687,6 +687,94 @@ def shifts_figures(bench) -> list[Figure]:
 
 
 @figure
+def month_figures(bench) -> list[Figure]:
+    """The month matrix of 500 sites (the organisation's, topped up to 500), each with six months of rounds,
+    tickets, complaints and an inspection a month: the page, its statement count and the PDF."""
+    import random
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+    from sqlmodel import select
+
+    from app.checklists.models import ChecklistTemplate
+    from app.checklists.services import current_version
+    from app.complaints.models import Complaint
+    from app.core.db import engine, utcnow, zone
+    from app.inspections.models import Inspection, InspectionSheet
+    from app.inspections.ranking import freeze, month_of, previous_month
+    from app.inspections.services import settings_for
+    from app.patrols.models import Round, Route
+    from app.projects.models import Project
+    from app.repairs.models import Ticket
+    from tests.queries import statements_for
+
+    app, sites, rng, now = bench.app, 500, random.Random(23), utcnow()
+    with app.app_context(), Session(engine()) as session:
+        have = session.exec(select(sa.func.count()).select_from(Project).where(Project.organisation_id == 1)).one()
+        projects = [Project(organisation_id=1, name=f"月报压测项目 {n:03d}") for n in range(sites - have)]
+        session.add_all(projects)
+        session.flush()
+        routes = [Route(project_id=p.id, name="月报压测路线") for p in projects]
+        session.add_all(routes)
+        session.flush()
+        template = session.exec(select(ChecklistTemplate).where(ChecklistTemplate.key == "property-inspection")).one()
+        version = current_version(session, template)
+        rounds, tickets, complaints = [], [], []
+        for project, route in zip(projects, routes, strict=True):
+            for day in range(0, 180, 3):  # a round every third day, half a year
+                slot = now - timedelta(days=day, hours=2)
+                rounds.append({"project_id": project.id, "route_id": route.id, "slot_start": slot, "window_end": slot,
+                               "deadline": slot, "closes_at": slot, "stops": [], "guard_ids": [], "generated_at": now,
+                               "outcome": rng.choice(["done", "done", "late", "missed", "incomplete"])})
+            for i in range(120):  # 20 tickets and 5 complaints a month
+                created = now - timedelta(days=rng.randint(0, 179), minutes=rng.randint(0, 1440))
+                done = rng.random() < 0.8
+                tickets.append({"project_id": project.id, "number": f"BX-M-{project.id}-{i}", "description": "压测",
+                                "category": "水", "status": "closed" if done else "reported", "reported_at": created,
+                                "created_at": created, "due_at": created + timedelta(days=7),
+                                "finished_at": created + timedelta(hours=rng.randint(1, 200)) if done else None,
+                                "callback_reached": done or None, "satisfaction": rng.randint(2, 5) if done else None})
+            for i in range(30):
+                received = now - timedelta(days=rng.randint(0, 179), minutes=rng.randint(0, 1440))
+                complaints.append({"project_id": project.id, "number": f"TS-M-{project.id}-{i}", "description": "压测",
+                                   "complainant_phone": "13800000000", "category": "服务", "channel": "phone",
+                                   "status": "closed", "received_at": received, "created_at": received,
+                                   "reply_due_at": received + timedelta(hours=24),
+                                   "resolve_due_at": received + timedelta(days=3),
+                                   "first_replied_at": received + timedelta(hours=2),
+                                   "replied_at": received + timedelta(hours=rng.randint(2, 100))})
+            for month in range(6):
+                at = now - timedelta(days=30 * month + 1)
+                row = Inspection(project_id=project.id, inspected_at=at, objection_deadline=at, status="effective")
+                session.add(row)
+                session.flush()
+                session.add(InspectionSheet(inspection_id=row.id, project_id=project.id, template_id=template.id,
+                                            version_id=version.id, name=template.name, base_score=144,
+                                            original_score=100 + rng.randint(0, 44), score=100 + rng.randint(0, 44),
+                                            percentage=0))
+        defaults = {c.name: c.default.arg for c in Ticket.__table__.columns if c.default is not None
+                    and not callable(c.default.arg)}
+        session.execute(sa.insert(Round), rounds)
+        session.execute(sa.insert(Ticket), [{**defaults, **t} for t in tickets])
+        complaint_defaults = {c.name: c.default.arg for c in Complaint.__table__.columns if c.default is not None
+                              and not callable(c.default.arg)}
+        session.execute(sa.insert(Complaint), [{**complaint_defaults, **c} for c in complaints])
+        session.commit()
+        close_day = settings_for(session, 1).close_day
+        month = month_of(now, close_day, zone())
+        for _ in range(5):  # what the clock does once a month has closed: its ranking stored
+            month = previous_month(month)
+            freeze(session, organisation_id=1, month=month, now=now)
+    admin = log_in(app, "admin")
+    month = previous_month(now.astimezone().strftime("%Y-%m"))  # the last whole month, as a manager reads it
+    url = f"/organisations/1/month?month={month}"
+    statements = len(statements_for(app, admin, url))
+    return [page(f"month matrix page, {sites} sites × 6 months (100 shown)", admin, url, 10, 300),
+            Figure(f"month matrix page, {sites} sites: SQL statements", statements, "statements"),
+            pdf(f"month matrix PDF, {sites} sites", admin, f"/organisations/1/month.pdf?month={month}", 3, 3000)]
+
+
+@figure
 def browser_figures(bench) -> list[Figure]:
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server

@@ -56,10 +56,10 @@ PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 
 
 def user(session: Session, organisation: Organisation, username: str, *, roles: list | None = None,
-         admin: bool = False, active: bool = True) -> User:
+         admin: bool = False, active: bool = True, manager: bool = False) -> User:
     """A user with `roles` = [(project, role), …]."""
     obj = User(organisation_id=organisation.id, username=username, display_name=f"{username}的名字",
-               password_hash=PASSWORD_HASH, is_admin=admin, active=active)
+               password_hash=PASSWORD_HASH, is_admin=admin, active=active, is_manager=manager)
     session.add(obj)
     session.flush()
     for project_, role in roles or []:
@@ -100,6 +100,7 @@ def world(session: Session) -> World:
     for role in PROJECT_ROLES:
         w.users[role] = user(session, org_a, role, roles=[(w.p1, role)])
     w.users["admin"] = user(session, org_a, "admin", admin=True)
+    w.users["manager"] = user(session, org_a, "manager", manager=True)  # company-wide, read only (the month)
     w.users["outsider"] = user(session, org_a, "outsider", roles=[(w.p2, "guard"), (w.p2, "supervisor")])
     w.users["other_admin"] = user(session, org_b, "other_admin", admin=True)
     for key, proj in (("p1", w.p1), ("p2", w.p2), ("q", w.q)):

@@ -7,7 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from app.core.db import UTCDateTime, utcnow
 
-# Project roles; `admin` is company-wide and kept on the user, not on a membership.
+# Project roles; `admin` (and the read-only `manager`) is company-wide and kept on the user, not on a membership.
 PROJECT_ROLES = ("guard", "attendant", "engineer", "inspector", "supervisor", "frontdesk", "cleaner")
 ROLES = PROJECT_ROLES + ("admin",)
 
@@ -23,6 +23,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     active: bool = Field(default=True)
     is_admin: bool = Field(default=False)
+    is_manager: bool = Field(default=False)  # company-wide and read only: the month's figures of every site
     locale: str = Field(default="zh_Hans", max_length=10)
     # Changes on password change or deactivation, which ends every session and "remember me" cookie.
     session_token: str = Field(default_factory=lambda: secrets.token_hex(16), max_length=32)

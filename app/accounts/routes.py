@@ -144,6 +144,7 @@ def new_user():
             get_session(), actor=current_user, organisation_id=current_user.organisation_id,
             username=form.get("username", ""), display_name=form.get("display_name", ""),
             password=form.get("password", ""), phone=form.get("phone", ""), is_admin=bool(form.get("is_admin")),
+            is_manager=bool(form.get("is_manager")),
             locale=form.get("locale") if form.get("locale") in current_app.config["LANGUAGES"] else "zh_Hans",
         )
     except services.AccountError as exc:
@@ -162,7 +163,8 @@ def user(user_id: int):
     form = request.form
     try:
         services.update_user(get_session(), actor=current_user, user=user, display_name=form.get("display_name", ""),
-                             phone=form.get("phone", ""), locale=form.get("locale", ""), is_admin=bool(form.get("is_admin")))
+                             phone=form.get("phone", ""), locale=form.get("locale", ""), is_admin=bool(form.get("is_admin")),
+                             is_manager=bool(form.get("is_manager")))
     except services.AccountError as exc:
         return _user_page(user, exc.message, exc.status)
     flash(_("已保存。"), "success")

@@ -19,7 +19,7 @@ from app.projects.models import Project
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,39}$")
 MIN_PASSWORD = 8
-USER_FIELDS = ("username", "display_name", "phone", "active", "is_admin", "locale")
+USER_FIELDS = ("username", "display_name", "phone", "active", "is_admin", "is_manager", "locale")
 
 
 class AccountError(Refusal):
@@ -279,8 +279,7 @@ def create_user(
     username: str,
     display_name: str,
     password: str,
-    phone: str = "",
-    is_admin: bool = False,
+    phone: str = "", is_admin: bool = False, is_manager: bool = False,
     locale: str = "zh_Hans",
 ) -> User:
     username = username.strip().lower()
@@ -301,7 +300,7 @@ def create_user(
         display_name=display_name,
         phone=phone,
         password_hash=hash_password(password),
-        is_admin=is_admin,
+        is_admin=is_admin, is_manager=is_manager,
         locale=locale,
     )
     session.add(user)
@@ -312,7 +311,7 @@ def create_user(
 
 
 def update_user(session: Session, *, actor: User, user: User, display_name: str, phone: str, locale: str,
-                is_admin: bool) -> User:
+                is_admin: bool, is_manager: bool) -> User:
     display_name = display_name.strip()
     phone = phone.strip()
     if not display_name or len(display_name) > 60:
@@ -324,7 +323,8 @@ def update_user(session: Session, *, actor: User, user: User, display_name: str,
     if user.id == actor.id and not is_admin:
         raise AccountError(_("不能取消自己的管理员身份。"))
     before = audit.snapshot(user, USER_FIELDS)
-    user.display_name, user.phone, user.locale, user.is_admin = display_name, phone, locale, is_admin
+    user.display_name, user.phone, user.locale = display_name, phone, locale
+    user.is_admin, user.is_manager = is_admin, is_manager
     session.add(user)
     audit.record(session, actor=actor, action="user.update", obj=user, before=before,
                  after=audit.snapshot(user, USER_FIELDS))

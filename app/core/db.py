@@ -126,6 +126,12 @@ def count_by(session: Session, column, ids, *where) -> dict[int, int]:
                              .group_by(column)).all())
 
 
+def bucket(column, bounds: list[datetime]):
+    """The index i of the period [bounds[i], bounds[i + 1]) a timestamp falls in, as a SQL expression: months
+    counted in one grouped query (the caller keeps the rows to [bounds[0], bounds[-1]))."""
+    return sa.case(*((column < edge, i) for i, edge in enumerate(bounds[1:-1])), else_=len(bounds) - 2)
+
+
 def update_if(session: Session, obj, *conditions, **values) -> bool:
     """Update the object's row only while `conditions` still hold in the database; False when a concurrent
     request (a double tap, a second person) changed it first. The object is re-read either way."""

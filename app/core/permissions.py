@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from app.core.db import get_session
 
-POLICIES = ("public", "login", "admin", "project")
+POLICIES = ("public", "login", "admin", "manager", "project")
 
 
 class Directory:
@@ -99,6 +99,18 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return _mark(login_required(wrapper), "admin")
+
+
+def manager_required(view):
+    """Company admins and managers (`User.is_manager`: company-wide figures, read only)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not (current_user.is_admin or getattr(current_user, "is_manager", False)):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return _mark(login_required(wrapper), "manager")
 
 
 def project_required(*roles: str):

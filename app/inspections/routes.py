@@ -54,7 +54,8 @@ def _now() -> datetime:
 
 def _labels() -> dict:
     return {"status_labels": STATUS_LABELS, "objection_labels": OBJECTION_LABELS,
-            "rectification_labels": RECTIFICATION_LABELS, "local": local, "points": format_points}
+            "rectification_labels": RECTIFICATION_LABELS, "local": local, "points": format_points,
+            **rankings.CELL_TEXTS}
 
 
 @home.register
@@ -279,11 +280,11 @@ def _own(organisation_id: int) -> int:
 
 
 def _ranked_sites(organisation_id: int) -> set[int] | None:
-    """Admins see every site of the ranking; an inspector or a supervisor sees only the sites they inspect or
+    """Admins and managers see every site of the ranking; an inspector or a supervisor sees only the sites they inspect or
     supervise, each with its company-wide rank (another site's name and score are another client's business);
     anyone else gets a 404."""
     _own(organisation_id)
-    if current_user.is_admin:
+    if current_user.is_admin or current_user.is_manager:
         return None
     sites = set(projects_with_role(get_session(), current_user.id, READERS))  # memberships are in one's own company
     if not sites:

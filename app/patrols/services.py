@@ -20,7 +20,7 @@ from app.checklists.services import (
     templates_by_id,
 )
 from app.core import audit
-from app.core.db import get_posted, zone
+from app.core.db import bucket, get_posted, zone
 from app.core.i18n import role_label
 from app.core.notifications import link
 from app.core.photos import attach
@@ -232,6 +232,23 @@ def missed_rounds(session: Session, project: Project, day: date, now: datetime) 
     """The rounds of a service day that were missed or left incomplete."""
     rounds = session.exec(rounds_stmt(project, day)).all()
     return [v for v in assess_rounds(session, rounds, now) if v.assessment.status in ("missed", "incomplete")]
+
+
+COMPLETED = ("done", "late")  # outcomes of a round walked in full (late: started after its deadline)
+
+
+def completion_by_month(session: Session, *, project_ids: list[int], bounds: list[datetime]) -> dict[tuple, tuple]:
+    """{(project id, i): (rounds settled, of them walked in full)} for the rounds whose slot falls in each period
+    [bounds[i], bounds[i + 1]), in one grouped query. Only rounds the clock has settled count: one still open
+    is neither done nor missed yet."""
+    if not project_ids:
+        return {}
+    period = bucket(Round.slot_start, bounds).label("month_index")
+    walked = func.coalesce(func.sum(sa.case((Round.outcome.in_(COMPLETED), 1), else_=0)), 0)
+    rows = session.exec(select(Round.project_id, period, func.count(), walked).where(
+        Round.project_id.in_(project_ids), Round.outcome.is_not(None), Round.slot_start >= bounds[0],
+        Round.slot_start < bounds[-1]).group_by(Round.project_id, period))
+    return {(project_id, index): (int(settled), int(done)) for project_id, index, settled, done in rows}
 
 
 def visits_at(session: Session, round_: Round, position: int) -> list:

@@ -3,7 +3,7 @@
 The figures are counted in the database (one GROUP BY category), so a month of 10,000 tickets costs one query.
 The page, the PDF and the CSV download are in `figures_routes`.
 """
-from dataclasses import astuple, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, select
 
+from app.core.db import bucket
 from app.repairs.models import CATEGORIES, Ticket
 from app.repairs.services import CHANNEL_LABELS, settings_for
 from app.repairs.workflow import SATISFIED
@@ -40,7 +41,8 @@ class Tally:
     satisfied: int = 0  # reached, satisfaction >= SATISFIED
 
     def __add__(self, other: "Tally") -> "Tally":
-        return Tally(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+        # not dataclasses.astuple, which deep-copies: 2,700 additions took 1.5 s for the month matrix
+        return Tally(**{name: getattr(self, name) + getattr(other, name) for name in TALLY_FIELDS})
 
     @property
     def completion_rate(self) -> float | None:
@@ -69,6 +71,9 @@ class Tally:
     @property
     def satisfaction_rate(self) -> float | None:
         return _ratio(self.satisfied, self.reached)
+
+
+TALLY_FIELDS = tuple(f.name for f in fields(Tally))
 
 
 def _ratio(part, whole) -> float | None:
@@ -132,8 +137,8 @@ def months_back(year: int, month: int, count: int = 12) -> list[tuple[int, int]]
     return [(i // 12, i % 12 + 1) for i in range(index, index - count, -1)]
 
 
-def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_minutes: int):
-    """One row per category and intake of the tickets created in [start, end): those and a column per `Tally` field."""
+def _tally_columns(dispatch_minutes) -> dict:
+    """A column per `Tally` field over the tickets a query selects (`dispatch_minutes`: a number or a column)."""
     live = Ticket.status != "cancelled"
     completed = sa.and_(live, sa.or_(Ticket.finished_at.is_not(None), Ticket.status.in_(FINISHED_STATUSES)))
     dispatched = sa.and_(live, Ticket.dispatched_at.is_not(None))
@@ -148,7 +153,7 @@ def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_mi
     def seconds(condition, duration):
         return sa.func.coalesce(sa.func.sum(sa.case((condition, duration), else_=None)), 0.0)
 
-    columns = {
+    return {
         "tickets": count(live), "cancelled": count(~live), "completed": count(completed),
         "on_time": count(sa.and_(completed, Ticket.finished_at <= Ticket.due_at)),
         "dispatched": count(dispatched), "dispatch_seconds": seconds(dispatched, dispatch),
@@ -156,10 +161,40 @@ def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_mi
         "timed": count(timed), "finish_seconds": seconds(timed, finish),
         "reached": count(reached), "satisfied": count(sa.and_(reached, Ticket.satisfaction >= SATISFIED)),
     }
+
+
+def _tally(row) -> Tally:
+    return Tally(**{f.name: f.type(row._mapping[f.name]) for f in fields(Tally)})  # PostgreSQL sums are Decimal
+
+
+def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_minutes: int):
+    """One row per category and intake of the tickets created in [start, end): those and a column per `Tally` field."""
+    columns = _tally_columns(dispatch_minutes)
     intake = sa.case((Ticket.channel != "", Ticket.channel), else_=Ticket.source).label("intake")
     return (select(Ticket.category, intake, *(column.label(name) for name, column in columns.items()))
             .where(Ticket.project_id == project_id, Ticket.created_at >= start, Ticket.created_at < end)
             .group_by(Ticket.category, intake))
+
+
+RATE_FIELDS = ("tickets", "completed", "on_time", "reached", "satisfied")  # what the four rates need
+
+
+def tallies_by_month(session: Session, *, project_ids: list[int], bounds: list[datetime],
+                     only: tuple[str, ...] = RATE_FIELDS) -> dict[tuple, Tally]:
+    """{(project id, i): Tally} of the tickets created in each period [bounds[i], bounds[i + 1]), all projects
+    in one grouped query (the month matrix's repair figures). Only the `only` fields are counted (the others
+    stay 0): the times to dispatch and finish cost most of the query."""
+    if not project_ids:
+        return {}
+    period = bucket(Ticket.created_at, bounds).label("month_index")
+    columns = {name: column for name, column in _tally_columns(0).items() if name in only}
+    rows = session.exec(
+        select(Ticket.project_id, period, *(column.label(name) for name, column in columns.items()))
+        .where(Ticket.project_id.in_(project_ids), Ticket.created_at >= bounds[0], Ticket.created_at < bounds[-1])
+        .group_by(Ticket.project_id, period))
+    names = list(columns)
+    return {(project_id, index): Tally(**dict(zip(names, map(int, counts), strict=True)))
+            for project_id, index, *counts in rows}
 
 
 def month_figures(session: Session, *, project_id: int, year: int, month: int, tz: str = "Asia/Shanghai") -> Figures:
@@ -183,7 +218,7 @@ def month_figures(session: Session, *, project_id: int, year: int, month: int, t
     figures = Figures(project_id=project_id, year=year, month=month, start=start, end=end, tz=tz,
                       dispatch_minutes=target, categories={c: Tally() for c in CATEGORIES})
     for row in session.exec(figures_stmt(project_id=project_id, start=start, end=end, dispatch_minutes=target)):
-        tally = Tally(**{f.name: f.type(row._mapping[f.name]) for f in fields(Tally)})  # PostgreSQL sums are Decimal
+        tally = _tally(row)
         figures.categories[row.category] = figures.categories.get(row.category, Tally()) + tally
         figures.intakes[row.intake] = figures.intakes.get(row.intake, Tally()) + tally
         figures.total = figures.total + tally

@@ -10,9 +10,10 @@ from tests.browser.helpers import log_in
 
 PHONE, TABLET = {"width": 360, "height": 740}, {"width": 1024, "height": 768}
 ROLES = [("guard1", PHONE), ("attendant1", PHONE), ("engineer1", PHONE), ("inspector1", TABLET),
-         ("supervisor1", TABLET), ("frontdesk1", TABLET), ("cleaner1", PHONE)]
+         ("supervisor1", TABLET), ("frontdesk1", TABLET), ("cleaner1", PHONE), ("manager1", TABLET), ("manager1", PHONE)]
 EXTRA = {"attendant1": ["/rooms/1/handover", "/rooms/1/checks/closing"],  # the long forms of a show flat
-         "supervisor1": ["/routes/1"]}  # a route with its schedule form
+         "supervisor1": ["/routes/1"],  # a route with its schedule form
+         "manager1": ["/organisations/1/month", "/organisations/1/month?sort=repair_satisfaction&order=desc"]}
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
 # The controls a user acts with: buttons, the home page's tasks, the tab bar, segmented answers.
@@ -52,7 +53,7 @@ def demo_site(app, db):
         db.commit()
 
 
-@pytest.mark.parametrize("username, viewport", ROLES, ids=[u for u, _v in ROLES])
+@pytest.mark.parametrize("username, viewport", ROLES, ids=[f"{u}-{v['width']}" for u, v in ROLES])
 def test_each_roles_main_pages_fit_the_device_and_read_by_day_and_by_night(browser, live_server, demo_site,
                                                                            username, viewport):
     context = browser.new_context(viewport=viewport, locale="zh-CN", base_url=live_server, bypass_csp=True,  # for axe
@@ -140,3 +141,28 @@ def test_on_a_tablet_each_label_of_a_ticket_sits_beside_its_value(browser, live_
     context.close()
     assert len(rows) >= 4
     assert [r[0] for r in rows if abs(r[1] - r[2]) > 2 or not r[3]] == []
+
+
+def test_a_manager_sorts_the_month_matrix_on_a_tablet_and_it_reads_by_day_and_by_night(browser, live_server,
+                                                                                       demo_site):
+    context = browser.new_context(viewport=TABLET, locale="zh-CN", base_url=live_server, bypass_csp=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    log_in(page, "manager1", demo.PASSWORD)
+    page.get_by_role("link", name="月度指标").click()
+    page.wait_for_url("**/organisations/1/month")
+    expect(page.get_by_role("row").nth(1)).to_contain_text("全公司")
+    head = page.locator("#month-matrix thead")
+    head.get_by_role("link", name="项目").click()  # sorts by name
+    page.wait_for_url("**sort=name**")
+    names = page.locator("#month-matrix tbody th").all_inner_texts()
+    assert names[0] == "全公司" and names[1:] == sorted(names[1:])
+    expect(page.locator("th[aria-sort=ascending]")).to_have_count(0)  # the name column is not a measure
+    head.get_by_role("link", name="满意率").click()
+    expect(page.locator("th[aria-sort=descending]")).to_contain_text("满意率")
+    problems = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        problems += [f"{scheme}: contrast {v}" for v in _contrast_violations(page)]
+    assert problems == []
+    context.close()
