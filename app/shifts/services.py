@@ -354,3 +354,15 @@ def with_posts(session: Session, project_ids: list[int]) -> set[int]:
 
 def pending_restocks(session: Session, project_ids: list[int]) -> dict[int, int]:
     return count_by(session, RestockRequest.project_id, project_ids, RestockRequest.status == "pending")
+
+
+def opening_hours(session: Session, project_ids: list[int]) -> dict[int, tuple[time, time]]:
+    """{project id: (the first active shift's start, the last one's end)} of those of the projects with shifts,
+    in one grouped query: when the sales centre opens and closes."""
+    if not project_ids:
+        return {}
+    return {p: (first, last) for p, first, last in session.exec(
+        select(ShiftPattern.project_id, sa.func.min(ShiftPattern.start), sa.func.max(ShiftPattern.end))
+        .where(ShiftPattern.project_id.in_(list(project_ids)), ShiftPattern.active == True)  # noqa: E712
+        .group_by(ShiftPattern.project_id)).all()}
+
