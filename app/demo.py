@@ -14,6 +14,7 @@ from app.inspections import demo as inspections_demo
 from app.patrols import services as patrols
 from app.patrols.models import Route, Schedule
 from app.projects.models import Area, Checkpoint, Organisation, Project
+from app.repairs import demo as repairs_demo
 from app.shifts import demo as shifts_demo
 
 PASSWORD = "demo1234"
@@ -87,6 +88,7 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
     shifts_demo.seed(session, by_name["江城壹号销售中心"], admin)
     frontdesk_demo.seed(session, by_name)
     complaints_demo.seed(session, by_name.values())
+    repairs_demo.seed(session, by_name["江城壹号销售中心"])
     return [(u, PASSWORD, r) for u, _n, r, _p in USERS]
 
 

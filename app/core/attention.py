@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app, has_request_context
 from sqlmodel import Field, Session, SQLModel, select
 
 from app.core import audit
@@ -78,6 +79,15 @@ def pending(session: Session, project_ids: list[int], now: datetime) -> list[Ite
         seen.update(session.exec(select(Acknowledgement.key, Acknowledgement.level)
                                  .where(Acknowledgement.key.in_(keys[chunk:chunk + 500]))).all())
     return [item for item in items if (item.key, item.level) not in seen]
+
+
+def pending_anywhere(session: Session, project_ids: list[int], now: datetime) -> list[Item]:
+    """`pending` outside a request too (the clock's digest): sources build their links with url_for, which needs
+    one, so a request context on the public address (PUBLIC_URL) is made for them when there is none."""
+    if has_request_context():
+        return pending(session, project_ids, now)
+    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL") or None):
+        return pending(session, project_ids, now)
 
 
 def acknowledge(session: Session, *, actor, project_id: int, key: str, level: str, now: datetime) -> Item | None:

@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from app.core import attention, home, today
 
-LEADS = {"supervisor", "admin"}  # who gets the needs-attention home (company admins pass every role check)
+LEADS = {"supervisor", "admin"}
+SHOWN = 60  # lines on the home; the rest are on each project's page (a list nobody can read to its end helps nobody)  # who gets the needs-attention home (company admins pass every role check)
 
 
 def supervised(session: Session, user) -> tuple[list, list, dict[int, set[str]]]:
@@ -32,5 +33,7 @@ def home_context(session: Session, user, now: datetime) -> dict:
 def attention_context(session: Session, projects: list, now: datetime, *, project_id: int | None = None) -> dict:
     """The context of templates/core/_attention.html: the items nobody has acknowledged, with their projects."""
     shown = [p for p in projects if project_id is None or p.id == project_id]
-    return {"items": attention.pending(session, [p.id for p in shown], now), "now": now,
+    items = attention.pending(session, [p.id for p in shown], now)
+    limit = len(items) if project_id is not None else SHOWN
+    return {"items": items[:limit], "more": len(items) - len(items[:limit]), "total": len(items), "now": now,
             "project_names": {p.id: p.name for p in projects}, "attention_project": project_id}
