@@ -320,6 +320,11 @@ def open_counts(session: Session, project_ids: list[int]) -> dict[int, int]:
     return count_by(session, Complaint.project_id, project_ids, Complaint.status.in_(workflow.OPEN))
 
 
+def late_counts(session: Session, project_ids: list[int], now: datetime) -> dict[int, int]:
+    """{project id: open complaints with a deadline passed at `now`}, with one grouped query."""
+    return count_by(session, Complaint.project_id, project_ids, due_condition(now))
+
+
 def next_deadline(complaint: Complaint) -> tuple[str, datetime] | None:
     """The earliest deadline an open complaint still has to meet: ("reply" | "resolve" | "callback", when)."""
     dues = []

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlmodel import select
 
@@ -83,19 +84,28 @@ def _home_tasks(session, user, projects, roles):
 def _attention(session, project_ids, now):
     """Rectification items past their due date, and results whose objection window closes before tonight."""
     late = rectification.overdue_in(session, project_ids, now)
-    closing = objections.closing_between(session, project_ids, now, day_end(now))
     people = users_by_id(session, {r.owner_id for r in late if r.owner_id})
-    items = [attention.Item(
-        key=f"inspections.rectification:{r.id}", project_id=r.project_id, since=r.due_at, detail=r.note[:60],
-        title=_("整改逾期:%(label)s", label=r.label), action=_("提交整改"), level=str(r.times_found_open),
-        holder=people[r.owner_id].display_name if r.owner_id in people else "",
-        url=url_for("inspections.rectifications", project_id=r.project_id) + f"#rectification-{r.id}") for r in late]
-    return items + [attention.Item(
+
+    def one(r):
+        return attention.Item(
+            key=f"inspections.rectification:{r.id}", project_id=r.project_id, since=r.due_at, detail=r.note[:60],
+            title=_("整改逾期:%(label)s", label=r.label), action=_("提交整改"), level=str(r.times_found_open),
+            holder=people[r.owner_id].display_name if r.owner_id in people else "",
+            url=url_for("inspections.rectifications", project_id=r.project_id) + f"#rectification-{r.id}")
+
+    def many(project_id, group):
+        return attention.Item(
+            key=f"inspections.rectification:project:{project_id}", project_id=project_id, since=group[0].due_at,
+            title=ngettext("整改逾期 %(num)d 项", "整改逾期 %(num)d 项", len(group)), level=str(len(group)),
+            detail="、".join(r.label[:20] for r in group[:3]) + ("…" if len(group) > 3 else ""),
+            url=url_for("inspections.rectifications", project_id=project_id))
+
+    return attention.fold(late, project_of=lambda r: r.project_id, one=one, many=many) + [attention.Item(
         key=f"inspections.objection-window:{i.id}", project_id=i.project_id, since=i.inspected_at,
         title=_("异议截止 %(time)s:%(date)s 的检查结果", time=f"{local(i.objection_deadline):%H:%M}",
                 date=f"{local(i.inspected_at):%m-%d}"),
         url=url_for("inspections.detail", inspection_id=i.id), action=_("提出异议"), urgency=attention.LOW)
-        for i in closing]
+        for i in objections.closing_between(session, project_ids, now, day_end(now))]
 
 
 @today.register(today.Column("inspection", _l("检查得分"), 50, _l("最近一次检查的得分")))
