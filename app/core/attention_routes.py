@@ -24,7 +24,7 @@ def attention_list():
 
 
 @bp.post("/projects/<int:project_id>/attention/ack")
-@project_required(*overview.LEADS)
+@project_required("supervisor")  # and company admins, who pass every role check
 def acknowledge(project):
     """Acknowledge one line: recorded (who, when, at which level) and gone until it gets worse."""
     db, now, only = get_session(), utcnow(), request.form.get("only", type=int)
