@@ -51,6 +51,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.channels.routes import bp as channels_bp
     from app.complaints import report_routes  # noqa: F401  (its views join the complaints blueprint)
     from app.complaints.routes import bp as complaints_bp
+    from app.core import attention_routes  # noqa: F401  (its views join the core blueprint)
     from app.core import media as _media_jobs  # noqa: F401  (the hourly sweep of files left by killed tries)
     from app.core.routes import bp as core_bp
     from app.frontdesk import units_routes  # noqa: F401  (its views join the frontdesk blueprint)

@@ -18,6 +18,7 @@ from app.patrols import services as patrols
 from app.patrols.models import Route, Schedule
 from app.projects.models import Area, Checkpoint, Organisation, Project
 from app.registers import demo as registers_demo
+from app.repairs import demo as repairs_demo
 from app.shifts import demo as shifts_demo
 
 PASSWORD = "demo1234"
@@ -97,6 +98,7 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
     complaints_demo.seed(session, by_name.values())
     incidents_demo.seed(session, by_name)
     registers_demo.seed(session, by_name, admin)
+    repairs_demo.seed(session, by_name["江城壹号销售中心"])
     return [(u, PASSWORD, r) for u, _n, r, _p in USERS]
 
 

@@ -686,6 +686,126 @@ def shifts_figures(bench) -> list[Figure]:
     ]
 
 
+def _busy_site(session, org, name: str, now, guard_id: int) -> int:
+    """One project with 10x the demo's records of a site: 10 routes with a day of 2-hourly rounds (a third missed),
+    30 tickets (10 past their dispatch target), 10 complaints past their reply, 10 sample rooms whose last handover
+    found an item missing, an inspection with 10 overdue rectification items, 5 restock requests."""
+    from datetime import time as clock_time
+    from datetime import timedelta
+
+    from app.complaints.models import Complaint
+    from app.handovers.models import Handover, HandoverLine, InventoryVersion, Room
+    from app.inspections.models import Inspection, InspectionSheet, Rectification
+    from app.patrols.models import Round, Route, Schedule, Visit
+    from app.projects.models import Area, Checkpoint, Project
+    from app.repairs.models import Ticket
+    from app.shifts.models import RestockRequest, ShiftPattern, WaterItem
+
+    project = Project(organisation_id=org.id, name=name, kind="sales")
+    session.add(project)
+    session.flush()
+    area = Area(project_id=project.id, name="大厅")
+    session.add(area)
+    session.flush()
+    point = Checkpoint(project_id=project.id, area_id=area.id, name="入口", code=f"B{project.id:05d}")
+    session.add_all([point, ShiftPattern(project_id=project.id, name="早班", start=clock_time(8), end=clock_time(17))])
+    session.flush()
+    stops = [{"position": 1, "checkpoint_id": point.id, "name": "入口", "area": "大厅", "digest": "",
+              "template_version_id": None}]
+    for r in range(10):
+        route = Route(project_id=project.id, name=f"路线{r}")
+        session.add(route)
+        session.flush()
+        schedule = Schedule(route_id=route.id, name="夜班", start=clock_time(20), end=clock_time(8), interval_minutes=120)
+        session.add(schedule)
+        session.flush()
+        for i in range(12):
+            slot = now - timedelta(hours=2 * i + 3)
+            missed = i % 3 == 0
+            round_ = Round(project_id=project.id, route_id=route.id, schedule_id=schedule.id, slot_start=slot,
+                           window_end=slot + timedelta(hours=1), deadline=slot + timedelta(hours=1, minutes=15),
+                           closes_at=slot + timedelta(hours=2), stops=stops, guard_ids=[guard_id],
+                           outcome="missed" if missed else "done", finished_at=None if missed else slot + timedelta(minutes=20))
+            session.add(round_)
+            session.flush()
+            if not missed:
+                session.add(Visit(round_id=round_.id, project_id=project.id, position=1, checkpoint_id=point.id,
+                                  guard_id=guard_id, scanned_at=slot + timedelta(minutes=10)))
+    for k in range(30):
+        reported = k < 10
+        session.add(Ticket(project_id=project.id, number=f"BX-ATT-{project.id}-{k:02d}", description=f"压测工单 {k}",
+                           status="reported" if reported else "dispatched", reported_at=now - timedelta(hours=1),
+                           created_at=now - timedelta(hours=1), due_at=now + timedelta(days=5)))
+    for k in range(10):
+        session.add(Complaint(project_id=project.id, number=f"TS-ATT-{project.id}-{k:02d}", description=f"压测投诉 {k}",
+                              received_at=now - timedelta(days=1, hours=2), reply_due_at=now - timedelta(hours=2),
+                              resolve_due_at=now + timedelta(days=2)))
+    items = [{"key": f"i{n}", "name": f"物品 {n}", "category": "饰品", "quantity": 1, "location": "客厅",
+              "photo_id": None} for n in range(20)]
+    for k in range(10):
+        room_area = Area(project_id=project.id, name=f"样板间{k}")
+        session.add(room_area)
+        session.flush()
+        room = Room(project_id=project.id, area_id=room_area.id, name=f"样板间{k}")
+        session.add(room)
+        session.flush()
+        version = InventoryVersion(room_id=room.id, number=1, items=items)
+        session.add(version)
+        session.flush()
+        handover = Handover(project_id=project.id, room_id=room.id, version_id=version.id, state="locked",
+                            counted_at=now - timedelta(hours=14), discrepancies=1)
+        session.add(handover)
+        session.flush()
+        session.add_all([HandoverLine(handover_id=handover.id, position=n, item_key=item["key"], name=item["name"],
+                                      category="饰品", expected=1, found=0 if n == 3 else 1,
+                                      status="missing" if n == 3 else "present") for n, item in enumerate(items)])
+    inspection = Inspection(project_id=project.id, inspected_at=now - timedelta(days=20),
+                            objection_deadline=now - timedelta(days=17), status="effective")
+    session.add(inspection)
+    session.flush()
+    session.add(InspectionSheet(inspection_id=inspection.id, project_id=project.id, name="物业案场检查表", base_score=144,
+                                original_score=130, score=130, percentage=90.3))
+    session.add_all([Rectification(project_id=project.id, inspection_id=inspection.id, label=f"整改项 {k}",
+                                   due_at=now - timedelta(days=10)) for k in range(10)])
+    item = WaterItem(project_id=project.id, name="矿泉水", unit="瓶", min_stock=24)
+    session.add(item)
+    session.flush()
+    session.add_all([RestockRequest(project_id=project.id, item_id=item.id, stock=3) for _ in range(5)])
+    return project.id
+
+
+@figure
+def attention_figures(bench) -> list[Figure]:
+    """The needs-attention home of a supervisor of 30 sites, each with 10x the demo's records; its statements
+    against the same home over 3 of those sites (they must not grow with the number of projects)."""
+    from sqlmodel import select
+
+    from app.accounts import services as accounts
+    from app.accounts.models import User
+    from app.core.db import engine, utcnow
+    from app.projects.models import Organisation, Project
+    from tests.queries import queries_for
+
+    app, now = bench.app, utcnow()
+    with app.app_context(), Session(engine(), expire_on_commit=False) as session:
+        org = session.exec(select(Organisation)).first()
+        admin = session.exec(select(User).where(User.username == "admin")).one()
+        guard = session.exec(select(User).where(User.username == "guard1")).one()
+        leads = {n: accounts.create_user(session, actor=admin, organisation_id=org.id, username=f"lead{n}",
+                                         display_name=f"区域经理{n}", password="demo1234") for n in (3, 30)}
+        sites = [_busy_site(session, org, f"压测案场{n:02d}", now, guard.id) for n in range(30)]
+        session.commit()
+        projects = {p.id: p for p in session.exec(select(Project).where(Project.id.in_(sites)))}
+        for n, lead in leads.items():
+            for project_id in sites[:n]:
+                accounts.add_membership(session, actor=admin, user=lead, project=projects[project_id], role="supervisor")
+        session.commit()
+    thirty, three = log_in(app, "lead30"), log_in(app, "lead3")
+    return [page("needs-attention home, 30 sites at 10x demo data", thirty, "/", 20, 150),
+            Figure("its statements, 30 sites / 3 sites", queries_for(app, thirty, "/"), "statements",
+                   baseline=queries_for(app, three, "/"))]
+
+
 @figure
 def month_figures(bench) -> list[Figure]:
     """The month matrix of 500 sites (the organisation's, topped up to 500), each with six months of rounds,

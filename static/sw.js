@@ -39,6 +39,7 @@ const SHELL_URLS = [
   "/static/js/rules.js",
   "/static/js/offline-forms.js",
   "/static/js/queued.js",
+  "/static/js/attention.js",
   "/static/icons/icon-192.png",
   "/static/icons/icon-512.png",
   "/static/icons/maskable-512.png",

@@ -2,7 +2,7 @@
 from sqlalchemy import event
 
 
-def statements_for(app, client, url: str) -> list[str]:
+def statements_for(app, client, url: str, headers: dict | None = None) -> list[str]:
     """The statements GET `url` runs (it must answer 200)."""
     engine, seen = app.extensions["engine"], []
 
@@ -11,15 +11,15 @@ def statements_for(app, client, url: str) -> list[str]:
 
     event.listen(engine, "before_cursor_execute", note)
     try:
-        assert client.get(url).status_code == 200
+        assert client.get(url, headers=headers or {}).status_code == 200
     finally:
         event.remove(engine, "before_cursor_execute", note)
     return seen
 
 
-def queries_for(app, client, url: str) -> int:
+def queries_for(app, client, url: str, headers: dict | None = None) -> int:
     """How many statements GET `url` runs (it must answer 200)."""
-    return len(statements_for(app, client, url))
+    return len(statements_for(app, client, url, headers))
 
 
 def writes_for(app, client, url: str) -> list[str]:

@@ -1,13 +1,16 @@
 """The callback list (回访清单), recording a call, and the month's callback plan for complainants."""
+from datetime import timedelta
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.callbacks import bp, services
-from app.complaints.routes import day_end, labels
+from app.complaints.routes import labels
 from app.complaints.workflow import DESK
-from app.core import home
-from app.core.db import get_session, local, utcnow
+from app.core import attention, home
+from app.core.db import day_end, get_session, local, utcnow
 from app.core.permissions import project_required
 from app.core.refusal import Refusal
 from app.core.storage import storage
@@ -21,6 +24,17 @@ def _home_tasks(session, user, projects, roles):
     due = services.count_due(session, home.holding(roles, {"frontdesk", "supervisor", "admin"}), day_end(utcnow()))
     return {i: [home.Task(title=_("回访清单"), url=url_for("callbacks.callbacks", project_id=i),
                           detail=_("%(n)d 个待回访", n=n), urgent=True)] for i, n in due.items() if n}
+
+
+@attention.register
+def _attention(session, project_ids, now):
+    """The callbacks due today, one line per project (a count: the list is the record)."""
+    end = day_end(now)
+    return [attention.Item(
+        key=f"callbacks.due:{i}:{local(now).date().isoformat()}", project_id=i, since=end - timedelta(days=1),
+        title=ngettext("%(num)d 个回访今日到期", "%(num)d 个回访今日到期", n), level=str(n), urgency=attention.LOW,
+        url=url_for("callbacks.callbacks", project_id=i), action=_("回访"))
+        for i, n in services.count_due(session, project_ids, end).items() if n]
 
 
 def _page(project: Project, status: int = 200, **extra):

@@ -1,5 +1,6 @@
 """The supervisor's daily digest, one message per channel at its hour: yesterday's missed rounds, the tickets past
-their target, yesterday's handover discrepancies and the open rectification items.
+their target, yesterday's handover discrepancies and the open rectification items; then what needs attention now
+in the project, the same lines as the supervisor's home (`app.core.attention`), most urgent first.
 
 Everything is read through the capabilities' services.
 """
@@ -12,6 +13,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from app.channels.models import Channel
+from app.core import attention
 from app.core.db import update_if
 from app.core.notifications import link
 from app.handovers import board as handovers
@@ -22,6 +24,7 @@ from app.projects.services import get_project
 from app.repairs import services as repairs
 
 SHOWN = 3  # examples listed under each count; the link leads to the rest
+ATTENTION_SHOWN = 10  # needs-attention lines in a message; the link leads to the rest
 
 
 # -- the digest ---------------------------------------------------------------------------------------------
@@ -34,6 +37,7 @@ class Digest:
     discrepancies: list = field(default_factory=list)
     rectifications: list = field(default_factory=list)
     rectifications_late: int = 0
+    attention: list = field(default_factory=list)  # app.core.attention.Item, not acknowledged
 
 
 def gather(session: Session, project, *, day: date, now: datetime, tz: ZoneInfo) -> Digest:
@@ -43,7 +47,8 @@ def gather(session: Session, project, *, day: date, now: datetime, tz: ZoneInfo)
                   overdue=repairs.overdue_tickets(session, project, now),
                   discrepancies=handovers.discrepancy_rows(session, project, since=start, until=start + timedelta(days=1)),
                   rectifications=open_items,
-                  rectifications_late=sum(1 for item in open_items if rectification.overdue(item, now)))
+                  rectifications_late=sum(1 for item in open_items if rectification.overdue(item, now)),
+                  attention=attention.pending_anywhere(session, [project.id], now))
 
 
 def compose(digest: Digest, tz: ZoneInfo) -> str:
@@ -63,6 +68,10 @@ def compose(digest: Digest, tz: ZoneInfo) -> str:
                               len(digest.rectifications), late=digest.rectifications_late))
     if len(lines) == 1:
         lines.append(_("无漏巡、超时工单、交接差异或未完成整改。"))
+    if digest.attention:
+        lines.append(ngettext("需要关注 %(num)d 项", "需要关注 %(num)d 项", len(digest.attention)))
+        lines += [f"- {' · '.join(part for part in (item.title, item.place, item.detail) if part)}"
+                  for item in digest.attention[:ATTENTION_SHOWN]]
     return "\n".join(lines)
 
 

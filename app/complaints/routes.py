@@ -1,16 +1,17 @@
 """Complaint pages: the list, receiving one, the complaint with its actions, departments and deadlines."""
-from datetime import datetime, time, timedelta
 
 from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.services import users_by_id
 from app.complaints import bp, deadlines, jobs, records, services, settings, workflow  # noqa: F401  (registration)
 from app.complaints.departments import departments_of, users_by_department
 from app.complaints.models import CATEGORIES, Complaint
-from app.core import home
-from app.core.db import get_session, local, utcnow, zone
+from app.core import attention, home, today
+from app.core.db import day_end, get_session, utcnow
 from app.core.permissions import load_or_404, logged_in, project_required, roles_in
 from app.core.photos import FORM_PHOTOS, PhotoError, photos_by_owner, pixel_budget, process_all
 from app.core.storage import storage
@@ -21,12 +22,6 @@ from app.projects.models import Project
 from app.projects.services import get_project
 
 DESK = workflow.DESK
-
-
-def day_end(now: datetime) -> datetime:
-    """The end of the company's local day that `now` falls in."""
-    day = local(now).date() + timedelta(days=1)
-    return datetime.combine(day, time(0), tzinfo=zone())
 
 
 @home.register
@@ -44,6 +39,49 @@ def _home_tasks(session, user, projects, roles):
         tasks.setdefault(i, []).insert(0, home.Task(title=_("投诉处理"), url=url_for("complaints.complaints", project_id=i),
                                                     detail=_("%(n)d 条今日到期", n=n), urgent=bool(n)))
     return tasks
+
+
+DEADLINE_ACTIONS = {"reply": "reply", "resolve": "start", "callback": "callback"}
+
+
+@attention.register
+def _attention(session, project_ids, now):
+    """Complaints with a deadline today (first reply, handling, callback) or one already passed."""
+    rows = [(c, due) for c in services.due_by(session, project_ids, day_end(now)) if (due := services.next_deadline(c))]
+    people = users_by_id(session, {c.handler_id or c.owner_id for c, _due in rows} - {None})
+
+    def one(row):
+        c, (what, when) = row
+        holder = people.get(c.handler_id or c.owner_id)
+        return attention.Item(
+            key=f"complaints.deadline:{c.id}", project_id=c.project_id, since=when if when < now else c.received_at,
+            title=(_("投诉 %(number)s 已超时", number=c.number) if when < now
+                   else _("投诉 %(number)s 今日到期", number=c.number)),
+            detail=c.description[:60], place=c.unit_label, holder=holder.display_name if holder else "",
+            url=url_for("complaints.complaint", complaint_id=c.id),
+            action=str(services.ACTION_LABELS[DEADLINE_ACTIONS[what]]),
+            level=f"{'past' if when < now else 'near'}:{what}:{c.escalation}",
+            urgency=attention.HIGH if when < now else attention.NORMAL)
+
+    def many(project_id, group):
+        late = [when for _c, (_what, when) in group if when < now]
+        return attention.Item(
+            key=f"complaints.deadline:project:{project_id}", project_id=project_id,
+            title=ngettext("%(num)d 条投诉今日到期或已超时", "%(num)d 条投诉今日到期或已超时", len(group)),
+            detail="、".join(c.number for c, _due in group[:4]) + ("…" if len(group) > 4 else ""),
+            since=min(when for _c, (_what, when) in group), level=f"{len(group)}:{len(late)}",
+            url=url_for("complaints.complaints", project_id=project_id),
+            urgency=attention.HIGH if late else attention.NORMAL)
+
+    return attention.fold(rows, project_of=lambda row: row[0].project_id, one=one, many=many)
+
+
+@today.register(today.Column("complaints", _l("投诉"), 30, _l("未关闭 / 超时")))
+def _today_figures(session, project_ids, now):
+    late = services.late_counts(session, project_ids, now)
+    return {i: {"complaints": today.Cell(f"{n}/{late.get(i, 0)}", sort=late.get(i, 0) * 1000 + n,
+                                         alert=bool(late.get(i)))}
+            for i, n in services.open_counts(session, project_ids).items()}
 
 
 def labels() -> dict:

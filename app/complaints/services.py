@@ -307,6 +307,36 @@ def count_due(session: Session, project_ids: list[int], day_end: datetime) -> di
     return count_by(session, Complaint.project_id, project_ids, due_condition(day_end))
 
 
+def due_by(session: Session, project_ids: list[int], day_end: datetime) -> list[Complaint]:
+    """The open complaints of many projects with a deadline before `day_end` (passed ones included), in one query."""
+    if not project_ids:
+        return []
+    return session.exec(select(Complaint).where(Complaint.project_id.in_(list(project_ids)), due_condition(day_end))
+                        .order_by(Complaint.id)).all()
+
+
+def open_counts(session: Session, project_ids: list[int]) -> dict[int, int]:
+    """{project id: open complaints}, with one grouped query."""
+    return count_by(session, Complaint.project_id, project_ids, Complaint.status.in_(workflow.OPEN))
+
+
+def late_counts(session: Session, project_ids: list[int], now: datetime) -> dict[int, int]:
+    """{project id: open complaints with a deadline passed at `now`}, with one grouped query."""
+    return count_by(session, Complaint.project_id, project_ids, due_condition(now))
+
+
+def next_deadline(complaint: Complaint) -> tuple[str, datetime] | None:
+    """The earliest deadline an open complaint still has to meet: ("reply" | "resolve" | "callback", when)."""
+    dues = []
+    if complaint.first_replied_at is None:
+        dues.append(("reply", complaint.reply_due_at))
+    if complaint.replied_at is None:
+        dues.append(("resolve", complaint.resolve_due_at))
+    if complaint.status == "replied" and complaint.callback_due_at:
+        dues.append(("callback", complaint.callback_due_at))
+    return min(dues, key=lambda d: d[1]) if dues and complaint.status in workflow.OPEN else None
+
+
 def awaiting_callback(session: Session, project_id: int) -> list[Complaint]:
     """Complaints replied to and waiting for the call to the complainant, the earliest due first."""
     return session.exec(select(Complaint).where(Complaint.project_id == project_id, Complaint.status == "replied")

@@ -5,11 +5,20 @@ source(session, project_ids, now) — the ids of the projects where the reader s
 items that are wrong now in those projects, with grouped queries (one statement or a few, whatever the number
 of projects), like the home providers (`app/core/home.py`). Sources are registered where URLs can be built
 (a capability's routes module). The list page, the acknowledgements and the digest are built on `collect`.
+
+An item stops being listed when its record is handled (the source no longer returns it) or when someone
+acknowledges it: the acknowledgement is kept per item key and level, so the item comes back when it gets worse
+(its level changes: due → overdue, one missing item → two).
 """
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from flask import current_app, has_request_context
+from sqlmodel import Field, Session, SQLModel, select
+
+from app.core import audit
+from app.core.db import UTCDateTime, insert_new, utcnow
 
 _sources = []
 
@@ -30,6 +39,36 @@ class Item:
     action: str = ""  # label of the one action the record page offers first ("派单", "确认")
     # What makes it worse: an acknowledged item comes back when its level changes (due → overdue, say).
     level: str = ""
+    detail: str = ""  # one short line under the title: the missing items, the complaint's matter
+
+
+class Acknowledgement(SQLModel, table=True):
+    """Someone saw an item at this level: it leaves the list until its level changes."""
+
+    __tablename__ = "attention_ack"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120)
+    level: str = Field(default="", max_length=40)
+    project_id: int = Field(sa_column_args=[sa.ForeignKey("project.id", ondelete="CASCADE")], index=True)
+    user_id: int | None = Field(default=None, sa_column_args=[sa.ForeignKey("user.id", ondelete="SET NULL")])
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    __table_args__ = (sa.UniqueConstraint("key", "level"),)
+
+
+FOLD = 3  # a project's items of one kind listed one by one up to this many; more are one line that counts them
+
+
+def fold(rows, *, project_of, one, many, limit: int = FOLD) -> list[Item]:
+    """The items of a source's rows, per project: `one(row)` each while a project has at most `limit` of them,
+    else the single item `many(project_id, rows)` (a count with a link to the list). Folding before the items
+    are made keeps a page of 30 busy sites as cheap as one of 3, and a list a supervisor can read to its end."""
+    groups: dict[int, list] = {}
+    for row in rows:
+        groups.setdefault(project_of(row), []).append(row)
+    return [item for project_id, group in groups.items()
+            for item in ([one(row) for row in group] if len(group) <= limit else [many(project_id, group)])]
 
 
 def register(source):
@@ -43,3 +82,38 @@ def collect(session: Session, project_ids: list[int], now: datetime) -> list[Ite
         return []
     items = [item for source in _sources for item in source(session, project_ids, now)]
     return sorted(items, key=lambda item: (item.urgency, item.since, item.key))
+
+
+def pending(session: Session, project_ids: list[int], now: datetime) -> list[Item]:
+    """The items nobody has acknowledged at their present level, in `collect`'s order (one more query)."""
+    items = collect(session, project_ids, now)
+    seen = set()
+    keys = sorted({item.key[:120] for item in items})
+    for chunk in range(0, len(keys), 500):
+        seen.update(session.exec(select(Acknowledgement.key, Acknowledgement.level)
+                                 .where(Acknowledgement.key.in_(keys[chunk:chunk + 500]))).all())
+    return [item for item in items if (item.key[:120], item.level[:40]) not in seen]  # as stored
+
+
+def pending_anywhere(session: Session, project_ids: list[int], now: datetime) -> list[Item]:
+    """`pending` outside a request too (the clock's digest): sources build their links with url_for, which needs
+    one, so a request context on the public address (PUBLIC_URL) is made for them when there is none."""
+    if has_request_context():
+        return pending(session, project_ids, now)
+    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL") or None):
+        return pending(session, project_ids, now)
+
+
+def acknowledge(session: Session, *, actor, project_id: int, key: str, level: str, now: datetime) -> Item | None:
+    """Record that `actor` saw the item `key` of this project at `level` (audited); the item, or None when it is
+    no longer wrong (handled meanwhile: nothing to record). Twice is once."""
+    item = next((i for i in collect(session, [project_id], now) if i.key == key), None)
+    if item is None:
+        return None
+    ack = Acknowledgement(key=key[:120], level=level[:40], project_id=project_id, user_id=actor.id, at=now)
+    if insert_new(session, [ack], unique=["key", "level"]):
+        saved = session.exec(select(Acknowledgement).where(Acknowledgement.key == ack.key,
+                                                           Acknowledgement.level == ack.level)).one()
+        audit.record(session, actor=actor, action="attention.acknowledge", obj=saved, project_id=project_id,
+                     after={"key": key, "level": level, "title": item.title})
+    return item

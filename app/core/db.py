@@ -1,6 +1,6 @@
 """Database engine and the per-request session."""
 import re
-from datetime import datetime, timezone
+from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,12 @@ def zone() -> ZoneInfo:
 def local(moment: datetime) -> datetime:
     """A stored (UTC) moment on the company's wall clock."""
     return moment.astimezone(zone())
+
+
+def day_end(now: datetime) -> datetime:
+    """The end of the company's local day that `now` falls in (the next local midnight)."""
+    day = local(now).date() + timedelta(days=1)
+    return datetime.combine(day, time(0), tzinfo=zone())
 
 
 class UTCDateTime(sa.types.TypeDecorator):

@@ -39,9 +39,17 @@ def holding(roles: dict[int, set[str]], wanted: set[str]) -> list[int]:
     return [project_id for project_id, held in roles.items() if held & wanted]
 
 
-def cards(session: Session, user) -> list[Card]:
+def my_projects(session: Session, user) -> tuple[list, dict[int, set[str]]]:
+    """The user's projects not archived, and {project id: roles held}, in two queries."""
     projects = [p for p in session.exec(visible_projects_stmt(user)) if not p.archived]
-    roles = roles_by_project(session, user, projects)
+    return projects, roles_by_project(session, user, projects)
+
+
+def cards(session: Session, user, projects: list | None = None, roles: dict[int, set[str]] | None = None
+          ) -> list[Card]:
+    """A card per project (the user's projects, or those given with their roles), filled by the providers."""
+    if projects is None:
+        projects, roles = my_projects(session, user)
     out = {p.id: Card(project=p, roles=sorted(roles[p.id])) for p in projects}
     for provider in _providers:
         for project_id, tasks in provider(session, user, projects, roles).items():

@@ -7,7 +7,7 @@ from flask_babel import format_date
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from app.core import bp, home, notifications
+from app.core import bp, notifications, overview
 from app.core.db import get_session, local, utcnow
 from app.core.permissions import load_or_404, logged_in, public
 from app.core.photos import Photo, may_see
@@ -17,10 +17,10 @@ from app.core.storage import LocalStorage, StorageError, storage
 @bp.get("/")
 @logged_in
 def index():
-    """The user's work today, by role."""
-    today = local(utcnow()).date()
-    return render_template("core/home.html", cards=home.cards(get_session(), current_user),
-                           today=format_date(today, "full"))
+    """The user's work today: a supervisor's needs-attention list and projects, everyone's cards by role."""
+    now = utcnow()
+    return render_template("core/home.html", today=format_date(local(now).date(), "full"),
+                           **overview.home_context(get_session(), current_user, now))
 
 
 @bp.get("/manifest.webmanifest")

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import User
 from app.accounts.services import users_by_id
+from app.core.db import count_by
 from app.handovers.inventory import rooms_of
 from app.handovers.models import STATUS_LABELS, Amendment, Handover, HandoverLine, Room, RoomCheck
 from app.projects.models import Project
@@ -39,6 +40,29 @@ def discrepant_rooms(session: Session, project_ids: list[int]) -> dict[int, int]
                 HandoverLine.handover_id.in_(list(last)), HandoverLine.status != "present")):
             out[last[handover_id]] += 1
     return out
+
+
+def discrepant_handovers(session: Session, project_ids: list[int]) -> list[tuple[Room, Handover, list[HandoverLine]]]:
+    """The rooms of many projects whose last handover found something missing, damaged or moved, with that
+    handover and its lines not found as listed: two queries whatever the number of projects."""
+    if not project_ids:
+        return []
+    rows = session.exec(select(Room, Handover).join(Handover, Handover.id == _newest_handover())
+                        .where(Room.project_id.in_(list(project_ids)), Handover.discrepancies > 0)
+                        .order_by(Handover.counted_at, Room.id)).all()
+    lines: dict[int, list[HandoverLine]] = {}
+    if rows:
+        for line in session.exec(select(HandoverLine).where(HandoverLine.handover_id.in_([h.id for _r, h in rows]),
+                                                            HandoverLine.status != "present")
+                                 .order_by(HandoverLine.position)).all():
+            lines.setdefault(line.handover_id, []).append(line)
+    return [(room, handover, lines.get(handover.id, [])) for room, handover in rows]
+
+
+def counted_between(session: Session, project_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+    """{project id: handovers finished with a count in [start, end)}, with one grouped query."""
+    return count_by(session, Handover.project_id, project_ids, Handover.counted_at >= start, Handover.counted_at < end,
+                    Handover.state.in_(("locked", "amended")))
 
 
 def rooms_status(session: Session, *, project: Project) -> dict:

@@ -1,10 +1,15 @@
-"""Demo sample rooms: 样板间A and 样板间B of the sales centre, each with a realistic inventory (样板间物品清单)."""
+"""Demo sample rooms: 样板间A and 样板间B of the sales centre, each with a realistic inventory (样板间物品清单), and
+last evening's handover of 样板间A, which found a vase missing: the supervisor's home shows it the next morning."""
+from datetime import datetime, time, timedelta
+
 from sqlmodel import Session, select
 
 from app.accounts.models import User
+from app.accounts.services import user_named
 from app.checklists import services as checklists
+from app.core.db import utcnow, zone
 from app.handovers import inventory
-from app.handovers.models import Room
+from app.handovers.models import Handover, HandoverLine, Room
 from app.projects.models import Project
 from app.projects.services import area_named
 
@@ -41,3 +46,33 @@ def seed(session: Session, org, project: Project, admin: User) -> None:
                    "photo_id": None} for n, (name, category, quantity, location) in enumerate(items, start=1)]
         # The inventory is the room's first version: no empty version 1 before it.
         inventory.create_room(session, actor=admin, project=project, area_id=area.id, items=listed)
+
+    _last_evening_handover(session, project)
+
+
+MISSING = "陶瓷花瓶"  # one of the two went missing during the day shift
+
+
+def _last_evening_handover(session: Session, project: Project) -> None:
+    """样板间A's handover of yesterday 17:30, signed by both attendants, one vase missing; only if the room has none."""
+    area = area_named(session, project.id, "样板间A")
+    room = session.exec(select(Room).where(Room.area_id == area.id)).first() if area else None
+    outgoing, incoming = user_named(session, "attendant1"), user_named(session, "attendant2")
+    if room is None or outgoing is None or incoming is None or \
+            session.exec(select(Handover.id).where(Handover.room_id == room.id)).first():
+        return
+    yesterday = utcnow().astimezone(zone()).date() - timedelta(days=1)
+    counted = datetime.combine(yesterday, time(17, 30), tzinfo=zone())
+    version = inventory.version_of(session, room)
+    handover = Handover(project_id=project.id, room_id=room.id, version_id=version.id, state="locked", counted_at=counted,
+                        received_at=counted, outgoing_id=outgoing.id, outgoing_signed_at=counted,
+                        incoming_id=incoming.id, incoming_signed_at=counted, locked_at=counted, discrepancies=1)
+    session.add(handover)
+    session.flush()
+    for position, item in enumerate(version.items, start=1):
+        found = item["quantity"] - (1 if item["name"] == MISSING else 0)
+        session.add(HandoverLine(handover_id=handover.id, position=position, item_key=item["key"], name=item["name"],
+                                 category=item["category"], location=item["location"], expected=item["quantity"],
+                                 found=found, status="present" if found == item["quantity"] else "missing",
+                                 note="" if found == item["quantity"] else "玄关柜上只剩一只"))
+    session.commit()

@@ -11,7 +11,7 @@ from app.core.clock import job, once
 from app.core.notifications import event, link, notify
 from app.handovers.models import Room, RoomCheck
 from app.projects.services import get_project
-from app.shifts.services import patterns_of
+from app.shifts.services import opening_hours, patterns_of
 
 GRACE = timedelta(minutes=15)
 UNCHECKED = event("handovers.unchecked", lambda p: _("%(room)s 到 %(time)s 仍未开场检查", **p) if p["kind"] == "opening"
@@ -26,6 +26,28 @@ def _deadlines(session: Session, project_id: int, day, zone: ZoneInfo) -> dict[s
     opening = datetime.combine(day, min(p.start for p in patterns), tzinfo=zone)
     closing = datetime.combine(day, max(p.end for p in patterns), tzinfo=zone)
     return {"opening": opening + GRACE, "closing": closing + GRACE}
+
+
+def unchecked_rooms(session: Session, project_ids: list[int], now: datetime, tz: str) -> list[tuple[Room, str, datetime]]:
+    """The rooms of many projects whose opening or closing check of today is past its time and not done, with
+    the kind and the time it was due (the alert's rule), in three queries whatever the number of projects."""
+    hours = opening_hours(session, project_ids)
+    if not hours:
+        return []
+    zone = ZoneInfo(tz)
+    day = now.astimezone(zone).date()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    rooms = session.exec(select(Room).where(Room.project_id.in_(list(hours))).order_by(Room.project_id, Room.id)).all()
+    done = set(session.exec(select(RoomCheck.room_id, RoomCheck.kind).where(
+        RoomCheck.project_id.in_(list(hours)), RoomCheck.done_at >= start)).all()) if rooms else set()
+    out = []
+    for room in rooms:
+        first, last = hours[room.project_id]
+        for kind, at in (("opening", first), ("closing", last)):
+            due = datetime.combine(day, at, tzinfo=zone) + GRACE
+            if due <= now and room.created_at <= due and (room.id, kind) not in done:
+                out.append((room, kind, due - GRACE))
+    return out
 
 
 def alert_unchecked_rooms(session: Session, now: datetime, config) -> int:

@@ -1,20 +1,21 @@
 """Sample rooms: the inventory (supervisors edit it in place), handovers and opening/closing checks on the phone."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.services import users_by_id
 from app.checklists.services import get_version
-from app.core import home
-from app.core.db import get_session, local, utcnow
+from app.core import attention, home, today
+from app.core.db import get_session, local, utcnow, zone
 from app.core.permissions import has_role, load_or_404, logged_in, project_required
 from app.core.photos import PhotoError, photos_of, process
 from app.core.storage import storage
 from app.core.views import back_to, is_htmx, month_arg, render
-from app.handovers import board, bp, checks, exports, inventory, services
+from app.handovers import board, bp, checks, exports, inventory, jobs, services
 from app.handovers.inventory import HandoverError
 from app.handovers.models import (
     CATEGORIES,
@@ -60,6 +61,63 @@ def _home_tasks(session, user, projects, roles):
                           detail=ngettext("%(n)d 个样板间有缺失或损坏", "%(n)d 个样板间有缺失或损坏", n, n=n) if n else "",
                           urgent=bool(n) and bool(roles[i] & {"supervisor", "admin"}))]
             for i, n in counts.items()}
+
+
+@attention.register
+def _discrepancies(session, project_ids, now):
+    """Rooms whose last handover found items missing, damaged or moved: gone once a handover finds them all."""
+    rows = board.discrepant_handovers(session, project_ids)
+    people = users_by_id(session, {h.incoming_id for _r, h, _l in rows if h.incoming_id})
+
+    def one(row):
+        room, h, lines = row
+        return attention.Item(
+            key=f"handovers.discrepancy:{room.id}", project_id=room.project_id, since=h.counted_at, place=room.name,
+            title=ngettext("交接差异 %(num)d 项", "交接差异 %(num)d 项", h.discrepancies),
+            detail="、".join(f"{line.name} {STATUS_LABELS[line.status]}" for line in lines[:4]),
+            holder=people[h.incoming_id].display_name if h.incoming_id in people else "",
+            url=url_for("handovers.handover", handover_id=h.id), level=f"{h.id}:{h.discrepancies}",
+            urgency=attention.HIGH if any(line.status == "missing" for line in lines) else attention.NORMAL)
+
+    def many(project_id, group):
+        return attention.Item(
+            key=f"handovers.discrepancy:project:{project_id}", project_id=project_id, urgency=attention.HIGH,
+            title=ngettext("%(n)d 个样板间有缺失或损坏", "%(n)d 个样板间有缺失或损坏", len(group), n=len(group)),
+            detail="、".join(room.name for room, _h, _l in group[:4]) + ("…" if len(group) > 4 else ""),
+            since=min(h.counted_at for _r, h, _l in group), level=":".join(str(h.id) for _r, h, _l in group)[-40:],
+            url=url_for("handovers.rooms", project_id=project_id))
+
+    return attention.fold(rows, project_of=lambda row: row[0].project_id, one=one, many=many)
+
+
+@attention.register
+def _unchecked(session, project_ids, now):
+    """Today's opening or closing check of a room not done by its time (the first shift's start, the last's end)."""
+    def one(row):
+        room, kind, due = row
+        return attention.Item(
+            key=f"handovers.unchecked:{room.id}:{kind}:{local(due).date().isoformat()}", project_id=room.project_id,
+            since=due, place=room.name, url=url_for("handovers.room", room_id=room.id),
+            title=_("%(room)s 到 %(time)s 仍未开场检查", room=room.name, time=f"{local(due):%H:%M}") if kind == "opening"
+            else _("%(room)s 到 %(time)s 仍未收场检查", room=room.name, time=f"{local(due):%H:%M}"))
+
+    def many(project_id, group):
+        return attention.Item(
+            key=f"handovers.unchecked:project:{project_id}:{local(now).date().isoformat()}", project_id=project_id,
+            title=ngettext("%(num)d 项开场 / 收场检查未按时完成", "%(num)d 项开场 / 收场检查未按时完成", len(group)),
+            detail="、".join(room.name for room, _k, _d in group[:4]) + ("…" if len(group) > 4 else ""),
+            since=min(due for _r, _k, due in group), level=str(len(group)),
+            url=url_for("handovers.rooms", project_id=project_id))
+
+    return attention.fold(jobs.unchecked_rooms(session, project_ids, now, zone().key),
+                          project_of=lambda row: row[0].project_id, one=one, many=many)
+
+
+@today.register(today.Column("handovers", _l("交接"), 40, _l("今日完成的样板间交接")))
+def _today_figures(session, project_ids, now):
+    start = datetime.combine(local(now).date(), datetime.min.time(), tzinfo=zone())
+    done = board.counted_between(session, project_ids, start, start + timedelta(days=1))
+    return {i: {"handovers": today.Cell(str(n), sort=n)} for i, n in done.items()}
 
 
 # -- rooms and the inventory ------------------------------------------------------------------

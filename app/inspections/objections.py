@@ -191,3 +191,15 @@ def provisional_counts(session: Session, project_ids: list[int], now: datetime) 
         if shown[inspection.id] == "provisional":
             counts[inspection.project_id] = counts.get(inspection.project_id, 0) + 1
     return counts
+
+
+def closing_between(session: Session, project_ids: list[int], now: datetime, until: datetime) -> list[Inspection]:
+    """The inspections of many projects still open to objections whose window closes in [now, until)."""
+    if not project_ids:
+        return []
+    found = session.exec(select(Inspection).where(
+        Inspection.project_id.in_(list(project_ids)), Inspection.status == "provisional",
+        Inspection.objection_deadline >= now, Inspection.objection_deadline < until)
+        .order_by(Inspection.objection_deadline, Inspection.id)).all()
+    shown = statuses(session, found, now)
+    return [i for i in found if shown[i.id] == "provisional"]

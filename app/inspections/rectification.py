@@ -76,3 +76,12 @@ def unresolved_counts(session: Session, project_ids: list[int], now: datetime) -
         select(Rectification.project_id, sa.func.count(), late).where(
             Rectification.project_id.in_(list(project_ids)), Rectification.status.in_(("open", "closed")))
         .group_by(Rectification.project_id)).all()}
+
+
+def overdue_in(session: Session, project_ids: list[int], now: datetime) -> list[Rectification]:
+    """The open rectification items of many projects past their due date, the longest overdue first."""
+    if not project_ids:
+        return []
+    return session.exec(select(Rectification).where(Rectification.project_id.in_(list(project_ids)),
+                                                    Rectification.status == "open", Rectification.due_at < now)
+                        .order_by(Rectification.due_at, Rectification.id)).all()

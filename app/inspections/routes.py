@@ -4,13 +4,14 @@ from datetime import datetime, timedelta
 from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlmodel import select
 
 from app.accounts.services import projects_with_role, users_by_id
 from app.checklists.definition import format_points
-from app.core import home
-from app.core.db import get_session, utcnow
+from app.core import attention, home, today
+from app.core.db import day_end, get_session, utcnow
 from app.core.permissions import (
     admin_required,
     has_role,
@@ -80,6 +81,45 @@ def _home_tasks(session, user, projects, roles):
             title=_("检查结果"), url=url_for("inspections.index", project_id=i),
             detail=_("%(n)d 个在异议期内", n=provisional[i]) if provisional.get(i) else ""))
     return tasks
+
+
+@attention.register
+def _attention(session, project_ids, now):
+    """Rectification items past their due date, and results whose objection window closes before tonight."""
+    late = rectification.overdue_in(session, project_ids, now)
+    people = users_by_id(session, {r.owner_id for r in late if r.owner_id})
+
+    def one(r):
+        return attention.Item(
+            key=f"inspections.rectification:{r.id}", project_id=r.project_id, since=r.due_at, detail=r.note[:60],
+            title=_("整改逾期:%(label)s", label=r.label), action=_("提交整改"), level=str(r.times_found_open),
+            holder=people[r.owner_id].display_name if r.owner_id in people else "",
+            url=url_for("inspections.rectifications", project_id=r.project_id) + f"#rectification-{r.id}")
+
+    def many(project_id, group):
+        return attention.Item(
+            key=f"inspections.rectification:project:{project_id}", project_id=project_id, since=group[0].due_at,
+            title=ngettext("整改逾期 %(num)d 项", "整改逾期 %(num)d 项", len(group)), level=str(len(group)),
+            detail="、".join(r.label[:20] for r in group[:3]) + ("…" if len(group) > 3 else ""),
+            url=url_for("inspections.rectifications", project_id=project_id))
+
+    return attention.fold(late, project_of=lambda r: r.project_id, one=one, many=many) + [attention.Item(
+        key=f"inspections.objection-window:{i.id}", project_id=i.project_id, since=i.inspected_at,
+        title=_("异议截止 %(time)s:%(date)s 的检查结果", time=f"{local(i.objection_deadline):%H:%M}",
+                date=f"{local(i.inspected_at):%m-%d}"),
+        url=url_for("inspections.detail", inspection_id=i.id), action=_("提出异议"), urgency=attention.LOW)
+        for i in objections.closing_between(session, project_ids, now, day_end(now))]
+
+
+@today.register(today.Column("inspection", _l("检查得分"), 50, _l("最近一次检查的得分")))
+def _today_figures(session, project_ids, now):
+    out = {}
+    for project_id, (_inspection, sheets) in services.last_scores(session, project_ids).items():
+        if sheets:
+            share = sum(s.score for s in sheets) / max(1, sum(s.base_score for s in sheets))
+            out[project_id] = {"inspection": today.Cell(" · ".join(f"{s.score:g}" for s in sheets), sort=share,
+                                                        alert=share < 0.8)}
+    return out
 
 
 def _uploads(field: str = "photos") -> list:

@@ -12,6 +12,7 @@ Who does what (roles of the project; company admins may do everything):
 from collections.abc import Callable
 from datetime import datetime, time, timedelta, timezone
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
@@ -322,3 +323,18 @@ def categories_of(session: Session, sheet: InspectionSheet) -> list[tuple[str, f
     caps = definition.get("category_caps") or {}
     return [(name or _("其他"), min(points, caps.get(name, points)), sheet.by_category.get(name, 0))
             for name, points in available.items()]
+
+
+def last_scores(session: Session, project_ids: list[int]) -> dict[int, tuple[Inspection, list[InspectionSheet]]]:
+    """{project id: (its latest inspection, that inspection's sheets)} in two queries."""
+    if not project_ids:
+        return {}
+    newest = (select(Inspection.project_id, sa.func.max(Inspection.inspected_at).label("at"))
+              .where(Inspection.project_id.in_(list(project_ids))).group_by(Inspection.project_id).subquery())
+    found = {}
+    for inspection in session.exec(select(Inspection).join(newest, (Inspection.project_id == newest.c.project_id)
+                                                           & (Inspection.inspected_at == newest.c.at))
+                                   .order_by(Inspection.id)).all():
+        found[inspection.project_id] = inspection  # the newest wins a tie of times
+    sheets = sheets_of(session, [i.id for i in found.values()])
+    return {p: (i, sheets.get(i.id, [])) for p, i in found.items()}

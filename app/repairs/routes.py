@@ -1,12 +1,14 @@
 """Reporting repair tickets (also offline, through the outbox) and reading them."""
 import uuid
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.services import members, users_by_id
-from app.core import home
+from app.core import attention, home, today
 from app.core.db import get_session, utcnow
 from app.core.permissions import load_or_404, logged_in, project_required, roles_in
 from app.core.photos import FORM_PHOTOS, PhotoError, photos_of, pixel_budget, process_all
@@ -42,6 +44,53 @@ def _home_tasks(session, user, projects, roles):
         tasks[i].append(home.Task(title=_("待回访"), url=url_for("repairs.callbacks", project_id=i),
                                   detail=_("%(n)d 个", n=n)))
     return tasks
+
+
+def _overdue(session, project_ids, now):
+    """The page's overdue tickets, read once for the list and the today table."""
+    cached = g.setdefault("repairs_overdue", {})
+    if (tuple(project_ids), now) not in cached:
+        cached[(tuple(project_ids), now)] = services.overdue_in(session, project_ids, now)
+    return cached[(tuple(project_ids), now)]
+
+
+@attention.register
+def _attention(session, project_ids, now):
+    """Tickets past their dispatch target (派单, one tap to the form) or their completion target."""
+    rows = _overdue(session, project_ids, now)
+    people = users_by_id(session, {t.assignee_id for t, _c in rows if t.assignee_id})
+
+    def one(row):
+        t, state = row
+        return attention.Item(
+            key=f"repairs.overdue:{t.id}", project_id=t.project_id, since=state.due, level=state.what,
+            title=_("工单 %(number)s 超时未派单", number=t.number) if state.what == "dispatch"
+            else _("工单 %(number)s 超时未完成", number=t.number),
+            detail=t.description[:60], place=t.location or t.unit_label,
+            holder=people[t.assignee_id].display_name if t.assignee_id in people else "",
+            url=url_for("repairs.ticket", ticket_id=t.id) + ("#dispatch" if state.what == "dispatch" else ""),
+            action=_("派单") if state.what == "dispatch" else "",
+            urgency=attention.HIGH if t.urgent or state.what == "dispatch" else attention.NORMAL)
+
+    def many(project_id, group):
+        return attention.Item(
+            key=f"repairs.overdue:project:{project_id}", project_id=project_id, urgency=attention.HIGH,
+            title=ngettext("超时工单 %(num)d 张", "超时工单 %(num)d 张", len(group)),
+            detail="、".join(t.number for t, _state in group[:4]) + ("…" if len(group) > 4 else ""),
+            since=min(state.due for _t, state in group), level=f"{len(group)}:{max(state.due for _t, state in group)}",
+            url=url_for("repairs.tickets", project_id=project_id, show="open"))
+
+    return attention.fold(rows, project_of=lambda row: row[0].project_id, one=one, many=many)
+
+
+@today.register(today.Column("tickets", _l("工单"), 20, _l("未关闭 / 超时")))
+def _today_figures(session, project_ids, now):
+    late = {}
+    for ticket, _state in _overdue(session, project_ids, now):
+        late[ticket.project_id] = late.get(ticket.project_id, 0) + 1
+    open_ = services.ticket_counts(session, project_ids, workflow.OPEN)
+    return {i: {"tickets": today.Cell(f"{n}/{late.get(i, 0)}", sort=late.get(i, 0) * 1000 + n, alert=bool(late.get(i)))}
+            for i, n in open_.items()}
 
 
 def _form_page(project, status: int = 200, **extra):

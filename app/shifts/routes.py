@@ -7,7 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.services import users_by_id
-from app.core import home
+from app.core import attention, home
 from app.core.db import get_session, utcnow
 from app.core.permissions import load_or_404, logged_in, project_required, roles_in
 from app.core.storage import storage
@@ -42,6 +42,30 @@ def _home_tasks(session, user, projects, roles):
             title=_("案场值班"), url=url_for("shifts.board", project_id=i),
             detail=ngettext("%(n)d 个补货申请待审批", "%(n)d 个补货申请待审批", n, n=n), urgent=bool(n)))
     return tasks
+
+
+@attention.register
+def _attention(session, project_ids, now):
+    """Restock requests waiting for the supervisor's decision (审批, one tap to the board's list)."""
+    rows = water.pending_in(session, project_ids)
+    people = users_by_id(session, {r.requested_by for r, _item in rows if r.requested_by})
+
+    def one(row):
+        r, item = row
+        return attention.Item(
+            key=f"shifts.restock:{r.id}", project_id=r.project_id, since=r.requested_at, urgency=attention.LOW,
+            title=_("补货申请待审批:%(item)s", item=item.name),
+            detail=_("%(name)s 申请", name=people[r.requested_by].display_name) if r.requested_by in people else "",
+            url=url_for("shifts.board", project_id=r.project_id) + f"#restock-{r.id}", action=_("审批"))
+
+    def many(project_id, group):
+        return attention.Item(
+            key=f"shifts.restock:project:{project_id}", project_id=project_id, since=group[0][0].requested_at,
+            title=ngettext("%(n)d 个补货申请待审批", "%(n)d 个补货申请待审批", len(group), n=len(group)),
+            detail="、".join(item.name for _r, item in group[:4]), level=str(group[-1][0].id), urgency=attention.LOW,
+            url=url_for("shifts.board", project_id=project_id) + "#restock-requests", action=_("审批"))
+
+    return attention.fold(rows, project_of=lambda row: row[0].project_id, one=one, many=many)
 
 
 def _my_shift_context(project: Project) -> dict:

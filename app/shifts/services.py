@@ -376,3 +376,13 @@ def posts_in(session: Session, project_ids, *, active_only: bool = True) -> list
 def posts_by_id(session: Session, ids) -> dict[int, Post]:
     ids = {i for i in ids if i is not None}
     return {p.id: p for p in session.exec(select(Post).where(Post.id.in_(ids)))} if ids else {}
+def opening_hours(session: Session, project_ids: list[int]) -> dict[int, tuple[time, time]]:
+    """{project id: (the first active shift's start, the last one's end)} of those of the projects with shifts,
+    in one grouped query: when the sales centre opens and closes."""
+    if not project_ids:
+        return {}
+    return {p: (first, last) for p, first, last in session.exec(
+        select(ShiftPattern.project_id, sa.func.min(ShiftPattern.start), sa.func.max(ShiftPattern.end))
+        .where(ShiftPattern.project_id.in_(list(project_ids)), ShiftPattern.active == True)  # noqa: E712
+        .group_by(ShiftPattern.project_id)).all()}
+

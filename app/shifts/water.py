@@ -282,8 +282,15 @@ def request_restock(session: Session, *, user: User, project: Project, items: li
 
 
 def pending_requests(session: Session, project: Project) -> list[tuple[RestockRequest, WaterItem]]:
+    return pending_in(session, [project.id])
+
+
+def pending_in(session: Session, project_ids: list[int]) -> list[tuple[RestockRequest, WaterItem]]:
+    """The restock requests of many projects waiting for a decision, the oldest first, in one query."""
+    if not project_ids:
+        return []
     return session.exec(select(RestockRequest, WaterItem).join(WaterItem, WaterItem.id == RestockRequest.item_id)
-                        .where(RestockRequest.project_id == project.id, RestockRequest.status == "pending")
+                        .where(RestockRequest.project_id.in_(list(project_ids)), RestockRequest.status == "pending")
                         .order_by(RestockRequest.requested_at, RestockRequest.id)).all()
 
 

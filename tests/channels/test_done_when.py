@@ -74,6 +74,7 @@ def test_a_weekend_nobody_looked_at_then_one_tick_and_an_undispatched_ticket(app
     assert message["body"]["msgtype"] == "markdown" and number in message["body"]["markdown"]["content"]
     bells = db.exec(select(Notification).where(Notification.user_id == boss.id,
                                                Notification.event == "repairs.overdue_dispatch")).all()
+    bells = [b for b in bells if b.params["number"] == number]  # the demo's own overdue ticket rang at the seed
     assert len(bells) == 1
     shown = [li.get_text(" ", strip=True) for li in soup(supervisor.get("/notifications")).select("li")]
     assert sum(f"Ticket {number} is overdue for dispatch" in line for line in shown) == 1

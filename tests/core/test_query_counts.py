@@ -26,11 +26,15 @@ def test_the_home_page_runs_the_same_statements_for_50_projects_as_for_5(app, cl
     _grow(app, world, chain, 5, 0)
     client.login(who)
     at_5 = queries_for(app, client, "/")
+    polled_at_5 = queries_for(app, client, "/attention", headers={"HX-Request": "true"})
     _grow(app, world, chain, 45, 5)
     assert queries_for(app, client, "/") == at_5
-    cards = soup(client.get("/")).select("section.project-card")
-    assert len([c for c in cards if "连锁项目" in c.h2.get_text()]) == 50
-    urgent = cards[-1].select("li.urgent a")
+    assert queries_for(app, client, "/attention", headers={"HX-Request": "true"}) == polled_at_5  # as it is polled
+    # A supervisor's home: a row per project, whose menu card moved to the project's own page (issue 20).
+    rows = soup(client.get("/")).select(".today-table tbody th a")
+    assert len([a for a in rows if "连锁项目" in a.get_text()]) == 50
+    card = soup(client.get(rows[-1]["href"])).select_one("section.project-card")
+    urgent = card.select("li.urgent a")
     assert {a.get_text(strip=True) for a in urgent} >= {"报修工单", "案场值班", "样板间交接 / 开场收场"}
 
 

@@ -35,7 +35,7 @@ def test_a_closed_window_reads_as_effective_on_every_page_without_a_write(app, l
     assert not page.select(".object-form")  # nothing left to object to
     row = soup(lead.get(f"/projects/{project_id}/inspections")).select_one(f"#inspection-{scored} .inspection-status")
     assert row.get_text(strip=True) == "已生效"
-    home = lead.get("/").get_data(as_text=True)
+    home = lead.get(f"/projects/{project_id}/today").get_data(as_text=True)  # the card moved there (issue 20)
     assert "1 个在异议期内" in home  # the world's inspection with a pending objection; not this one any more
     assert _stored(db, scored) == ("provisional", 0)  # the pages wrote nothing
 
@@ -51,7 +51,8 @@ def test_inside_the_window_the_pages_still_offer_the_objection(app, login_as, sc
     page = soup(login_as("supervisor").get(f"/inspections/{scored}"))
     assert page.select_one(".inspection-status").get_text(" ", strip=True).startswith("暂定(异议期内)")
     assert page.select(".object-form")
-    assert "2 个在异议期内" in login_as("supervisor").get("/").get_data(as_text=True)
+    project_id = db.get(Inspection, scored).project_id  # the supervisor's card is on the project's page (issue 20)
+    assert "2 个在异议期内" in login_as("supervisor").get(f"/projects/{project_id}/today").get_data(as_text=True)
 
 
 def test_a_closed_month_reads_as_final_and_the_clock_stores_it(app, login_as, scored, world, db, monkeypatch):

@@ -142,7 +142,7 @@ def test_setup_adds_posts_patterns_and_items_and_refuses_bad_ones(world, db, log
 
 def test_home_cards_and_kept_pages(world, login_as):
     assert "我的班次" in text(login_as("attendant").get("/"), ".project-card li a")
-    assert "案场值班" in text(login_as("supervisor").get("/"), ".project-card li a")
+    assert "案场值班" in text(login_as("supervisor").get(f"/projects/{world.p1.id}/today"), ".project-card li a")
     assert "我的班次" not in text(login_as("guard").get("/"), ".project-card li a")
     pages = login_as("attendant").get("/api/v1/offline-pages").get_json()["pages"]
     assert f"/projects/{world.p1.id}/my-shift" in pages and "/static/js/shifts.js" in pages

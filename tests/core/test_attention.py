@@ -1,0 +1,235 @@
+"""The supervisor's needs-attention list: each source's line appears when due and goes when handled or
+acknowledged (a frozen `now` passed in), comes back when it gets worse, most urgent first, never across projects."""
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from app.core import attention
+from app.core.audit import AuditLog
+from app.core.db import get_session
+from app.handovers.models import HandoverLine, RoomCheck
+from app.patrols.models import Round
+from tests.complaints.helpers import complaint
+from tests.html import soup
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def lines(app, project_ids, now) -> dict[str, attention.Item]:
+    """The pending items at `now`, by key (sources build links: a request context, as in a page)."""
+    with app.test_request_context():
+        return {item.key: item for item in attention.pending(get_session(), list(project_ids), now)}
+
+
+def ack(app, world, item: attention.Item, now, who="supervisor"):
+    with app.test_request_context():
+        db = get_session()
+        attention.acknowledge(db, actor=world.users[who], project_id=item.project_id, key=item.key, level=item.level,
+                              now=now)
+        db.commit()
+
+
+def today_at(hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(datetime.now(TZ).date(), time(hour, minute), tzinfo=TZ)
+
+
+def test_a_missed_round_appears_after_its_deadline_goes_when_acknowledged_and_returns_with_the_next(app, world, db):
+    round_ = world.rounds["p1"]
+    key = f"patrols.rounds:{round_.route_id}"
+    assert key not in lines(app, [world.p1.id], round_.deadline - timedelta(minutes=1))
+    after = round_.deadline + timedelta(minutes=1)
+    item = lines(app, [world.p1.id], after)[key]
+    assert item.title == "漏巡 1 轮" and item.place == world.routes["p1"].name and item.since == round_.deadline
+    assert item.urgency == attention.HIGH and f"/projects/{world.p1.id}/patrols" in item.url
+    ack(app, world, item, after)
+    assert key not in lines(app, [world.p1.id], after)
+    later = Round(project_id=round_.project_id, route_id=round_.route_id, schedule_id=round_.schedule_id,
+                  slot_start=round_.slot_start + timedelta(hours=2), window_end=round_.window_end + timedelta(hours=2),
+                  deadline=round_.deadline + timedelta(hours=2), closes_at=round_.closes_at + timedelta(hours=2),
+                  stops=round_.stops)
+    db.add(later)
+    db.commit()
+    worse = lines(app, [world.p1.id], later.deadline + timedelta(minutes=1))[key]  # worse: back
+    assert worse.title == "漏巡 2 轮"
+    assert key not in lines(app, [world.p1.id], round_.deadline + timedelta(hours=25, minutes=1) + timedelta(hours=2))
+
+
+def test_a_ticket_appears_past_its_dispatch_target_and_goes_when_dispatched(app, world, db):
+    ticket = world.tickets["p1"]
+    key = f"repairs.overdue:{ticket.id}"
+    assert key not in lines(app, [world.p1.id], ticket.created_at + timedelta(minutes=2))
+    item = lines(app, [world.p1.id], ticket.created_at + timedelta(minutes=4))[key]
+    assert item.action == "派单" and item.url.endswith(f"/tickets/{ticket.id}#dispatch") and item.level == "dispatch"
+    ticket.status, ticket.assignee_id = "dispatched", world.users["engineer"].id
+    ticket.due_at = ticket.created_at + timedelta(days=7)
+    db.add(ticket)
+    db.commit()
+    assert key not in lines(app, [world.p1.id], ticket.created_at + timedelta(minutes=4))
+    late = lines(app, [world.p1.id], ticket.created_at + timedelta(days=8))[key]  # past completion: another level
+    assert late.level == "completion" and late.holder == world.users["engineer"].display_name
+
+
+def test_a_complaint_shows_on_its_deadline_day_and_comes_back_once_past_it(app, world, db):
+    received = today_at(9)
+    made = complaint(db, world.p1, received_at=received, reply_due_at=today_at(15))
+    key = f"complaints.deadline:{made.id}"
+    near = lines(app, [world.p1.id], today_at(10))[key]
+    assert near.title == f"投诉 {made.number} 今日到期" and near.level.startswith("near")
+    ack(app, world, near, today_at(10))
+    assert key not in lines(app, [world.p1.id], today_at(11))
+    past = lines(app, [world.p1.id], today_at(16))[key]
+    assert past.title == f"投诉 {made.number} 已超时" and past.urgency == attention.HIGH
+    made.status, made.closed_at = "closed", today_at(16)
+    db.add(made)
+    db.commit()
+    assert key not in lines(app, [world.p1.id], today_at(17))
+
+
+@pytest.mark.usefixtures("handover_world")
+def test_a_handover_with_a_missing_item_is_listed_until_a_count_finds_it(app, world, db):
+    handover = world.handovers["p1"]
+    key = f"handovers.discrepancy:{world.rooms['p1'].id}"
+    now = handover.counted_at + timedelta(hours=1)
+    assert key not in lines(app, [world.p1.id], now)
+    line = db.exec(select(HandoverLine).where(HandoverLine.handover_id == handover.id)).first()
+    line.status, line.found, handover.discrepancies = "missing", 0, 1
+    db.add_all([line, handover])
+    db.commit()
+    item = lines(app, [world.p1.id], now)[key]
+    assert item.urgency == attention.HIGH and f"{line.name} 缺失" in item.detail and item.place == world.rooms["p1"].name
+    line.status, line.found, handover.discrepancies = "present", line.expected, 0  # found after all (amended)
+    db.add_all([line, handover])
+    db.commit()
+    assert key not in lines(app, [world.p1.id], now)
+
+
+@pytest.mark.usefixtures("handover_world")
+def test_an_opening_check_not_done_by_the_first_shift_is_listed_until_done(app, world, db):
+    room = world.rooms["p1"]  # the world's shift pattern runs 08:00-17:00
+    day = datetime.now(TZ).date().isoformat()
+    key = f"handovers.unchecked:{room.id}:opening:{day}"
+    room.created_at = today_at(0)
+    db.add(room)
+    db.commit()
+    assert key not in lines(app, [world.p1.id], today_at(8, 10))
+    assert lines(app, [world.p1.id], today_at(8, 20))[key].since == today_at(8)
+    db.add(RoomCheck(project_id=world.p1.id, room_id=room.id, kind="opening", done_at=today_at(8, 30)))
+    db.commit()
+    assert key not in lines(app, [world.p1.id], today_at(8, 40))
+
+
+def test_a_rectification_item_past_its_due_date_is_listed_until_rectified(app, world, db):
+    item = world.rectifications["p1"]
+    key = f"inspections.rectification:{item.id}"
+    assert key not in lines(app, [world.p1.id], item.due_at - timedelta(hours=1))
+    assert lines(app, [world.p1.id], item.due_at + timedelta(hours=1))[key].action == "提交整改"
+    item.status = "closed"
+    db.add(item)
+    db.commit()
+    assert key not in lines(app, [world.p1.id], item.due_at + timedelta(hours=1))
+
+
+def test_an_inspection_is_listed_on_the_day_its_objection_window_closes(app, world, db):
+    inspection = world.inspections["p1"]
+    inspection.objection_deadline = today_at(18)
+    db.add(inspection)
+    db.commit()
+    key = f"inspections.objection-window:{inspection.id}"
+    assert key not in lines(app, [world.p1.id], today_at(18) - timedelta(days=1))
+    assert lines(app, [world.p1.id], today_at(10))[key].action == "提出异议"
+    assert key not in lines(app, [world.p1.id], today_at(19))  # closed
+
+
+def test_a_restock_request_waits_on_the_list_until_decided(app, world, db):
+    restock = world.shifts["p1"].restock
+    key = f"shifts.restock:{restock.id}"
+    now = restock.requested_at + timedelta(minutes=5)
+    assert lines(app, [world.p1.id], now)[key].url.endswith(f"#restock-{restock.id}")
+    restock.status = "approved"
+    db.add(restock)
+    db.commit()
+    assert key not in lines(app, [world.p1.id], now)
+
+
+def test_the_most_urgent_come_first_then_the_oldest(app, world, db):
+    round_, item = world.rounds["p1"], world.rectifications["p1"]
+    now = round_.deadline + timedelta(minutes=1)  # the ticket waits for dispatch since before the round's deadline
+    item.due_at = now - timedelta(days=1)  # overdue, older than both
+    db.add(item)
+    db.commit()
+    items = list(lines(app, [world.p1.id], now).values())
+    assert [i.key.split(":")[0] for i in items] == ["repairs.overdue", "patrols.rounds", "inspections.rectification",
+                                                     "shifts.restock"]
+    assert [(i.urgency, i.since) for i in items] == sorted((i.urgency, i.since) for i in items)
+
+
+def test_an_acknowledgement_is_audited_and_twice_is_once(app, world, db):
+    ticket = world.tickets["p1"]
+    now = ticket.created_at + timedelta(minutes=10)
+    item = lines(app, [world.p1.id], now)[f"repairs.overdue:{ticket.id}"]
+    ack(app, world, item, now)
+    ack(app, world, item, now)
+    [entry] = db.exec(select(AuditLog).where(AuditLog.action == "attention.acknowledge")).all()
+    assert entry.actor_id == world.users["supervisor"].id and entry.after["key"] == item.key
+    assert entry.project_id == world.p1.id
+
+
+def test_a_member_of_one_project_never_sees_another_projects_lines(app, world, db, login_as):
+    for key in ("p1", "p2"):  # both overdue for dispatch
+        world.tickets[key].created_at -= timedelta(hours=1)
+        db.add(world.tickets[key])
+    db.commit()
+    later = world.tickets["p1"].created_at + timedelta(minutes=10)
+    assert all(i.project_id == world.p2.id for i in lines(app, [world.p2.id], later).values())
+    page = soup(login_as("outsider").get("/"))  # P2's supervisor
+    shown = page.select_one("#attention").get_text(" ", strip=True)
+    assert world.tickets["p2"].number in shown and world.tickets["p1"].number not in shown
+    assert world.p1.name not in page.get_text()
+
+
+# -- the pages -------------------------------------------------------------------------------------------------
+
+def test_the_supervisors_home_lists_the_lines_and_one_tap_acknowledges_one(app, world, db, login_as):
+    ticket = world.tickets["p1"]
+    ticket.created_at = ticket.created_at - timedelta(hours=1)
+    db.add(ticket)
+    db.commit()
+    client = login_as("supervisor")
+    home = soup(client.get("/"))
+    line = next(li for li in home.select("#attention li.attention-item") if ticket.number in li.get_text())
+    assert line.select_one("a.attention-main")["href"].endswith(f"/tickets/{ticket.id}#dispatch")
+    assert world.p1.name in line.get_text() and home.select_one(".today-table tbody th a").get_text() == world.p1.name
+    form = line.select_one("form")
+    fields = {i["name"]: i["value"] for i in form.select("input[type=hidden]")}
+    answer = client.post(form["action"], data=fields, headers={"HX-Request": "true"})
+    assert answer.status_code == 200
+    fragment = soup(answer)
+    assert fragment.select_one("#attention") and ticket.number not in fragment.get_text()
+    assert ticket.number not in soup(client.get("/")).select_one("#attention").get_text()
+
+
+def test_acknowledging_without_javascript_goes_back_home(app, world, login_as):
+    client = login_as("supervisor")
+    answer = client.post_form(f"/projects/{world.p1.id}/attention/ack", {"key": "none:1", "level": ""})
+    assert answer.status_code == 302 and answer.location.endswith("/")
+
+
+def test_the_list_is_polled_as_a_fragment(app, world, login_as):
+    client = login_as("supervisor")
+    fragment = client.get("/attention", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and soup(fragment).select_one("#attention")["hx-trigger"].startswith("every 30s")
+    assert client.get("/attention").status_code == 302  # a plain visit goes to the home
+
+
+def test_a_guard_keeps_the_home_of_cards(app, world, login_as):
+    home = soup(login_as("guard").get("/"))
+    assert home.select_one("#attention") is None and home.select("section.project-card")
+
+
+def test_a_projects_own_page_carries_its_home_card(app, world, login_as):
+    page = soup(login_as("supervisor").get(f"/projects/{world.p1.id}/today"))
+    assert {a.get_text(strip=True) for a in page.select(".project-card li a")} >= {"报修工单", "巡更看板", "案场值班"}
+    assert page.select_one("#attention")
+    assert login_as("outsider").get(f"/projects/{world.p1.id}/today").status_code == 404
