@@ -39,3 +39,10 @@ def send(user: User, project: Project, kind: str, data: dict, moment: datetime, 
     return accept(session, storage(), user=session.get(User, user.id), client_id=client_id or str(uuid.uuid4()),
                   envelope={"kind": kind, "project_id": project.id, "client_time": moment.isoformat(), "data": data},
                   files=list(files), now=moment + timedelta(minutes=1))
+
+
+def day_shift(started_at: datetime) -> dict:
+    """The shift_day and covers_until of a day shift begun at `started_at`, for a row made by hand (no app
+    context needed): its local day, and the end of that day."""
+    day = started_at.astimezone(SHANGHAI).date()
+    return {"shift_day": day, "covers_until": at(0, day=day + timedelta(days=1))}
