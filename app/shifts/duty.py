@@ -203,11 +203,15 @@ def handover_rows(session: Session, handovers: list[DutyHandover]) -> list[Hando
             for h in handovers]
 
 
+def waiting_of(session: Session, project_ids: list[int]) -> list[DutyHandover]:
+    """The hand-overs of these projects not yet received, and those whose difference waits for a supervisor."""
+    return session.exec(select(DutyHandover).where(
+        DutyHandover.project_id.in_(project_ids), DutyHandover.status.in_(("handed", "differs")))
+        .order_by(DutyHandover.handed_at, DutyHandover.id)).all()
+
+
 def waiting_handovers(session: Session, project: Project) -> list[HandoverRow]:
-    """The project's hand-overs not yet received, and those whose difference waits for a supervisor."""
-    return handover_rows(session, session.exec(select(DutyHandover).where(
-        DutyHandover.project_id == project.id, DutyHandover.status.in_(("handed", "differs")))
-        .order_by(DutyHandover.handed_at, DutyHandover.id)).all())
+    return handover_rows(session, waiting_of(session, [project.id]))
 
 
 def handover_of(session: Session, attendance: Attendance | None) -> DutyHandover | None:

@@ -210,7 +210,7 @@ def clock_in(session: Session, *, user: User, project: Project, post_id, pattern
     if post is None or post.project_id != project.id or not post.active:
         raise ShiftError(_("请选择本项目的岗位。"))
     if not roles_in(session, user, project) & {POST_KINDS.get(post.kind, "attendant"), "admin"}:
-        raise ShiftError(_("“%(post)s”不是您的岗位,请选择您值守的岗位。", post=post.name))
+        raise ShiftError(_("“%(post)s”不是您的岗位,请选择您值守的岗位。", post=post.name), status=403)
     pattern = get_posted(session, ShiftPattern, pattern_id)
     if pattern is None or pattern.project_id != project.id or not pattern.active:
         raise ShiftError(_("请选择班次。"))

@@ -163,7 +163,7 @@ PHOTO_VIEWERS = {
     "visit": {"guard", "supervisor"},
     "intake": {"frontdesk", "supervisor"},
     "complaint_note": {"frontdesk", "supervisor"},  # and the complaint's department (none for this photo)
-    "shift_event": {"attendant", "supervisor"},
+    "shift_event": {"attendant", "guard", "supervisor"},
     **dict.fromkeys(("inspection_deduction", "inspection_objection", "rectification"), {"inspector", "supervisor"}),
     **dict.fromkeys(("room_item", "handover_line", "handover_sign_out", "handover_sign_in", "room_check",
                      "room_check_keys"), {"attendant", "supervisor"}),
