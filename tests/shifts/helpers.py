@@ -46,3 +46,26 @@ def day_shift(started_at: datetime) -> dict:
     context needed): its local day, and the end of that day."""
     day = started_at.astimezone(SHANGHAI).date()
     return {"shift_day": day, "covers_until": at(0, day=day + timedelta(days=1))}
+
+
+@dataclass
+class Estate:
+    """Guard posts on P1 with 12-hour day and night shifts, and two guards of its own (the world's guard already
+    has a shift)."""
+
+    project: Project
+    lobby: Post  # 大堂岗, round the clock, 对讲机 1 and 钥匙 2
+    monitoring: Post  # 监控岗
+    day: ShiftPattern  # 白班 08:00-20:00
+    night: ShiftPattern  # 夜班 20:00-08:00
+    zhang: User
+    chen: User
+    supervisor: User
+
+
+def clock_in(user: User, post: Post, pattern: ShiftPattern, moment: datetime):
+    return send(user, post_project(post), "shift_clock_in", {"post_id": post.id, "pattern_id": pattern.id}, moment)
+
+
+def post_project(post: Post) -> Project:
+    return get_session().get(Project, post.project_id)
