@@ -21,8 +21,8 @@ from app.core.notifications import link, notify
 from app.core.validation import whole
 from app.projects.models import Project
 from app.shifts import notices
-from app.shifts.models import Attendance, DutyHandover, DutyHandoverItem, Matter, Post, PostEquipment
-from app.shifts.services import POST_KINDS, ShiftError, acknowledge, attendance_at
+from app.shifts.models import Attendance, DutyHandover, DutyHandoverItem, Matter, Post, PostEquipment, ShiftEvent
+from app.shifts.services import POST_KINDS, ShiftError, acknowledge, attendance_at, events_of
 
 MAX_COUNT = 999
 MAX_LINES = 20
@@ -178,13 +178,15 @@ def settle(session: Session, *, actor: User, handover: DutyHandover, note: str, 
 
 @dataclass
 class HandoverRow:
-    """A hand-over with what its rows show: the post, the people, the equipment lines, the matters."""
+    """A hand-over with what its rows show: the post, the people, the equipment lines, the matters, and the
+    handed shift's duty log."""
 
     handover: DutyHandover
     post: Post
     items: list[DutyHandoverItem]
     people: dict[int, User]
     matters: list[Matter] = field(default_factory=list)
+    events: list[ShiftEvent] = field(default_factory=list)
 
     def name(self, user_id) -> str:
         return self.people[user_id].display_name if user_id in self.people else ""
@@ -199,8 +201,11 @@ def handover_rows(session: Session, handovers: list[DutyHandover]) -> list[Hando
     for m in session.exec(select(Matter).where(Matter.attendance_id.in_({h.attendance_id for h in handovers}))
                           .order_by(Matter.raised_at, Matter.id)):
         matters.setdefault(m.attendance_id, []).append(m)
-    return [HandoverRow(h, posts[h.post_id], items.get(h.id, []), people, matters.get(h.attendance_id, []))
-            for h in handovers]
+    events: dict[int, list[ShiftEvent]] = {}
+    for e in events_of(session, {h.attendance_id for h in handovers}):
+        events.setdefault(e.attendance_id, []).append(e)
+    return [HandoverRow(h, posts[h.post_id], items.get(h.id, []), people, matters.get(h.attendance_id, []),
+                        events.get(h.attendance_id, [])) for h in handovers]
 
 
 def waiting_of(session: Session, project_ids: list[int]) -> list[DutyHandover]:
