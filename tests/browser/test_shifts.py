@@ -6,6 +6,7 @@ from app.shifts.models import Attendance, WaterEntry, WaterItem
 from tests import factories
 from tests.browser.helpers import log_in, wait_for_kept_pages, wait_until_synced
 
+
 def test_clock_in_count_and_water_bar_partly_offline(offline_phone, world, db):
     li = factories.user(db, world.org_a, "li", roles=[(world.p1, "attendant")])
     objects, my_shift = world.shifts["p1"], f"/projects/{world.p1.id}/my-shift"
