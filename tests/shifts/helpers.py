@@ -69,3 +69,28 @@ def clock_in(user: User, post: Post, pattern: ShiftPattern, moment: datetime):
 
 def post_project(post: Post) -> Project:
     return get_session().get(Project, post.project_id)
+
+
+def guard_post(db, project: Project, name: str = "大堂岗", *, kind: str = "lobby", always_manned: bool = True,
+               equipment=(("对讲机", 1),)) -> tuple[Post, ShiftPattern]:
+    """A guard post with its equipment, and the project's 夜班 20:00-08:00 (made once), straight in the database
+    (for view tests)."""
+    from app.shifts.models import PostEquipment
+
+    from sqlmodel import select
+
+    post = Post(project_id=project.id, name=name, kind=kind, always_manned=always_manned)
+    night = db.exec(select(ShiftPattern).where(ShiftPattern.project_id == project.id, ShiftPattern.name == "夜班")
+                    ).first() or ShiftPattern(project_id=project.id, name="夜班", start=time(20), end=time(8))
+    db.add_all([post, night])
+    db.flush()
+    db.add_all([PostEquipment(post_id=post.id, name=n, count=c, position=i) for i, (n, c) in enumerate(equipment)])
+    db.commit()
+    return post, night
+
+
+def shift_times_now() -> dict:
+    """started_at, shift_day and covers_until of a shift begun an hour ago and still on, for a row made by hand."""
+    started = datetime.now(timezone.utc) - timedelta(hours=1)
+    return {"started_at": started, "shift_day": started.astimezone(SHANGHAI).date(),
+            "covers_until": started + timedelta(hours=16)}
