@@ -112,21 +112,22 @@ def count(session: Session, s: Submission) -> dict:
     return {"counted": len(rows), "url": _page(session, s)} | _book(session, s)
 
 
-def offline_pages(session: Session, user) -> list[str]:
-    """An attendant keeps the my-shift page of each project, and its script."""
-    pages = []
-    for project in session.exec(visible_projects_stmt(user, active_only=True)).all():
-        if has_role(session, user, project, ATTENDANTS):
-            pages.append(url_for("shifts.my_shift", project_id=project.id))
+def _kept(session: Session, user, roles, endpoint: str) -> list[str]:
+    """The shift page `endpoint` of each project where the user holds one of `roles`, and its script."""
+    pages = [url_for(endpoint, project_id=project.id)
+             for project in session.exec(visible_projects_stmt(user, active_only=True)).all()
+             if has_role(session, user, project, roles)]
     return [url_for("static", filename="js/shifts.js")] + pages if pages else []
+
+
+def offline_pages(session: Session, user) -> list[str]:
+    """An attendant keeps the my-shift page of each project."""
+    return _kept(session, user, ATTENDANTS, "shifts.my_shift")
 
 
 def guard_pages(session: Session, user) -> list[str]:
-    """A guard keeps the duty page of each project, and its script."""
-    pages = [url_for("shifts.my_duty", project_id=project.id)
-             for project in session.exec(visible_projects_stmt(user, active_only=True)).all()
-             if has_role(session, user, project, GUARDS)]
-    return [url_for("static", filename="js/shifts.js")] + pages if pages else []
+    """A guard keeps the duty page of each project."""
+    return _kept(session, user, GUARDS, "shifts.my_duty")
 
 
 KINDS = (
