@@ -36,11 +36,10 @@ def _home_tasks(session, user, projects, roles):
                               detail=detail, urgent=bool(waiting))]
     leads = services.with_posts(session, home.holding(roles, {"supervisor", "admin"}))
     pending = services.pending_restocks(session, list(leads))
-    estates = {p.id for p in projects if p.kind != "sales"}
     for i in leads:
         n = pending.get(i, 0)
         tasks.setdefault(i, []).append(home.Task(
-            title=_("项目值班") if i in estates else _("案场值班"), url=url_for("shifts.board", project_id=i),
+            title=_("案场值班"), url=url_for("shifts.board", project_id=i),
             detail=ngettext("%(n)d 个补货申请待审批", "%(n)d 个补货申请待审批", n, n=n), urgent=bool(n)))
     return tasks
 

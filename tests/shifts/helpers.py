@@ -75,9 +75,9 @@ def guard_post(db, project: Project, name: str = "大堂岗", *, kind: str = "lo
                equipment=(("对讲机", 1),)) -> tuple[Post, ShiftPattern]:
     """A guard post with its equipment, and the project's 夜班 20:00-08:00 (made once), straight in the database
     (for view tests)."""
-    from app.shifts.models import PostEquipment
-
     from sqlmodel import select
+
+    from app.shifts.models import PostEquipment
 
     post = Post(project_id=project.id, name=name, kind=kind, always_manned=always_manned)
     night = db.exec(select(ShiftPattern).where(ShiftPattern.project_id == project.id, ShiftPattern.name == "夜班")
