@@ -67,7 +67,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.registers.routes import bp as registers_bp
     from app.repairs import figures_routes, public_routes  # noqa: F401  (their views join the repairs blueprint)
     from app.repairs.routes import bp as repairs_bp
-    from app.shifts import reports, setup  # noqa: F401  (their views join the shifts blueprint)
+    from app.shifts import duty_routes, reports, setup  # noqa: F401  (their views join the shifts blueprint)
     from app.shifts.routes import bp as shifts_bp
     from app.sync.routes import bp as sync_bp
 

@@ -64,6 +64,8 @@ class Config:
     # the outbox may still bring (90), see app/core/jobs.py.
     ONCE_KEEP_DAYS = int(os.environ.get("ONCE_KEEP_DAYS", 120))
     RESTOCK_WAIT_HOURS = int(os.environ.get("RESTOCK_WAIT_HOURS", 4))  # a pending restock request is then put again
+    # a hand-over nobody took over, or a round-the-clock post left empty, this long is put to the supervisor
+    DUTY_ATTENTION_MINUTES = int(os.environ.get("DUTY_ATTENTION_MINUTES", 30))
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
     LANGUAGES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文", "en": "English"}

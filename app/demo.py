@@ -43,6 +43,7 @@ PROJECTS = {
 USERS = [  # username, display name, role, projects (None = company-wide: the admin, the read-only manager)
     ("admin", "系统管理员", "admin", None),
     ("guard1", "张保安", "guard", ["江城壹号销售中心", "滨江花园"]),
+    ("guard2", "陈保安", "guard", ["滨江花园"]),  # the morning guard who takes over guard1's night post
     ("attendant1", "李管家", "attendant", ["江城壹号销售中心"]),
     ("attendant2", "王水吧", "attendant", ["江城壹号销售中心"]),
     ("engineer1", "赵工程", "engineer", ["江城壹号销售中心", "滨江花园"]),
@@ -94,6 +95,7 @@ def seed(session: Session) -> list[tuple[str, str, str]]:
     handovers_demo.seed(session, org, by_name["江城壹号销售中心"], admin)
     inspections_demo.seed(session, org, admin)
     shifts_demo.seed(session, by_name["江城壹号销售中心"], admin)
+    shifts_demo.seed_estate(session, by_name["滨江花园"], admin)
     frontdesk_demo.seed(session, by_name)
     complaints_demo.seed(session, by_name.values())
     incidents_demo.seed(session, by_name)

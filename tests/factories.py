@@ -261,7 +261,8 @@ def shift_objects(session: Session, project_: Project, person: User) -> ShiftObj
     session.flush()
     now = utcnow()
     attendance = Attendance(project_id=project_.id, post_id=post.id, pattern_id=pattern.id, user_id=person.id,
-                            started_at=now - timedelta(hours=9), ended_at=now - timedelta(hours=1), visitors=3)
+                            started_at=now - timedelta(hours=9), ended_at=now - timedelta(hours=1), visitors=3,
+                            shift_day=(now - timedelta(hours=9)).date(), covers_until=now + timedelta(hours=12))
     session.add(attendance)
     session.flush()
     matter = Matter(project_id=project_.id, attendance_id=attendance.id, text=f"{project_.name}的交接事项",

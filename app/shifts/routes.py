@@ -15,7 +15,7 @@ from app.core.views import back_to, is_htmx, render
 from app.handovers import board as handovers
 from app.projects.models import Project
 from app.projects.services import get_project
-from app.shifts import bp, records, services, water
+from app.shifts import bp, duty, records, services, water
 from app.shifts.models import Matter, RestockRequest
 from app.sync.services import RecordRefused, accept
 
@@ -74,10 +74,12 @@ def _my_shift_context(project: Project) -> dict:
     row = services.rows_of(db, [current])[0] if current else None
     events = services.events_of(db, [current.id]) if current else []
     matters = services.open_matters(db, project)
+    patterns = services.patterns_of(db, project, active_only=True)
     return {"project": project, "current": row, "events": services.with_photos(db, events),
             "matters": matters, "people": _matter_people(db, matters),
-            "posts": services.posts_of(db, project, active_only=True),
-            "patterns": services.patterns_of(db, project, active_only=True),
+            "posts": [p for p in services.posts_of(db, project, active_only=True) if p.kind == "sales"],
+            "patterns": patterns, "suggested": services.pattern_now(patterns, now),
+            "record_action": url_for("shifts.my_shift_post", project_id=project.id),
             "sheet": water.day_sheet(db, project, services.local_day(now)), "local": services.local,
             "rendered_ms": int(now.timestamp() * 1000)}
 
@@ -89,10 +91,9 @@ def my_shift(project: Project):
     return render("shifts/my_shift.html", **_my_shift_context(project))
 
 
-@bp.post("/projects/<int:project_id>/my-shift")
-@project_required(*records.ATTENDANTS)
-def my_shift_post(project: Project):
-    """The same forms without JavaScript: one record through the outbox's exactly-once path."""
+def submit_form(project: Project, endpoint: str, template: str, context):
+    """A shift page's form without JavaScript: one record through the outbox's exactly-once path; the page
+    again with the refusal, or back to it."""
     kind = request.form.get("kind", "")
     if kind not in records.LABELS:
         abort(400)
@@ -107,9 +108,16 @@ def my_shift_post(project: Project):
         accept(get_session(), storage(), user=current_user, client_id=client_id, envelope=envelope, files=files,
                photo_max_bytes=current_app.config["PHOTO_MAX_BYTES"])
     except RecordRefused as exc:
-        return render("shifts/my_shift.html", status=exc.status, error=exc.message, **_my_shift_context(project))
+        return render(template, status=exc.status, error=exc.message, **context(project))
     flash(_("已保存:%(what)s。", what=records.LABELS[kind]), "success")
-    return back_to("shifts.my_shift", project_id=project.id)
+    return back_to(endpoint, project_id=project.id)
+
+
+@bp.post("/projects/<int:project_id>/my-shift")
+@project_required(*records.ATTENDANTS)
+def my_shift_post(project: Project):
+    """The same forms without JavaScript."""
+    return submit_form(project, "shifts.my_shift", "shifts/my_shift.html", _my_shift_context)
 
 
 def _matter_people(db, matters) -> dict:
@@ -126,7 +134,8 @@ def _board_context(project: Project) -> dict:
             "people": _matter_people(db, matters),
             "requests": water.pending_requests(db, project), "levels": water.stock_levels(db, project),
             "local": services.local, "today": services.local_day(utcnow()), "now": utcnow(),
-            "rooms": handovers.rooms_status(db, project=project)}
+            "rooms": handovers.rooms_status(db, project=project),
+            "handovers": duty.waiting_handovers(db, project)}
 
 
 @bp.get("/projects/<int:project_id>/shifts")

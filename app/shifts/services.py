@@ -1,5 +1,8 @@
 """Posts, shift patterns and the shift log: clocking in and out, the visitor counter, events, open matters.
 
+A shift may cross midnight (夜班 20:00-08:00): each shift knows the local day it began (`shift_day`) and until
+when it takes the phone's records if never clocked out (`covers_until`), both fixed at clock-in.
+
 Actions that come from the phone (clock in/out, counter, events, matters) take the moment they happened
 (`at`, the device time of the outbox record) and add rows without committing: the outbox commits them
 with its sync record. Set-up actions (posts, patterns) commit.
@@ -12,7 +15,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from app.accounts.models import User
-from app.accounts.services import lock_user, users_by_id
+from app.accounts.services import lock_user, roles_in, users_by_id
 from app.core import audit
 from app.core.db import count_by, get_posted, local, update_if, zone
 from app.core.photos import Photo, attach, photos_by_owner
@@ -24,6 +27,16 @@ from app.shifts.models import Attendance, Matter, Post, RestockRequest, ShiftEve
 
 MAX_TEXT = 500
 MAX_TAPS = 100  # one outbox record adds at most this many visitors: a stuck button is not a crowd
+OVERTIME = timedelta(hours=4)  # a shift never clocked out still takes records this long after its end
+
+# The kinds of post, and the role that holds each: the sales centre's posts are the attendants', the rest guards'.
+POST_KINDS = {"sales": "attendant", "car_park": "guard", "greeter": "guard", "lobby": "guard",
+              "monitoring": "guard", "patrol": "guard"}
+
+
+def post_kind_labels() -> dict[str, str]:
+    return {"sales": _("案场岗"), "car_park": _("车场岗"), "greeter": _("迎宾岗"), "lobby": _("大堂岗"),
+            "monitoring": _("监控岗"), "patrol": _("巡逻岗")}
 
 
 class ShiftError(Refusal):
@@ -65,28 +78,36 @@ def _unique_name(session: Session, model, project: Project, name: str, current) 
 
 
 def save_post(session: Session, *, actor: User, project: Project, name: str, active: bool = True,
-              post: Post | None = None) -> Post:
+              kind: str | None = None, always_manned: bool | None = None, post: Post | None = None) -> Post:
+    """A post; `kind` and `always_manned` left None keep what the post has (a sales post when new)."""
     name = required_text(name, _("岗位名称"), 40, ShiftError)
+    if kind is not None and kind not in POST_KINDS:
+        raise ShiftError(_("请选择岗位类型。"), {"kind": _("请选择岗位类型。")})
     _unique_name(session, Post, project, name, post)
-    before = post and audit.snapshot(post, ("name", "active"))
+    fields = ("name", "active", "kind", "always_manned")
+    before = post and audit.snapshot(post, fields)
     post = post or Post(project_id=project.id, name=name)
     post.name, post.active = name, active
+    post.kind = kind or post.kind or "sales"
+    if always_manned is not None:
+        post.always_manned = always_manned
     session.add(post)
     audit.record(session, actor=actor, action="shift_post.update" if before else "shift_post.create", obj=post,
-                 before=before, after=audit.snapshot(post, ("name", "active")))
+                 before=before, after=audit.snapshot(post, fields))
     session.commit()
     return post
 
 
 def save_pattern(session: Session, *, actor: User, project: Project, name: str, start, end, active: bool = True,
                  pattern: ShiftPattern | None = None) -> ShiftPattern:
-    """A shift pattern; it must end after it starts (sales-centre shifts never cross midnight)."""
+    """A shift pattern; one that ends before it starts crosses midnight (夜班 20:00-08:00), one that ends
+    when it starts is refused."""
     name = required_text(name, _("班次名称"), 40, ShiftError)
     begin = clock(start, _("上班时间"), example="08:00", error=ShiftError)
     finish = clock(end, _("下班时间"), example="08:00", error=ShiftError)
-    if finish <= begin:
-        raise ShiftError(_("下班时间(%(end)s)须晚于上班时间(%(start)s)。", start=f"{begin:%H:%M}",
-                           end=f"{finish:%H:%M}"))
+    if finish == begin:
+        raise ShiftError(_("下班时间不能与上班时间相同(都是 %(start)s);跨夜的班次如夜班填 20:00 至 08:00。",
+                           start=f"{begin:%H:%M}"), {"end": _("须与上班时间不同")})
     _unique_name(session, ShiftPattern, project, name, pattern)
     fields = ("name", "start", "end", "active")
     before = pattern and {k: str(v) for k, v in audit.snapshot(pattern, fields).items()}
@@ -99,6 +120,38 @@ def save_pattern(session: Session, *, actor: User, project: Project, name: str, 
     return pattern
 
 
+# -- which shift a moment belongs to ---------------------------------------------------------
+
+def window(pattern: ShiftPattern, day: date) -> tuple[datetime, datetime]:
+    """The pattern's shift that begins on the local `day`, as UTC instants; an overnight one ends the next day."""
+    start = datetime.combine(day, pattern.start, tzinfo=zone())
+    end = datetime.combine(day + timedelta(days=pattern.overnight), pattern.end, tzinfo=zone())
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+def shift_day_of(pattern: ShiftPattern, moment: datetime) -> date:
+    """The local day of the shift a clock-in at `moment` belongs to: on an overnight shift, a clock-in before its
+    end (02:00 on 20:00-08:00) is the night that began the day before; 20:00, or 19:45, is tonight's."""
+    wall = local(moment)
+    if pattern.overnight and wall.time() < pattern.end:
+        return wall.date() - timedelta(days=1)
+    return wall.date()
+
+
+def shift_times(pattern: ShiftPattern, started_at: datetime) -> dict:
+    """The shift_day and covers_until of a shift on `pattern` clocked in at `started_at` (see Attendance)."""
+    day = shift_day_of(pattern, started_at)
+    return {"shift_day": day, "covers_until": max(day_bounds(day)[1], window(pattern, day)[1] + OVERTIME)}
+
+
+def pattern_now(patterns: list[ShiftPattern], now: datetime) -> ShiftPattern | None:
+    """The pattern whose shift is on at `now`, else the next to begin: what a clock-in form offers first."""
+    def wait(p):
+        start, end = window(p, shift_day_of(p, now))
+        return timedelta(0) if start <= now < end else (start - now) % timedelta(days=1)
+    return min(patterns, key=wait, default=None)
+
+
 # -- clocking in and out ----------------------------------------------------------------------
 
 def _hm(moment: datetime) -> str:
@@ -107,21 +160,22 @@ def _hm(moment: datetime) -> str:
 
 def open_attendance(session: Session, *, user: User, project: Project, at: datetime | None = None
                     ) -> Attendance | None:
-    """The user's shift in this project that has no clock-out yet; with `at`, only one begun on the local day
-    of `at`: a shift still open from an earlier day was forgotten (shifts never cross midnight)."""
+    """The user's shift in this project that has no clock-out yet; with `at`, only one that still covers `at`:
+    a shift open long past its end was forgotten."""
     stmt = select(Attendance).where(Attendance.user_id == user.id, Attendance.project_id == project.id,
                                     Attendance.ended_at.is_(None))
     if at is not None:
-        stmt = stmt.where(Attendance.started_at >= day_bounds(local_day(at))[0])
+        stmt = stmt.where(Attendance.covers_until > at)
     return session.exec(stmt).first()
 
 
 def attendance_at(session: Session, *, user: User, project: Project, at: datetime) -> Attendance:
     """The user's shift in this project that covers the moment `at`; what phone records attach to. A shift
-    never clocked out covers the rest of the day it began, not the next morning's taps."""
+    never clocked out covers until its covers_until (the rest of its day, or a while past an overnight end),
+    not the next morning's taps."""
     found = session.exec(select(Attendance).where(
         Attendance.user_id == user.id, Attendance.project_id == project.id, Attendance.started_at <= at,
-        sa.or_(sa.and_(Attendance.ended_at.is_(None), Attendance.started_at >= day_bounds(local_day(at))[0]),
+        sa.or_(sa.and_(Attendance.ended_at.is_(None), Attendance.covers_until > at),
                Attendance.ended_at >= at))).first()
     if found is None:
         raise ShiftError(_("%(when)s 您不在岗:请先上岗打卡。", when=_hm(at)))
@@ -129,9 +183,8 @@ def attendance_at(session: Session, *, user: User, project: Project, at: datetim
 
 
 def scheduled_end(attendance: Attendance, pattern: ShiftPattern) -> datetime:
-    """When the shift was due to end: its pattern's end on the local day it began (shifts never cross midnight)."""
-    end = datetime.combine(local_day(attendance.started_at), pattern.end, tzinfo=zone()).astimezone(timezone.utc)
-    return max(end, attendance.started_at)
+    """When the shift was due to end: its pattern's end after the local day it began (the next day if overnight)."""
+    return max(window(pattern, attendance.shift_day)[1], attendance.started_at)
 
 
 def close_forgotten(session: Session, *, user: User, at: datetime) -> list[Attendance]:
@@ -152,10 +205,12 @@ def close_forgotten(session: Session, *, user: User, at: datetime) -> list[Atten
 
 
 def clock_in(session: Session, *, user: User, project: Project, post_id, pattern_id, at: datetime) -> Attendance:
-    """Start a shift on a post; one person is never on two shifts at once, in any project."""
+    """Start a shift on a post of the user's role; one person is never on two shifts at once, in any project."""
     post = get_posted(session, Post, post_id)
     if post is None or post.project_id != project.id or not post.active:
         raise ShiftError(_("请选择本项目的岗位。"))
+    if not roles_in(session, user, project) & {POST_KINDS.get(post.kind, "attendant"), "admin"}:
+        raise ShiftError(_("“%(post)s”不是您的岗位,请选择您值守的岗位。", post=post.name), status=403)
     pattern = get_posted(session, ShiftPattern, pattern_id)
     if pattern is None or pattern.project_id != project.id or not pattern.active:
         raise ShiftError(_("请选择班次。"))
@@ -174,7 +229,7 @@ def clock_in(session: Session, *, user: User, project: Project, post_id, pattern
         raise ShiftError(_("这个时间与您在“%(post)s”%(start)s 至 %(end)s 的班次重叠。", post=other.name,
                            start=_hm(clash.started_at), end=_hm(clash.ended_at)), status=409)
     attendance = Attendance(project_id=project.id, post_id=post.id, pattern_id=pattern.id, user_id=user.id,
-                            started_at=at)
+                            started_at=at, **shift_times(pattern, at))
     session.add(attendance)
     audit.record(session, actor=user, action="shift.clock_in", obj=attendance,
                  after={"post": post.name, "shift": pattern.name, "at": at.isoformat()})
@@ -189,8 +244,8 @@ def clock_out(session: Session, *, user: User, project: Project, at: datetime) -
     if at <= attendance.started_at:
         raise ShiftError(_("下班时间(%(end)s)不能早于上班时间(%(start)s)。", end=_hm(at),
                            start=_hm(attendance.started_at)))
-    if local_day(at) != local_day(attendance.started_at):
-        raise ShiftError(_("%(start)s 上岗的班次当天没有下班打卡,不能隔天下班;请重新上岗打卡,它会按班次结束时间结束。",
+    if at > attendance.covers_until:
+        raise ShiftError(_("%(start)s 上岗的班次早已过了下班时间,不能隔天下班打卡;请重新上岗打卡,它会按班次结束时间结束。",
                            start=_hm(attendance.started_at)), status=409)
     attendance.ended_at = at
     session.add(attendance)
@@ -209,10 +264,15 @@ def add_visitors(session: Session, *, user: User, project: Project, at: datetime
 
 
 def add_event(session: Session, *, storage, user: User, project: Project, at: datetime, text: str, photos: list,
-              photo_prefix: str) -> ShiftEvent:
+              photo_prefix: str, camera: str = "", action: str = "") -> ShiftEvent:
+    """A line of the duty log (值班记录); on a monitoring post also the camera and what was done."""
     text = required_text(text, _("事件内容"), MAX_TEXT, ShiftError)
+    camera, action = (camera or "").strip(), (action or "").strip()
+    if len(camera) > 40 or len(action) > MAX_TEXT:
+        raise ShiftError(_("摄像头不能超过 40 字,处理情况不能超过 500 字。"))
     attendance = attendance_at(session, user=user, project=project, at=at)
-    event = ShiftEvent(project_id=project.id, attendance_id=attendance.id, at=at, text=text)
+    event = ShiftEvent(project_id=project.id, attendance_id=attendance.id, at=at, text=text, camera=camera,
+                       action=action)
     session.add(event)
     session.flush()
     attach(session, storage, photos, project_id=project.id, owner_type="shift_event", owner_id=event.id,
@@ -304,12 +364,12 @@ def occupancy(session: Session, project: Project) -> list[tuple[Post, list[Shift
 
 
 def shifts_of_day(session: Session, project: Project, day: date) -> list[ShiftRow]:
-    """The shifts that ran during the local day, by start. A shift never clocked out belongs to the day it
-    began (shifts never cross midnight), not to every day until its owner next clocks in."""
+    """The shifts that ran during the local day, by start. A shift never clocked out belongs to the days it
+    covered (its own, and the next morning if overnight), not to every day until its owner next clocks in."""
     start, end = day_bounds(day)
     return rows_of(session, session.exec(select(Attendance).where(
         Attendance.project_id == project.id, Attendance.started_at < end,
-        sa.or_(sa.and_(Attendance.ended_at.is_(None), Attendance.started_at >= start), Attendance.ended_at >= start))
+        sa.or_(sa.and_(Attendance.ended_at.is_(None), Attendance.covers_until > start), Attendance.ended_at >= start))
         .order_by(Attendance.started_at, Attendance.id)).all())
 
 
@@ -333,12 +393,12 @@ def matters_of(session: Session, attendance_ids) -> list[Matter]:
 # -- many projects at once (the home page): a fixed number of queries ------------------------
 
 def posts_on_duty(session: Session, *, user: User, project_ids: list[int], at: datetime) -> dict[int, Post]:
-    """{project id: the post of the user's shift there begun on the local day of `at` and still open}."""
+    """{project id: the post of the user's shift there still open and covering `at`}."""
     if not project_ids:
         return {}
     return dict(session.exec(select(Attendance.project_id, Post).join(Post, Post.id == Attendance.post_id).where(
         Attendance.user_id == user.id, Attendance.project_id.in_(list(project_ids)), Attendance.ended_at.is_(None),
-        Attendance.started_at >= day_bounds(local_day(at))[0])).all())
+        Attendance.covers_until > at)).all())
 
 
 def matters_to_acknowledge(session: Session, project_ids: list[int], *, user: User) -> dict[int, int]:

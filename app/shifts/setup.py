@@ -8,7 +8,7 @@ from app.core.permissions import load_or_404, logged_in, project_required
 from app.core.views import back_to, render
 from app.projects.models import Project
 from app.projects.services import get_project
-from app.shifts import bp, services, water
+from app.shifts import bp, duty, services, water
 from app.shifts.models import Post, ShiftPattern, WaterItem
 
 EDITORS = ("supervisor",)
@@ -16,7 +16,10 @@ EDITORS = ("supervisor",)
 
 def _page(project: Project, status: int = 200, **extra):
     db = get_session()
-    return render("shifts/setup.html", status=status, project=project, posts=services.posts_of(db, project),
+    posts = services.posts_of(db, project)
+    return render("shifts/setup.html", status=status, project=project, posts=posts,
+                  equipment=duty.equipment_of(db, [p.id for p in posts]), equipment_text=duty.equipment_text,
+                  kinds=services.post_kind_labels(),
                   patterns=services.patterns_of(db, project), items=water.items_of(db, project),
                   levels=water.stock_levels(db, project), **extra)
 
@@ -40,20 +43,36 @@ def setup(project: Project):
     return _page(project)
 
 
+def _save_post(session, *, actor, project, active, post=None, name, kind, always_manned, equipment):
+    """A post with its kind and equipment; the equipment lines are checked before anything is saved."""
+    duty.parse_equipment(equipment or "")
+    post = services.save_post(session, actor=actor, project=project, active=active, post=post, name=name,
+                              kind=kind or None, always_manned=always_manned)
+    if equipment is not None:
+        duty.save_equipment(session, actor=actor, post=post, text=equipment)
+    return post
+
+
+def _post_values() -> dict:
+    ticked = request.form.getlist("always_manned")
+    return {"name": request.form.get("name", ""), "kind": request.form.get("kind"),
+            "always_manned": ("1" in ticked) if ticked else None, "equipment": request.form.get("equipment")}
+
+
 @bp.post("/projects/<int:project_id>/posts")
 @project_required(*EDITORS)
 def add_post(project: Project):
-    """A new post (岗位)."""
-    return _save(project, "post", services.save_post, name=request.form.get("name", ""))
+    """A new post (岗位): a sales post, or a guard's (车场岗, 监控岗…), with its equipment."""
+    return _save(project, "post", _save_post, **_post_values())
 
 
 @bp.post("/posts/<int:post_id>")
 @logged_in
 def edit_post(post_id: int):
-    """Rename a post, or take it out of use."""
+    """Rename a post, change its kind or equipment, or take it out of use."""
     post = load_or_404(Post, post_id, *EDITORS)
-    return _save(get_project(get_session(), post.project_id), f"post-{post.id}", services.save_post, post=post,
-                 name=request.form.get("name", ""))
+    return _save(get_project(get_session(), post.project_id), f"post-{post.id}", _save_post, post=post,
+                 **_post_values())
 
 
 def _pattern_values() -> dict:

@@ -177,3 +177,18 @@ def wait_for_row(page, db, statement, timeout_ms: int = 20_000):
             return row
         page.wait_for_timeout(100)
     raise AssertionError(f"no row for {statement}")
+
+
+SYNCED_JS = """async () => {
+    const userId = Number(document.body.dataset.userId);
+    return (await window.WuyeOutbox.list(userId)).filter((e) => e.state === "synced").length;
+}"""
+
+
+def wait_until_synced(page, count: int, timeout_ms: int = 10_000):
+    """Wait until this many outbox entries have reached the server (the badge alone may not have caught up yet)."""
+    for _ in range(timeout_ms // 100):
+        if page.evaluate(SYNCED_JS) >= count:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"fewer than {count} outbox entries synced")

@@ -4,21 +4,7 @@ from sqlmodel import select
 
 from app.shifts.models import Attendance, WaterEntry, WaterItem
 from tests import factories
-from tests.browser.helpers import log_in, wait_for_kept_pages
-
-SYNCED_JS = """async () => {
-    const userId = Number(document.body.dataset.userId);
-    return (await window.WuyeOutbox.list(userId)).filter((e) => e.state === "synced").length;
-}"""
-
-
-def wait_until_synced(page, count: int, timeout_ms: int = 10_000):
-    """Wait until this many outbox entries have reached the server (the badge alone may not have caught up yet)."""
-    for _ in range(timeout_ms // 100):
-        if page.evaluate(SYNCED_JS) >= count:
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"fewer than {count} outbox entries synced")
+from tests.browser.helpers import log_in, wait_for_kept_pages, wait_until_synced
 
 
 def test_clock_in_count_and_water_bar_partly_offline(offline_phone, world, db):

@@ -184,7 +184,7 @@ PHOTO_VIEWERS = {
     "visit": {"guard", "engineer", "attendant", "cleaner", "supervisor"},  # the round page: every trade walks rounds
     "intake": {"frontdesk", "supervisor"},
     "complaint_note": {"frontdesk", "supervisor"},  # and the complaint's department (none for this photo)
-    "shift_event": {"attendant", "supervisor"},
+    "shift_event": {"attendant", "guard", "supervisor"},
     **dict.fromkeys(("incident", "incident_followup"), set(PROJECT_ROLES) - {"inspector"}),  # the incident page
     **dict.fromkeys(("register_found", "register_found_sign", "register_gift"),
                     {"guard", "attendant", "frontdesk", "supervisor"}),

@@ -2,7 +2,7 @@
 import pytest
 
 from tests import factories
-from tests.shifts.helpers import SalesCentre
+from tests.shifts.helpers import Estate, SalesCentre
 
 
 @pytest.fixture
@@ -18,3 +18,20 @@ def rctx(app):
     """A request context: the outbox handlers answer with URLs. Not together with the test client."""
     with app.test_request_context():
         yield
+
+
+@pytest.fixture
+def estate(world, db, rctx) -> Estate:
+    """Guard posts on P1 (see Estate), in a request context: the outbox handlers answer with URLs."""
+    from app.core.db import get_session
+    from app.shifts import duty, services
+
+    session, admin = get_session(), world.users["supervisor"]
+    lobby = services.save_post(session, actor=admin, project=world.p1, name="大堂岗", kind="lobby", always_manned=True)
+    duty.save_equipment(session, actor=admin, post=lobby, text="对讲机 1\n钥匙 2")
+    monitoring = services.save_post(session, actor=admin, project=world.p1, name="监控岗", kind="monitoring")
+    day = services.save_pattern(session, actor=admin, project=world.p1, name="白班", start="08:00", end="20:00")
+    night = services.save_pattern(session, actor=admin, project=world.p1, name="夜班", start="20:00", end="08:00")
+    zhang = factories.user(db, world.org_a, "zhang", roles=[(world.p1, "guard")])
+    chen = factories.user(db, world.org_a, "chen", roles=[(world.p1, "guard")])
+    return Estate(world.p1, lobby, monitoring, day, night, zhang, chen, admin)

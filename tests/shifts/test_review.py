@@ -20,12 +20,13 @@ from app.shifts.models import (
 )
 from tests.html import soup
 from tests.queries import queries_for
-from tests.shifts.helpers import DAY, SHANGHAI, at
+from tests.shifts.helpers import DAY, SHANGHAI, at, day_shift
 
 
 def _shift(db, sc, user, day, *, ended=True, events=0, matters=0) -> Attendance:
     shift = Attendance(project_id=sc.project.id, post_id=sc.post.id, pattern_id=sc.pattern.id, user_id=user.id,
-                       started_at=at(8, day=day), ended_at=at(17, day=day) if ended else None, visitors=2)
+                       started_at=at(8, day=day), ended_at=at(17, day=day) if ended else None, visitors=2,
+                       **day_shift(at(8, day=day)))
     db.add(shift)
     db.flush()
     for n in range(events):
@@ -202,7 +203,7 @@ def test_a_count_at_2359_and_one_at_0001_fall_on_their_own_local_days(ctx, sc):
 def test_clocking_out_asks_first(app, sc, db):
     today = datetime.now(SHANGHAI).date()
     db.add(Attendance(project_id=sc.project.id, post_id=sc.post.id, pattern_id=sc.pattern.id, user_id=sc.li.id,
-                      started_at=at(0, 1, today)))
+                      started_at=at(0, 1, today), **day_shift(at(0, 1, today))))
     db.commit()
     client = app.test_client()
     client.login("li")

@@ -48,8 +48,9 @@ def test_a_pattern_with_a_bad_time_is_refused_and_unchanged(world, db, login_as)
     pattern, client = world.shifts["p1"].pattern, login_as("supervisor")
     typo = client.post_form(f"/patterns/{pattern.id}", {"name": "早班", "start": "8点", "end": "17:00"})
     assert typo.status_code == 422 and alert(typo) == "上班时间须为 时:分,如 08:00。"
-    backwards = client.post_form(f"/patterns/{pattern.id}", {"name": "早班", "start": "18:00", "end": "17:00"})
-    assert backwards.status_code == 422 and alert(backwards) == "下班时间(17:00)须晚于上班时间(18:00)。"
+    same = client.post_form(f"/patterns/{pattern.id}", {"name": "早班", "start": "17:00", "end": "17:00"})
+    assert same.status_code == 422
+    assert alert(same) == "下班时间不能与上班时间相同(都是 17:00);跨夜的班次如夜班填 20:00 至 08:00。"
     db.expire_all()
     saved = db.get(ShiftPattern, pattern.id)
     assert (saved.start, saved.end, saved.active) == (time(8), time(17), True)

@@ -135,11 +135,14 @@ def test_a_supervisor_closes_a_matter_nobody_acknowledged(rctx, sc, world):
     assert session.get(Matter, matter.id).closed_by == sc.supervisor.id
 
 
-def test_a_pattern_must_end_after_it_starts(ctx, sc):
+def test_a_pattern_ending_when_it_starts_is_refused_and_one_ending_earlier_crosses_midnight(ctx, sc):
     session = get_session()
     with pytest.raises(services.ShiftError) as refused:
-        services.save_pattern(session, actor=sc.supervisor, project=sc.project, name="夜班", start="17:30", end="09:30")
-    assert refused.value.message == "下班时间(09:30)须晚于上班时间(17:30)。"
+        services.save_pattern(session, actor=sc.supervisor, project=sc.project, name="全天", start="08:00", end="08:00")
+    assert refused.value.message == "下班时间不能与上班时间相同(都是 08:00);跨夜的班次如夜班填 20:00 至 08:00。"
+    night = services.save_pattern(session, actor=sc.supervisor, project=sc.project, name="夜班", start="17:30",
+                                  end="09:30")
+    assert night.overnight and not sc.pattern.overnight
     pattern = services.save_pattern(session, actor=sc.supervisor, project=sc.project, name="中班", start="09:30",
                                     end="17:30")
     assert (pattern.start.hour, pattern.end.minute) == (9, 30)

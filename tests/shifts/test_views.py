@@ -123,8 +123,8 @@ def test_a_supervisor_closes_a_matter_from_the_board(world, db, login_as):
 def test_setup_adds_posts_patterns_and_items_and_refuses_bad_ones(world, db, login_as):
     client, project = login_as("supervisor"), world.p1
     assert client.post_form(f"/projects/{project.id}/posts", {"name": "接待"}).status_code == 302
-    bad = client.post_form(f"/projects/{project.id}/patterns", {"name": "晚班", "start": "17:30", "end": "09:00"})
-    assert bad.status_code == 422 and alert(bad) == "下班时间(09:00)须晚于上班时间(17:30)。"
+    bad = client.post_form(f"/projects/{project.id}/patterns", {"name": "晚班", "start": "17:30", "end": "17:30"})
+    assert bad.status_code == 422 and alert(bad).startswith("下班时间不能与上班时间相同(都是 17:30)")
     assert db.exec(select(ShiftPattern).where(ShiftPattern.name == "晚班")).first() is None
     assert client.post_form(f"/projects/{project.id}/patterns",
                             {"name": "中班", "start": "09:30", "end": "17:30"}).status_code == 302
