@@ -17,10 +17,13 @@ from app.core.storage import LocalStorage, StorageError, storage
 @bp.get("/")
 @logged_in
 def index():
-    """The user's work today: a supervisor's needs-attention list and projects, everyone's cards by role."""
+    """The user's work today: a supervisor's needs-attention list and projects, everyone's cards by role; a
+    company manager of no project starts on the month's figures."""
     now = utcnow()
-    return render_template("core/home.html", today=format_date(local(now).date(), "full"),
-                           **overview.home_context(get_session(), current_user, now))
+    context = overview.home_context(get_session(), current_user, now)
+    if current_user.is_manager and not (context["cards"] or context["supervises"]):
+        return redirect(url_for("month.matrix", organisation_id=current_user.organisation_id))
+    return render_template("core/home.html", today=format_date(local(now).date(), "full"), **context)
 
 
 @bp.get("/manifest.webmanifest")

@@ -141,3 +141,9 @@ def test_an_admin_makes_a_user_a_manager_who_then_reads_the_month_and_the_whole_
     db.expire_all()
     assert db.get(User, boss.id).is_manager is False
     assert client.get(URL.format(org=march.org_a.id)).status_code == 403
+
+
+def test_a_manager_of_no_project_starts_on_the_months_figures(app, march, login_as):
+    home = login_as("manager").get("/")
+    assert home.status_code == 302
+    assert home.headers["Location"] == f"/organisations/{march.org_a.id}/month"
