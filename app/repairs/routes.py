@@ -207,7 +207,8 @@ def act(ticket_id: int):
     except (services.TicketError, PhotoError) as exc:
         get_session().rollback()
         get_session().refresh(ticket)
-        return _ticket_page(ticket, getattr(exc, "status", 422), error=str(exc), form=form)
+        return _ticket_page(ticket, getattr(exc, "status", 422), error=str(exc), form=form,
+                            page_url=url_for("repairs.ticket", ticket_id=ticket.id))
     get_session().commit()
     flash(_("工单 %(number)s:%(status)s。", number=ticket.number, status=str(services.STATUS_LABELS[ticket.status])),
           "success")

@@ -188,7 +188,16 @@ function showCarriedMessage() {
   (document.querySelector("main") || document.body).prepend(box);
 }
 
+// A page answering a post (a form shown again with its error) is put in history under the address of the page
+// it belongs to (data-page-url: the ticket, not /tickets/2/act), so a reload asks for that page again instead
+// of sending the post a second time.
+function settleAddress() {
+  const url = document.body.dataset.pageUrl;
+  if (url && window.history.replaceState) window.history.replaceState(window.history.state, "", url);
+}
+
 registerServiceWorker();
+settleAddress();
 showCarriedMessage();
 watchNetworkStatus();
 configureHtmx();

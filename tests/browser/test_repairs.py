@@ -132,3 +132,24 @@ def test_a_ticket_dispatched_while_the_app_is_open_is_kept_within_one_sync_run(o
     engineer.goto(f"/tickets/{ticket.id}")
     expect(engineer.get_by_role("heading", name=ticket.number)).to_be_visible()
     expect(engineer.get_by_role("button", name="开始处理")).to_be_visible()
+
+
+def test_a_refused_callback_stays_on_the_tickets_address_and_a_reload_sends_nothing_again(phone, world, db):
+    ticket = _dispatched(db, world, "会所 门禁失灵")
+    ticket.status = "awaiting_callback"
+    db.add(ticket)
+    db.commit()
+    page = phone.new_page()
+    log_in(page, world.users["supervisor"].username, factories.PASSWORD)
+    page.goto(f"/tickets/{ticket.id}")
+    form = page.locator("form", has=page.get_by_role("button", name="保存回访"))
+    form.evaluate("f => { f.noValidate = true; }")  # no satisfaction chosen: the server refuses it
+    page.get_by_role("button", name="保存回访").click()
+    expect(page.locator(".form-error, [role=alert]").first).to_contain_text("满意度须为 1 到 5 分")
+    assert page.url.endswith(f"/tickets/{ticket.id}")  # not /tickets/N/act
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.reload()
+    expect(page.locator(".ticket-status")).to_have_text("待回访")
+    assert posts == []
+    assert _ticket(db, "会所 门禁失灵").status == "awaiting_callback"
