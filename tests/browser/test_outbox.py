@@ -234,7 +234,7 @@ def test_on_a_shared_tablet_one_user_never_sends_or_sees_anothers_queue(offline_
     expect(page.locator("body")).not_to_contain_text("保安的报修")
     assert _tickets(db, "保安的报修") == []
 
-    page.get_by_role("link", name="我的").click()
+    page.get_by_role("link", name="我的", exact=True).click()
     page.get_by_role("button", name="退出登录").click()
     log_in(page, "guard", factories.PASSWORD)  # the guard is back: the report goes, under the guard
     expect(page.locator("#sync-badge")).to_have_text(SYNCED)

@@ -15,7 +15,7 @@ def test_a_guard_logs_in_on_a_phone_switches_language_and_logs_out(phone, world)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
     expect(page.get_by_role("navigation", name="主导航")).to_be_visible()
 
-    page.get_by_role("link", name="我的").click()
+    page.get_by_role("link", name="我的", exact=True).click()
     page.get_by_label("语言 / Language").select_option("en")
     page.get_by_role("button", name="切换").click()
     expect(page.get_by_role("heading", name="My projects and roles")).to_be_visible()
