@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.accounts.services import users_by_id
 from app.core import attention, home
 from app.core.db import get_session, local, utcnow, zone
+from app.core.formatting import starter
 from app.core.permissions import load_project, logged_in, project_required, roles_in
 from app.core.photos import photos_by_owner
 from app.core.storage import storage
@@ -47,7 +48,7 @@ def _overdue_keys(session, project_ids, now):
     return [attention.Item(key=f"registers.key_overdue:{loan.id}", project_id=loan.project_id,
                            title=_("钥匙逾期未还:%(key)s", key=loan.key_name), since=loan.due_at,
                            url=url_for("registers.post_register", post_id=loan.post_id, register="keys"),
-                           urgency=attention.HIGH, place=posts[loan.post_id].name, holder=loan.borrower,
+                           urgency=attention.HIGH, place=starter(posts[loan.post_id].name), holder=loan.borrower,
                            action=_("归还"), level="overdue") for loan in loans]
 
 
@@ -58,7 +59,7 @@ def _unclaimed(session, project_ids, now):
     return [attention.Item(key=f"registers.unclaimed:{item.id}", project_id=item.project_id,
                            title=_("失物久未认领:%(what)s", what=item.description[:40]), since=item.found_at,
                            url=url_for("registers.post_register", post_id=item.post_id, register="lost"),
-                           urgency=attention.LOW, place=posts[item.post_id].name, level="unclaimed") for item in items]
+                           urgency=attention.LOW, place=starter(posts[item.post_id].name), level="unclaimed") for item in items]
 
 
 def _post_or_404(post_id: int):

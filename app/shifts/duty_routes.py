@@ -10,6 +10,7 @@ from flask_login import current_user
 from app.accounts.services import projects_with_role, users_by_id
 from app.core import attention, home
 from app.core.db import get_session, local, utcnow
+from app.core.formatting import starter
 from app.core.permissions import load_or_404, logged_in, project_required
 from app.core.views import back_to, render
 from app.projects.models import Project
@@ -113,17 +114,17 @@ def _attention(session, project_ids, now):
     for handover, post in duty.differing(session, project_ids):
         items.append(attention.Item(
             key=f"shifts.handover-differs:{handover.id}", project_id=handover.project_id, urgency=attention.HIGH,
-            title=_("交接班有差异:%(note)s", note=handover.receive_note), since=handover.received_at, place=post.name,
+            title=_("交接班有差异:%(note)s", note=handover.receive_note), since=handover.received_at, place=starter(post.name),
             url=url_for("shifts.board", project_id=handover.project_id, _anchor=f"duty-handover-{handover.id}"),
             action=_("处理差异")))
     for handover, post in duty.unreceived(session, project_ids, before=now - timedelta(minutes=minutes)):
         items.append(attention.Item(
             key=f"shifts.handover-unreceived:{handover.id}", project_id=handover.project_id,
-            title=_("交班无人确认接班"), since=handover.handed_at, place=post.name,
+            title=_("交班无人确认接班"), since=handover.handed_at, place=starter(post.name),
             url=url_for("shifts.board", project_id=handover.project_id, _anchor=f"duty-handover-{handover.id}")))
     for post, left_at in duty.uncovered(session, project_ids, now=now, grace=timedelta(minutes=minutes)):
         items.append(attention.Item(
             key=f"shifts.post-uncovered:{post.id}:{left_at.isoformat() if left_at else ''}",
             project_id=post.project_id, urgency=attention.HIGH, title=_("岗位无人值守"), since=left_at or now,
-            place=post.name, url=url_for("shifts.duty_board")))
+            place=starter(post.name), url=url_for("shifts.duty_board")))
     return items

@@ -184,5 +184,5 @@ def test_home_offers_the_report_and_tells_the_supervisor_what_is_open(app, login
     _reported(app, world, severity="serious")
     guard = soup(login_as("guard").get("/"))
     assert any("特殊事件上报" in a.get_text() for a in guard.select("a"))
-    supervisor = text(login_as("supervisor").get("/"), "li")
+    supervisor = text(login_as("supervisor").get(f"/projects/{world.p1.id}/today"), "li")  # the project's own page
     assert any("特殊事件" in t and "1 条未关闭" in t for t in supervisor)
