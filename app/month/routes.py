@@ -1,4 +1,4 @@
-"""The month, for managers: every site's figures this month against last, as a page, an A4 PDF and a CSV."""
+"""The month, for managers: every site's figures this month against last, as a page, an A4 PDF, a CSV and an XLSX."""
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
@@ -8,6 +8,7 @@ from app.core.views import month_arg
 from app.month import bp, services
 from app.reports.csv_export import csv_response
 from app.reports.pdf import pdf_response, render_pdf
+from app.reports.xlsx_export import xlsx_response
 
 PAGE_SIZE = 100  # sites a page shows (sorted over all of them): 500 sites made a 0.9 MB page
 HELPERS = {"measures": services.MEASURES, "cells": services.cells, "spark_text": services.spark_text}
@@ -55,3 +56,11 @@ def matrix_csv(organisation_id: int):
     """The month's figures of every site for a spreadsheet: this month and last per figure."""
     matrix = _matrix(organisation_id)
     return csv_response(services.csv_rows(matrix), f"month-{matrix.month}.csv")
+
+
+@bp.get("/organisations/<int:organisation_id>/month.xlsx")
+@manager_required
+def matrix_xlsx(organisation_id: int):
+    """The same figures as a workbook whose rates and scores are numbers (a manager's sort sorts them)."""
+    matrix = _matrix(organisation_id)
+    return xlsx_response([services.xlsx_sheet(matrix)], f"month-{matrix.month}.xlsx")

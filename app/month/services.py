@@ -19,6 +19,7 @@ from app.inspections.ranking import ranking
 from app.patrols.services import completion_by_month
 from app.projects.services import organisation_projects
 from app.repairs.figures import Tally, month_bounds, months_back, tallies_by_month
+from app.reports.xlsx_export import Column, Sheet
 
 SPAN = 6  # months of trend, the month shown included
 
@@ -232,6 +233,17 @@ def sheet(matrix: Matrix) -> tuple[list[str], list[list]]:
             row += [site.now(m.key), site.before(m.key)]
         rows.append(row)
     return headers, rows
+
+
+NUMBER_FORMATS = {"rate": "0.0%", "score": "0.0", "rank": "0"}
+
+
+def xlsx_sheet(matrix: Matrix) -> Sheet:
+    """The sheet as a workbook's table: rates, scores and ranks as numbers that sort, each in its own format."""
+    headers, rows = sheet(matrix)
+    kinds = [m.kind for m in MEASURES for _month in range(2)]
+    return Sheet(str(_l("月度指标")), [headers[0], *(Column(h, NUMBER_FORMATS[k]) for h, k in zip(headers[1:], kinds,
+                                                                                               strict=True))], rows)
 
 
 def _cell(value, kind: str | None) -> str:

@@ -14,6 +14,7 @@ from tests import factories
 from tests.html import soup
 from tests.month.helpers import NOW
 from tests.queries import statements_for
+from tests.xlsx import table, workbook
 
 URL = "/organisations/{org}/month?month=2026-03"
 
@@ -147,3 +148,14 @@ def test_a_manager_of_no_project_starts_on_the_months_figures(app, march, login_
     home = login_as("manager").get("/")
     assert home.status_code == 302
     assert home.headers["Location"] == f"/organisations/{march.org_a.id}/month"
+
+
+def test_the_xlsx_carries_the_figures_as_numbers_in_their_formats(app, march, login_as, frozen):
+    book = workbook(login_as("manager").get(f"/organisations/{march.org_a.id}/month.xlsx?month=2026-03"))
+    sheet = book.worksheets[0]
+    rows = table(sheet)
+    p1 = next(r for r in rows if r["项目"] == "江城壹号销售中心")
+    values = list(p1.values())
+    assert values[1:5] == [0.5, 1.0, 0.75, 1.0] and values[-4:] == [80.0, 70.0, 2, 1]
+    assert sheet.cell(row=2, column=2).number_format == "0.0%"
+    assert rows[-1]["项目"] == "全公司" and list(rows[-1].values())[1] == 0.6
