@@ -9,6 +9,7 @@ from sqlmodel import Session
 from app.accounts.services import users_by_id
 from app.registers.services import masked, month_stmt
 from app.repairs.figures import month_bounds
+from app.reports.csv_export import when
 from app.shifts import services as shifts
 
 
@@ -53,8 +54,8 @@ class _Names:
     def name(self, user_id) -> str:
         return self.users[user_id].display_name if user_id in self.users else ""
 
-    def time(self, moment: datetime | None) -> str:
-        return moment.astimezone(self.tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+    def time(self, moment: datetime | None):
+        return when(moment, tz=self.tz)  # "2026-03-01 08:00" in the CSV, a date-time in the workbook
 
 
 def month_rows(session: Session, *, register: str, project_id: int, year: int, month: int, tz: ZoneInfo) -> list[list]:

@@ -16,6 +16,7 @@ from app.core.views import back_to, month_arg
 from app.registers import bp, exports, records, services  # noqa: F401  (records registers the sync kinds)
 from app.repairs.figures import month_bounds, months_back
 from app.reports.csv_export import csv_response
+from app.reports.xlsx_export import Sheet, xlsx_response
 from app.shifts import services as shifts
 from app.sync.services import RecordRefused, accept_form
 
@@ -144,11 +145,15 @@ def post_register_post(post_id: int, register: str):
 
 
 @bp.get(f"/projects/<int:project_id>/registers/{REGISTER}/export.csv")
+@bp.get(f"/projects/<int:project_id>/registers/{REGISTER}/export.xlsx", endpoint="export_xlsx")
 @project_required(*SUPERVISORS)
 def export(project, register: str):
-    """A month of one register, every post of the project, for a spreadsheet (`?month=YYYY-MM`)."""
+    """A month of one register, every post of the project, as CSV or XLSX (`?month=YYYY-MM`)."""
     year, month = month_arg(local(utcnow()).date())
     rows = exports.month_rows(get_session(), register=register, project_id=project.id, year=year, month=month,
                               tz=zone())
-    return csv_response(rows, f"register-{register}-{project.id}-{year}-{month:02d}.csv")
+    name = f"register-{register}-{project.id}-{year}-{month:02d}"
+    if request.endpoint == "registers.export_xlsx":
+        return xlsx_response([Sheet.of(str(services.LABELS[register]), rows)], f"{name}.xlsx")
+    return csv_response(rows, f"{name}.csv")
 

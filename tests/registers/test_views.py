@@ -4,7 +4,7 @@ import csv
 import io
 import json
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -14,6 +14,7 @@ from app.core.db import utcnow
 from app.registers.models import Found, Gift, KeyLoan, Visit
 from tests.html import alert, soup, text
 from tests.registers.helpers import FOUND, SIGNATURE, VISIT, post, wall
+from tests.xlsx import table, workbook
 
 
 def _page(world, register="visitors", key="p1"):
@@ -158,6 +159,20 @@ def test_the_monthly_export_lists_every_post_of_the_project_masked(login_as, wor
     assert len(db.exec(select(Gift)).all()) == 1
     assert guard.get(f"/projects/{world.p1.id}/registers/visitors/export.csv").status_code == 403
     assert supervisor.get(f"/projects/{world.p1.id}/registers/visitors/export.csv?month=2026-13").status_code == 400
+
+
+def test_the_monthly_workbook_has_the_same_rows_with_times_as_date_times(login_as, world):
+    _form(login_as("guard"), world, "visitors", "register_visit", **VISIT)
+    supervisor = login_as("supervisor")
+    url = f"/projects/{world.p1.id}/registers/visitors/export"
+    month = utcnow().strftime("%Y-%m")
+    csv_rows = list(csv.reader(io.StringIO(supervisor.get(f"{url}.csv?month={month}").get_data(as_text=True)
+                                           .lstrip("\ufeff"))))
+    [row] = table(workbook(supervisor.get(f"{url}.xlsx?month={month}")).worksheets[0])
+    assert list(row)[:4] == csv_rows[0][:4] and list(row.values())[:3] == csv_rows[1][:3]
+    moments = [v for v in row.values() if isinstance(v, datetime)]
+    assert moments and f"{moments[0]:%Y-%m-%d %H:%M}" in csv_rows[1]  # the same wall-clock time, typed
+    assert login_as("guard").get(f"{url}.xlsx").status_code == 403
 
 
 def test_the_offline_pages_hold_every_posts_registers(login_as, world):
