@@ -24,6 +24,8 @@ SHOTS = [
     ("engineer-phone", "engineer1", PHONE, None),
     ("inspection-tablet", "inspector1", TABLET, "/projects/1/inspections/new"),
     ("supervisor-tablet", "supervisor1", TABLET, None),
+    ("duty-phone", "guard1", PHONE, "/projects/2/duty"),
+    ("month-tablet", "manager1", TABLET, "/organisations/1/month"),
 ]
 
 
@@ -41,7 +43,7 @@ def shoot(browser, base: str, out: Path, language: str, name: str, user: str, de
     page.fill("#username", user)
     page.fill("#password", "demo1234")
     page.locator("form button[type=submit]").first.click()
-    page.wait_for_url("**/")
+    page.wait_for_url(lambda url: "/login" not in url)  # home, or where home sends (a manager: the month)
     _language(page, language)
     page.goto("/")
     if target and target.startswith("/"):
