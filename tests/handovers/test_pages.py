@@ -161,7 +161,9 @@ def test_the_room_history_and_the_rooms_status_do_not_query_per_row(app, login_a
                          number=1, actor_id=world.users["supervisor"].id,
                          reason="核对", changes=[]))
         db.commit()
-    assert [queries_for(app, client, url) for url in pages] == before
+    after = [queries_for(app, client, url) for url in pages]
+    # Not one more statement for 4 rooms and 13 handovers (a first visit may run a few once-only ones).
+    assert all(a <= b for a, b in zip(after, before, strict=True)), (after, before)
     newest = {room.id: db.exec(select(Handover.id).where(Handover.room_id == room.id)
                                .order_by(Handover.counted_at.desc(), Handover.id.desc())).first()
               for room in db.exec(select(Room).where(Room.project_id == world.p1.id)).all()}
