@@ -14,7 +14,7 @@ from app.core.db import get_session, local, utcnow, zone
 from app.core.permissions import load_or_404, logged_in, project_required
 from app.core.photos import photos_by_owner
 from app.core.views import back_to, is_htmx, render
-from app.patrols import bp, exports, records, schedules, services  # noqa: F401  (records registers the outbox kinds)
+from app.patrols import bp, exports, records, schedules, services, trouble  # noqa: F401  (records registers the outbox kinds)
 from app.patrols.models import Round, Route, RouteStop, Schedule
 from app.patrols.services import WALKERS
 from app.patrols.slots import service_day
@@ -68,7 +68,7 @@ def _home_tasks(session, user, projects, roles):
 def _attention(session, project_ids, now):
     """Rounds missed, left incomplete or started late in the last 24 h: one line per route, worse (back after an
     acknowledgement) with each round missed or late after those acknowledged."""
-    troubles = services.rounds_in_trouble(session, project_ids, now - timedelta(hours=24), now)
+    troubles = trouble.rounds_in_trouble(session, project_ids, now - timedelta(hours=24), now)
     people = users_by_id(session, {i for t in troubles for i in t.guard_ids})
 
     def one(t):
@@ -101,7 +101,7 @@ def _attention(session, project_ids, now):
 
 @today.register(today.Column("rounds", _l("巡更"), 10, _l("已巡 / 应巡 / 漏巡")))
 def _today_figures(session, project_ids, now):
-    counts = services.day_counts(session, project_ids, service_day(now, zone().key), now)
+    counts = trouble.day_counts(session, project_ids, service_day(now, zone().key), now)
     return {i: {"rounds": today.Cell(f"{n['done']}/{n['due']}/{n['missed']}", sort=n["missed"] * 1000 + n["due"] - n["done"],
                                      alert=bool(n["missed"]))} for i, n in counts.items()}
 
