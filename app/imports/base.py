@@ -14,7 +14,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.core.refusal import Refusal
-from app.imports.reading import ImportRefused, Table, column_letter
+from app.imports.reading import ImportRefused, Table
+from app.reports.xlsx_export import letter
 
 CREATED, UPDATED, UNCHANGED, REFUSED = "created", "updated", "unchanged", "refused"
 YES = {"是", "y", "yes", "true", "1", "√", "✓", "x", "要", "有"}
@@ -107,7 +108,7 @@ def match_columns(table: Table, columns: tuple[Column, ...], plan: Plan) -> dict
         if column is not None and column.key not in found:
             found[column.key] = index
         elif name:
-            plan.notes.append(_("%(col)s 列“%(header)s”不认识,已忽略。", col=column_letter(index), header=header[:30]))
+            plan.notes.append(_("%(col)s 列“%(header)s”不认识,已忽略。", col=letter(index), header=header[:30]))
     missing = [str(c.header) for c in columns if c.required and c.key not in found]
     if missing:
         raise ImportRefused(_("表头缺少“%(names)s”列。请用下载的模板,表头在第 1 行。", names="、".join(missing)))
@@ -125,7 +126,7 @@ class Cells:
         index = self.found.get(key)
         if index is None:
             return _("第 %(line)d 行", line=self.line)
-        return _("第 %(line)d 行 %(col)s 列", line=self.line, col=column_letter(index))
+        return _("第 %(line)d 行 %(col)s 列", line=self.line, col=letter(index))
 
     def fail(self, key: str, problem: str):
         raise CellError(_("%(where)s:%(problem)s", where=self.where(key), problem=problem), {key: problem})

@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from flask_babel import gettext as _
 
 from app.core.refusal import Refusal
+from app.reports.xlsx_export import letter
 
 MAX_BYTES = 5_000_000  # an upload; a sheet of 20,000 rows is about 1 MB zipped
 MAX_ROWS = 20_000  # data rows per file (5,000 checkpoints or a 120-item inventory fit many times over)
@@ -40,16 +41,6 @@ class Table:
     rows: list[list[str]] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     sheet: str = ""
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def text(value) -> str:
@@ -149,7 +140,7 @@ def _read_xlsx(raw: bytes) -> Table:
         raise _too_many(height)  # the last row's index from 0: the rows under the header
     if merged:
         (r1, c1), (r2, c2) = merged[0]
-        where = f"{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}"
+        where = f"{letter(c1)}{r1 + 1}:{letter(c2)}{r2 + 1}"
         raise ImportRefused(_("第 %(line)d 行有合并单元格(%(where)s),请取消合并、每行填完整后再导入。",
                               line=r1 + 1, where=where))
     return _table(cells, sheet.name)
