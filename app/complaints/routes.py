@@ -164,7 +164,7 @@ def complaint_page(complaint: Complaint, project: Project, roles: set, status: i
         department_names={d.id: d.name for d in departments_of(db, project.id, active_only=False)},
         missed=deadlines.missed(complaint, utcnow()), now=utcnow(),
         repeat=db.get(Complaint, complaint.repeat_of_id) if complaint.repeat_of_id else None,
-        incident=incidents.linked_to(db, complaint_id=complaint.id),
+        incident=incidents.linked_to(db, complaint_id=complaint.id), incident_link=incidents.may_read(roles),
         can_open_ticket=not complaint.ticket_id and complaint.status in workflow.OPEN and
         bool(roles & {"admin", *DESK} or services.is_handler(db, complaint, current_user.id)),
         **labels(), **extra), status

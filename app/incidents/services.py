@@ -330,6 +330,11 @@ def reported_by(session: Session, user_id: int, project_ids: list[int], limit: i
                         .order_by(Incident.occurred_at.desc()).limit(limit)).all()
 
 
+def may_read(roles: set[str]) -> bool:
+    """Whether a holder of these project roles may open an incident's page (a link they may not follow is text)."""
+    return bool(roles & {*workflow.REPORTERS, "admin"})
+
+
 def linked_to(session: Session, *, ticket_id: int | None = None, complaint_id: int | None = None) -> Incident | None:
     """The incident that opened this ticket or complaint, if one did (the link's other way)."""
     if ticket_id:

@@ -171,8 +171,8 @@ def _ticket_page(ticket: Ticket, status: int = 200, **extra):
         engineers=members(db, project.id, ("engineer",)), area=area, photos=photos_of(db, "ticket", ticket.id),
         after_photos=photos_of(db, "ticket_after", ticket.id), work_photos=photos_of(db, "ticket_work", ticket.id),
         clock=services.clock(ticket, services.settings_for(db, project.id), utcnow()),
-        finish_needs=services.finish_needs(), incident=incidents.linked_to(db, ticket_id=ticket.id), **_labels(),
-        **extra), status
+        finish_needs=services.finish_needs(), incident=incidents.linked_to(db, ticket_id=ticket.id),
+        incident_link=incidents.may_read(roles), **_labels(), **extra), status
 
 
 @bp.get("/tickets/<int:ticket_id>")

@@ -126,6 +126,10 @@ def test_a_ticket_opened_from_an_incident_links_both_ways_once(app, login_as, wo
     back = soup(guard.get(f"/tickets/{ticket.id}")).select_one(f"a[href='/incidents/{incident.id}']")
     assert back is not None and back.get_text() == incident.number
     assert guard.post_form(f"/incidents/{incident.id}/ticket").status_code == 409
+    inspector = login_as("inspector")  # sees the ticket, may not open incidents: the number without a link
+    shown = soup(inspector.get(f"/tickets/{ticket.id}"))
+    assert incident.number in shown.get_text() and shown.select_one(f"a[href='/incidents/{incident.id}']") is None
+    assert inspector.get(f"/incidents/{incident.id}").status_code == 403
 
 
 def test_a_complaint_opened_from_an_incident_needs_the_phone_and_links_both_ways(app, login_as, world):
