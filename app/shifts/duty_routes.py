@@ -2,7 +2,7 @@
 their projects, settling a hand-over's difference, and what of it needs the supervisor's attention."""
 from datetime import timedelta
 
-from flask import current_app, flash, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -90,6 +90,11 @@ def duty_board():
     """Who holds which post now in every project the supervisor answers for; gaps and hand-overs waiting."""
     db = get_session()
     ids = projects_with_role(db, current_user.id, SUPERVISORS)
+    if not ids:  # a guard who typed /duty goes to their own duty; nobody else may see the board
+        guarding = projects_with_role(db, current_user.id, records.GUARDS)
+        if not guarding:
+            abort(403)
+        return redirect(url_for("shifts.my_duty", project_id=guarding[0]))
     return render("shifts/duty_board.html", rows=_board_rows(db, ids), now=utcnow(), local=local,
                   kinds=services.post_kind_labels())
 

@@ -40,6 +40,8 @@ def test_the_duty_board_shows_who_holds_each_post_and_the_round_the_clock_post_l
     assert world.users["guard"].display_name in rows["大堂岗"].get_text()
     assert "无人值守" in rows["监控岗"].get_text() and "urgent" in rows["监控岗"]["class"]
     assert f"duty-project-{world.p2.id}" not in page.get_data(as_text=True)  # P2 is not the supervisor's
+    assert login_as("guard").get("/duty").location.endswith(f"/projects/{world.p1.id}/duty")  # to their own
+    assert login_as("engineer").get("/duty").status_code == 403
 
 
 def test_a_supervisor_settles_a_hand_over_difference_once(world, db, login_as):
