@@ -19,8 +19,9 @@ def live_server(app):
 
 @pytest.fixture(scope="session")
 def playwright():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=10_000)  # a loaded 2-core machine (both backends at once) is slow, not wrong
     with sync_playwright() as instance:
         yield instance
 

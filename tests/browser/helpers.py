@@ -107,7 +107,7 @@ def enter_code(page, code: str):
     page.get_by_role("button", name="确定").click()
 
 
-def wait_for_kept_pages(page, paths: list[str], timeout_ms: int = 10_000):
+def wait_for_kept_pages(page, paths: list[str], timeout_ms: int = 20_000):
     """Wait until the service worker has kept these pages for the logged-in user.
 
     (page.wait_for_function does not await an async predicate's promise, so poll with evaluate.)
@@ -185,7 +185,7 @@ SYNCED_JS = """async () => {
 }"""
 
 
-def wait_until_synced(page, count: int, timeout_ms: int = 10_000):
+def wait_until_synced(page, count: int, timeout_ms: int = 20_000):
     """Wait until this many outbox entries have reached the server (the badge alone may not have caught up yet)."""
     for _ in range(timeout_ms // 100):
         if page.evaluate(SYNCED_JS) >= count:
