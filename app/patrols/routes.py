@@ -290,7 +290,9 @@ def route(route_id: int):
     """A route: its settings, its checkpoints in order with their checklists, its schedules."""
     route = load_or_404(Route, route_id, *SUPERVISORS)
     if request.method == "GET":
-        return _route_page(route)
+        editing = next((s for s in services.schedules_of(get_session(), route)
+                        if s.active and str(s.id) == request.args.get("edit")), None)
+        return _route_page(route, editing=editing, schedule_form=editing and schedules.as_form(editing))
     form = request.form
     try:
         services.save_route(get_session(), actor=current_user, project=get_project(get_session(), route.project_id),
@@ -341,34 +343,51 @@ def remove_stop(stop_id: int):
     return _route_page(route) if is_htmx() else back_to("patrols.route", route_id=route.id)
 
 
-@bp.post("/routes/<int:route_id>/schedules")
-@logged_in
-def add_schedule(route_id: int):
-    """Add a schedule: when rounds of this route are due, and for whom."""
-    route = load_or_404(Route, route_id, *SUPERVISORS)
+def _save_schedule(route: Route, schedule: Schedule | None):
     form = request.form
     try:
-        services.save_schedule(get_session(), actor=current_user, route=route, name=form.get("name", ""),
-                               start=form.get("start", ""), end=form.get("end", ""),
+        services.save_schedule(get_session(), actor=current_user, route=route, schedule=schedule,
+                               name=form.get("name", ""), start=form.get("start", ""), end=form.get("end", ""),
                                interval_minutes=form.get("interval_minutes", ""),
                                window_minutes=form.get("window_minutes", "60"), window_unit=form.get("window_unit", ""),
                                grace_minutes=form.get("grace_minutes", "15"), guard_ids=form.getlist("guard_ids"),
                                rhythm=form.get("rhythm") or "daily", weekdays=form.getlist("weekdays"),
                                month_day=form.get("month_day"), month_week=form.get("month_week"),
-                               month_weekday=form.get("month_weekday"))
+                               month_weekday=form.get("month_weekday"), now=utcnow())
     except services.ScheduleError as exc:
-        return _route_page(route, 400, schedule_error=str(exc), schedule_form=form)
-    flash(_("已添加班次,今天的轮次已生成。"), "success")
+        get_session().rollback()
+        return _route_page(route, 400, schedule_error=str(exc), schedule_form=form, editing=schedule)
+    flash(_("已添加班次,今天的轮次已生成。") if schedule is None else _("已修改班次:还没开始的轮次按新的时间生成。"),
+          "success")
     return back_to("patrols.route", route_id=route.id)
+
+
+@bp.post("/routes/<int:route_id>/schedules")
+@logged_in
+def add_schedule(route_id: int):
+    """Add a schedule: when rounds of this route are due, and for whom."""
+    return _save_schedule(load_or_404(Route, route_id, *SUPERVISORS), None)
+
+
+@bp.post("/schedules/<int:schedule_id>")
+@logged_in
+def change_schedule(schedule_id: int):
+    """Change a schedule: the rounds not yet begun follow the new plan; one under way stays."""
+    schedule, route = _schedule(schedule_id)
+    return _save_schedule(route, schedule)
+
+
+def _schedule(schedule_id: int) -> tuple[Schedule, Route]:
+    schedule = get_session().get(Schedule, schedule_id)
+    if schedule is None or not schedule.active:
+        abort(404)
+    return schedule, load_or_404(Route, schedule.route_id, *SUPERVISORS)
 
 
 @bp.post("/schedules/<int:schedule_id>/delete")
 @logged_in
 def delete_schedule(schedule_id: int):
     """Stop a schedule (rounds already generated stay)."""
-    schedule = get_session().get(Schedule, schedule_id)
-    if schedule is None:
-        abort(404)
-    route = load_or_404(Route, schedule.route_id, *SUPERVISORS)
+    schedule, route = _schedule(schedule_id)
     services.stop_schedule(get_session(), actor=current_user, schedule=schedule)
     return back_to("patrols.route", route_id=route.id)

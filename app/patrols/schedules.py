@@ -1,15 +1,19 @@
 """Schedules: when a route's rounds are due (daily, weekly, monthly), for whom, and how a schedule reads."""
+from datetime import datetime
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
+from werkzeug.datastructures import MultiDict
 
 from app.accounts.models import User
 from app.accounts.services import is_member, posted_user
 from app.core import audit
+from app.core.db import utcnow
 from app.core.i18n import role_label
 from app.core.refusal import Refusal
 from app.core.validation import clock, required_text, whole
-from app.patrols.models import RHYTHMS, Route, Schedule
+from app.patrols.models import RHYTHMS, Round, Route, Schedule, Visit
 
 WEEKDAYS = (_l("周一"), _l("周二"), _l("周三"), _l("周四"), _l("周五"), _l("周六"), _l("周日"))
 MONTH_WEEKS = {1: _l("第一个"), 2: _l("第二个"), 3: _l("第三个"), 4: _l("第四个"), -1: _l("最后一个")}
@@ -63,8 +67,12 @@ def _walkers(session: Session, route: Route, raw_ids) -> list[int]:
 def save_schedule(session: Session, *, actor: User, route: Route, schedule: Schedule | None = None, name: str,
                   start: str, end: str, interval_minutes, window_minutes=60, window_unit: str = "minute",
                   grace_minutes=15, rhythm: str = "daily", weekdays=(), month_day=None, month_week=None,
-                  month_weekday=None, guard_ids: list | None = None) -> Schedule:
-    """Add (or change) a schedule; `window_minutes` counts in `window_unit` (minute, hour, day)."""
+                  month_weekday=None, guard_ids: list | None = None, now: datetime | None = None) -> Schedule:
+    """Add (or change) a schedule; `window_minutes` counts in `window_unit` (minute, hour, day).
+
+    A change takes effect from now: the rounds of this schedule not yet begun (their slot after `now`, no visit)
+    are dropped in the same transaction and the clock makes the new plan's; a round under way stays as it is, so
+    nothing a guard walked (or is walking offline) is lost."""
     name = required_text(name, _("班次名称"), error=ScheduleError)
     if rhythm not in RHYTHMS:
         raise ScheduleError(_("请选择巡查频次:每天、每周或每月。"))
@@ -90,6 +98,8 @@ def save_schedule(session: Session, *, actor: User, route: Route, schedule: Sche
     schedule.month_day, schedule.month_week = day_of_month, week_of_month
     schedule.guard_ids = walkers
     session.add(schedule)
+    if not creating:
+        _drop_unbegun_rounds(session, schedule, now or utcnow())
     audit.record(session, actor=actor, action="schedule.create" if creating else "schedule.update", obj=schedule,
                  project_id=route.project_id, after={"name": name, "start": begin.isoformat(), "end": finish.isoformat(),
                                                      "interval": interval, "window": window, "grace": grace,
@@ -97,6 +107,30 @@ def save_schedule(session: Session, *, actor: User, route: Route, schedule: Sche
                                                      "month_day": day_of_month, "month_week": week_of_month})
     session.commit()
     return schedule
+
+
+def _drop_unbegun_rounds(session: Session, schedule: Schedule, now: datetime) -> None:
+    walked = select(Visit.round_id).where(Visit.round_id == Round.id)
+    session.execute(delete(Round).where(Round.schedule_id == schedule.id, Round.slot_start > now,
+                                        ~walked.exists()))
+
+
+def as_form(schedule: Schedule) -> MultiDict:
+    """A schedule as the route page's form shows it, to change it."""
+    window, unit = schedule.window_minutes, "minute"
+    if window % (24 * 60) == 0:
+        window, unit = window // (24 * 60), "day"
+    elif window % 60 == 0:
+        window, unit = window // 60, "hour"
+    monthly_weekday = schedule.rhythm == "monthly" and schedule.month_week is not None
+    fields = {"name": schedule.name, "start": f"{schedule.start:%H:%M}", "end": f"{schedule.end:%H:%M}",
+              "interval_minutes": str(schedule.interval_minutes), "window_minutes": str(window), "window_unit": unit,
+              "grace_minutes": str(schedule.grace_minutes), "rhythm": schedule.rhythm,
+              "month_day": str(schedule.month_day or ""), "month_week": str(schedule.month_week or ""),
+              "month_weekday": str(schedule.weekdays[0]) if monthly_weekday else ""}
+    days = [] if monthly_weekday else [str(d) for d in schedule.weekdays]
+    return MultiDict([*fields.items(), *(("weekdays", d) for d in days),
+                      *(("guard_ids", str(g)) for g in schedule.guard_ids)])
 
 
 def stop_schedule(session: Session, *, actor: User, schedule: Schedule) -> None:

@@ -1,7 +1,11 @@
 """Supervisors set up routes and schedules; bad values get clear messages."""
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
+
 from sqlmodel import select
 
-from app.patrols.models import Route, RouteStop, Schedule
+from app.core.clock import run_due
+from app.patrols.models import Round, Route, RouteStop, Schedule
 from tests import factories
 from tests.html import alert, soup, text
 
@@ -84,3 +88,48 @@ def test_only_the_projects_supervisors_delete_its_schedules(login_as, world, db)
     assert login_as("supervisor").get(f"/schedules/{world.schedules['p1'].id}/delete").status_code == 405
     db.expire_all()
     assert all(s.active for s in db.exec(select(Schedule)).all())
+
+
+def test_a_supervisor_changes_a_schedule_and_only_rounds_not_begun_follow_it(app, login_as, world, db):
+    schedule, under_way = world.schedules["p1"], world.rounds["p1"]  # under way: its slot began just now
+    later = Round(project_id=under_way.project_id, route_id=under_way.route_id, schedule_id=schedule.id,
+                  slot_start=under_way.slot_start + timedelta(days=1), window_end=under_way.window_end + timedelta(days=1),
+                  deadline=under_way.deadline + timedelta(days=1), closes_at=under_way.closes_at + timedelta(days=1),
+                  stops=under_way.stops)
+    db.add(later)
+    db.commit()
+    later_id = later.id
+    client = login_as("supervisor")
+    form = soup(client.get(f"/routes/{schedule.route_id}?edit={schedule.id}")).select_one("#schedule-form")
+    assert form["action"] == f"/schedules/{schedule.id}" and form.select_one("[name=name]")["value"] == schedule.name
+    assert form.select_one("[name=start]")["value"] == "08:00"
+    refused = client.post_form(f"/schedules/{schedule.id}", {"name": "夜班", "start": "21:00", "end": "25:00",
+                                                              "interval_minutes": "0"})
+    assert refused.status_code == 400 and alert(refused) == "结束时间须为 时:分,如 20:00。"
+    assert soup(refused).select_one("#schedule-form [name=start]")["value"] == "21:00"  # what was typed stays
+    db.expire_all()
+    assert db.get(Round, later_id) is not None and db.get(Schedule, schedule.id).name != "夜班"
+
+    changed = client.post_form(f"/schedules/{schedule.id}", {"name": "夜班", "start": "21:00", "end": "07:00",
+                                                              "interval_minutes": "0", "window_minutes": "2",
+                                                              "window_unit": "hour", "grace_minutes": "10"})
+    assert changed.status_code == 302
+    db.expire_all()
+    saved = db.get(Schedule, schedule.id)
+    assert (saved.name, saved.start, saved.window_minutes, saved.grace_minutes) == ("夜班", time(21), 120, 10)
+    assert db.get(Round, under_way.id) is not None  # a guard may be walking it, offline
+    assert db.get(Round, later_id) is None  # not begun: made again on the new plan by the clock
+    run_due(app, names=["patrols.rounds"], force=True)
+    made = db.exec(select(Round).where(Round.schedule_id == schedule.id, Round.id != under_way.id)).all()
+    assert made and {r.slot_start.astimezone(ZoneInfo("Asia/Shanghai")).time() for r in made} == {time(21)}
+    page = soup(client.get(f"/routes/{schedule.route_id}?edit={schedule.id}"))
+    assert page.select_one("#schedule-form [name=window_minutes]")["value"] == "2"
+    assert page.select_one("#schedule-form [name=window_unit] option[selected]")["value"] == "hour"
+
+
+def test_only_the_projects_supervisors_change_its_schedules(login_as, world, db):
+    form = {"name": "改", "start": "09:00", "end": "09:00", "interval_minutes": "0"}
+    for who, schedule, status in (("guard", world.schedules["p1"], 403), ("supervisor", world.schedules["p2"], 404)):
+        assert login_as(who).post_form(f"/schedules/{schedule.id}", form).status_code == status, who
+    db.expire_all()
+    assert "改" not in {s.name for s in db.exec(select(Schedule)).all()}
