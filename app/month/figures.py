@@ -54,8 +54,8 @@ class Counts:
 
     @classmethod
     def from_stored(cls, data: dict) -> "Counts":
-        return cls(tuple(data["rounds"]), Tally(**data["tally"]), tuple(data["complaints"]), data["inspection"],
-                   data["rank"])
+        return cls(tuple(data.get("rounds", (0, 0))), Tally(**data.get("tally", {})),
+                   tuple(data.get("complaints", (0, 0))), data.get("inspection"), data.get("rank"))
 
 
 NOTHING = Counts()  # a site without a record that month
