@@ -84,6 +84,7 @@ def overdue_in(session: Session, project_ids: list[int], now: datetime) -> list:
     if not project_ids:
         return []
     return session.exec(select(Rectification.id, Rectification.project_id, Rectification.label, Rectification.note,
-                               Rectification.due_at, Rectification.owner_id, Rectification.times_found_open).where(Rectification.project_id.in_(list(project_ids)),
-                                                    Rectification.status == "open", Rectification.due_at < now)
+                               Rectification.due_at, Rectification.owner_id, Rectification.times_found_open)
+                        .where(Rectification.project_id.in_(list(project_ids)), Rectification.status == "open",
+                               Rectification.due_at < now)
                         .order_by(Rectification.due_at, Rectification.id)).all()
