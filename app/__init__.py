@@ -86,6 +86,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.handovers import jobs as _handovers_jobs  # noqa: F401
     from app.imports import cli as imports_cli
     from app.inspections import jobs as _inspections_jobs  # noqa: F401
+    from app.month import jobs as _month_jobs  # noqa: F401
     from app.patrols import jobs as _patrols_jobs  # noqa: F401
     from app.repairs import jobs as _repairs_jobs  # noqa: F401
     from app.shifts import jobs as _shifts_jobs  # noqa: F401

@@ -63,6 +63,8 @@ class Config:
     # Form claims and clock marks are pruned after this many days: longer than a remembered login (30) or a record
     # the outbox may still bring (90), see app/core/jobs.py.
     ONCE_KEEP_DAYS = int(os.environ.get("ONCE_KEEP_DAYS", 120))
+    # A closed month's figures are stored (final) this many days after it ended, once its ranking is: app/month/figures.py
+    MONTH_FREEZE_DAYS = int(os.environ.get("MONTH_FREEZE_DAYS", 7))
     RESTOCK_WAIT_HOURS = int(os.environ.get("RESTOCK_WAIT_HOURS", 4))  # a pending restock request is then put again
     # a hand-over nobody took over, or a round-the-clock post left empty, this long is put to the supervisor
     DUTY_ATTENTION_MINUTES = int(os.environ.get("DUTY_ATTENTION_MINUTES", 30))

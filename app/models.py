@@ -17,6 +17,7 @@ def load_all() -> None:
     from app.handovers import models as _handovers  # noqa: F401
     from app.incidents import models as _incidents  # noqa: F401
     from app.inspections import models as _inspections  # noqa: F401
+    from app.month import models as _month  # noqa: F401
     from app.patrols import models as _patrols  # noqa: F401
     from app.projects import models as _projects  # noqa: F401
     from app.registers import models as _registers  # noqa: F401

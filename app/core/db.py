@@ -134,8 +134,10 @@ def count_by(session: Session, column, ids, *where) -> dict[int, int]:
 
 def bucket(column, bounds: list[datetime]):
     """The index i of the period [bounds[i], bounds[i + 1]) a timestamp falls in, as a SQL expression: months
-    counted in one grouped query (the caller keeps the rows to [bounds[0], bounds[-1]))."""
-    return sa.case(*((column < edge, i) for i, edge in enumerate(bounds[1:-1])), else_=len(bounds) - 2)
+    counted in one grouped query (the caller keeps the rows to [bounds[0], bounds[-1])). One period is 0 (a CASE
+    needs a WHEN)."""
+    edges = bounds[1:-1] or bounds[-1:]
+    return sa.case(*((column < edge, i) for i, edge in enumerate(edges)), else_=len(bounds) - 2)
 
 
 def update_if(session: Session, obj, *conditions, **values) -> bool:

@@ -28,16 +28,18 @@ def _deadlines(session: Session, project_id: int, day, zone: ZoneInfo) -> dict[s
     return {"opening": opening + GRACE, "closing": closing + GRACE}
 
 
-def unchecked_rooms(session: Session, project_ids: list[int], now: datetime, tz: str) -> list[tuple[Room, str, datetime]]:
-    """The rooms of many projects whose opening or closing check of today is past its time and not done, with
-    the kind and the time it was due (the alert's rule), in three queries whatever the number of projects."""
+def unchecked_rooms(session: Session, project_ids: list[int], now: datetime, tz: str) -> list[tuple]:
+    """The rooms of many projects (rows: id, project_id, name) whose opening or closing check of today is past its
+    time and not done, with the kind and the time it was due (the alert's rule), in three queries whatever the
+    number of projects."""
     hours = opening_hours(session, project_ids)
     if not hours:
         return []
     zone = ZoneInfo(tz)
     day = now.astimezone(zone).date()
     start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
-    rooms = session.exec(select(Room).where(Room.project_id.in_(list(hours))).order_by(Room.project_id, Room.id)).all()
+    rooms = session.exec(select(Room.id, Room.project_id, Room.name, Room.created_at)
+                         .where(Room.project_id.in_(list(hours))).order_by(Room.project_id, Room.id)).all()
     done = set(session.exec(select(RoomCheck.room_id, RoomCheck.kind).where(
         RoomCheck.project_id.in_(list(hours)), RoomCheck.done_at >= start)).all()) if rooms else set()
     out = []

@@ -78,10 +78,13 @@ def unresolved_counts(session: Session, project_ids: list[int], now: datetime) -
         .group_by(Rectification.project_id)).all()}
 
 
-def overdue_in(session: Session, project_ids: list[int], now: datetime) -> list[Rectification]:
-    """The open rectification items of many projects past their due date, the longest overdue first."""
+def overdue_in(session: Session, project_ids: list[int], now: datetime) -> list:
+    """The open rectification items of many projects past their due date, the longest overdue first, as rows of
+    what a needs-attention line shows (many projects: not whole objects)."""
     if not project_ids:
         return []
-    return session.exec(select(Rectification).where(Rectification.project_id.in_(list(project_ids)),
-                                                    Rectification.status == "open", Rectification.due_at < now)
+    return session.exec(select(Rectification.id, Rectification.project_id, Rectification.label, Rectification.note,
+                               Rectification.due_at, Rectification.owner_id, Rectification.times_found_open)
+                        .where(Rectification.project_id.in_(list(project_ids)), Rectification.status == "open",
+                               Rectification.due_at < now)
                         .order_by(Rectification.due_at, Rectification.id)).all()

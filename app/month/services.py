@@ -7,6 +7,7 @@ query per capability (the periods are the company time zone's calendar months, b
 - 投诉 处理及时率: handled by the deadline ÷ replied or past it (`complaints.reports.on_time_by_month`);
 - 检查 综合得分率 and 排名: the monthly ranking of that month (`inspections.ranking`, its own close-day period).
 A figure without a denominator is None ("—"). The statement count does not depend on the number of sites.
+A month stored as final by the clock is read as stored, the others are counted live (`app.month.figures`).
 """
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,11 +15,9 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from app.complaints.reports import on_time_by_month
-from app.inspections.ranking import ranking
-from app.patrols.services import completion_by_month
+from app.month.figures import NOTHING, Counts, figures, label
 from app.projects.services import organisation_projects
-from app.repairs.figures import Tally, month_bounds, months_back, tallies_by_month
+from app.repairs.figures import Tally, month_bounds, months_back
 from app.reports.xlsx_export import Column, Sheet
 
 SPAN = 6  # months of trend, the month shown included
@@ -81,52 +80,35 @@ def _rate(part, whole) -> float | None:
     return part / whole if whole else None
 
 
-def _repair_series(tallies: list[Tally]) -> dict[str, list]:
-    return {"repair_completion": [t.completion_rate for t in tallies], "repair_on_time": [t.on_time_rate for t in tallies],
+def _series(counts: list[Counts]) -> dict[str, list]:
+    tallies = [c.tally for c in counts]
+    return {"patrol": [_rate(done, settled) for settled, done in (c.rounds for c in counts)],
+            "repair_completion": [t.completion_rate for t in tallies], "repair_on_time": [t.on_time_rate for t in tallies],
             "repair_callback": [t.callback_rate for t in tallies],
-            "repair_satisfaction": [t.satisfaction_rate for t in tallies]}
+            "repair_satisfaction": [t.satisfaction_rate for t in tallies],
+            "complaint_on_time": [_rate(on_time, due) for due, on_time in (c.complaints for c in counts)],
+            "inspection": [c.inspection for c in counts], "rank": [c.rank for c in counts]}
+
+
+def _total(counts: list[Counts]) -> Counts:
+    """The company's counts of a month: the sites' summed (no score or rank of its own)."""
+    tally = sum((c.tally for c in counts), Tally())
+    return Counts((sum(c.rounds[0] for c in counts), sum(c.rounds[1] for c in counts)), tally,
+                  (sum(c.complaints[0] for c in counts), sum(c.complaints[1] for c in counts)))
 
 
 def month_matrix(session: Session, *, organisation_id: int, year: int, month: int, tz: str, now: datetime) -> Matrix:
-    """The organisation's active sites with SPAN months of every measure, the month asked for last."""
+    """The organisation's active sites with SPAN months of every measure, the month asked for last (the months
+    stored as final read, the others counted live: `app.month.figures`)."""
     projects = organisation_projects(session, organisation_id)
-    ids = [p.id for p in projects]
     periods = months_back(year, month, SPAN)[::-1]
-    bounds = [month_bounds(y, m, tz)[0] for y, m in periods] + [month_bounds(year, month, tz)[1]]
-    labels = [f"{y:04d}-{m:02d}" for y, m in periods]
-    patrols = completion_by_month(session, project_ids=ids, bounds=bounds)
-    repairs = tallies_by_month(session, project_ids=ids, bounds=bounds)
-    complaints = on_time_by_month(session, project_ids=ids, bounds=bounds, now=now)
-    ranked = [{row.project_id: row for row in ranking(session, organisation_id=organisation_id, month=label, now=now,
-                                                      compare=False).rows} for label in labels]
-    span = range(SPAN)
-    sites = []
-    for project in projects:
-        rounds = [patrols.get((project.id, i), (0, 0)) for i in span]
-        handled = [complaints.get((project.id, i), (0, 0)) for i in span]
-        rows = [month.get(project.id) for month in ranked]
-        site = Site(project.id, project.name, {
-            "patrol": [_rate(done, settled) for settled, done in rounds],
-            **_repair_series([repairs.get((project.id, i), Tally()) for i in span]),
-            "complaint_on_time": [_rate(on_time, due) for due, on_time in handled],
-            "inspection": [row.combined if row else None for row in rows],
-            "rank": [row.rank if row else None for row in rows]})
-        sites.append(site)
-    company = Site(None, "", {key: [None] * SPAN for key in KEYS})
-    rounds, handled, tallies = [[0, 0] for _i in span], [[0, 0] for _i in span], [Tally() for _i in span]
-    for (_p, i), (settled, done) in patrols.items():
-        rounds[i][0] += settled
-        rounds[i][1] += done
-    for (_p, i), (due, on_time) in complaints.items():
-        handled[i][0] += due
-        handled[i][1] += on_time
-    for (_p, i), tally in repairs.items():
-        tallies[i] = tallies[i] + tally
-    company.series.update({"patrol": [_rate(done, settled) for settled, done in rounds],
-                           "complaint_on_time": [_rate(on_time, due) for due, on_time in handled],
-                           **_repair_series(tallies)})
-    return Matrix(organisation_id=organisation_id, month=labels[-1], months=labels, start=bounds[-2], end=bounds[-1],
-                  sites=sites, company=company)
+    counted = figures(session, organisation_id=organisation_id, project_ids=[p.id for p in projects], months=periods,
+                      tz=tz, now=now)
+    sites = [Site(p.id, p.name, _series([month.get(p.id, NOTHING) for month in counted])) for p in projects]
+    company = Site(None, "", _series([_total([month[p.id] for p in projects if p.id in month]) for month in counted]))
+    start, end = month_bounds(year, month, tz)
+    return Matrix(organisation_id=organisation_id, month=label(year, month), months=[label(*m) for m in periods],
+                  start=start, end=end, sites=sites, company=company)
 
 
 def sort_sites(sites: list[Site], key: str, descending: bool) -> list[Site]:

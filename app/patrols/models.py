@@ -91,7 +91,8 @@ class Round(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=12)  # recorded by the clock once closed: done, missed…
 
     __table_args__ = (sa.UniqueConstraint("schedule_id", "slot_start"),
-                      sa.Index("ix_patrol_round_unsettled", "outcome", "closes_at"))
+                      sa.Index("ix_patrol_round_unsettled", "outcome", "closes_at"),
+                      sa.Index("ix_patrol_round_project_slot", "project_id", "slot_start"))  # a month's, per site
 
 
 class Visit(SQLModel, table=True):

@@ -16,7 +16,7 @@ TROUBLE = ("missed", "incomplete", "late")
 class RouteTrouble:
     """A route's rounds missed (or left incomplete) and started late whose deadline fell in a window."""
 
-    route: Route
+    route: object  # a row of the route's id, project_id and name
     missed: list[tuple[int, datetime, datetime]] = field(default_factory=list)  # (round id, slot, deadline)
     late: list[tuple[int, datetime, datetime]] = field(default_factory=list)
     since: datetime | None = None  # the first deadline passed of those listed first (missed, else late)
@@ -41,7 +41,7 @@ def rounds_in_trouble(session: Session, project_ids: list[int], since: datetime,
             rows.append((r.id, r.route_id, r.slot_start, r.deadline, r.guard_ids, view.assessment.status))
     if not rows:
         return []
-    routes = {r.id: RouteTrouble(route=r) for r in session.exec(select(Route).where(
+    routes = {r.id: RouteTrouble(route=r) for r in session.exec(select(Route.id, Route.project_id, Route.name).where(
         Route.id.in_({row[1] for row in rows})).order_by(Route.id)).all()}
     for id_, route_id, slot, deadline, guards, outcome in sorted(rows, key=lambda row: (row[2], row[0])):
         trouble = routes[route_id]

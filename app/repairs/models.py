@@ -58,7 +58,8 @@ class Ticket(SQLModel, table=True):
     public_token: str | None = Field(default=None, max_length=32, unique=True)  # a resident's private status link
     source_ip: str = Field(default="", max_length=45)  # where a public request came from (rate limit)
 
-    __table_args__ = (sa.Index("ix_ticket_project_status", "project_id", "status"),)
+    __table_args__ = (sa.Index("ix_ticket_project_status", "project_id", "status"),
+                      sa.Index("ix_ticket_project_created", "project_id", "created_at"))  # a month's, per site
 
 
 class RepairSettings(SQLModel, table=True):
