@@ -43,6 +43,7 @@ def test_a_weekend_nobody_looked_at_then_one_tick_and_an_undispatched_ticket(app
     run_due(app, now, force=True)  # the clock's next minute
     supervisor = _demo_client(app, "supervisor1")
     rounds = db.exec(select(Round).where(Round.slot_start >= start)).all()
+    still_open = {r.id for r in rounds if r.closes_at > utcnow()}
     for project in db.exec(select(Project).order_by(Project.id)).all():
         for day in weekend:
             missed = {r.id for r in rounds if r.project_id == project.id and r.outcome == "missed"
@@ -50,9 +51,12 @@ def test_a_weekend_nobody_looked_at_then_one_tick_and_an_undispatched_ticket(app
             assert missed, (project.name, day)  # the demo's guard walked none of them
             board = soup(supervisor.get(f"/projects/{project.id}/patrols?date={day}"))
             listed = {int(li.a["href"].rsplit("/", 1)[1]) for li in board.select("li.status-row-missed")}
-            assert listed == missed and board.select_one(".count-missed strong").get_text() == str(len(missed))
+            # yesterday's night runs into this morning: a round past its deadline but not closed yet is 漏巡 on
+            # the board before the clock records it (e.g. at 03:30 the 02:00 round, closing at 04:00)
+            assert missed <= listed and listed - missed <= still_open, (project.name, day)
+            assert board.select_one(".count-missed strong").get_text() == str(len(listed))
             text = pdf_text(supervisor.get(f"/projects/{project.id}/patrols/daily.pdf?date={day}").data)
-            assert len(re.findall(r"漏\s*巡\s+0\s*/", text)) == len(missed), (project.name, day)  # a row each
+            assert len(re.findall(r"漏\s*巡\s+0\s*/", text)) == len(listed), (project.name, day)  # a row each
 
     receiver = robot("wecom")
     site = db.exec(select(Project).order_by(Project.id)).first()
