@@ -280,10 +280,13 @@ def patrol_figures(bench) -> list[Figure]:
                      window_end=now + timedelta(minutes=30), deadline=now + timedelta(minutes=45),
                      closes_at=now + timedelta(hours=2), stops=stops)
         session.add(walk)
-        from app.accounts.models import Membership
+        from sqlmodel import select
 
-        session.add_all([Membership(user_id=u, project_id=project.id, role=role)
-                         for u, role in ((2, "guard"), (7, "supervisor"))])
+        from app.accounts.models import Membership, User
+
+        ids = dict(session.exec(select(User.username, User.id).where(User.username.in_(("guard1", "supervisor1")))).all())
+        session.add_all([Membership(user_id=ids[name], project_id=project.id, role=role)  # ids by name: the PDFs
+                         for name, role in (("guard1", "guard"), ("supervisor1", "supervisor"))])  # 404ed on ids
         session.commit()
         project_id, walk_id, codes = project.id, walk.id, [c.code for c in points]
 
@@ -305,7 +308,7 @@ def patrol_figures(bench) -> list[Figure]:
             page("patrol board: 50 routes, 2,000 visits", supervisor, f"/projects/{project_id}/patrols", 10, 150),
             pdf("30-checkpoint round PDF with 10 photos", supervisor, f"/rounds/{walk_id}/report.pdf", 3, 2000),
             pdf("patrol daily PDF: 50 routes, 201 rounds", supervisor, f"/projects/{project_id}/patrols/daily.pdf", 3,
-                2000)]
+                3000)]
 
 
 @figure
