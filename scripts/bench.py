@@ -90,7 +90,11 @@ def paired(fn, baseline, repeat: int) -> tuple[float, float]:
 
 def page(name, client, url, repeat, target=None) -> Figure:
     """A GET timed against the static-file baseline through the same client."""
-    value, base = paired(lambda: client.get(url), lambda: client.get("/static/css/app.css"), repeat)
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)  # not the time of an error page
+
+    value, base = paired(get, lambda: client.get("/static/css/app.css"), repeat)
     return Figure(name, value, baseline=base, target=target)
 
 
