@@ -8,6 +8,8 @@ median, the baseline's median, the ratio and the target (met or not).
     .venv/bin/python scripts/bench.py              # the quick 1x run
     .venv/bin/python scripts/bench.py --scale 10   # again on 10x data (slow), with the growth of each figure
     .venv/bin/python scripts/bench.py --only rank  # figures whose function name contains "rank"
+    .venv/bin/python scripts/bench.py --only server,patrol,repair,complaint,handovers,inspections,shifts,month,incident
+                                                   # every PDF (each of those functions times one or more)
 """
 import argparse
 import io
@@ -88,7 +90,11 @@ def paired(fn, baseline, repeat: int) -> tuple[float, float]:
 
 def page(name, client, url, repeat, target=None) -> Figure:
     """A GET timed against the static-file baseline through the same client."""
-    value, base = paired(lambda: client.get(url), lambda: client.get("/static/css/app.css"), repeat)
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)  # not the time of an error page
+
+    value, base = paired(get, lambda: client.get("/static/css/app.css"), repeat)
     return Figure(name, value, baseline=base, target=target)
 
 
@@ -102,7 +108,11 @@ def bare_pdf() -> None:
 
 def pdf(name, client, url, repeat, target=None) -> Figure:
     """A PDF timed against the bare one-page render."""
-    value, base = paired(lambda: client.get(url), bare_pdf, repeat)
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype == "application/pdf", (url, response.status_code)
+
+    value, base = paired(get, bare_pdf, repeat)
     return Figure(name, value, baseline=base, target=target)
 
 
@@ -274,10 +284,13 @@ def patrol_figures(bench) -> list[Figure]:
                      window_end=now + timedelta(minutes=30), deadline=now + timedelta(minutes=45),
                      closes_at=now + timedelta(hours=2), stops=stops)
         session.add(walk)
-        from app.accounts.models import Membership
+        from sqlmodel import select
 
-        session.add_all([Membership(user_id=u, project_id=project.id, role=role)
-                         for u, role in ((2, "guard"), (7, "supervisor"))])
+        from app.accounts.models import Membership, User
+
+        ids = dict(session.exec(select(User.username, User.id).where(User.username.in_(("guard1", "supervisor1")))).all())
+        session.add_all([Membership(user_id=ids[name], project_id=project.id, role=role)  # ids by name: the PDFs
+                         for name, role in (("guard1", "guard"), ("supervisor1", "supervisor"))])  # 404ed on ids
         session.commit()
         project_id, walk_id, codes = project.id, walk.id, [c.code for c in points]
 
@@ -297,7 +310,9 @@ def patrol_figures(bench) -> list[Figure]:
     supervisor = log_in(app, "supervisor1")
     return [Figure("a 30-checkpoint round with 10 photos, synced", seconds * 1000, target=2000),
             page("patrol board: 50 routes, 2,000 visits", supervisor, f"/projects/{project_id}/patrols", 10, 150),
-            pdf("30-checkpoint round PDF with 10 photos", supervisor, f"/rounds/{walk_id}/report.pdf", 3, 2000)]
+            pdf("30-checkpoint round PDF with 10 photos", supervisor, f"/rounds/{walk_id}/report.pdf", 3, 2000),
+            pdf("patrol daily PDF: 50 routes, 201 rounds", supervisor, f"/projects/{project_id}/patrols/daily.pdf", 3,
+                3000)]
 
 
 @figure
@@ -330,7 +345,9 @@ def repair_figures(bench) -> list[Figure]:
     return [page(f"ticket list of {count:,}, filtered, page 3", supervisor,
                  "/projects/1/tickets?show=open&category=电&page=3", 20, 150),
             page(f"monthly figures page, {count:,} tickets", supervisor, f"/projects/1/repairs/figures?month={month}", 10,
-                 150)]
+                 150),
+            pdf(f"monthly repair report PDF, {count:,} tickets", supervisor,
+                f"/projects/1/repairs/figures.pdf?month={month}", 3, 2000)]
 
 
 def _rss_mb() -> float:
@@ -417,10 +434,11 @@ def xlsx_export_figures(bench) -> list[Figure]:
 
 @figure
 def complaint_figures(bench) -> list[Figure]:
-    """The front desk's home with 200 open complaints (per scale step) and the monthly front-desk report's PDF
-    over a month of complaints and callbacks."""
+    """The front desk's home with 200 open complaints (per scale step); yesterday's complaint report PDF and the
+    monthly front-desk report's PDF over those complaints and callbacks."""
     import random
     from datetime import timedelta
+    from zoneinfo import ZoneInfo
 
     from app.callbacks.models import CallbackAttempt
     from app.complaints.departments import ensure_departments
@@ -450,7 +468,10 @@ def complaint_figures(bench) -> list[Figure]:
         session.commit()
     desk = log_in(app, "frontdesk1")
     month = now.astimezone().strftime("%Y-%m")
+    yesterday = (now.astimezone(ZoneInfo(app.config["TIMEZONE"])) - timedelta(days=1)).date()  # a whole day
     return [page(f"front-desk home, {count} open complaints", desk, "/", 20, 100),
+            pdf(f"daily complaint report PDF, {count + 300} complaints in 21 days", desk,
+                f"/projects/1/complaints/daily.pdf?day={yesterday}", 3, 2000),
             pdf("monthly front-desk report PDF", desk, f"/projects/1/frontdesk/monthly.pdf?month={month}", 3, 2000)]
 
 
@@ -567,6 +588,38 @@ def handovers_figures(bench) -> list[Figure]:
     supervisor = log_in(app, "supervisor1")
     return [Figure("handover, 120 items, 5 photos + 2 signatures, accepted", accepted, target=1500),
             pdf("handover record PDF, 120 items, 5 photos", supervisor, f"/handovers/{ids[-1]}/record.pdf", 3, 2000)]
+
+
+@figure
+def incident_figures(bench) -> list[Figure]:
+    """An incident reported with 6 photos and followed up 10 times with a photo each, through the sync API, and its
+    report PDF (16 photos)."""
+    from zoneinfo import ZoneInfo
+
+    from app.core.db import utcnow
+
+    app = bench.app
+    occurred = utcnow().astimezone(ZoneInfo(app.config["TIMEZONE"])).strftime("%Y-%m-%dT%H:%M")
+    guard = log_in(app, "guard1")
+    token = guard.get("/api/v1/session").json["csrf_token"]
+
+    def send(kind, data, photos):
+        record = {"kind": kind, "project_id": 1, "client_time": utcnow().isoformat(), "data": data}
+        response = guard.post(f"/api/v1/records/{uuid.uuid4()}", headers={"X-CSRFToken": token}, data={
+            "record": json.dumps(record), "photos": [(io.BytesIO(raw), f"photos~{i}.jpg") for i, raw in enumerate(photos)]})
+        assert response.status_code == 201, response.get_data(as_text=True)
+        return response.json["id"]
+
+    incident_id = send("incident_report", {
+        "kind": "flooding", "severity": "serious", "occurred_at": occurred,
+        "location": "车库 B1", "description": "压测:泵房门口地面积水,水从墙角渗出。" * 5, "people": "",
+        "action_taken": "已关闭进水阀,摆放警示牌,通知工程。"}, [photo_of_about_300kb(n) for n in range(6)])
+    for n in range(10):
+        send("incident_followup", {"incident_id": incident_id, "text": f"压测跟进 {n}:已到场查看,继续观察。" * 3},
+             [photo_of_about_300kb(10 + n)])
+    supervisor = log_in(app, "supervisor1")
+    return [pdf("incident report PDF, 16 photos, 10 follow-ups", supervisor, f"/incidents/{incident_id}/report.pdf", 3,
+                2000)]
 
 
 @figure
@@ -875,11 +928,12 @@ def month_figures(bench) -> list[Figure]:
                                             percentage=0))
         defaults = {c.name: c.default.arg for c in Ticket.__table__.columns if c.default is not None
                     and not callable(c.default.arg)}
-        session.execute(sa.insert(Round), rounds)
-        session.execute(sa.insert(Ticket), [{**defaults, **t} for t in tickets])
         complaint_defaults = {c.name: c.default.arg for c in Complaint.__table__.columns if c.default is not None
                               and not callable(c.default.arg)}
-        session.execute(sa.insert(Complaint), [{**complaint_defaults, **c} for c in complaints])
+        if projects:  # none when the ranking's figure (--scale 10) has already made 500 sites
+            session.execute(sa.insert(Round), rounds)
+            session.execute(sa.insert(Ticket), [{**defaults, **t} for t in tickets])
+            session.execute(sa.insert(Complaint), [{**complaint_defaults, **c} for c in complaints])
         session.commit()
         close_day = settings_for(session, 1).close_day
         month = month_of(now, close_day, zone())
@@ -988,7 +1042,7 @@ def run(scale: int, only: str | None) -> list[Figure]:
     bench = Bench(app=setup_app(), scale=scale)
     figures = []
     for fn in FIGURES:
-        if only is None or only in fn.__name__:
+        if only is None or any(name in fn.__name__ for name in only.split(",")):
             figures.extend(fn(bench))
     return figures
 
@@ -1238,7 +1292,7 @@ def clock_figures(bench) -> list[Figure]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1, help="also run on N times the data and print the growth")
-    parser.add_argument("--only", help="only the figure functions whose name contains this")
+    parser.add_argument("--only", help="only the figure functions whose name contains this (or one of these, a,b)")
     args = parser.parse_args()
     figures = run(1, args.only)
     report(figures)

@@ -205,4 +205,18 @@ def change_text(row: Row) -> str:
     return f"{text} ({_('上月第 %(n)d', n=row.previous_rank)})" if row.previous_rank else text
 
 
-CELL_TEXTS = {"score_text": score_text, "combined_text": combined_text, "change_text": change_text}
+def score_line(row: Row, sheets: list[dict]) -> str:
+    """The PDF's line of a site's scores, each sheet's and the combined, a tab before each column."""
+    return "\t".join([*(score_text(row, sheet) for sheet in sheets), combined_text(row)])
+
+
+def change_line(row: Row) -> str:
+    """The PDF's line of a site's change against last month and its inspections (the page marks them up)."""
+    count = str(row.inspections) + (f" {_('本月未检查')}" if not row.inspections else "")
+    if row.provisional:
+        count += " " + _("(%(n)d 次暂定未计入)", n=row.provisional)
+    return f"{change_text(row)}\t{count}"
+
+
+CELL_TEXTS = {"score_text": score_text, "combined_text": combined_text, "change_text": change_text,
+              "score_line": score_line, "change_line": change_line}

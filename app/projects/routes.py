@@ -247,7 +247,7 @@ def labels(project: Project):
     if area_id:
         rows = [(c, a) for c, a in rows if a.id == area_id]
     base = current_app.config["PUBLIC_URL"] or request.host_url.rstrip("/")
-    labels = [{"checkpoint": c, "area": a, "svg": services.qr_svg(base + url_for("projects.scan", code=c.code))}
+    labels = [{"checkpoint": c, "area": a, "qr": services.qr_png(base + url_for("projects.scan", code=c.code))}
               for c, a in rows]
     return pdf_response(render_pdf("reports/checkpoint_labels.html", project=project, labels=labels),
                         f"labels-{project.id}.pdf")

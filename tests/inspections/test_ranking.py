@@ -143,3 +143,16 @@ def test_a_large_company_lists_every_site_but_charts_the_first_thirty(login_as, 
     assert len(page.select("#ranking tbody tr")) == 36  # 34 + P1 and P2, not inspected
     assert len(page.select(".ranking-chart rect")) == 30
     assert "共 34 个项目" in page.select_one(".ranking-chart figcaption").get_text()
+
+
+def test_the_ranking_pdf_gives_each_column_of_a_site_its_tab_stop(app):
+    from app.inspections.ranking import Row, change_line, score_line
+
+    sheets = [{"key": "small"}, {"key": "sales"}]
+    ranked = Row(project_id=1, name="江城壹号销售中心", scores={"small": 8.0}, combined=80.0, rank=2, inspections=1,
+                 previous_rank=3, change=5.0)
+    missed = Row(project_id=2, name="秘密二号项目", provisional=1)
+    with app.test_request_context():
+        assert score_line(ranked, sheets) == "8\t—\t80.0%" and score_line(missed, sheets) == "—\t—\t—"
+        assert change_line(ranked) == "+5.0 (上月第 3)\t1"
+        assert change_line(missed) == "—\t0 本月未检查 (1 次暂定未计入)"
