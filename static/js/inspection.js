@@ -70,6 +70,29 @@
     return Math.round(result * 100) / 100;
   }
 
+  // An item's deduction fields (places found, photo, note) are made when it is first marked 扣分, from one
+  // <template>: rendered for all 110 items, their hidden inputs made the browser lay out every area of the
+  // sheet again after the page had loaded (issue 15). Once made they stay, hidden again if the item passes.
+  const deductionFields = document.getElementById("deduction-fields");
+  function withDeductionFields(box) {
+    if (!box || box.querySelector(".when-failed")) return;
+    const sheet = sheets.find((s) => s.el.contains(box));
+    const item = itemsOf(sheet.definition).find((i) => i.key === box.dataset.key);
+    const pre = `v${sheet.id}-`;
+    const fields = deductionFields.content.firstElementChild.cloneNode(true);
+    for (const input of fields.querySelectorAll("[data-field]")) {
+      const field = input.closest(".field");
+      if (input.dataset.field === "count" && !item.repeatable) { field.remove(); continue; }
+      const label = field.querySelector("label");
+      input.id = input.name = `${pre}${input.dataset.field}-${item.key}`;
+      label.htmlFor = input.id;
+      label.id = `${input.id}-label`;
+      input.setAttribute("aria-labelledby", `${label.id} ${pre}legend-${item.key}`);
+      if (input.dataset.field === "count") input.max = maxCount(item);
+    }
+    box.append(fields);
+  }
+
   function unanswered() {
     const boxes = [...form.querySelectorAll(".prior-item")];
     for (const sheet of sheets) {
@@ -137,7 +160,19 @@
     }
     refresh();
   });
-  form.addEventListener("change", refresh);
+  form.addEventListener("change", (event) => {
+    const input = event.target;
+    if (input.type === "radio" && input.value === "fail" && input.checked) withDeductionFields(input.closest(".inspect-item"));
+    refresh();
+  });
+  // A visit filled in again (a refused one corrected, or a save that failed): its deductions' fields first.
+  form.addEventListener("outbox:filling", (event) => {
+    for (const [name, value] of Object.entries(event.detail)) {
+      const field = value === "fail" && form.elements.namedItem(name);
+      const fail = field instanceof RadioNodeList && [...field].find((el) => el.value === "fail");
+      if (fail) withDeductionFields(fail.closest(".inspect-item"));
+    }
+  });
   // Typing a note or a name changes no score: only the number of places found does, while it is typed.
   form.addEventListener("input", (event) => { if (event.target.matches(".count-input")) refresh(); });
   form.addEventListener("reset", () => setTimeout(refresh));
