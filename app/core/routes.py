@@ -128,7 +128,7 @@ def send_photo(key: str):
 def bell():
     """The bell's unread count (htmx polls it); it only reads: the clock raises the alerts."""
     db = get_session()
-    return render_template("core/_bell.html", unread=notifications.unread_count(db, current_user.id))
+    return render_template("core/_bell.html", unread=notifications.unread_count(db, current_user.id), polled=True)
 
 
 @bp.get("/notifications")
