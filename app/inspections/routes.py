@@ -30,7 +30,6 @@ from app.inspections import (
     objections,
     records,  # noqa: F401  (registers the "inspection" sync kind)
     rectification,
-    scoring,
     services,
 )
 from app.inspections import ranking as rankings
@@ -137,8 +136,7 @@ def new(project: Project):
     db = get_session()
     return render_template("inspections/new.html", project=project,
                            sheets=services.score_sheets(db, project.organisation_id),
-                           prior=services.open_rectifications(db, project.id), max_count=scoring.max_count,
-                           sheet_rules=phone_rules, **_labels())
+                           prior=services.open_rectifications(db, project.id), sheet_rules=phone_rules, **_labels())
 
 
 @bp.get("/projects/<int:project_id>/inspections")

@@ -11,16 +11,23 @@
   // stay with the outbox entry, so no deduction asks for its photo again (the server still checks).
   const correcting = new URLSearchParams(location.search).get("outbox");
 
+  // Each question once, with the name of its answer and its area: a tap re-reads every answer.
+  const question = (box, name) => ({ box, name, section: box.closest(".checklist-section")?.id });
   const sheets = [...form.querySelectorAll(".inspect-sheet")].map((el) => ({
     el, id: el.dataset.sheet, template: el.dataset.template,
     definition: JSON.parse(el.querySelector(".sheet-definition").textContent),
+    questions: [...el.querySelectorAll(".inspect-item:not([data-last-time])")]
+      .map((box) => question(box, `v${el.dataset.sheet}-item-${box.dataset.key}`)),
   }));
+  const priors = [...form.querySelectorAll(".prior-item")]
+    .map((box) => ({ ...question(box, box.querySelector("input[type=radio]").name), template: box.dataset.template }));
 
-  // The form's named-field index, not a selector over the whole form: scoring looks up every item on each tap.
-  function checked(name) {
-    const field = form.elements.namedItem(name);
-    if (!field) return "";
-    return field instanceof RadioNodeList ? field.value : (field.checked ? field.value : "");
+  // Every answer given, in one pass over the checked radios: a RadioNodeList per item (namedItem) walked
+  // the whole form each time, 110 times a tap.
+  function answers() {
+    const given = new Map();
+    for (const input of form.querySelectorAll("input[type=radio]:checked")) given.set(input.name, input.value);
+    return given;
   }
 
   function enabled(sheet) {
@@ -28,9 +35,8 @@
     return !toggle || toggle.checked;
   }
 
-  function notClosed(sheet) {
-    return [...form.querySelectorAll(`.prior-item[data-template="${sheet.template}"]`)]
-      .filter((box) => box.querySelector('input[value="open"]:checked')).length;
+  function notClosed(sheet, given) {
+    return priors.filter((prior) => prior.template === sheet.template && given.get(prior.name) === "open").length;
   }
 
   function itemsOf(definition) {
@@ -43,15 +49,15 @@
 
   // Score = base − Σ category deductions (each at most its cap), never below 0; a failed veto item
   // leaves at most the veto ceiling. Unanswered and N/A items deduct nothing.
-  function score(sheet) {
+  function score(sheet, given) {
     const d = sheet.definition;
     const byCategory = {};
     let vetoed = false;
     for (const item of itemsOf(d)) {
       let count = 0;
       if (item.last_time) {
-        count = Math.min(notClosed(sheet), maxCount(item));
-      } else if (checked(`v${sheet.id}-item-${item.key}`) === "fail") {
+        count = Math.min(notClosed(sheet, given), maxCount(item));
+      } else if (given.get(`v${sheet.id}-item-${item.key}`) === "fail") {
         const input = form.elements.namedItem(`v${sheet.id}-count-${item.key}`);
         count = input ? Math.max(1, Math.min(Number(input.value) || 1, maxCount(item))) : 1;
       }
@@ -70,12 +76,32 @@
     return Math.round(result * 100) / 100;
   }
 
-  function unanswered() {
-    const boxes = [...form.querySelectorAll(".prior-item")];
-    for (const sheet of sheets) {
-      if (enabled(sheet)) boxes.push(...sheet.el.querySelectorAll(".inspect-item:not([data-last-time])"));
+  // An item's deduction fields (places found, photo, note) are made when it is first marked 扣分, from one
+  // <template>: rendered for all 110 items, their hidden inputs made the browser lay out every area of the
+  // sheet again after the page had loaded (issue 15). Once made they stay, hidden again if the item passes.
+  const deductionFields = document.getElementById("deduction-fields");
+  function withDeductionFields(box) {
+    if (!box || box.querySelector(".when-failed")) return;
+    const sheet = sheets.find((s) => s.el.contains(box));
+    const item = itemsOf(sheet.definition).find((i) => i.key === box.dataset.key);
+    const pre = `v${sheet.id}-`;
+    const fields = deductionFields.content.firstElementChild.cloneNode(true);
+    for (const input of fields.querySelectorAll("[data-field]")) {
+      const field = input.closest(".field");
+      if (input.dataset.field === "count" && !item.repeatable) { field.remove(); continue; }
+      const label = field.querySelector("label");
+      input.id = input.name = `${pre}${input.dataset.field}-${item.key}`;
+      label.htmlFor = input.id;
+      label.id = `${input.id}-label`;
+      input.setAttribute("aria-labelledby", `${label.id} ${pre}legend-${item.key}`);
+      if (input.dataset.field === "count") input.max = maxCount(item);
     }
-    return boxes.filter((box) => !box.querySelector("input[type=radio]:checked"));
+    box.append(fields);
+  }
+
+  function unanswered(given) {
+    return [...priors, ...sheets.filter(enabled).flatMap((sheet) => sheet.questions)]
+      .filter((q) => !given.has(q.name));
   }
 
   // Writes only what changed: a tap re-scores the whole sheet, and rewriting 2,000 nodes' text, disabled and
@@ -85,7 +111,8 @@
   }
 
   function refresh() {
-    const waiting = unanswered();
+    const given = answers();
+    const waiting = unanswered(given);
     for (const sheet of sheets) {
       const on = enabled(sheet);
       if (sheet.on !== on) {
@@ -97,21 +124,22 @@
         sheet.chip = form.querySelector(`[data-score-for="${sheet.id}"]`);
         sheet.chip.hidden = !on;
       }
-      const value = score(sheet);
+      const value = score(sheet, given);
       put(sheet.chip.querySelector(".score-value"), "textContent", String(value));
       put(sheet.chip.querySelector(".score-percent"), "textContent",
         String(Math.round(value * 1000 / sheet.definition.base_score) / 10));
-      for (const output of sheet.el.querySelectorAll(".last-time-count")) put(output, "textContent", String(notClosed(sheet)));
+      for (const output of sheet.el.querySelectorAll(".last-time-count")) {
+        put(output, "textContent", String(notClosed(sheet, given)));
+      }
       // Every deduction needs its photo: the photo field is required while the item is marked 扣分.
-      for (const box of sheet.el.querySelectorAll(".inspect-item:not([data-last-time])")) {
-        const photo = box.querySelector(".deduction-photo");
-        if (photo) put(photo, "required", on && !correcting && box.querySelector('input[value="fail"]:checked') !== null);
+      for (const photo of sheet.el.querySelectorAll(".deduction-photo")) {
+        const key = photo.closest(".inspect-item").dataset.key;
+        put(photo, "required", on && !correcting && given.get(`v${sheet.id}-item-${key}`) === "fail");
       }
     }
     const left = new Map();
-    for (const box of waiting) {
-      const section = box.closest(".checklist-section");
-      if (section) left.set(section.id, (left.get(section.id) || 0) + 1);
+    for (const { section } of waiting) {
+      if (section) left.set(section, (left.get(section) || 0) + 1);
     }
     for (const link of form.querySelectorAll("[data-section-link]")) {
       const count = left.get(link.dataset.sectionLink) || 0;
@@ -122,10 +150,10 @@
   }
 
   document.getElementById("jump-unanswered").addEventListener("click", () => {
-    const [first] = unanswered();
+    const [first] = unanswered(answers());
     if (!first) return;
-    first.scrollIntoView({ block: "center" });
-    first.querySelector("input").focus({ preventScroll: true });
+    first.box.scrollIntoView({ block: "center" });
+    first.box.querySelector("input").focus({ preventScroll: true });
   });
   // An 80-item sheet: after the deductions of an area, the rest of it passes with one tap.
   form.addEventListener("click", (event) => {
@@ -137,7 +165,19 @@
     }
     refresh();
   });
-  form.addEventListener("change", refresh);
+  form.addEventListener("change", (event) => {
+    const input = event.target;
+    if (input.type === "radio" && input.value === "fail" && input.checked) withDeductionFields(input.closest(".inspect-item"));
+    refresh();
+  });
+  // A visit filled in again (a refused one corrected, or a save that failed): its deductions' fields first.
+  form.addEventListener("outbox:filling", (event) => {
+    for (const [name, value] of Object.entries(event.detail)) {
+      const field = value === "fail" && form.elements.namedItem(name);
+      const fail = field instanceof RadioNodeList && [...field].find((el) => el.value === "fail");
+      if (fail) withDeductionFields(fail.closest(".inspect-item"));
+    }
+  });
   // Typing a note or a name changes no score: only the number of places found does, while it is typed.
   form.addEventListener("input", (event) => { if (event.target.matches(".count-input")) refresh(); });
   form.addEventListener("reset", () => setTimeout(refresh));
@@ -157,7 +197,6 @@
     const target = location.hash && document.getElementById(location.hash.slice(1));
     if (target) requestAnimationFrame(() => requestAnimationFrame(() => target.scrollIntoView({ block: "start" })));
   });
-  requestAnimationFrame(clearOfBar);  // read once the first refresh below has written: one layout, not two
   // The area list on the left is taller than a tablet's screen and scrolls on its own: it follows the sheet
   // being scored (the one crossing the upper third of the screen), so the sales sheet's areas show under it.
   const nav = form.querySelector(".inspect-nav");
@@ -192,5 +231,10 @@
     });
     new MutationObserver(applySheets).observe(form, { childList: true });
   }
-  refresh();
+  // The first count in a task of its own, not in the one running every deferred script and DOMContentLoaded
+  // (htmx's start-up): two shorter tasks block less. The bar is read once it has written: one layout, not two.
+  setTimeout(() => {
+    refresh();
+    requestAnimationFrame(clearOfBar);
+  });
 })();

@@ -160,6 +160,8 @@
   }
 
   function fill(form, data) {
+    // A form whose fields are made on demand (the inspection sheet's deductions) makes those the data names.
+    form.dispatchEvent(new CustomEvent("outbox:filling", { detail: data }));
     for (const [name, value] of Object.entries(data)) {
       const field = form.elements.namedItem(name);
       // a number item with its 不适用 box: two controls share the name, "na" means the box
