@@ -59,7 +59,7 @@ def save_item(session: Session, *, actor: User, project: Project, name: str, uni
         if short is not None:
             session.rollback()
             raise ShiftError(_("期初库存改为 %(n)d 后,%(day)s 的账面库存会变成 %(stock)d %(unit)s。请核对期初库存。",
-                               n=initial, day=f"{short.day:%m-%d}", stock=short.expected, unit=unit))
+                               n=initial, day=short.day.strftime("%m-%d"), stock=short.expected, unit=unit))
     session.add(item)
     audit.record(session, actor=actor, action="water_item.update" if before else "water_item.create", obj=item,
                  before=before, after=audit.snapshot(item, fields))
