@@ -89,7 +89,8 @@ def _board_rows(db, project_ids: list[int]) -> list[dict]:
 def duty_board():
     """Who holds which post now in every project the supervisor answers for; gaps and hand-overs waiting."""
     db = get_session()
-    ids = projects_with_role(db, current_user.id, SUPERVISORS)
+    projects, roles = home.my_projects(db, current_user)
+    ids = [p.id for p in projects if roles[p.id] & {*SUPERVISORS, "admin"}]
     if not ids:  # a guard who typed /duty goes to their own duty; nobody else may see the board
         guarding = projects_with_role(db, current_user.id, records.GUARDS)
         if not guarding:

@@ -42,6 +42,7 @@ def test_the_duty_board_shows_who_holds_each_post_and_the_round_the_clock_post_l
     assert f"duty-project-{world.p2.id}" not in page.get_data(as_text=True)  # P2 is not the supervisor's
     assert login_as("guard").get("/duty").location.endswith(f"/projects/{world.p1.id}/duty")  # to their own
     assert login_as("engineer").get("/duty").status_code == 403
+    assert f"duty-project-{world.p1.id}" in login_as("admin").get("/duty").get_data(as_text=True)  # the company's
 
 
 def test_a_supervisor_settles_a_hand_over_difference_once(world, db, login_as):
