@@ -290,8 +290,9 @@ def route(route_id: int):
     """A route: its settings, its checkpoints in order with their checklists, its schedules."""
     route = load_or_404(Route, route_id, *SUPERVISORS)
     if request.method == "GET":
-        editing = next((s for s in services.schedules_of(get_session(), route)
-                        if s.active and str(s.id) == request.args.get("edit")), None)
+        editing = get_session().get(Schedule, request.args.get("edit", 0, type=int))
+        if editing is not None and (editing.route_id != route.id or not editing.active):
+            editing = None
         return _route_page(route, editing=editing, schedule_form=editing and schedules.as_form(editing))
     form = request.form
     try:
@@ -354,8 +355,7 @@ def _save_schedule(route: Route, schedule: Schedule | None):
                                rhythm=form.get("rhythm") or "daily", weekdays=form.getlist("weekdays"),
                                month_day=form.get("month_day"), month_week=form.get("month_week"),
                                month_weekday=form.get("month_weekday"), now=utcnow())
-    except services.ScheduleError as exc:
-        get_session().rollback()
+    except services.ScheduleError as exc:  # refused before anything was changed
         return _route_page(route, 400, schedule_error=str(exc), schedule_form=form, editing=schedule)
     flash(_("已添加班次,今天的轮次已生成。") if schedule is None else _("已修改班次:还没开始的轮次按新的时间生成。"),
           "success")

@@ -269,7 +269,7 @@ def import_places(session: Session, *, actor: User, project: Project, rows: list
 
 
 def qr_svg(payload: str) -> str:
-    """A QR symbol as inline SVG for a label sheet."""
+    """A QR symbol as inline SVG for a page (the resident's link page; the label sheet PDF takes `qr_png`)."""
     return segno.make(payload, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff")
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.accounts.services import projects_with_role, users_by_id
+from app.accounts.services import users_by_id
 from app.core import attention, home
 from app.core.db import get_session, local, utcnow
 from app.core.formatting import starter
@@ -89,10 +89,10 @@ def _board_rows(db, project_ids: list[int]) -> list[dict]:
 def duty_board():
     """Who holds which post now in every project the supervisor answers for; gaps and hand-overs waiting."""
     db = get_session()
-    projects, roles = home.my_projects(db, current_user)
-    ids = [p.id for p in projects if roles[p.id] & {*SUPERVISORS, "admin"}]
+    _projects, roles = home.my_projects(db, current_user)
+    ids = home.holding(roles, {*SUPERVISORS, "admin"})
     if not ids:  # a guard who typed /duty goes to their own duty; nobody else may see the board
-        guarding = projects_with_role(db, current_user.id, records.GUARDS)
+        guarding = home.holding(roles, set(records.GUARDS))
         if not guarding:
             abort(403)
         return redirect(url_for("shifts.my_duty", project_id=guarding[0]))

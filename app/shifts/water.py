@@ -215,10 +215,9 @@ def record_usage(session: Session, *, user: User, project: Project, at: datetime
             raise ShiftError(_("%(item)s库存不足:账面只有 %(stock)d %(unit)s,不能用掉 %(used)d %(unit)s。",
                                item=item.name, stock=short.expected + typed, used=typed, unit=starter(item.unit)))
         if short is not None:  # a late record from an offline phone: the shortfall shows on a later day
-            later = short.day.strftime("%m-%d")
             raise ShiftError(_("%(item)s库存不足:记上这 %(used)d %(unit)s,%(day)s 的账面库存会变成 %(stock)d %(unit)s。"
                                "请核对各天的用量和补货。", item=item.name, used=quantities[item_id][0],
-                               unit=starter(item.unit), day=later, stock=short.expected))
+                               unit=starter(item.unit), day=short.day.strftime("%m-%d"), stock=short.expected))
     entries = [WaterEntry(project_id=project.id, item_id=i, day=day, used=u, restocked=r, user_id=user.id, at=at)
                for i, (u, r) in quantities.items()]
     session.add_all(entries)
