@@ -18,6 +18,9 @@ PATTERNS = {
     "en": {"datetime": "d MMM yyyy HH:mm", "date": "d MMM yyyy", "short": "d MMM HH:mm", "time": "HH:mm",
            "seconds": "HH:mm:ss"},
 }
+# The patterns of digits only, as strftime writes them (locale-independent).
+NUMERIC = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M", "yyyy-MM-dd": "%Y-%m-%d", "MM-dd HH:mm": "%m-%d %H:%M",
+           "HH:mm": "%H:%M", "HH:mm:ss": "%H:%M:%S"}
 # Flask-Babel's own filter names and styles, kept working: "medium" and "short" both mean one of ours.
 LEGACY_STYLES = {None: "datetime", "medium": "datetime", "full": "datetime", "long": "datetime", "short": "short"}
 
@@ -39,6 +42,8 @@ def when(value, style: str = "datetime") -> str:
         from app.core.db import local
 
         moment = local(value) if value.tzinfo else value
+        if pattern in NUMERIC:  # the same text as Babel's, without its pattern walk (a busy home formats hundreds)
+            return moment.strftime(NUMERIC[pattern])
         return format_datetime(moment, pattern, locale=_locale())
     if isinstance(value, date):
         return format_date(value, _patterns()["date"] if style != "short" else pattern.split(" ")[0],

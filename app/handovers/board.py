@@ -1,4 +1,5 @@
 """What supervisors and other pages read: each room's last handover, a room's history, the day's records."""
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -42,11 +43,12 @@ def discrepant_rooms(session: Session, project_ids: list[int]) -> dict[int, int]
     return out
 
 
-def discrepant_handovers(session: Session, project_ids: list[int]) -> list[tuple]:
+def discrepant_handovers(session: Session, project_ids: list[int], *, listed: int | None = None) -> list[tuple]:
     """The rooms of many projects whose last handover found something missing, damaged or moved, with that
     handover and its lines not found as listed — rows of the columns a needs-attention line shows (room: id,
     project_id, name; handover: id, counted_at, discrepancies, incoming_id; lines: name, status), read for many
-    projects, so not whole objects: two queries whatever the number of projects."""
+    projects, so not whole objects: two queries whatever the number of projects. The lines are read for the
+    projects with at most `listed` such rooms (any, when None): the others' rooms are shown folded."""
     if not project_ids:
         return []
     rooms = Bundle("room", Room.id, Room.project_id, Room.name)
@@ -55,9 +57,11 @@ def discrepant_handovers(session: Session, project_ids: list[int]) -> list[tuple
                         .where(Room.project_id.in_(list(project_ids)), Handover.discrepancies > 0)
                         .order_by(Handover.counted_at, Room.id)).all()
     lines: dict[int, list] = {}
-    if rows:
+    per_project = Counter(room.project_id for room, _h in rows)
+    alone = [h.id for room, h in rows if listed is None or per_project[room.project_id] <= listed]
+    if alone:
         for line in session.exec(select(HandoverLine.handover_id, HandoverLine.name, HandoverLine.status)
-                                 .where(HandoverLine.handover_id.in_([h.id for _r, h in rows]),
+                                 .where(HandoverLine.handover_id.in_(alone),
                                         HandoverLine.status != "present")
                                  .order_by(HandoverLine.position)).all():
             lines.setdefault(line.handover_id, []).append(line)

@@ -66,7 +66,7 @@ def _home_tasks(session, user, projects, roles):
 @attention.register
 def _discrepancies(session, project_ids, now):
     """Rooms whose last handover found items missing, damaged or moved: gone once a handover finds them all."""
-    rows = board.discrepant_handovers(session, project_ids)
+    rows = board.discrepant_handovers(session, project_ids, listed=attention.FOLD)
     people = users_by_id(session, {h.incoming_id for _r, h, _l in rows if h.incoming_id})
 
     def one(row):

@@ -68,32 +68,32 @@ def _home_tasks(session, user, projects, roles):
 def _attention(session, project_ids, now):
     """Rounds missed, left incomplete or started late in the last 24 h: one line per route, worse (back after an
     acknowledgement) with each round missed or late after those acknowledged."""
-    troubles = trouble.rounds_in_trouble(session, project_ids, now - timedelta(hours=24), now)
+    troubles = trouble.rounds_in_trouble(session, project_ids, now - timedelta(hours=24), now, listed=attention.FOLD)
     people = users_by_id(session, {i for t in troubles for i in t.guard_ids})
 
     def one(t):
-        shown = t.missed or t.late
-        title = (ngettext("漏巡 %(num)d 轮", "漏巡 %(num)d 轮", len(t.missed)) if t.missed
-                 else ngettext("迟到 %(num)d 轮", "迟到 %(num)d 轮", len(t.late)))
-        detail = "、".join(f"{local(slot):%H:%M}" for _id, slot, _d in shown[:6]) + ("…" if len(shown) > 6 else "")
-        if t.missed and t.late:
-            detail += " · " + ngettext("迟到 %(num)d 轮", "迟到 %(num)d 轮", len(t.late))
+        shown, missed, late = t.shown, t.missed.count, t.late.count
+        title = (ngettext("漏巡 %(num)d 轮", "漏巡 %(num)d 轮", missed) if missed
+                 else ngettext("迟到 %(num)d 轮", "迟到 %(num)d 轮", late))
+        detail = "、".join(f"{local(slot):%H:%M}" for slot in shown.slots[:6]) + ("…" if shown.count > 6 else "")
+        if missed and late:
+            detail += " · " + ngettext("迟到 %(num)d 轮", "迟到 %(num)d 轮", late)
         return attention.Item(
             key=f"patrols.rounds:{t.route.id}", project_id=t.route.project_id, title=title, since=t.since,
-            place=t.route.name, detail=detail, urgency=attention.HIGH if t.missed else attention.LOW,
+            place=t.route.name, detail=detail, urgency=attention.HIGH if missed else attention.LOW,
             url=url_for("patrols.board", project_id=t.route.project_id,
-                        date=service_day(shown[-1][1], zone().key).isoformat()),
+                        date=service_day(shown.last_slot, zone().key).isoformat()),
             holder="、".join(people[i].display_name for i in sorted(t.guard_ids) if i in people),
-            level=f"{t.missed[-1][0] if t.missed else 0}:{t.late[-1][0] if t.late else 0}")
+            level=f"{t.missed.last_id}:{t.late.last_id}")
 
     def many(project_id, group):
-        missed = sum(len(t.missed) for t in group)
+        missed = sum(t.missed.count for t in group)
         return attention.Item(
             key=f"patrols.rounds:project:{project_id}", project_id=project_id, since=min(t.since for t in group),
             title=ngettext("漏巡 %(num)d 轮", "漏巡 %(num)d 轮", missed) if missed
-            else ngettext("迟到 %(num)d 轮", "迟到 %(num)d 轮", sum(len(t.late) for t in group)),
+            else ngettext("迟到 %(num)d 轮", "迟到 %(num)d 轮", sum(t.late.count for t in group)),
             detail="、".join(t.route.name for t in group[:4]) + ("…" if len(group) > 4 else ""),
-            level=str(max((t.missed or t.late)[-1][0] for t in group)), url=url_for("patrols.board", project_id=project_id),
+            level=str(max(t.shown.last_id for t in group)), url=url_for("patrols.board", project_id=project_id),
             urgency=attention.HIGH if missed else attention.LOW)
 
     return attention.fold(troubles, project_of=lambda t: t.route.project_id, one=one, many=many)

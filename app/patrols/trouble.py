@@ -1,5 +1,7 @@
 """What the supervisor's home reads of the rounds, for many projects at once: the routes in trouble in a window
 (missed, left incomplete, started late) and a service day's counts; a fixed number of queries either way."""
+import json
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -13,42 +15,78 @@ TROUBLE = ("missed", "incomplete", "late")
 
 
 @dataclass
+class Kind:
+    """A route's rounds of one kind of trouble (missed or left incomplete; started late) in the window."""
+
+    count: int = 0
+    first_deadline: datetime | None = None
+    last_slot: datetime | None = None
+    last_id: int = 0  # the newest round's id: an acknowledged line comes back when it changes
+    slots: list[datetime] = field(default_factory=list)  # in order; read only when the route is listed alone
+
+    def add(self, count: int, first_deadline: datetime, last_slot: datetime, last_id: int) -> None:
+        self.count += count
+        self.first_deadline = min(filter(None, (self.first_deadline, first_deadline)))
+        self.last_slot = max(filter(None, (self.last_slot, last_slot)))
+        self.last_id = max(self.last_id, last_id)
+
+
+@dataclass
 class RouteTrouble:
     """A route's rounds missed (or left incomplete) and started late whose deadline fell in a window."""
 
     route: object  # a row of the route's id, project_id and name
-    missed: list[tuple[int, datetime, datetime]] = field(default_factory=list)  # (round id, slot, deadline)
-    late: list[tuple[int, datetime, datetime]] = field(default_factory=list)
-    since: datetime | None = None  # the first deadline passed of those listed first (missed, else late)
+    missed: Kind = field(default_factory=Kind)
+    late: Kind = field(default_factory=Kind)
     guard_ids: set[int] = field(default_factory=set)
 
+    @property
+    def shown(self) -> Kind:
+        """What its line is about: the missed rounds, else the late ones."""
+        return self.missed if self.missed.count else self.late
 
-def rounds_in_trouble(session: Session, project_ids: list[int], since: datetime, now: datetime) -> list[RouteTrouble]:
+    @property
+    def since(self) -> datetime:
+        return self.shown.first_deadline
+
+
+def rounds_in_trouble(session: Session, project_ids: list[int], since: datetime, now: datetime, *,
+                      listed: int | None = None) -> list[RouteTrouble]:
     """Per route of these projects, the rounds missed, left incomplete or started late whose deadline fell in
-    (since, now]: those the clock has settled are read as a few columns, the others (still open) are assessed;
-    a fixed number of queries whatever the number of projects or rounds."""
+    (since, now]: those the clock has settled are counted in SQL, the others (still open) are assessed. The slots
+    of each kind are read for the routes of projects with at most `listed` routes in trouble (any, when None):
+    the others are shown folded. A fixed number of queries whatever the number of projects or rounds."""
     if not project_ids:
         return []
     window = (Round.project_id.in_(list(project_ids)), Round.slot_start > since - timedelta(days=1),  # the index
               Round.deadline > since, Round.deadline <= now)
-    rows = [(id_, route_id, slot, deadline, guards, outcome) for id_, route_id, slot, deadline, guards, outcome in
-            session.exec(select(Round.id, Round.route_id, Round.slot_start, Round.deadline, Round.guard_ids,
-                                Round.outcome).where(*window, Round.outcome.in_(TROUBLE))).all()]
-    open_rounds = session.exec(select(Round).where(*window, Round.outcome.is_(None))).all()
-    for view in assess_rounds(session, open_rounds, now):
+    settled = (*window, Round.outcome.in_(TROUBLE))
+    late = sa.case((Round.outcome == "late", 1), else_=0).label("late")
+    counts = session.exec(select(Round.route_id, late, func.count(), func.min(Round.deadline),
+                                 func.max(Round.slot_start), func.max(Round.id))
+                          .where(*settled).group_by(Round.route_id, late)).all()
+    guards = set(session.exec(select(Round.route_id, sa.cast(Round.guard_ids, sa.Text)).where(*settled).distinct()))
+    unsettled = []
+    for view in assess_rounds(session, session.exec(select(Round).where(*window, Round.outcome.is_(None))).all(), now):
         if view.assessment.status in TROUBLE:
             r = view.round
-            rows.append((r.id, r.route_id, r.slot_start, r.deadline, r.guard_ids, view.assessment.status))
-    if not rows:
+            unsettled.append((r.route_id, int(view.assessment.status == "late"), r.slot_start))
+            counts.append((r.route_id, unsettled[-1][1], 1, r.deadline, r.slot_start, r.id))
+            guards.add((r.route_id, json.dumps(r.guard_ids)))
+    if not counts:
         return []
     routes = {r.id: RouteTrouble(route=r) for r in session.exec(select(Route.id, Route.project_id, Route.name).where(
-        Route.id.in_({row[1] for row in rows})).order_by(Route.id)).all()}
-    for id_, route_id, slot, deadline, guards, outcome in sorted(rows, key=lambda row: (row[2], row[0])):
-        trouble = routes[route_id]
-        (trouble.late if outcome == "late" else trouble.missed).append((id_, slot, deadline))
-        trouble.guard_ids.update(guards or [])
-    for trouble in routes.values():
-        trouble.since = (trouble.missed or trouble.late)[0][2]
+        Route.id.in_({row[0] for row in counts})).order_by(Route.id)).all()}
+    for route_id, is_late, *figures in counts:
+        (routes[route_id].late if is_late else routes[route_id].missed).add(*figures)
+    for route_id, text in guards:
+        routes[route_id].guard_ids.update(json.loads(text) or [] if text else [])
+    per_project = Counter(t.route.project_id for t in routes.values())
+    alone = [i for i, t in routes.items() if listed is None or per_project[t.route.project_id] <= listed]
+    if alone:
+        slots = session.exec(select(Round.route_id, late, Round.slot_start).where(*settled, Round.route_id.in_(alone)))
+        for route_id, is_late, slot in sorted([*slots, *(u for u in unsettled if u[0] in alone)], key=lambda u: u[2]):
+            (routes[route_id].late if is_late else routes[route_id].missed).slots.append(slot)
     return list(routes.values())
 
 

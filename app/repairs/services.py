@@ -206,11 +206,11 @@ def overdue_in(session: Session, project_ids: list[int], now: datetime) -> list[
     tickets = session.exec(select(*OVERDUE_COLUMNS).where(
         Ticket.project_id.in_(list(project_ids)), Ticket.status.in_(workflow.OPEN),
         ((Ticket.status == "reported") & (Ticket.created_at < now - shortest)) | (Ticket.due_at < now))).all()
-    settings = {p: RepairSettings(project_id=p) for p in {t.project_id for t in tickets}}
+    stored, default = {}, RepairSettings()  # one default for the projects that kept theirs (constructing is slow)
     if tickets:
-        settings.update({s.project_id: s for s in session.exec(select(RepairSettings).where(
-            RepairSettings.project_id.in_(list(settings))))})
-    out = [(t, state) for t in tickets if (state := clock(t, settings[t.project_id], now)) and state.overdue]
+        stored = {s.project_id: s for s in session.exec(select(RepairSettings).where(
+            RepairSettings.project_id.in_({t.project_id for t in tickets})))}
+    out = [(t, state) for t in tickets if (state := clock(t, stored.get(t.project_id, default), now)) and state.overdue]
     return sorted(out, key=lambda pair: (pair[1].due, pair[0].id))
 
 

@@ -11,6 +11,7 @@ from app.core.audit import AuditLog
 from app.core.db import get_session
 from app.handovers.models import HandoverLine, RoomCheck
 from app.patrols.models import Round
+from tests import factories
 from tests.complaints.helpers import complaint
 from tests.html import soup
 
@@ -54,6 +55,33 @@ def test_a_missed_round_appears_after_its_deadline_goes_when_acknowledged_and_re
     worse = lines(app, [world.p1.id], later.deadline + timedelta(minutes=1))[key]  # worse: back
     assert worse.title == "漏巡 2 轮"
     assert key not in lines(app, [world.p1.id], round_.deadline + timedelta(hours=25, minutes=1) + timedelta(hours=2))
+
+
+def _settled(db, route_, round_, hours_ago: int, outcome: str, now, guard_ids=()):
+    slot = now - timedelta(hours=hours_ago)
+    db.add(Round(project_id=route_.project_id, route_id=route_.id, schedule_id=round_.schedule_id, slot_start=slot,
+                 window_end=slot + timedelta(hours=1), deadline=slot + timedelta(hours=1, minutes=15),
+                 closes_at=slot + timedelta(hours=2), stops=round_.stops, outcome=outcome, guard_ids=list(guard_ids)))
+
+
+def test_rounds_the_clock_settled_are_one_line_per_route_and_one_per_project_past_three_routes(app, world, db):
+    now = world.rounds["p1"].slot_start  # the world's own rounds are not due yet
+    guard = world.users["guard"]
+    _settled(db, world.routes["p1"], world.rounds["p1"], 5, "missed", now, [guard.id])
+    _settled(db, world.routes["p1"], world.rounds["p1"], 3, "incomplete", now, [guard.id])
+    _settled(db, world.routes["p1"], world.rounds["p1"], 7, "late", now)
+    extra = [factories.route(db, world.checkpoints["p2"], f"第{n}条路线")[0] for n in range(4)]
+    for n, route_ in enumerate(extra):
+        _settled(db, route_, world.rounds["p2"], 4 + n, "missed", now)
+    db.commit()
+    found = lines(app, [world.p1.id, world.p2.id], now)
+    alone = found[f"patrols.rounds:{world.routes['p1'].id}"]
+    slots = [(now - timedelta(hours=h)).astimezone(TZ).strftime("%H:%M") for h in (5, 3)]
+    assert alone.title == "漏巡 2 轮" and alone.detail == f"{'、'.join(slots)} · 迟到 1 轮"
+    assert alone.holder == guard.display_name and alone.since == now - timedelta(hours=5) + timedelta(minutes=75)
+    folded = found[f"patrols.rounds:project:{world.p2.id}"]
+    assert folded.title == "漏巡 4 轮" and folded.detail == "第0条路线、第1条路线、第2条路线、第3条路线"
+    assert not {f"patrols.rounds:{r.id}" for r in extra} & found.keys()
 
 
 def test_a_ticket_appears_past_its_dispatch_target_and_goes_when_dispatched(app, world, db):
