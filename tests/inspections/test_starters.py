@@ -58,11 +58,16 @@ def test_the_tablet_form_lists_both_sheets_areas_and_last_times_items(app, world
     form = page.select_one("form#inspection-form")
     assert form["data-outbox-kind"] == "inspection" and form["data-project-id"] == str(world.p1.id)
     assert [s.get_text(" ", strip=True).split(" ")[0] for s in page.select(".score-total")] == ["物业案场检查表", "销售案场检查表"]
+    # each area with its items left to answer, before any script runs (an area scored only from last time's
+    # items has none: ✓); the count on the score bar is every item and last time's item, as inspection.js counts
     nav = [a.get_text(" ", strip=True) for a in page.select(".inspect-nav a")]
-    assert "销售大厅" in nav and "上次检查问题关闭情况" in nav
-    prior = page.select_one("#last-time .prior-item")
-    assert world.deductions["p1"].label in prior.get_text()
+    assert "销售大厅 7" in nav and "上次检查问题关闭情况 ✓" in nav
+    assert page.select_one('.inspect-nav a[href$="-s1"]:not(.done)') and len(page.select(".inspect-nav a.done")) == 2
+    prior = page.select("#last-time .prior-item")
+    assert world.deductions["p1"].label in prior[0].get_text()
     assert len(page.select(".inspect-item")) == 79 + 33
+    questions = len(page.select(".inspect-item:not([data-last-time])"))
+    assert page.select_one("#unanswered-count").get_text() == str(questions + len(prior))
     assert login_as("supervisor").get(f"/projects/{world.p1.id}/inspections/new").status_code == 403
 
 
@@ -76,7 +81,8 @@ def test_the_form_keeps_its_punctuation_inside_the_translated_text(app, world, d
     db.commit()
     page = soup(login_as("inspector").get(f"/projects/{world.p1.id}/inspections/new"))
     jump = page.select_one("#jump-unanswered")
-    assert jump.get_text(strip=True) == "跳到未答项(0)" and jump.select_one("#unanswered-count").get_text() == "0"
+    left = jump.select_one("#unanswered-count").get_text()
+    assert jump.get_text(strip=True) == f"跳到未答项({left})" and int(left) > 100
     lead = next(p for p in page.select("p") if p.get_text().startswith("组长"))
     assert lead.get_text() == "组长:<b>钱品质</b>" and lead.select_one("b") is None  # the name stays escaped
     note = page.select_one(".last-time-note")
