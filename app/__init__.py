@@ -88,6 +88,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     from app.inspections import jobs as _inspections_jobs  # noqa: F401
     from app.month import jobs as _month_jobs  # noqa: F401
     from app.patrols import jobs as _patrols_jobs  # noqa: F401
+    from app.registers import jobs as _registers_jobs  # noqa: F401
     from app.repairs import jobs as _repairs_jobs  # noqa: F401
     from app.shifts import jobs as _shifts_jobs  # noqa: F401
 

@@ -34,7 +34,7 @@ STATUS_LABELS = {"pending": _l("待发送"), "sending": _l("发送中"), "sent":
 # The capabilities whose alerts a channel may pick (an event "repairs.dispatched" belongs to "repairs").
 EVENT_GROUPS = {"repairs": _l("报修工单"), "patrols": _l("巡更"), "handovers": _l("样板间交接"),
                 "shifts": _l("案场值班"), "inspections": _l("品质检查"), "complaints": _l("投诉"),
-                "incidents": _l("特殊事件")}
+                "incidents": _l("特殊事件"), "registers": _l("岗位登记")}
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 EVENT_NAME = re.compile(r"[a-z_]+(\.[a-z_]+)*")
 SECRET = {"dingtalk": re.compile(r"SEC[0-9A-Za-z]{10,100}"), "feishu": re.compile(r"[0-9A-Za-z]{8,100}")}
