@@ -26,6 +26,8 @@ def _columns(register: str) -> list[tuple[str, object]]:
                 (_("拾获地点"), lambda e, c: e.found_place),
                 (_("拾获人"), lambda e, c: e.found_by or c.name(e.recorded_by)),
                 (_("物品描述"), lambda e, c: e.description), (_("存放处"), lambda e, c: e.kept_where),
+                (_("去向"), lambda e, c: (_("上交派出所") if e.returned_to == "police" else _("失主领取"))
+                 if e.returned_at else ""), (_("派出所"), lambda e, c: e.police_station),
                 (_("归还时间"), lambda e, c: c.time(e.returned_at)), (_("领取人"), lambda e, c: e.receiver_name),
                 (_("领取人电话"), lambda e, c: masked(e.receiver_phone)),
                 (_("经手人"), lambda e, c: c.name(e.returned_by)), (_("登记人"), lambda e, c: c.name(e.recorded_by))]

@@ -39,7 +39,8 @@ class Visit(SQLModel, table=True):
 
 class Found(SQLModel, table=True):
     """A lost item found (失物招领): when, where, by whom, what, kept where; then returned to its owner, who gives
-    name and phone and signs (the signature a Photo "register_found_sign")."""
+    name and phone and signs (the signature a Photo "register_found_sign"), or — long unclaimed — handed to a
+    police station (上交派出所), whose officer gives the same and signs."""
 
     __tablename__ = "register_found"
 
@@ -56,6 +57,8 @@ class Found(SQLModel, table=True):
     receiver_name: str = Field(default="", max_length=60)
     receiver_phone: str = Field(default="", max_length=20)
     returned_by: int | None = _user()
+    returned_to: str = Field(default="owner", max_length=10)  # owner | police (receiver: the officer)
+    police_station: str = Field(default="", max_length=80)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     __table_args__ = (sa.Index("ix_register_found_post_found", "post_id", "found_at"),

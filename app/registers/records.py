@@ -46,7 +46,8 @@ def found(session: Session, s: Submission) -> dict:
 
 
 def found_return(session: Session, s: Submission) -> dict:
-    """`register_found_return`: {found_id, receiver_name, receiver_phone} and the receiver's signature."""
+    """`register_found_return`: {found_id, receiver_name, receiver_phone; returned_to "owner" (the default) or
+    "police" with police_station} and the receiver's signature."""
     row = services.entry_in(session, "lost", s.data.get("found_id"), project_id=s.project.id)
     row = services.return_found(session, storage=s.storage, actor=s.user, found=row, data=s.data,
                                 signature=(s.photos_of("sign-receiver") or [None])[0], at=s.client_time,

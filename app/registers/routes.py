@@ -59,8 +59,9 @@ def _unclaimed(session, project_ids, now):
     posts = shifts.posts_by_id(session, {item.post_id for item in items})
     return [attention.Item(key=f"registers.unclaimed:{item.id}", project_id=item.project_id,
                            title=_("失物久未认领:%(what)s", what=item.description[:40]), since=item.found_at,
-                           url=url_for("registers.post_register", post_id=item.post_id, register="lost"),
-                           urgency=attention.LOW, place=starter(posts[item.post_id].name), level="unclaimed") for item in items]
+                           url=url_for("registers.post_register", post_id=item.post_id, register="lost") + f"#found-{item.id}",
+                           urgency=attention.LOW, place=starter(posts[item.post_id].name), level="unclaimed",
+                           action=_("上交派出所")) for item in items]
 
 
 def _post_or_404(post_id: int):
@@ -97,7 +98,8 @@ def _rules(db, register: str, post) -> dict:
     if register == "keys":
         return {"key_lend": services.key_rules([k.key_name for k in services.keys_out(db, post.id)])}
     return {"visitors": {"visit": services.visit_rules()}, "gifts": {"gift": services.gift_rules()},
-            "lost": {"found": services.found_rules(), "return": services.return_rules()}}[register]
+            "lost": {"found": services.found_rules(), "return": services.return_rules(),
+                     "police": services.police_rules()}}[register]
 
 
 @bp.get("/projects/<int:project_id>/registers")

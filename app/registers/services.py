@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from app.accounts.models import User
 from app.accounts.services import member_ids
 from app.core import audit
-from app.core.db import count_by, get_posted, update_if
+from app.core.db import count_by, get_posted, local, update_if
 from app.core.notifications import link, notify
 from app.core.photos import attach
 from app.core.refusal import Refusal
@@ -88,6 +88,15 @@ def return_rules() -> dict:
         [_need("receiver_name", _("请填写领取人姓名。"), _("请填写姓名")),
          _need("receiver_phone", _("请填写领取人联系电话。"), _("请填写电话")),
          _need("sign-receiver", _("缺少领取人的签名。"), _("请签名"))], {})
+
+
+def police_rules() -> dict:
+    """Handed to the police: the station, and its officer's name, phone and signature."""
+    return _rules(
+        [_need("police_station", _("请填写派出所名称。"), _("请填写派出所")),
+         _need("receiver_name", _("请填写接收民警的姓名。"), _("请填写姓名")),
+         _need("receiver_phone", _("请填写接收民警的联系电话。"), _("请填写电话")),
+         _need("sign-receiver", _("缺少接收民警的签名。"), _("请签名"))], {})
 
 
 def gift_rules() -> dict:
@@ -215,23 +224,29 @@ def record_found(session: Session, *, storage, actor: User, post: Post, data: di
 
 def return_found(session: Session, *, storage, actor: User, found: Found, data: dict, signature, at: datetime,
                  prefix: str) -> Found:
-    """Hand a found item to its owner: name, phone and a drawn signature, never one without the others."""
-    rules = return_rules()
+    """Hand a found item to its owner (`returned_to` "owner", the default) or to a police station ("police": the
+    station and its officer): name, phone and a drawn signature, never one without the others."""
+    to = data.get("returned_to") or "owner"
+    if to not in ("owner", "police"):
+        raise RegisterError(_("无法识别物品的去向。"), {"returned_to": _("请选择")})
+    if found.returned_at is not None:  # said first: what was typed no longer matters
+        raise RegisterError(_("这件物品已于 %(when)s 交给 %(name)s。", when=f"{local(found.returned_at):%m-%d %H:%M}",
+                              name=found.police_station or found.receiver_name), status=409)
+    rules = return_rules() if to == "owner" else police_rules()
     needs(rules["needs"], {**data, "sign-receiver": signature is not None and not is_blank(signature)},
           error=RegisterError)
+    station = _text(data, "police_station", _("派出所"), 80) if to == "police" else ""
     name, phone = _text(data, "receiver_name", _("领取人姓名"), 60), _phone(data, "receiver_phone")
-    if found.returned_at is not None:
-        raise RegisterError(_("这件物品已于 %(when)s 归还给 %(name)s。", when=f"{found.returned_at:%m-%d %H:%M}",
-                              name=found.receiver_name), status=409)
     if at < found.found_at:
         raise RegisterError(_("归还时间不能早于拾获时间。"))
     # Returned only if still kept in the database: of two guards returning it at once, the second is told.
     if not update_if(session, found, Found.returned_at.is_(None), returned_at=at, receiver_name=name,
-                     receiver_phone=phone, returned_by=actor.id):
+                     receiver_phone=phone, returned_by=actor.id, returned_to=to, police_station=station):
         raise RegisterError(_("这件物品已经归还。"), status=409)
     attach(session, storage, [signature], project_id=found.project_id, owner_type="register_found_sign",
            owner_id=found.id, uploaded_by=actor.id, taken_at=at, prefix=prefix)
-    audit.record(session, actor=actor, action="register.found_return", obj=found, after={"receiver": name})
+    audit.record(session, actor=actor, action="register.found_return", obj=found,
+                 after={"receiver": name, "to": to, "station": station})
     return found
 
 

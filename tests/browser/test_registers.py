@@ -93,7 +93,7 @@ def test_every_register_round_trips_offline_and_arrives_once(browser, site, worl
     row.get_by_role("button", name="确认归还").click()
     expect(row.locator(".outbox-note")).to_have_text("缺少领取人的签名。")
     assert _queued(page) == 3
-    _draw(page, f"#found-{wallet.id} canvas", 15)
+    _draw(page, f"#return-{wallet.id} canvas", 15)
     _wait_for_signatures(page, [f"sign-receiver-{wallet.id}"])
     row.get_by_role("button", name="确认归还").click()
     expect(page.locator("#sync-badge")).to_have_text("待同步 4")

@@ -111,6 +111,33 @@ def test_a_lost_item_returned_keeps_the_receiver_and_signature_and_is_returned_o
     assert again.value.status == 409 and "黄女士" in again.value.message
 
 
+def test_an_item_handed_to_the_police_needs_the_station_and_its_officers_name_phone_and_signature(guard, post):
+    item = _found(guard, post, at=NOW - timedelta(days=31))
+    get_session().commit()
+    officer = {"returned_to": "police", "receiver_name": "刘警官", "receiver_phone": "027-85551234"}
+    for data, message in [(officer, "请填写派出所名称。"), ({**officer, "returned_to": "fire"}, "无法识别物品的去向。")]:
+        with pytest.raises(RegisterError) as refused:
+            services.return_found(get_session(), storage=storage(), actor=guard, found=item, data=data,
+                                  signature=_processed(SIGNATURE), at=NOW, prefix="t/p")
+        assert refused.value.message == message
+        get_session().rollback()
+    with pytest.raises(RegisterError, match="缺少接收民警的签名。"):
+        services.return_found(get_session(), storage=storage(), actor=guard, found=item,
+                              data={**officer, "police_station": "民意派出所"}, signature=None, at=NOW, prefix="t/p")
+    get_session().rollback()
+    assert get_session().get(Found, item.id).returned_at is None
+    services.return_found(get_session(), storage=storage(), actor=guard, found=item,
+                          data={**officer, "police_station": "民意派出所"}, signature=_processed(SIGNATURE), at=NOW,
+                          prefix="t/p")
+    row = get_session().get(Found, item.id)
+    assert (row.returned_to, row.police_station, row.receiver_name) == ("police", "民意派出所", "刘警官")
+    assert services.unclaimed(get_session(), [post.project_id], NOW) == []  # no longer kept: off the list
+    with pytest.raises(RegisterError) as again:
+        services.return_found(get_session(), storage=storage(), actor=guard, found=row, data=officer,
+                              signature=_processed(SIGNATURE), at=NOW + HOUR, prefix="t/p2")
+    assert again.value.status == 409 and "民意派出所" in again.value.message
+
+
 def test_an_item_kept_a_month_is_unclaimed(guard, post):
     old, new = _found(guard, post, at=NOW - timedelta(days=31)), _found(guard, post)
     assert [f.id for f in services.unclaimed(get_session(), [post.project_id], NOW)] == [old.id]

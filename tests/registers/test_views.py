@@ -101,6 +101,21 @@ def test_a_lost_item_returned_without_a_signature_is_refused_and_stays_kept(logi
     assert soup(page).select_one("#register-month img.signature-image")["alt"] == "黄女士签名"
 
 
+def test_an_item_handed_to_the_police_shows_the_station_on_the_month_and_in_the_export(login_as, world, db):
+    guard = login_as("guard")
+    _form(guard, world, "lost", "register_found", **FOUND)
+    item = db.exec(select(Found)).one()
+    form = soup(guard.get(_page(world, "lost"))).select_one(f"form#police-{item.id}")
+    assert form.select_one('input[name="returned_to"]')["value"] == "police"
+    handed = _form(guard, world, "lost", "register_found_return", found_id=item.id, returned_to="police",
+                   police_station="民意派出所", receiver_name="刘警官", receiver_phone="027-85551234",
+                   files={"sign-receiver": (io.BytesIO(SIGNATURE), "sign.png")})
+    assert handed.status_code == 302
+    page = guard.get(_page(world, "lost"))
+    assert text(page, "#lost-kept li") == ["没有待认领的物品。"]
+    assert "上交 民意派出所,接收民警 刘警官" in soup(page).select_one("#register-month").get_text()
+
+
 def test_an_outbox_record_counts_once_however_often_it_comes(login_as, world, db):
     guard, client_id = login_as("guard"), str(uuid.uuid4())
     record = {"kind": "register_key_lend", "project_id": world.p1.id, "client_time": utcnow().isoformat(),
