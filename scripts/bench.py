@@ -1043,7 +1043,9 @@ def run(scale: int, only: str | None) -> list[Figure]:
     figures = []
     for fn in FIGURES:
         if only is None or any(name in fn.__name__ for name in only.split(",")):
+            start = time.perf_counter()
             figures.extend(fn(bench))
+            print(f"  {fn.__name__} at {scale}x: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     return figures
 
 
