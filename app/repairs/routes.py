@@ -46,22 +46,24 @@ def _home_tasks(session, user, projects, roles):
     return tasks
 
 
-def _overdue(session, project_ids, now):
-    """The page's overdue tickets, read once for the list and the today table."""
+def _overdue(session, project_ids, now) -> dict:
+    """The page's overdue counts per project, read once for the list and the today table."""
     cached = g.setdefault("repairs_overdue", {})
     if (tuple(project_ids), now) not in cached:
-        cached[(tuple(project_ids), now)] = services.overdue_in(session, project_ids, now)
+        cached[(tuple(project_ids), now)] = services.overdue_counts(session, project_ids, now)
     return cached[(tuple(project_ids), now)]
 
 
 @attention.register
 def _attention(session, project_ids, now):
-    """Tickets past their dispatch target (派单, one tap to the form) or their completion target."""
-    rows = _overdue(session, project_ids, now)
+    """Tickets past their dispatch target (派单, one tap to the form) or their completion target: one line each in
+    a project with at most FOLD of them (read whole), else one line that counts them (counted in the database)."""
+    counts = _overdue(session, project_ids, now)
+    alone = [i for i, n in counts.items() if n.count <= attention.FOLD]
+    rows = services.overdue_in(session, alone, now)
     people = users_by_id(session, {t.assignee_id for t, _c in rows if t.assignee_id})
 
-    def one(row):
-        t, state = row
+    def one(t, state):
         return attention.Item(
             key=f"repairs.overdue:{t.id}", project_id=t.project_id, since=state.due, level=state.what,
             title=_("工单 %(number)s 超时未派单", number=t.number) if state.what == "dispatch"
@@ -72,22 +74,20 @@ def _attention(session, project_ids, now):
             action=_("派单") if state.what == "dispatch" else "",
             urgency=attention.HIGH if t.urgent or state.what == "dispatch" else attention.NORMAL)
 
-    def many(project_id, group):
+    def many(project_id, n):
+        parts = ([ngettext("%(num)d 张超时未派单", "%(num)d 张超时未派单", n.dispatch)] if n.dispatch else []) + \
+                ([ngettext("%(num)d 张超时未完成", "%(num)d 张超时未完成", n.completion)] if n.completion else [])
         return attention.Item(
             key=f"repairs.overdue:project:{project_id}", project_id=project_id, urgency=attention.HIGH,
-            title=ngettext("超时工单 %(num)d 张", "超时工单 %(num)d 张", len(group)),
-            detail="、".join(t.number for t, _state in group[:4]) + ("…" if len(group) > 4 else ""),
-            since=min(state.due for _t, state in group), level=f"{len(group)}:{max(state.due for _t, state in group)}",
-            url=url_for("repairs.tickets", project_id=project_id, show="open"))
+            title=ngettext("超时工单 %(num)d 张", "超时工单 %(num)d 张", n.count), detail=" · ".join(parts),
+            since=n.first_due, level=f"{n.count}:{n.last_due}", url=url_for("repairs.tickets", project_id=project_id, show="open"))
 
-    return attention.fold(rows, project_of=lambda row: row[0].project_id, one=one, many=many)
+    return [one(t, state) for t, state in rows] + [many(i, n) for i, n in counts.items() if i not in alone]
 
 
 @today.register(today.Column("tickets", _l("工单"), 20, _l("未关闭 / 超时")))
 def _today_figures(session, project_ids, now):
-    late = {}
-    for ticket, _state in _overdue(session, project_ids, now):
-        late[ticket.project_id] = late.get(ticket.project_id, 0) + 1
+    late = {i: n.count for i, n in _overdue(session, project_ids, now).items()}
     open_ = services.ticket_counts(session, project_ids, workflow.OPEN)
     return {i: {"tickets": today.Cell(f"{n}/{late.get(i, 0)}", sort=late.get(i, 0) * 1000 + n, alert=bool(late.get(i)))}
             for i, n in open_.items()}

@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
@@ -197,20 +198,67 @@ OVERDUE_COLUMNS = (Ticket.id, Ticket.project_id, Ticket.number, Ticket.descripti
                    Ticket.assignee_id, Ticket.urgent, Ticket.status, Ticket.created_at, Ticket.due_at)
 
 
+@dataclass
+class Overdue:
+    """A project's open tickets past their targets: how many of each kind, and their earliest and latest due."""
+
+    dispatch: int = 0
+    completion: int = 0
+    first_due: datetime | None = None
+    last_due: datetime | None = None
+
+    @property
+    def count(self) -> int:
+        return self.dispatch + self.completion
+
+    def add(self, kind: str, count: int, first: datetime, last: datetime) -> None:
+        setattr(self, kind, getattr(self, kind) + count)
+        self.first_due = min(filter(None, (self.first_due, first)))
+        self.last_due = max(filter(None, (self.last_due, last)))
+
+
+def _past_targets(session: Session, project_ids: list[int], now: datetime) -> tuple[dict, tuple]:
+    """Each project's settings (one default object for those that kept the defaults: constructing one per project
+    is slow), and the conditions of an open ticket past its dispatch target (each project's own minutes: one term
+    per distinct value) and past its completion target."""
+    stored = {s.project_id: s for s in session.exec(select(RepairSettings).where(
+        RepairSettings.project_id.in_(list(project_ids))))}
+    default = RepairSettings()
+    settings = {project_id: stored.get(project_id, default) for project_id in project_ids}
+    groups: dict[int, list[int]] = {}
+    for project_id, chosen in settings.items():
+        groups.setdefault(chosen.dispatch_minutes, []).append(project_id)
+    dispatch = sa.and_(Ticket.status == "reported", sa.or_(*(
+        sa.and_(Ticket.project_id.in_(ids), Ticket.created_at < now - timedelta(minutes=m)) for m, ids in groups.items())))
+    completion = sa.and_(Ticket.project_id.in_(list(project_ids)), Ticket.status.in_(workflow.OPEN),
+                         Ticket.status != "reported", Ticket.due_at < now)
+    return settings, (dispatch, completion)
+
+
+def overdue_counts(session: Session, project_ids: list[int], now: datetime) -> dict[int, Overdue]:
+    """{project id: Overdue} of the projects with open tickets past a target, counted in the database: two
+    grouped queries whatever the number of projects or tickets."""
+    if not project_ids:
+        return {}
+    settings, (dispatch, completion) = _past_targets(session, project_ids, now)
+    out: dict[int, Overdue] = {}
+    for kind, where, moment in (("dispatch", dispatch, Ticket.created_at), ("completion", completion, Ticket.due_at)):
+        for project_id, count, first, last in session.exec(
+                select(Ticket.project_id, func.count(), func.min(moment), func.max(moment))
+                .where(where).group_by(Ticket.project_id)).all():
+            shift = timedelta(minutes=settings[project_id].dispatch_minutes if kind == "dispatch" else 0)
+            out.setdefault(project_id, Overdue()).add(kind, count, first + shift, last + shift)
+    return out
+
+
 def overdue_in(session: Session, project_ids: list[int], now: datetime) -> list[tuple]:
-    """The open tickets of many projects past their dispatch or completion target (rows of OVERDUE_COLUMNS), with
-    their clock, the longest overdue first: two queries whatever the number of projects."""
+    """The open tickets of these projects past their dispatch or completion target (rows of OVERDUE_COLUMNS),
+    with their clock, the longest overdue first: two queries whatever the number of projects."""
     if not project_ids:
         return []
-    shortest = timedelta(minutes=SETTING_LIMITS["dispatch_minutes"][0])
-    tickets = session.exec(select(*OVERDUE_COLUMNS).where(
-        Ticket.project_id.in_(list(project_ids)), Ticket.status.in_(workflow.OPEN),
-        ((Ticket.status == "reported") & (Ticket.created_at < now - shortest)) | (Ticket.due_at < now))).all()
-    stored, default = {}, RepairSettings()  # one default for the projects that kept theirs (constructing is slow)
-    if tickets:
-        stored = {s.project_id: s for s in session.exec(select(RepairSettings).where(
-            RepairSettings.project_id.in_({t.project_id for t in tickets})))}
-    out = [(t, state) for t in tickets if (state := clock(t, stored.get(t.project_id, default), now)) and state.overdue]
+    settings, (dispatch, completion) = _past_targets(session, project_ids, now)
+    tickets = session.exec(select(*OVERDUE_COLUMNS).where(sa.or_(dispatch, completion))).all()
+    out = [(t, state) for t in tickets if (state := clock(t, settings[t.project_id], now)) and state.overdue]
     return sorted(out, key=lambda pair: (pair[1].due, pair[0].id))
 
 

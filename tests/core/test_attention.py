@@ -99,6 +99,26 @@ def test_a_ticket_appears_past_its_dispatch_target_and_goes_when_dispatched(app,
     assert late.level == "completion" and late.holder == world.users["engineer"].display_name
 
 
+def test_past_three_overdue_tickets_a_project_has_one_line_that_counts_them_by_kind(app, world, db):
+    from app.repairs.models import RepairSettings
+
+    db.add(RepairSettings(project_id=world.p2.id, dispatch_minutes=30))  # each project's own target counts
+    first = world.tickets["p2"]
+    made = [factories.ticket(db, world.p2, world.users["outsider"], f"漏水 {n}")[0] for n in range(4)]
+    for t in made[:2]:
+        t.status, t.due_at = "dispatched", first.created_at + timedelta(hours=1)
+        db.add(t)
+    db.commit()
+    at = first.created_at + timedelta(minutes=20)  # past the default 3 minutes, not p2's 30
+    assert not [k for k in lines(app, [world.p2.id], at) if k.startswith("repairs.")]
+    found = lines(app, [world.p1.id, world.p2.id], first.created_at + timedelta(hours=2))
+    folded = found[f"repairs.overdue:project:{world.p2.id}"]
+    assert folded.title == "超时工单 5 张" and folded.detail == "3 张超时未派单 · 2 张超时未完成"
+    assert folded.since == first.created_at + timedelta(minutes=30)
+    assert not {f"repairs.overdue:{t.id}" for t in made} & found.keys()
+    assert f"repairs.overdue:{world.tickets['p1'].id}" in found  # P1's one ticket: its own line
+
+
 def test_a_complaint_shows_on_its_deadline_day_and_comes_back_once_past_it(app, world, db):
     received = today_at(9)
     made = complaint(db, world.p1, received_at=received, reply_due_at=today_at(15))
