@@ -7,6 +7,7 @@ them — reached or not, the channel the matter came in through and the departme
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
@@ -15,11 +16,13 @@ from app.complaints import services as complaints
 from app.complaints.departments import departments_of, ensure_departments
 from app.complaints.models import DESK as DESK_CODE
 from app.complaints.workflow import DESK, SATISFIED
+from app.core.db import count_by
 from app.core.permissions import roles_in
 from app.core.refusal import Refusal
 from app.core.validation import whole
 from app.frontdesk import services as frontdesk
 from app.repairs import services as repairs
+from app.repairs.models import Ticket
 
 RETRY_HOURS = complaints.RETRY_HOURS
 TICKET_CALLBACK_HOURS = 24  # a finished repair is called back within a day
@@ -100,11 +103,26 @@ def due_list(session: Session, project_id: int, now: datetime) -> list[Due]:
     return sorted(out, key=lambda d: (d.due_at, d.subject_type, d.subject_id))
 
 
+def _count_tickets_due(session: Session, project_ids: list[int], day_end: datetime) -> dict[int, int]:
+    """{project id: tickets awaiting callback due by `day_end`}, counted in the database as `_tickets_due` reads
+    them: at the last attempt's retry time if it set one, else a day after the finish."""
+    retry = (select(CallbackAttempt.retry_at).where(CallbackAttempt.subject_type == "ticket",
+                                                    CallbackAttempt.subject_id == Ticket.id)
+             .order_by(CallbackAttempt.at.desc(), CallbackAttempt.id.desc()).limit(1).correlate(Ticket).scalar_subquery())
+    finished = sa.func.coalesce(Ticket.finished_at, Ticket.created_at)
+    due = sa.or_(sa.and_(retry.is_not(None), retry < day_end),
+                 sa.and_(retry.is_(None), finished < day_end - timedelta(hours=TICKET_CALLBACK_HOURS)))
+    return count_by(session, Ticket.project_id, project_ids, Ticket.status == "awaiting_callback", due)
+
+
 def count_due(session: Session, project_ids: list[int], day_end: datetime) -> dict[int, int]:
-    """{project id: callbacks due by `day_end`} (the home's count): complaints counted in the database, tickets
-    and intakes from their due times; a fixed number of queries however many projects."""
+    """{project id: callbacks due by `day_end`} (the home's count): complaints and tickets counted in the
+    database, intakes (at most a bounded list) from their due times; a fixed number of queries however many
+    projects or records."""
     counts = complaints.count_callbacks_due(session, project_ids, day_end)
-    for due in _tickets_due(session, project_ids) + _intakes_due(session, project_ids):
+    for project_id, n in _count_tickets_due(session, project_ids, day_end).items():
+        counts[project_id] = counts.get(project_id, 0) + n
+    for due in _intakes_due(session, project_ids):
         if due.due_at < day_end:
             counts[due.project_id] = counts.get(due.project_id, 0) + 1
     return counts

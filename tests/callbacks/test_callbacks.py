@@ -9,6 +9,7 @@ from app.callbacks.models import CallbackAttempt
 from app.complaints.models import Complaint
 from app.core.db import get_session, utcnow
 from app.repairs.models import Ticket
+from tests import factories
 from tests.complaints.helpers import complaint, handler, security
 from tests.html import alert, soup, text
 
@@ -130,3 +131,28 @@ def test_an_intake_marked_for_follow_up_is_due_until_a_call_reaches_the_caller(w
                                        "satisfaction": "4"})
     assert soup(client.get(url)).select("#callback-rows > li.callback-row") == []
     assert [a.channel for a in db.exec(select(CallbackAttempt))] == ["phone", "phone"]
+
+
+def test_the_homes_count_of_tickets_due_is_the_lists_whatever_their_attempts(app, world, db):
+    """The home counts tickets awaiting callback in the database; the list reads them one by one: both agree on
+    which are due by the end of the day — a day after the finish, or at the last attempt's retry time."""
+    now = utcnow()
+    end = now + timedelta(hours=6)
+    made = [factories.ticket(db, world.p1, world.users["guard"], f"漏水 {n}")[0] for n in range(5)]
+    finished = [now - timedelta(days=2), now, now - timedelta(days=2), now, now - timedelta(days=2)]
+    retries = [None, None, now + timedelta(days=1), now + timedelta(hours=1), "none"]  # "none": tried, no retry set
+    for ticket, done, retry in zip(made, finished, retries):
+        ticket.status, ticket.finished_at = "awaiting_callback", done
+        db.add(ticket)
+        if retry is not None:
+            db.add(CallbackAttempt(project_id=world.p1.id, subject_type="ticket", subject_id=0, at=now - timedelta(hours=2),
+                                   retry_at=None))  # another subject's attempt: not this ticket's
+            db.add(CallbackAttempt(project_id=world.p1.id, subject_type="ticket", subject_id=ticket.id,
+                                   at=now - timedelta(hours=1), retry_at=None if retry == "none" else retry))
+    db.commit()
+    with app.app_context():
+        session = get_session()
+        listed = [d.subject_id for d in services.due_list(session, world.p1.id, now)
+                  if d.subject_type == "ticket" and d.due_at < end]
+        assert sorted(listed) == sorted([made[0].id, made[3].id, made[4].id])
+        assert services.count_due(session, [world.p1.id], end) == {world.p1.id: 3}
