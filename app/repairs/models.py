@@ -58,7 +58,10 @@ class Ticket(SQLModel, table=True):
     public_token: str | None = Field(default=None, max_length=32, unique=True)  # a resident's private status link
     source_ip: str = Field(default="", max_length=45)  # where a public request came from (rate limit)
 
-    __table_args__ = (sa.Index("ix_ticket_project_status", "project_id", "status"),
+    # (project, status, created_at / due_at): the tickets past their dispatch or completion target, per site, read
+    # from the indexes alone (the home counts them)
+    __table_args__ = (sa.Index("ix_ticket_project_status_created", "project_id", "status", "created_at"),
+                      sa.Index("ix_ticket_project_status_due", "project_id", "status", "due_at"),
                       sa.Index("ix_ticket_project_created", "project_id", "created_at"))  # a month's, per site
 
 
