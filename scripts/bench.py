@@ -1073,7 +1073,8 @@ def report(figures: list[Figure], grown: dict[str, Figure] | None = None, header
         ratio = f"{f.ratio:.1f}×" if f.ratio else ""
         line = f"{f.name:<56} {show(f.value, f.unit):>16} {show(f.baseline, f.unit):>10} {ratio:>7} {target:>18}  {met:<3}"
         before = grown.get(_kind(f.name)) if grown else None
-        if before and not f.higher_is_better:  # by ratio where there is a baseline: the two runs differ in load
+        if before and before.value and not f.higher_is_better:  # by ratio where there is a baseline: the two
+            # runs differ in load; none for a figure that was 0 (a count of retries, say)
             line += f"  {f.ratio / before.ratio if f.ratio and before.ratio else f.value / before.value:.1f}×"
         print(line)
 
