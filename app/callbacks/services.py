@@ -16,13 +16,11 @@ from app.complaints import services as complaints
 from app.complaints.departments import departments_of, ensure_departments
 from app.complaints.models import DESK as DESK_CODE
 from app.complaints.workflow import DESK, SATISFIED
-from app.core.db import count_by
 from app.core.permissions import roles_in
 from app.core.refusal import Refusal
 from app.core.validation import whole
 from app.frontdesk import services as frontdesk
 from app.repairs import services as repairs
-from app.repairs.models import Ticket
 
 RETRY_HOURS = complaints.RETRY_HOURS
 TICKET_CALLBACK_HOURS = 24  # a finished repair is called back within a day
@@ -106,13 +104,14 @@ def due_list(session: Session, project_id: int, now: datetime) -> list[Due]:
 def _count_tickets_due(session: Session, project_ids: list[int], day_end: datetime) -> dict[int, int]:
     """{project id: tickets awaiting callback due by `day_end`}, counted in the database as `_tickets_due` reads
     them: at the last attempt's retry time if it set one, else a day after the finish."""
-    retry = (select(CallbackAttempt.retry_at).where(CallbackAttempt.subject_type == "ticket",
-                                                    CallbackAttempt.subject_id == Ticket.id)
-             .order_by(CallbackAttempt.at.desc(), CallbackAttempt.id.desc()).limit(1).correlate(Ticket).scalar_subquery())
-    finished = sa.func.coalesce(Ticket.finished_at, Ticket.created_at)
-    due = sa.or_(sa.and_(retry.is_not(None), retry < day_end),
-                 sa.and_(retry.is_(None), finished < day_end - timedelta(hours=TICKET_CALLBACK_HOURS)))
-    return count_by(session, Ticket.project_id, project_ids, Ticket.status == "awaiting_callback", due)
+    def due(ticket_id, finished):
+        retry = (select(CallbackAttempt.retry_at).where(CallbackAttempt.subject_type == "ticket",
+                                                        CallbackAttempt.subject_id == ticket_id)
+                 .order_by(CallbackAttempt.at.desc(), CallbackAttempt.id.desc()).limit(1).scalar_subquery())
+        return sa.or_(sa.and_(retry.is_not(None), retry < day_end),
+                      sa.and_(retry.is_(None), finished < day_end - timedelta(hours=TICKET_CALLBACK_HOURS)))
+
+    return repairs.awaiting_callback_counts(session, project_ids, due)
 
 
 def count_due(session: Session, project_ids: list[int], day_end: datetime) -> dict[int, int]:

@@ -65,6 +65,14 @@ def caller_news_counts(session: Session, project_ids: list[int]) -> dict[int, tu
         .group_by(Ticket.project_id)).all()}
 
 
+def awaiting_callback_counts(session: Session, project_ids: list[int], due) -> dict[int, int]:
+    """{project id: tickets awaiting callback that are due}, `due(ticket_id, finished_at)` being the caller's SQL
+    condition over those two columns (finished_at: the creation time of a ticket never marked finished)."""
+    finished = sa.func.coalesce(Ticket.finished_at, Ticket.created_at)
+    return count_by(session, Ticket.project_id, project_ids, Ticket.status == "awaiting_callback",
+                    due(Ticket.id, finished))
+
+
 def tickets_in(session: Session, project_ids: list[int], statuses: tuple[str, ...]) -> list[Ticket]:
     """The tickets of many projects in one of `statuses`, the newest first."""
     if not project_ids:

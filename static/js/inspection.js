@@ -171,12 +171,16 @@
     refresh();
   });
   // A visit filled in again (a refused one corrected, or a save that failed): its deductions' fields first.
+  // Filling in sets values, not checkboxes: the sheets the entry scored are switched on and the others off
+  // here, from the entry's own data, and the page counts again once the values are in (the fill is synchronous).
   form.addEventListener("outbox:filling", (event) => {
     for (const [name, value] of Object.entries(event.detail)) {
       const field = value === "fail" && form.elements.namedItem(name);
       const fail = field instanceof RadioNodeList && [...field].find((el) => el.value === "fail");
       if (fail) withDeductionFields(fail.closest(".inspect-item"));
     }
+    for (const toggle of form.querySelectorAll("[data-sheet-toggle]")) toggle.checked = toggle.name in event.detail;
+    setTimeout(refresh);
   });
   // Typing a note or a name changes no score: only the number of places found does, while it is typed.
   form.addEventListener("input", (event) => { if (event.target.matches(".count-input")) refresh(); });
@@ -214,23 +218,6 @@
   window.addEventListener("scroll", () => {
     if (!following) { following = true; requestAnimationFrame(followSheet); }
   }, { passive: true });
-  if (correcting && window.WuyeOutbox) {
-    // Filling in sets values, not checkboxes: a sheet switched off in the entry is switched off again
-    // (else its unanswered items block the resend). The fill fires no event; its note marks the end.
-    let switchedOn = null;  // the entry's sheets, applied again once the fill is over, whichever ends first
-    const applySheets = () => {
-      for (const toggle of switchedOn ? form.querySelectorAll("[data-sheet-toggle]") : []) {
-        toggle.checked = switchedOn.has(toggle.name);
-      }
-      refresh();
-    };
-    window.WuyeOutbox.get(correcting).then((entry) => {
-      if (!entry || entry.kind !== "inspection") return;
-      switchedOn = new Set(Object.keys(entry.data));
-      applySheets();
-    });
-    new MutationObserver(applySheets).observe(form, { childList: true });
-  }
   // The first count in a task of its own, not in the one running every deferred script and DOMContentLoaded
   // (htmx's start-up): two shorter tasks block less. The bar is read once it has written: one layout, not two.
   setTimeout(() => {
