@@ -108,6 +108,8 @@ def test_a_mistyped_password_is_refused_at_sync_and_corrected_without_signing_ag
     expect(page.get_by_label("接班人密码")).to_have_value("")
     page.get_by_label("接班人密码").fill(factories.PASSWORD)
     page.get_by_role("button", name="提交交接").click()
+    # queued, the page goes back to the rooms: read the outbox there, not while that navigation is under way
+    expect(page.get_by_role("heading", name="样板间", exact=True)).to_be_visible()
     expect(page.locator("#sync-badge")).to_have_text("✓ 已同步")
     db.expire_all()
     handover = db.exec(select(Handover).where(Handover.room_id == room.id)).one()
