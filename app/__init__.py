@@ -31,7 +31,10 @@ def create_app(config: type[Config] | None = None) -> Flask:
     storage.init_app(app)
     i18n.init_app(app)
     formatting.init_app(app)  # after Babel, so its datetimeformat filter is ours
-    app.before_request(inputs.check_request)  # first: CSRF and every view read only well-formed input
+    from app.sync import gate
+
+    gate.init_app(app)  # first of all: a photo upload over the server's share is sent back unread
+    app.before_request(inputs.check_request)  # then CSRF, and every view reads only well-formed input
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)

@@ -1,0 +1,64 @@
+"""Outbox uploads that carry photos, a few at a time in each server process.
+
+Waitress serves requests first come, first served from one queue and a few threads. When 200 guards' phones send
+their photos at once, a supervisor's page waited behind every upload in that queue, and every thread was busy
+with photos. So `PHOTO_UPLOADS_AT_ONCE` photo-sized uploads (about one per core) are worked on at a time, as many
+again wait their turn (so a slot freed is taken at once), and one arriving beyond those is answered at once,
+before its body is parsed, with 503 and Retry-After: the phone's outbox sends it again later, as after any passing
+trouble, and nothing of it was written. The queue then holds cheap refusals rather than photo work, and pages
+keep threads of their own. Smaller posts (records without photos) are never held back.
+"""
+import threading
+
+from flask import Flask, current_app, g, jsonify, request
+from flask_babel import gettext as _
+
+PHOTO_SIZED = 64 * 1024  # bytes of body above which an outbox upload is taken to carry photos
+PATH = "/api/v1/records/"
+WAIT_SECONDS = 5.0  # the longest an admitted upload waits for its turn before it too is sent back
+
+
+class Gate:
+    def __init__(self, slots: int, waiting: int, wait_seconds: float = WAIT_SECONDS):
+        self.working = threading.BoundedSemaphore(slots)
+        self.limit, self.admitted, self.wait = slots + waiting, 0, wait_seconds
+        self.lock = threading.Lock()
+
+    def enter(self) -> bool:
+        """Take a turn, waiting for one if few enough wait already; False: come back later."""
+        with self.lock:
+            if self.admitted >= self.limit:
+                return False
+            self.admitted += 1
+        if self.working.acquire(timeout=self.wait):
+            return True
+        with self.lock:
+            self.admitted -= 1
+        return False
+
+    def leave(self) -> None:
+        self.working.release()
+        with self.lock:
+            self.admitted -= 1
+
+
+def init_app(app: Flask) -> None:
+    """Register the first before_request hook, so an upload sent back costs no parsing."""
+    app.extensions["photo_gate"] = Gate(app.config["PHOTO_UPLOADS_AT_ONCE"], app.config["PHOTO_UPLOADS_WAITING"])
+
+    @app.before_request
+    def let_in():
+        if (request.method != "POST" or not request.path.startswith(PATH)
+                or (request.content_length or 0) <= PHOTO_SIZED):
+            return None
+        gate = current_app.extensions["photo_gate"]
+        if not gate.enter():
+            body = {"error": {"code": 503, "message": _("服务器正忙于处理其他照片,请稍后重试。"), "fields": {}}}
+            return jsonify(body), 503, {"Retry-After": "2"}
+        g.photo_gate = gate
+        return None
+
+    @app.teardown_request
+    def let_out(_exc):
+        if (gate := g.pop("photo_gate", None)) is not None:
+            gate.leave()
