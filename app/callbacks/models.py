@@ -30,4 +30,6 @@ class CallbackAttempt(SQLModel, table=True):
     retry_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # not reached: when to try again
 
     __table_args__ = (sa.Index("ix_callback_attempt_subject", "subject_type", "subject_id"),
-                      sa.Index("ix_callback_attempt_project_at", "project_id", "at"))
+                      sa.Index("ix_callback_attempt_project_at", "project_id", "at"),
+                      # the attempts whose retry is still to come (the home's count of callbacks due)
+                      sa.Index("ix_callback_attempt_retry", "subject_type", "retry_at"))

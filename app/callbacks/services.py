@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from app.callbacks.models import SUBJECTS, CallbackAttempt
@@ -101,17 +102,36 @@ def due_list(session: Session, project_id: int, now: datetime) -> list[Due]:
     return sorted(out, key=lambda d: (d.due_at, d.subject_type, d.subject_id))
 
 
+def _latest_retry(ticket_id):
+    """The retry time the ticket's last attempt set (NULL without one), as a SQL scalar."""
+    return (select(CallbackAttempt.retry_at).where(CallbackAttempt.subject_type == "ticket",
+                                                   CallbackAttempt.subject_id == ticket_id)
+            .order_by(CallbackAttempt.at.desc(), CallbackAttempt.id.desc()).limit(1).scalar_subquery())
+
+
 def _count_tickets_due(session: Session, project_ids: list[int], day_end: datetime) -> dict[int, int]:
     """{project id: tickets awaiting callback due by `day_end`}, counted in the database as `_tickets_due` reads
-    them: at the last attempt's retry time if it set one, else a day after the finish."""
-    def due(ticket_id, finished):
-        retry = (select(CallbackAttempt.retry_at).where(CallbackAttempt.subject_type == "ticket",
-                                                        CallbackAttempt.subject_id == ticket_id)
-                 .order_by(CallbackAttempt.at.desc(), CallbackAttempt.id.desc()).limit(1).scalar_subquery())
-        return sa.or_(sa.and_(retry.is_not(None), retry < day_end),
-                      sa.and_(retry.is_(None), finished < day_end - timedelta(hours=TICKET_CALLBACK_HOURS)))
-
-    return repairs.awaiting_callback_counts(session, project_ids, due)
+    them — at the last attempt's retry time if it set one, else a day after the finish — from indexes, whatever
+    the number of tickets waiting: those finished a day before `day_end` (the tickets' index), plus the few finished
+    since whose retry comes before `day_end`, less the few whose last attempt set a retry after it (read first from
+    the attempts' retry index)."""
+    cut = day_end - timedelta(hours=TICKET_CALLBACK_HOURS)
+    later = aliased(CallbackAttempt)
+    retry_to_come = select(CallbackAttempt.subject_id).where(
+        CallbackAttempt.subject_type == "ticket", CallbackAttempt.retry_at >= day_end,
+        ~sa.exists().where(later.subject_type == "ticket", later.subject_id == CallbackAttempt.subject_id,
+                           sa.or_(later.at > CallbackAttempt.at,
+                                  sa.and_(later.at == CallbackAttempt.at, later.id > CallbackAttempt.id))))
+    counts = repairs.awaiting_callback_counts(session, project_ids, finished_before=cut)
+    for project_id, n in repairs.awaiting_callback_counts(
+            session, project_ids, finished_since=cut, where=lambda ticket_id: _latest_retry(ticket_id) < day_end).items():
+        counts[project_id] = counts.get(project_id, 0) + n
+    waiting = sorted(set(session.exec(retry_to_come).all()))  # a few: read first, the tickets then found by id
+    for project_id, n in (repairs.awaiting_callback_counts(
+            session, project_ids, finished_before=cut, where=lambda ticket_id: ticket_id.in_(waiting)).items()
+            if waiting else ()):
+        counts[project_id] -= n
+    return {project_id: n for project_id, n in counts.items() if n}
 
 
 def count_due(session: Session, project_ids: list[int], day_end: datetime) -> dict[int, int]:

@@ -46,9 +46,15 @@ DEADLINE_ACTIONS = {"reply": "reply", "resolve": "start", "callback": "callback"
 
 @attention.register
 def _attention(session, project_ids, now):
-    """Complaints with a deadline today (first reply, handling, callback) or one already passed."""
-    rows = [(c, due) for c in services.due_by(session, project_ids, day_end(now)) if (due := services.next_deadline(c))]
+    """Complaints with a deadline today (first reply, handling, callback) or one already passed: one line each in a
+    project with at most FOLD of them (read whole), else one line that counts them (counted in the database)."""
+    end = day_end(now)
+    counts = services.deadline_summaries(session, project_ids, end, now)
+    alone = [i for i, (n, _late, _first) in counts.items() if n <= attention.FOLD]
+    rows = [(c, due) for c in services.due_by(session, alone, end) if (due := services.next_deadline(c))]
     people = users_by_id(session, {c.handler_id or c.owner_id for c, _due in rows} - {None})
+    folded = [i for i in counts if i not in alone]
+    numbers = services.first_due_numbers(session, folded, end, 4)
 
     def one(row):
         c, (what, when) = row
@@ -63,17 +69,16 @@ def _attention(session, project_ids, now):
             level=f"{'past' if when < now else 'near'}:{what}:{c.escalation}",
             urgency=attention.HIGH if when < now else attention.NORMAL)
 
-    def many(project_id, group):
-        late = [when for _c, (_what, when) in group if when < now]
+    def many(project_id):
+        n, late, first = counts[project_id]
         return attention.Item(
             key=f"complaints.deadline:project:{project_id}", project_id=project_id,
-            title=ngettext("%(num)d 条投诉今日到期或已超时", "%(num)d 条投诉今日到期或已超时", len(group)),
-            detail="、".join(c.number for c, _due in group[:4]) + ("…" if len(group) > 4 else ""),
-            since=min(when for _c, (_what, when) in group), level=f"{len(group)}:{len(late)}",
-            url=url_for("complaints.complaints", project_id=project_id),
+            title=ngettext("%(num)d 条投诉今日到期或已超时", "%(num)d 条投诉今日到期或已超时", n),
+            detail="、".join(numbers.get(project_id, [])[:4]) + ("…" if n > 4 else ""),
+            since=first, level=f"{n}:{late}", url=url_for("complaints.complaints", project_id=project_id),
             urgency=attention.HIGH if late else attention.NORMAL)
 
-    return attention.fold(rows, project_of=lambda row: row[0].project_id, one=one, many=many)
+    return [one(row) for row in rows] + [many(i) for i in folded]
 
 
 @today.register(today.Column("complaints", _l("投诉"), 30, _l("未关闭 / 超时")))

@@ -323,6 +323,38 @@ def due_by(session: Session, project_ids: list[int], day_end: datetime) -> list:
                         .order_by(Complaint.id)).all()
 
 
+def deadline_summaries(session: Session, project_ids: list[int], day_end: datetime, now: datetime
+                       ) -> dict[int, tuple[int, int, datetime]]:
+    """{project id: (open complaints with a deadline before `day_end`, those of them with one passed at `now`,
+    the earliest `next_deadline` among them)}, with one grouped query (a line that counts a busy project's)."""
+    if not project_ids:
+        return {}
+    earliest = [sa.func.min(sa.case((when, at))) for when, at in (
+        (Complaint.first_replied_at.is_(None), Complaint.reply_due_at),
+        (Complaint.replied_at.is_(None), Complaint.resolve_due_at),
+        (Complaint.status == "replied", Complaint.callback_due_at))]
+    rows = session.exec(select(Complaint.project_id, sa.func.count(),
+                               sa.func.sum(sa.case((due_condition(now), 1), else_=0)), *earliest)
+                        .where(Complaint.project_id.in_(list(project_ids)), due_condition(day_end))
+                        .group_by(Complaint.project_id)).all()
+    return {p: (n, late or 0, min(at for at in dues if at is not None)) for p, n, late, *dues in rows}
+
+
+def first_due_numbers(session: Session, project_ids: list[int], day_end: datetime, limit: int) -> dict[int, list[str]]:
+    """{project id: the numbers of its first `limit` complaints (by id) with a deadline before `day_end`}, in one
+    query that reads no more than that many a project."""
+    if not project_ids:
+        return {}
+    rank = sa.func.row_number().over(partition_by=Complaint.project_id, order_by=Complaint.id).label("rank")
+    ranked = select(Complaint.project_id, Complaint.number, Complaint.id, rank).where(
+        Complaint.project_id.in_(list(project_ids)), due_condition(day_end)).subquery()
+    out: dict[int, list[str]] = {}
+    for project_id, number in session.exec(select(ranked.c.project_id, ranked.c.number)
+                                           .where(ranked.c.rank <= limit).order_by(ranked.c.project_id, ranked.c.id)):
+        out.setdefault(project_id, []).append(number)
+    return out
+
+
 def open_counts(session: Session, project_ids: list[int]) -> dict[int, int]:
     """{project id: open complaints}, with one grouped query."""
     return count_by(session, Complaint.project_id, project_ids, Complaint.status.in_(workflow.OPEN))

@@ -10,7 +10,10 @@ from sqlmodel import Session
 from app.core import attention, home, today
 
 LEADS = {"supervisor", "admin"}
-SHOWN = 60  # lines on the home; the rest are on each project's page (a list nobody can read to its end helps nobody)  # who gets the needs-attention home (company admins pass every role check)
+SHOWN = 60  # lines on the home; the rest are on each project's page (a list nobody can read to its end helps nobody)
+# Projects in the today table: all of them up to this many; past it (an admin of 500 sites) those with a figure in
+# alert, up to this many, and one line that counts the others (they are on the projects' list)
+TODAY_SHOWN = 100
 
 
 def supervised(session: Session, user) -> tuple[list, list, dict[int, set[str]]]:
@@ -26,8 +29,19 @@ def home_context(session: Session, user, now: datetime) -> dict:
                "supervises": bool(leads)}
     if leads:
         context.update(attention_context(session, leads, now), columns=today.columns(),
-                       today_rows=today.rows(session, leads, now))
+                       **today_context(today.rows(session, leads, now)))
     return context
+
+
+def today_context(rows: list, limit: int | None = None) -> dict:
+    """The today table's rows: all of them up to `limit` (TODAY_SHOWN), else the rows with a figure in alert (in
+    their order, up to `limit`); with how many are left out and whether any of those has one in alert."""
+    limit = TODAY_SHOWN if limit is None else limit
+    if len(rows) <= limit:
+        return {"today_rows": rows, "today_folded": 0, "today_folded_alert": False}
+    alerting = [row for row in rows if any(cell.alert for cell in row.cells.values())]
+    return {"today_rows": alerting[:limit], "today_folded": len(rows) - len(alerting[:limit]),
+            "today_folded_alert": len(alerting) > limit}
 
 
 def attention_context(session: Session, projects: list, now: datetime, *, project_id: int | None = None) -> dict:

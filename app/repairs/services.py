@@ -51,26 +51,44 @@ def awaiting_dispatch(session: Session, project_id: int, limit: int = 20, *, sou
     return session.exec(stmt.order_by(Ticket.created_at.desc()).limit(limit)).all()
 
 
-def _caller_news(project_ids):
-    return (Ticket.project_id.in_(list(project_ids)), Ticket.status.in_(workflow.OPEN), Ticket.informed_at.is_(None),
-            (Ticket.status == "returned") | Ticket.late_at.is_not(None))
-
-
 def caller_news_counts(session: Session, project_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """{project id: (tickets whose caller waits for news, the first one's id)}, with one grouped query."""
+    """{project id: (open tickets whose caller waits for news — returned, or the engineer late — and nobody told
+    them yet, the first one's id)}: two grouped queries, each reading only the returned tickets or the open late
+    ones from an index (project_id, status, …), however many tickets a project keeps."""
     if not project_ids:
         return {}
-    return {p: (n, first) for p, n, first in session.exec(
-        select(Ticket.project_id, func.count(), func.min(Ticket.id)).where(*_caller_news(project_ids))
-        .group_by(Ticket.project_id)).all()}
+    ids, out = list(project_ids), {}
+    for where in ((Ticket.status == "returned",),
+                  (Ticket.status.in_([s for s in workflow.OPEN if s != "returned"]), Ticket.late_at.is_not(None))):
+        for project_id, n, first in session.exec(
+                select(Ticket.project_id, func.count(), func.min(Ticket.id))
+                .where(Ticket.project_id.in_(ids), *where, Ticket.informed_at.is_(None))
+                .group_by(Ticket.project_id)).all():
+            had, was = out.get(project_id, (0, first))
+            out[project_id] = (had + n, min(first, was))
+    return out
 
 
-def awaiting_callback_counts(session: Session, project_ids: list[int], due) -> dict[int, int]:
-    """{project id: tickets awaiting callback that are due}, `due(ticket_id, finished_at)` being the caller's SQL
-    condition over those two columns (finished_at: the creation time of a ticket never marked finished)."""
-    finished = sa.func.coalesce(Ticket.finished_at, Ticket.created_at)
-    return count_by(session, Ticket.project_id, project_ids, Ticket.status == "awaiting_callback",
-                    due(Ticket.id, finished))
+def awaiting_callback_counts(session: Session, project_ids: list[int], *, finished_before: datetime | None = None,
+                             finished_since: datetime | None = None, where=None) -> dict[int, int]:
+    """{project id: tickets awaiting callback finished before `finished_before` / since `finished_since` (the
+    creation time of a ticket never marked finished)}, `where(ticket_id)` being the caller's further SQL condition
+    on the ticket's id: one grouped query, each of its two halves (finished, never marked finished) a range of the
+    (project_id, status, finished_at, created_at) index."""
+    if not project_ids:
+        return {}
+    finished, created = [], []
+    if finished_before is not None:
+        finished.append(Ticket.finished_at < finished_before)
+        created.append(Ticket.created_at < finished_before)
+    if finished_since is not None:
+        finished.append(Ticket.finished_at >= finished_since)
+        created.append(Ticket.created_at >= finished_since)
+    common = [Ticket.project_id.in_(list(project_ids)), Ticket.status == "awaiting_callback",
+              *([where(Ticket.id)] if where is not None else [])]
+    halves = sa.union_all(select(Ticket.project_id).where(*common, Ticket.finished_at.is_not(None), *finished),
+                          select(Ticket.project_id).where(*common, Ticket.finished_at.is_(None), *created)).subquery()
+    return dict(session.exec(select(halves.c.project_id, func.count()).group_by(halves.c.project_id)).all())
 
 
 def tickets_in(session: Session, project_ids: list[int], statuses: tuple[str, ...]) -> list[Ticket]:

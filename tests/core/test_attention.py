@@ -135,6 +135,30 @@ def test_a_complaint_shows_on_its_deadline_day_and_comes_back_once_past_it(app, 
     assert key not in lines(app, [world.p1.id], today_at(17))
 
 
+def test_past_three_complaints_due_a_project_has_one_line_that_counts_them_and_the_late_ones(app, world, db):
+    """The folded line is counted in the database: how many are due today or late, how many of them are late
+    (its level), the earliest deadline (since) and the first four numbers; a project with three keeps its lines."""
+    received = today_at(9)
+    late = [complaint(db, world.p2, received_at=received - timedelta(days=2), reply_due_at=today_at(8) - timedelta(
+        hours=n)) for n in range(2)]  # past their first reply
+    near = [complaint(db, world.p2, received_at=received, reply_due_at=today_at(20 + n)) for n in range(3)]
+    replied = complaint(db, world.p2, status="replied", received_at=received - timedelta(days=1),
+                        callback_due_at=today_at(21))  # its callback is due today
+    complaint(db, world.p2, received_at=received, reply_due_at=today_at(9) + timedelta(days=2),
+              resolve_due_at=today_at(9) + timedelta(days=3))  # nothing due today: not counted
+    complaint(db, world.p2, status="closed", received_at=received - timedelta(days=5))  # closed: not counted
+    alone = [complaint(db, world.p1, received_at=received, reply_due_at=today_at(20)) for _n in range(3)]
+    found = lines(app, [world.p1.id, world.p2.id], today_at(10))
+    folded = found[f"complaints.deadline:project:{world.p2.id}"]
+    made = [*late, *near, replied]
+    assert folded.title == "6 条投诉今日到期或已超时" and folded.level == "6:2"
+    assert folded.detail == "、".join(c.number for c in sorted(made, key=lambda c: c.id)[:4]) + "…"
+    assert folded.since == today_at(8) - timedelta(hours=1) and folded.urgency == attention.HIGH
+    assert not {f"complaints.deadline:{c.id}" for c in made} & found.keys()
+    assert {f"complaints.deadline:{c.id}" for c in alone} <= found.keys()  # three: a line each
+    assert f"complaints.deadline:project:{world.p1.id}" not in found
+
+
 @pytest.mark.usefixtures("handover_world")
 def test_a_handover_with_a_missing_item_is_listed_until_a_count_finds_it(app, world, db):
     handover = world.handovers["p1"]

@@ -59,3 +59,47 @@ def test_the_lists_of_records_run_the_same_statements_for_50_records_as_for_5(ap
         at_5 = [queries_for(app, client, url) for client, url in pages]
         records(session, p1, world.users["engineer"], 45)
     assert [queries_for(app, client, url) for client, url in pages] == at_5
+
+
+def test_past_the_today_tables_limit_the_home_lists_the_projects_in_alert_and_counts_the_others(
+        app, client, world, chain, monkeypatch):
+    """An admin of many sites: past TODAY_SHOWN projects the today table lists those with a figure in alert and one
+    line counts the others — the same statements for 50 projects as for 5, and the count right."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from app.core import overview
+    from app.projects.models import Project
+    from app.repairs.models import Ticket
+
+    monkeypatch.setattr(overview, "TODAY_SHOWN", 3)
+    client.login("admin")
+    with Session(factories.engine_of(app), expire_on_commit=False) as session:
+        quiet = [factories.project(session, world.org_a, f"平静项目{n}", "residential") for n in range(4)]
+        late = factories.project(session, world.org_a, "超时项目", "residential")
+        ticket = factories.ticket(session, late, world.users["supervisor"], "漏水")[0]
+        ticket.status, ticket.created_at = "reported", ticket.created_at - timedelta(hours=2)  # past its dispatch
+        session.add(ticket)
+        session.commit()
+        visible = session.exec(select(Project).where(Project.organisation_id == world.org_a.id,
+                                                     Project.archived.is_(False))).all()
+        assert session.exec(select(Ticket).where(Ticket.project_id == late.id)).all()
+    page = soup(client.get("/"))
+    listed = [a.get_text() for a in page.select(".today-table tbody th a")]
+    assert "超时项目" in listed and not {p.name for p in quiet} & set(listed)
+    assert all(row.select("td.today-alert") for row in page.select(".today-table tbody tr"))
+    folded = page.select_one(".today-folded a").get_text(strip=True)
+    assert folded == f"另有 {len(visible) - len(listed)} 个项目今日无异常"
+
+    _grow(app, world, chain, 5, 0)
+    at_5 = queries_for(app, client, "/")
+    _grow(app, world, chain, 45, 5)
+    assert queries_for(app, client, "/") == at_5
+    page = soup(client.get("/"))
+    assert [a.get_text() for a in page.select(".today-table tbody th a")] == ["超时项目"]  # the busy ones are quiet
+    assert page.select_one(".today-folded a").get_text(strip=True) == f"另有 {len(visible) + 50 - 1} 个项目今日无异常"
+    monkeypatch.setattr(overview, "TODAY_SHOWN", 0)  # more in alert than are listed: the line says so
+    page = soup(client.get("/"))
+    assert page.select(".today-table tbody tr") == []
+    assert page.select_one(".today-folded a").get_text(strip=True) == f"另有 {len(visible) + 50} 个项目未列出"
