@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# make bench SCALE=10: again on 10x data, with the growth of each figure
+# make bench SCALE=10: again on 10x data, with the growth of each figure; POSTGRESQL=1: each scale on PostgreSQL too
 SCALE ?= 1
 export FLASK_APP := app
 
@@ -70,8 +70,8 @@ lint: venv
 test-fast: venv translations
 	$(BIN)/pytest -q -m "not browser"
 
-bench: venv translations
-	$(BIN)/python scripts/bench.py --scale $(SCALE)
+bench: venv translations $(if $(POSTGRESQL),test-system-deps)
+	$(BIN)/python scripts/bench.py --scale $(SCALE) $(if $(POSTGRESQL),--postgresql)
 
 # The outside audit of issue 14 against the served app (waitress + the clock, its own directory and port), the
 # fault run (CYCLES uploads cut, refused, killed) and the large-PNG flood, on SQLite then PostgreSQL; about

@@ -1,4 +1,5 @@
-"""Benchmarks (`make bench`): each figure beside a baseline measured in the same run, on a scratch SQLite database.
+"""Benchmarks (`make bench`): each figure beside a baseline measured in the same run, on a scratch SQLite database
+(and, with --postgresql, again on a throwaway PostgreSQL server, beside the SQLite figure).
 
 A figure is a small function registered with `@figure`; it returns `Figure`s. Pages are timed alternately
 with a static file fetched through the same client (`paired(..., baseline=static)`), photo intake with a
@@ -8,6 +9,7 @@ median, the baseline's median, the ratio and the target (met or not).
     .venv/bin/python scripts/bench.py              # the quick 1x run
     .venv/bin/python scripts/bench.py --scale 10   # again on 10x data (slow), with the growth of each figure
     .venv/bin/python scripts/bench.py --only rank  # figures whose function name contains "rank"
+    .venv/bin/python scripts/bench.py --postgresql # each figure on SQLite, then on PostgreSQL
     .venv/bin/python scripts/bench.py --only server,patrol,repair,complaint,handovers,inspections,shifts,month,incident
                                                    # every PDF (each of those functions times one or more)
 """
@@ -137,8 +139,9 @@ def photo_of_about_300kb(seed: int) -> bytes:
     return out.getvalue()
 
 
-def setup_app():
-    """A fresh app on a scratch database and media folder of its own (each --scale run gets one)."""
+def setup_app(database_url: str | None = None):
+    """A fresh app on a scratch database (SQLite unless `database_url`, an empty PostgreSQL database) and media
+    folder of its own (each run gets one)."""
     tmp = Path(tempfile.mkdtemp(prefix="wuye-bench-"))
     from app import create_app
     from app.config import Config
@@ -147,7 +150,7 @@ def setup_app():
 
     class Scratch(Config):
         INSTANCE_DIR, SECRET_KEY = tmp, "bench"
-        DATABASE_URL, MEDIA_ROOT = f"sqlite:///{tmp / 'bench.db'}", str(tmp / "media")
+        DATABASE_URL, MEDIA_ROOT = database_url or f"sqlite:///{tmp / 'bench.db'}", str(tmp / "media")
 
     app = create_app(Scratch)
     with app.app_context():
@@ -1040,12 +1043,13 @@ def phone_figures(bench) -> list[Figure]:
             Figure("phone: queue the visit in the outbox", result["queue"], baseline=result["count"], target=50)]
 
 
-def run(scale: int, only: str | None, grown: dict | None = None) -> list[Figure]:
+def run(scale: int, only: str | None, grown: dict | None = None, database_url: str | None = None,
+        against: str = "growth") -> list[Figure]:
     """Every figure function's figures at this scale, each function's printed as soon as it is done (a long run
-    that fails late keeps what it measured)."""
-    bench = Bench(app=setup_app(), scale=scale)
+    that fails late keeps what it measured); beside each, its change from the same figure in `grown`."""
+    bench = Bench(app=setup_app(database_url), scale=scale)
     figures = []
-    report([], grown)
+    report([], grown, against=against)
     for fn in FIGURES:
         if only is None or any(name in fn.__name__ for name in only.split(",")):
             start = time.perf_counter()
@@ -1064,18 +1068,23 @@ def show(value: float | None, unit: str = "ms") -> str:
     return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
 
 
-def report(figures: list[Figure], grown: dict[str, Figure] | None = None, header: bool = True) -> None:
+def report(figures: list[Figure], grown: dict[str, Figure] | None = None, header: bool = True,
+           against: str = "growth") -> None:
     if header:
-        print(f"{'figure':<56} {'median':>16} {'baseline':>10} {'ratio':>7} {'target':>18}  met" + ("  growth" if grown else ""))
+        print(f"{'figure':<56} {'median':>16} {'baseline':>10} {'ratio':>7} {'target':>18}  met"
+              + (f"  {against}" if grown else ""))
     for f in figures:
         target = f"{'≥' if f.higher_is_better else '<'} {show(f.target, f.unit)}" if f.target is not None else ""
         met = {True: "yes", False: "NO", None: ""}[f.met]
         ratio = f"{f.ratio:.1f}×" if f.ratio else ""
         line = f"{f.name:<56} {show(f.value, f.unit):>16} {show(f.baseline, f.unit):>10} {ratio:>7} {target:>18}  {met:<3}"
         before = grown.get(_kind(f.name)) if grown else None
-        if before and before.value and not f.higher_is_better:  # by ratio where there is a baseline: the two
-            # runs differ in load; none for a figure that was 0 (a count of retries, say)
-            line += f"  {f.ratio / before.ratio if f.ratio and before.ratio else f.value / before.value:.1f}×"
+        if before and before.value and f.value:  # how many times slower: by ratio where there is a baseline (the two
+            # runs differ in load); none for a figure that was 0 (a count of retries, say)
+            if f.higher_is_better:
+                line += f"  {before.value / f.value:.1f}×"
+            else:
+                line += f"  {f.ratio / before.ratio if f.ratio and before.ratio else f.value / before.value:.1f}×"
         print(line)
 
 
@@ -1357,11 +1366,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1, help="also run on N times the data and print the growth")
     parser.add_argument("--only", help="only the figure functions whose name contains this (or one of these, a,b)")
+    parser.add_argument("--postgresql", action="store_true",
+                        help="each scale again on a throwaway PostgreSQL server, beside the SQLite figures")
     args = parser.parse_args()
-    figures = run(1, args.only)
-    if args.scale > 1:
-        print(f"\n-- {args.scale}x data --")
-        run(args.scale, args.only, {_kind(f.name): f for f in figures})
+    scales = [1, args.scale] if args.scale > 1 else [1]
+    first = None
+    for scale in scales:
+        if scale > 1:
+            print(f"\n-- {scale}x data --")
+        figures = run(scale, args.only, first)
+        first = first or {_kind(f.name): f for f in figures}
+        if args.postgresql:
+            from tests.pg import postgres_server
+
+            print(f"\n-- {scale}x data, PostgreSQL --")
+            with postgres_server() as url:
+                run(scale, args.only, {_kind(f.name): f for f in figures}, url, against="vs SQLite")
 
 
 if __name__ == "__main__":
