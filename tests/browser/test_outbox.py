@@ -311,3 +311,34 @@ def test_the_status_pill_says_offline_when_the_server_cannot_be_reached(offline_
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(pill).to_have_text("在线")
     expect(page.locator("#sync-badge")).to_have_text(SYNCED)
+
+
+def test_a_photo_entry_sent_back_by_a_busy_server_waits_on_the_phone_and_arrives_later(
+        app, offline_phone, world, db, monkeypatch, tmp_path):
+    from app.sync.gate import Gate
+
+    phone, network = offline_phone
+    page = phone.new_page()
+    log_in(page, "guard", factories.PASSWORD)
+    _open_report_form_kept_for_offline(page, world)
+    network.cut()
+    path = tmp_path / "busy.jpg"  # a phone photo, well over the gate's 64 KB as the page sends it
+    path.write_bytes(images.scene((1600, 1200)))
+    _report(page, "照片很多的时候", [str(path)])
+    busy = Gate(1, waiting=0, wait_seconds=0)
+    assert busy.enter()  # every turn taken: 200 guards are sending their photos
+    monkeypatch.setitem(app.extensions, "photo_gate", busy)
+
+    page.goto("/sync")
+    network.restore()
+    page.get_by_role("button", name="立即同步").click()
+    entry = page.locator(".outbox-entry").first
+    expect(entry).to_contain_text("服务器暂时不可用(503),稍后自动重试")
+    expect(page.locator("#sync-badge")).to_have_text("待同步 1")
+    assert _tickets(db, "照片很多的时候") == []
+
+    busy.leave()  # a turn is free again
+    page.get_by_role("button", name="立即同步").click()
+    expect(page.locator("#sync-badge")).to_have_text(SYNCED)
+    [ticket] = _tickets(db, "照片很多的时候")
+    assert _photo_count(db, ticket) == 1
