@@ -2,8 +2,9 @@
 
 Waitress serves requests first come, first served from one queue and a few threads. When 200 guards' phones send
 their photos at once, a supervisor's page waited behind every upload in that queue, and every thread was busy
-with photos. So `PHOTO_UPLOADS_AT_ONCE` photo-sized uploads (about one per core) are worked on at a time, as many
-again wait their turn (so a slot freed is taken at once), and one arriving beyond those is answered at once,
+with photos. So `PHOTO_UPLOADS_AT_ONCE` photo-sized uploads (about one per core) are worked on at a time,
+`PHOTO_UPLOADS_WAITING` more wait their turn (so a turn given back is taken at once, each waiting on one of the
+server's threads), and one arriving beyond those is answered at once,
 before its body is parsed, with 503 and Retry-After: the phone's outbox sends it again later, as after any passing
 trouble, and nothing of it was written. The queue then holds cheap refusals rather than photo work, and pages
 keep threads of their own. Smaller posts (records without photos) are never held back.
