@@ -62,7 +62,10 @@ class Ticket(SQLModel, table=True):
     # from the indexes alone (the home counts them)
     __table_args__ = (sa.Index("ix_ticket_project_status_created", "project_id", "status", "created_at"),
                       sa.Index("ix_ticket_project_status_due", "project_id", "status", "due_at"),
-                      sa.Index("ix_ticket_project_created", "project_id", "created_at"))  # a month's, per site
+                      # a month's tickets per site, counted from the index alone (the month matrix's open month):
+                      # every column `repairs.figures.tallies_by_month` reads, after (project, created_at)
+                      sa.Index("ix_ticket_project_created_tally", "project_id", "created_at", "status", "finished_at",
+                               "due_at", "callback_reached", "satisfaction"))
 
 
 class RepairSettings(SQLModel, table=True):
