@@ -202,7 +202,10 @@ def change_text(row: Row) -> str:
     if row.change is None:
         return "—"
     text = f"{row.change:+.1f}"
-    return f"{text} ({_('上月第 %(n)d', n=row.previous_rank)})" if row.previous_rank else text
+    if not row.previous_rank:
+        return text
+    previous = _("上月第 %(n)d", n=row.previous_rank)  # not inside the f-string: the extractor did not see it there
+    return f"{text} ({previous})"
 
 
 def figures_line(row: Row, sheets: list[dict]) -> str:

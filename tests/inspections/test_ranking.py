@@ -172,3 +172,18 @@ def test_the_ranking_pdf_lines_up_each_sites_figures_under_the_header(login_as, 
     assert head[-4:] == ["综合得分率", "较上月", "上月排名", "检查次数"]
     assert ["1", "江城壹号销售中心", "8", "80.0%", "—", "—", "1"] in lines
     assert ["—", "秘密二号项目", "—", "—", "—", "—", "0", "本月未检查"] in lines
+
+
+def test_last_months_rank_beside_the_change_is_translated(app):
+    """The page's change reads "+5.0 (上月第 3)"; its message was inside an f-string, which the extractor skips, so
+    English readers got the Chinese."""
+    from flask_babel import force_locale
+
+    from app.inspections.ranking import Row, change_text
+
+    row = Row(project_id=1, name="江城壹号销售中心", combined=80.0, rank=2, inspections=1, previous_rank=3, change=5.0)
+    with app.test_request_context():
+        with force_locale("en"):
+            assert change_text(row) == "+5.0 (#3 last month)"
+        with force_locale("zh_Hant"):
+            assert change_text(row) == "+5.0 (上月第 3)"
