@@ -134,10 +134,18 @@ def count_by(session: Session, column, ids, *where) -> dict[int, int]:
 
 def bucket(column, bounds: list[datetime]):
     """The index i of the period [bounds[i], bounds[i + 1]) a timestamp falls in, as a SQL expression: months
-    counted in one grouped query (the caller keeps the rows to [bounds[0], bounds[-1])). One period is 0 (a CASE
-    needs a WHEN)."""
-    edges = bounds[1:-1] or bounds[-1:]
-    return sa.case(*((column < edge, i) for i, edge in enumerate(edges)), else_=len(bounds) - 2)
+    counted in one grouped query (the caller keeps the rows to [bounds[0], bounds[-1]) and groups by
+    `by_period(...)`). One period is the constant 0."""
+    if len(bounds) == 2:
+        return sa.literal_column("0")
+    return sa.case(*((column < bound, i) for i, bound in enumerate(bounds[1:-1])), else_=len(bounds) - 2)
+
+
+def by_period(period, bounds: list[datetime]) -> tuple:
+    """The GROUP BY terms of a `bucket` over `bounds`: none for one period (the month matrix's open month), so that
+    the rows of a (project, time, …) index come grouped by project in index order, with no sort of every row
+    (300,000 tickets of a site's month were sorted in a temporary B-tree)."""
+    return () if len(bounds) == 2 else (period,)
 
 
 def update_if(session: Session, obj, *conditions, **values) -> bool:

@@ -202,21 +202,24 @@ def change_text(row: Row) -> str:
     if row.change is None:
         return "—"
     text = f"{row.change:+.1f}"
-    return f"{text} ({_('上月第 %(n)d', n=row.previous_rank)})" if row.previous_rank else text
+    if not row.previous_rank:
+        return text
+    previous = _("上月第 %(n)d", n=row.previous_rank)  # not inside the f-string: the extractor did not see it there
+    return f"{text} ({previous})"
 
 
-def score_line(row: Row, sheets: list[dict]) -> str:
-    """The PDF's line of a site's scores, each sheet's and the combined, a tab before each column."""
-    return "\t".join([*(score_text(row, sheet) for sheet in sheets), combined_text(row)])
-
-
-def change_line(row: Row) -> str:
-    """The PDF's line of a site's change against last month and its inspections (the page marks them up)."""
+def figures_line(row: Row, sheets: list[dict]) -> str:
+    """The PDF's line of a site's figures, a tab before each column: each sheet's score, the combined rate, the
+    change against last month, last month's rank (a column of its own in the PDF, as in the workbook, so that
+    every field but the last is a number shorter than one tab stop) and the inspections count, last as the only
+    field whose length varies ("not inspected" and the provisional ones are in words)."""
     count = str(row.inspections) + (f" {_('本月未检查')}" if not row.inspections else "")
     if row.provisional:
         count += " " + _("(%(n)d 次暂定未计入)", n=row.provisional)
-    return f"{change_text(row)}\t{count}"
+    change = "—" if row.change is None else f"{row.change:+.1f}"
+    previous = str(row.previous_rank) if row.previous_rank else "—"
+    return "\t".join([*(score_text(row, sheet) for sheet in sheets), combined_text(row), change, previous, count])
 
 
 CELL_TEXTS = {"score_text": score_text, "combined_text": combined_text, "change_text": change_text,
-              "score_line": score_line, "change_line": change_line}
+              "figures_line": figures_line}

@@ -92,7 +92,8 @@ class Round(SQLModel, table=True):
 
     __table_args__ = (sa.UniqueConstraint("schedule_id", "slot_start"),
                       sa.Index("ix_patrol_round_unsettled", "outcome", "closes_at"),
-                      sa.Index("ix_patrol_round_project_slot", "project_id", "slot_start"))  # a month's, per site
+                      # a month's rounds per site and their outcome, from the index alone (the month matrix)
+                      sa.Index("ix_patrol_round_project_slot_outcome", "project_id", "slot_start", "outcome"))
 
 
 class Visit(SQLModel, table=True):

@@ -20,7 +20,7 @@ from app.checklists.services import (
     templates_by_id,
 )
 from app.core import audit
-from app.core.db import bucket, get_posted, zone
+from app.core.db import bucket, by_period, get_posted, zone
 from app.core.i18n import role_label
 from app.core.notifications import link
 from app.core.photos import attach
@@ -247,7 +247,7 @@ def completion_by_month(session: Session, *, project_ids: list[int], bounds: lis
     walked = func.coalesce(func.sum(sa.case((Round.outcome.in_(COMPLETED), 1), else_=0)), 0)
     rows = session.exec(select(Round.project_id, period, func.count(), walked).where(
         Round.project_id.in_(project_ids), Round.outcome.is_not(None), Round.slot_start >= bounds[0],
-        Round.slot_start < bounds[-1]).group_by(Round.project_id, period))
+        Round.slot_start < bounds[-1]).group_by(Round.project_id, *by_period(period, bounds)))
     return {(project_id, index): (int(settled), int(done)) for project_id, index, settled, done in rows}
 
 

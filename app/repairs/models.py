@@ -62,11 +62,14 @@ class Ticket(SQLModel, table=True):
     # from the indexes alone (the home counts them)
     __table_args__ = (sa.Index("ix_ticket_project_status_created", "project_id", "status", "created_at"),
                       sa.Index("ix_ticket_project_status_due", "project_id", "status", "due_at"),
-                      sa.Index("ix_ticket_project_created", "project_id", "created_at"),  # a month's, per site
                       # the tickets awaiting callback finished a day ago (the home's count of callbacks due)
                       sa.Index("ix_ticket_project_status_finished", "project_id", "status", "finished_at", "created_at"),
                       # the tickets whose caller waits for news of a late engineer (the front desk's home)
-                      sa.Index("ix_ticket_project_status_late", "project_id", "status", "late_at"))
+                      sa.Index("ix_ticket_project_status_late", "project_id", "status", "late_at"),
+                      # a month's tickets per site, counted from the index alone (the month matrix's open month):
+                      # every column `repairs.figures.tallies_by_month` reads, after (project, created_at)
+                      sa.Index("ix_ticket_project_created_tally", "project_id", "created_at", "status", "finished_at",
+                               "due_at", "callback_reached", "satisfaction"))
 
 
 class RepairSettings(SQLModel, table=True):

@@ -3,13 +3,13 @@ status, finished_at, created_at) and (project_id, status, late_at), callback att
 (the counts read every ticket awaiting callback, or every open ticket, with a subquery per ticket)
 
 Revision ID: 24d2f1a0b00a
-Revises: 23c1f0e0a009
+Revises: 24b7c0d0e010
 Create Date: 2026-12-03 09:00:00
 """
 from alembic import op
 
 revision = '24d2f1a0b00a'
-down_revision = '23c1f0e0a009'
+down_revision = '24b7c0d0e010'
 branch_labels = None
 depends_on = None
 

@@ -146,13 +146,44 @@ def test_a_large_company_lists_every_site_but_charts_the_first_thirty(login_as, 
 
 
 def test_the_ranking_pdf_gives_each_column_of_a_site_its_tab_stop(app):
-    from app.inspections.ranking import Row, change_line, score_line
+    from app.inspections.ranking import Row, figures_line
 
     sheets = [{"key": "small"}, {"key": "sales"}]
     ranked = Row(project_id=1, name="江城壹号销售中心", scores={"small": 8.0}, combined=80.0, rank=2, inspections=1,
                  previous_rank=3, change=5.0)
     missed = Row(project_id=2, name="秘密二号项目", provisional=1)
     with app.test_request_context():
-        assert score_line(ranked, sheets) == "8\t—\t80.0%" and score_line(missed, sheets) == "—\t—\t—"
-        assert change_line(ranked) == "+5.0 (上月第 3)\t1"
-        assert change_line(missed) == "—\t0 本月未检查 (1 次暂定未计入)"
+        # every field but the last is a number shorter than a tab stop; the count, whose length varies, is last
+        assert figures_line(ranked, sheets) == "8\t—\t80.0%\t+5.0\t3\t1"
+        assert figures_line(missed, sheets) == "—\t—\t—\t—\t—\t0 本月未检查 (1 次暂定未计入)"
+
+
+def test_the_ranking_pdf_lines_up_each_sites_figures_under_the_header(login_as, world, db, sheet):
+    """The PDF's two cells a site (rank and name; the figures at tab stops) read as one row per site, in the
+    header's columns, last month's rank in a column of its own."""
+    import io
+    import subprocess
+
+    inspected(db, world.p1, sheet, 8, local(2025, 5, 3))
+    pdf = login_as("admin").get(f"/organisations/{world.org_a.id}/ranking.pdf?month=2025-05").data
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    lines = [line.split() for line in io.StringIO(text.decode()) if line.strip()]
+    head = next(line for line in lines if "排名" in line and "项目" in line)
+    assert head[-4:] == ["综合得分率", "较上月", "上月排名", "检查次数"]
+    assert ["1", "江城壹号销售中心", "8", "80.0%", "—", "—", "1"] in lines
+    assert ["—", "秘密二号项目", "—", "—", "—", "—", "0", "本月未检查"] in lines
+
+
+def test_last_months_rank_beside_the_change_is_translated(app):
+    """The page's change reads "+5.0 (上月第 3)"; its message was inside an f-string, which the extractor skips, so
+    English readers got the Chinese."""
+    from flask_babel import force_locale
+
+    from app.inspections.ranking import Row, change_text
+
+    row = Row(project_id=1, name="江城壹号销售中心", combined=80.0, rank=2, inspections=1, previous_rank=3, change=5.0)
+    with app.test_request_context():
+        with force_locale("en"):
+            assert change_text(row) == "+5.0 (#3 last month)"
+        with force_locale("zh_Hant"):
+            assert change_text(row) == "+5.0 (上月第 3)"

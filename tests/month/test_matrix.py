@@ -159,3 +159,45 @@ def test_the_xlsx_carries_the_figures_as_numbers_in_their_formats(app, march, lo
     assert values[1:5] == [0.5, 1.0, 0.75, 1.0] and values[-4:] == [80.0, 70.0, 2, 1]
     assert sheet.cell(row=2, column=2).number_format == "0.0%"
     assert rows[-1]["项目"] == "全公司" and list(rows[-1].values())[1] == 0.6
+
+
+def test_the_open_months_counts_read_the_indexes_alone(app, march):
+    """The month still open is counted live per site: its tickets, rounds and complaints (a site may have
+    hundreds of thousands in a month) are read from covering (project, time, …) indexes, never row by row from
+    the tables, and one month alone counts what it counts among others. SQLite's plan is checked; PostgreSQL
+    chooses an index-only scan by its statistics (not checked)."""
+    import sqlalchemy as sa
+
+    from app.month.figures import live
+
+    with app.app_context():
+        session = get_session()
+        seen = []
+
+        def note(_conn, _cursor, statement, parameters, *_args):
+            seen.append((statement, parameters))
+
+        engine = session.get_bind()
+        sa.event.listen(engine, "before_cursor_execute", note)
+        try:
+            sites = [march.p1.id, march.p2.id]
+            counted = live(session, organisation_id=march.org_a.id, project_ids=sites, months=[(2026, 2), (2026, 3)],
+                           tz="Asia/Shanghai", now=NOW)
+            # one month (the page's usual case: only the month still open is counted) is grouped by site alone
+            alone = live(session, organisation_id=march.org_a.id, project_ids=sites, months=[(2026, 3)],
+                         tz="Asia/Shanghai", now=NOW)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", note)
+        assert counted[1][march.p1.id].tally.tickets == 4  # what the hand count says (the figures test above)
+        assert alone == counted[1:] and counted[0][march.p1.id] != counted[1][march.p1.id]
+        if engine.dialect.name != "sqlite":
+            pytest.skip("the plans checked are SQLite's (EXPLAIN QUERY PLAN)")
+        plans = {}
+        for statement, parameters in seen:
+            table = next((t for t in ("ticket", "patrol_round", "complaint") if f"FROM {t} " in statement + " "), None)
+            if table:
+                rows = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+                plans.setdefault(table, []).extend(row[-1] for row in rows if table in row[-1])
+    assert set(plans) == {"ticket", "patrol_round", "complaint"}, plans
+    for table, steps in plans.items():
+        assert steps and all("COVERING INDEX" in step for step in steps), (table, steps)
