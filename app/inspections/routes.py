@@ -102,7 +102,8 @@ def _attention(session, project_ids, now):
             detail="、".join(r.label[:20] for r in group[:3]) + ("…" if len(group) > 3 else ""),
             url=url_for("inspections.rectifications", project_id=project_id))
 
-    return attention.fold(late, project_of=lambda r: r.project_id, one=one, many=many) + [attention.Item(
+    return attention.fold(late, project_of=lambda r: r.project_id, one=one, many=many,
+                          limit=attention.fold_at(project_ids)) + [attention.Item(
         key=f"inspections.objection-window:{i.id}", project_id=i.project_id, since=i.inspected_at,
         title=_("异议截止 %(time)s:%(date)s 的检查结果", time=f"{local(i.objection_deadline):%H:%M}",
                 date=f"{local(i.inspected_at):%m-%d}"),
