@@ -114,11 +114,10 @@ def _attention(session, project_ids, now):
 @today.register(today.Column("inspection", _l("检查得分"), 50, _l("最近一次检查的得分")))
 def _today_figures(session, project_ids, now):
     out = {}
-    for project_id, (_inspection, sheets) in services.last_scores(session, project_ids).items():
-        if sheets:
-            share = sum(s.score for s in sheets) / max(1, sum(s.base_score for s in sheets))
-            out[project_id] = {"inspection": today.Cell(" · ".join(f"{s.score:g}" for s in sheets), sort=share,
-                                                        alert=share < 0.8)}
+    for project_id, sheets in services.last_sheet_scores(session, project_ids).items():
+        share = sum(score for score, _base in sheets) / max(1, sum(base for _score, base in sheets))
+        out[project_id] = {"inspection": today.Cell(" · ".join(f"{score:g}" for score, _base in sheets), sort=share,
+                                                    alert=share < 0.8)}
     return out
 
 
