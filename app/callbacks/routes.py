@@ -29,12 +29,17 @@ def _home_tasks(session, user, projects, roles):
 @attention.register
 def _attention(session, project_ids, now):
     """The callbacks due today, one line per project (a count: the list is the record)."""
-    end = day_end(now)
-    return [attention.Item(
-        key=f"callbacks.due:{i}:{local(now).date().isoformat()}", project_id=i, since=end - timedelta(days=1),
-        title=ngettext("%(num)d 个回访今日到期", "%(num)d 个回访今日到期", n), level=str(n), urgency=attention.LOW,
-        url=url_for("callbacks.callbacks", project_id=i), action=_("回访"))
-        for i, n in services.count_due(session, project_ids, end).items() if n]
+    end, day = day_end(now), local(now).date().isoformat()
+
+    def item(i, n):
+        return attention.Item(
+            key=f"callbacks.due:{i}:{day}", project_id=i, since=end - timedelta(days=1),
+            title=ngettext("%(num)d 个回访今日到期", "%(num)d 个回访今日到期", n), level=str(n), urgency=attention.LOW,
+            url=url_for("callbacks.callbacks", project_id=i), action=_("回访"))
+
+    return [attention.later(f"callbacks.due:{i}:{day}", i, end - timedelta(days=1), attention.LOW, str(n),
+                            lambda i=i, n=n: item(i, n))  # made only when shown
+            for i, n in services.count_due(session, project_ids, end).items() if n]
 
 
 def _page(project: Project, status: int = 200, **extra):

@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from app.complaints import services
 from app.complaints.departments import departments_of
 from app.complaints.models import CATEGORIES, Complaint
-from app.core.db import bucket, by_period
+from app.core.db import among, bucket, by_period
 from app.frontdesk.services import CHANNELS  # the desk's channels
 from app.reports.csv_export import percent, when
 
@@ -166,7 +166,7 @@ def on_time_by_month(session: Session, *, project_ids: list[int], bounds: list[d
         return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
     rows = session.exec(select(Complaint.project_id, period, count(due), count(on_time)).where(
-        Complaint.project_id.in_(project_ids), Complaint.received_at >= bounds[0], Complaint.received_at < bounds[-1])
+        among(Complaint.project_id, project_ids), Complaint.received_at >= bounds[0], Complaint.received_at < bounds[-1])
         .group_by(Complaint.project_id, *by_period(period, bounds)))
     return {(project_id, index): (int(n_due), int(n_on_time)) for project_id, index, n_due, n_on_time in rows}
 

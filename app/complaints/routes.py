@@ -47,17 +47,22 @@ DEADLINE_ACTIONS = {"reply": "reply", "resolve": "start", "callback": "callback"
 @attention.register
 def _attention(session, project_ids, now):
     """Complaints with a deadline today (first reply, handling, callback) or one already passed: one line each in a
-    project with at most FOLD of them (read whole), else one line that counts them (counted in the database)."""
+    project with at most `fold_at` of them (read whole), else one line that counts them (counted in the database)."""
     end = day_end(now)
     counts = services.deadline_summaries(session, project_ids, end, now)
-    alone = [i for i, (n, _late, _first) in counts.items() if n <= attention.FOLD]
+    alone = [i for i, (n, _late, _first) in counts.items() if n <= attention.fold_at(project_ids)]
     rows = [(c, due) for c in services.due_by(session, alone, end) if (due := services.next_deadline(c))]
     people = users_by_id(session, {c.handler_id or c.owner_id for c, _due in rows} - {None})
     folded = [i for i in counts if i not in alone]
     numbers = services.first_due_numbers(session, folded, end, 4)
 
-    def one(row):
+    def one(row):  # made only when shown
         c, (what, when) = row
+        return attention.later(f"complaints.deadline:{c.id}", c.project_id, when if when < now else c.received_at,
+                               attention.HIGH if when < now else attention.NORMAL,
+                               f"{'past' if when < now else 'near'}:{what}:{c.escalation}", lambda: item(c, what, when))
+
+    def item(c, what, when):
         holder = people.get(c.handler_id or c.owner_id)
         return attention.Item(
             key=f"complaints.deadline:{c.id}", project_id=c.project_id, since=when if when < now else c.received_at,
@@ -69,7 +74,12 @@ def _attention(session, project_ids, now):
             level=f"{'past' if when < now else 'near'}:{what}:{c.escalation}",
             urgency=attention.HIGH if when < now else attention.NORMAL)
 
-    def many(project_id):
+    def many(project_id):  # made only when shown
+        n, late, first = counts[project_id]
+        return attention.later(f"complaints.deadline:project:{project_id}", project_id, first,
+                               attention.HIGH if late else attention.NORMAL, f"{n}:{late}", lambda: count(project_id))
+
+    def count(project_id):
         n, late, first = counts[project_id]
         return attention.Item(
             key=f"complaints.deadline:project:{project_id}", project_id=project_id,

@@ -11,7 +11,7 @@ from app.complaints import deadlines, notices, workflow
 from app.complaints.departments import department_of, department_users, ensure_departments
 from app.complaints.models import CATEGORIES, Complaint, ComplaintNote, ComplaintSettings, DepartmentMember
 from app.core import audit
-from app.core.db import count_by, get_posted, locked
+from app.core.db import among, count_by, get_posted, locked
 from app.core.notifications import link, notify
 from app.core.permissions import roles_in
 from app.core.photos import attach
@@ -319,7 +319,7 @@ def due_by(session: Session, project_ids: list[int], day_end: datetime) -> list:
     as rows of DUE_COLUMNS."""
     if not project_ids:
         return []
-    return session.exec(select(*DUE_COLUMNS).where(Complaint.project_id.in_(list(project_ids)), due_condition(day_end))
+    return session.exec(select(*DUE_COLUMNS).where(among(Complaint.project_id, project_ids), due_condition(day_end))
                         .order_by(Complaint.id)).all()
 
 
@@ -335,7 +335,7 @@ def deadline_summaries(session: Session, project_ids: list[int], day_end: dateti
         (Complaint.status == "replied", Complaint.callback_due_at))]
     rows = session.exec(select(Complaint.project_id, sa.func.count(),
                                sa.func.sum(sa.case((due_condition(now), 1), else_=0)), *earliest)
-                        .where(Complaint.project_id.in_(list(project_ids)), due_condition(day_end))
+                        .where(among(Complaint.project_id, project_ids), due_condition(day_end))
                         .group_by(Complaint.project_id)).all()
     return {p: (n, late or 0, min(at for at in dues if at is not None)) for p, n, late, *dues in rows}
 
@@ -347,7 +347,7 @@ def first_due_numbers(session: Session, project_ids: list[int], day_end: datetim
         return {}
     rank = sa.func.row_number().over(partition_by=Complaint.project_id, order_by=Complaint.id).label("rank")
     ranked = select(Complaint.project_id, Complaint.number, Complaint.id, rank).where(
-        Complaint.project_id.in_(list(project_ids)), due_condition(day_end)).subquery()
+        among(Complaint.project_id, project_ids), due_condition(day_end)).subquery()
     out: dict[int, list[str]] = {}
     for project_id, number in session.exec(select(ranked.c.project_id, ranked.c.number)
                                            .where(ranked.c.rank <= limit).order_by(ranked.c.project_id, ranked.c.id)):
@@ -389,7 +389,7 @@ def for_department_user(session: Session, project_ids: list[int], user_id: int, 
     if not project_ids:
         return []
     rows = session.exec(select(Complaint).join(DepartmentMember, DepartmentMember.department_id == Complaint.department_id)
-                        .where(Complaint.project_id.in_(list(project_ids)), DepartmentMember.user_id == user_id,
+                        .where(among(Complaint.project_id, project_ids), DepartmentMember.user_id == user_id,
                                Complaint.status.in_(("assigned", "processing")))
                         .order_by(Complaint.received_at, Complaint.id).limit(limit * len(project_ids))).all()
     out, per_project = [], {}

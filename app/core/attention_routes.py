@@ -28,12 +28,12 @@ def attention_list():
 def acknowledge(project):
     """Acknowledge one line: recorded (who, when, at which level) and gone until it gets worse."""
     db, now, only = get_session(), utcnow(), request.form.get("only", type=int)
+    leads, _others, _roles = overview.supervised(db, current_user)
     attention.acknowledge(db, actor=current_user, project_id=project.id, key=request.form.get("key", ""),
-                          level=request.form.get("level", ""), now=now)
+                          level=request.form.get("level", ""), now=now, listed=1 if only else len(leads))
     db.commit()
     if not is_htmx():
         return redirect(url_for("core.project_today", project_id=only) if only else url_for("core.index"))
-    leads, _others, _roles = overview.supervised(db, current_user)
     return render_template("core/_attention.html", **overview.attention_context(db, leads, now, project_id=only))
 
 

@@ -123,12 +123,22 @@ def locked(session: Session, statement):
     return session.exec(statement)
 
 
+def among(column, ids):
+    """`column IN (ids)` for integer ids (a user's projects), the ids written into the statement as numbers: as 500
+    bound parameters they cost SQLAlchemy about a millisecond a statement to render and bind, and the home of an
+    admin of 500 sites runs fifty such statements. Only for integers (each passes through int())."""
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return sa.false()
+    return column.op("IN", is_comparison=True)(sa.literal_column("(" + ",".join(map(str, ids)) + ")"))
+
+
 def count_by(session: Session, column, ids, *where) -> dict[int, int]:
-    """How many rows there are per value of `column` (a project id, say) among `ids`, in one grouped query;
-    values without rows are absent."""
+    """How many rows there are per value of `column` (a project id, say) among `ids` (integers), in one grouped
+    query; values without rows are absent."""
     if not ids:
         return {}
-    return dict(session.exec(sa.select(column, sa.func.count()).where(column.in_(list(ids)), *where)
+    return dict(session.exec(sa.select(column, sa.func.count()).where(among(column, ids), *where)
                              .group_by(column)).all())
 
 

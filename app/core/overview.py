@@ -47,7 +47,6 @@ def today_context(rows: list, limit: int | None = None) -> dict:
 def attention_context(session: Session, projects: list, now: datetime, *, project_id: int | None = None) -> dict:
     """The context of templates/core/_attention.html: the items nobody has acknowledged, with their projects."""
     shown = [p for p in projects if project_id is None or p.id == project_id]
-    items = attention.pending(session, [p.id for p in shown], now)
-    limit = len(items) if project_id is not None else SHOWN
-    return {"items": items[:limit], "more": len(items) - len(items[:limit]), "total": len(items), "now": now,
+    items, total = attention.pending_first(session, [p.id for p in shown], now, None if project_id is not None else SHOWN)
+    return {"items": items, "more": total - len(items), "total": total, "now": now,
             "project_names": {p.id: p.name for p in projects}, "attention_project": project_id}

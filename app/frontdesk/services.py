@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
 from app.core import audit
-from app.core.db import zone
+from app.core.db import among, zone
 from app.core.photos import attach
 from app.core.refusal import Refusal
 from app.core.validation import PHONE, wall_moment
@@ -216,7 +216,7 @@ def channel_counts(session: Session, project_ids: list[int], start: datetime, en
     out = {i: dict.fromkeys(CHANNELS, 0) for i in project_ids}
     if project_ids:
         for project_id, channel, n in session.exec(select(Intake.project_id, Intake.channel, func.count()).where(
-                Intake.project_id.in_(list(project_ids)), Intake.received_at >= start, Intake.received_at < end)
+                among(Intake.project_id, project_ids), Intake.received_at >= start, Intake.received_at < end)
                 .group_by(Intake.project_id, Intake.channel)).all():
             if channel in out[project_id]:
                 out[project_id][channel] = n
@@ -235,5 +235,5 @@ def follow_ups(session: Session, project_ids: list[int], limit: int = 200) -> li
     are still due."""
     if not project_ids:
         return []
-    return session.exec(select(Intake).where(Intake.project_id.in_(list(project_ids)), Intake.follow_up == True)  # noqa: E712
+    return session.exec(select(Intake).where(among(Intake.project_id, project_ids), Intake.follow_up == True)  # noqa: E712
                         .order_by(Intake.received_at, Intake.id).limit(limit)).all()

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import User
 from app.accounts.services import users_by_id
-from app.core.db import count_by
+from app.core.db import among, count_by
 from app.handovers.inventory import rooms_of
 from app.handovers.models import STATUS_LABELS, Amendment, Handover, HandoverLine, Room, RoomCheck
 from app.projects.models import Project
@@ -34,7 +34,7 @@ def discrepant_rooms(session: Session, project_ids: list[int]) -> dict[int, int]
     that have sample rooms, with two queries whatever their number."""
     if not project_ids:
         return {}
-    rooms = session.exec(select(Room.project_id, _newest_handover()).where(Room.project_id.in_(list(project_ids)))).all()
+    rooms = session.exec(select(Room.project_id, _newest_handover()).where(among(Room.project_id, project_ids))).all()
     out, last = {project_id: 0 for project_id, _ in rooms}, {h: project_id for project_id, h in rooms if h}
     if last:
         for handover_id in session.exec(select(HandoverLine.handover_id).distinct().where(
@@ -54,7 +54,7 @@ def discrepant_handovers(session: Session, project_ids: list[int], *, listed: in
     rooms = Bundle("room", Room.id, Room.project_id, Room.name)
     handovers = Bundle("handover", Handover.id, Handover.counted_at, Handover.discrepancies, Handover.incoming_id)
     rows = session.exec(select(rooms, handovers).join(Handover, Handover.id == _newest_handover())
-                        .where(Room.project_id.in_(list(project_ids)), Handover.discrepancies > 0)
+                        .where(among(Room.project_id, project_ids), Handover.discrepancies > 0)
                         .order_by(Handover.counted_at, Room.id)).all()
     lines: dict[int, list] = {}
     per_project = Counter(room.project_id for room, _h in rows)

@@ -87,7 +87,8 @@ def _discrepancies(session, project_ids, now):
             since=min(h.counted_at for _r, h, _l in group), level=":".join(str(h.id) for _r, h, _l in group)[-40:],
             url=url_for("handovers.rooms", project_id=project_id))
 
-    return attention.fold(rows, project_of=lambda row: row[0].project_id, one=one, many=many)
+    return attention.fold(rows, project_of=lambda row: row[0].project_id, one=one, many=many,
+                          limit=attention.fold_at(project_ids))
 
 
 @attention.register
@@ -110,7 +111,8 @@ def _unchecked(session, project_ids, now):
             url=url_for("handovers.rooms", project_id=project_id))
 
     return attention.fold(jobs.unchecked_rooms(session, project_ids, now, zone().key),
-                          project_of=lambda row: row[0].project_id, one=one, many=many)
+                          project_of=lambda row: row[0].project_id, one=one, many=many,
+                          limit=attention.fold_at(project_ids))
 
 
 @today.register(today.Column("handovers", _l("交接"), 40, _l("今日完成的样板间交接")))

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
+from app.core.db import among
 from app.incidents.labels import KIND_LABELS
 from app.incidents.models import KINDS, Incident
 from app.incidents.workflow import OPEN
@@ -48,7 +49,7 @@ def month_figure(session: Session, project_ids: list[int], start: datetime, end:
         still_open = Incident.status.in_(OPEN)
         stmt = (select(Incident.project_id, Incident.kind, Incident.severity, still_open.label("still_open"),
                        sa.func.count().label("n"))
-                .where(Incident.project_id.in_(list(project_ids)), Incident.occurred_at >= start,
+                .where(among(Incident.project_id, project_ids), Incident.occurred_at >= start,
                        Incident.occurred_at < end)
                 .group_by(Incident.project_id, Incident.kind, Incident.severity, still_open))
         for project_id, kind, severity, is_open, n in session.exec(stmt).all():

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from app.accounts.services import member_ids
 from app.complaints import services as complaints
 from app.core import audit
-from app.core.db import count_by, get_posted, locked
+from app.core.db import among, count_by, get_posted, locked
 from app.core.notifications import link, notify
 from app.core.permissions import roles_in
 from app.core.photos import attach
@@ -316,7 +316,7 @@ def not_closed(session: Session, project_ids: list[int], limit: int = 200) -> li
     if not project_ids:
         return []
     worst_first = sa.case({"critical": 0, "serious": 1}, value=Incident.severity, else_=2)
-    return session.exec(select(Incident).where(Incident.project_id.in_(list(project_ids)),
+    return session.exec(select(Incident).where(among(Incident.project_id, project_ids),
                                                Incident.status.in_(workflow.OPEN))
                         .order_by(worst_first, Incident.occurred_at, Incident.id).limit(limit)).all()
 
@@ -325,7 +325,7 @@ def reported_by(session: Session, user_id: int, project_ids: list[int], limit: i
     """The user's own incidents not closed yet, the newest first."""
     if not project_ids:
         return []
-    return session.exec(select(Incident).where(Incident.project_id.in_(list(project_ids)),
+    return session.exec(select(Incident).where(among(Incident.project_id, project_ids),
                                                Incident.reporter_id == user_id, Incident.status.in_(workflow.OPEN))
                         .order_by(Incident.occurred_at.desc()).limit(limit)).all()
 

@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.accounts.services import member_ids
 from app.checklists.services import get_version
 from app.core import audit
-from app.core.db import count_by, local, update_if
+from app.core.db import among, count_by, local, update_if
 from app.core.notifications import link, notify
 from app.core.photos import ProcessedPhoto, attach
 from app.core.validation import required_text
@@ -184,7 +184,7 @@ def pending_counts(session: Session, project_ids: list[int]) -> dict[int, int]:
 def provisional_counts(session: Session, project_ids: list[int], now: datetime) -> dict[int, int]:
     """{project id: inspections still within their objection window at `now`}, as the pages show them (one
     whose window has passed counts no more, before the clock has made it effective): two queries in all."""
-    waiting = session.exec(select(Inspection).where(Inspection.project_id.in_(project_ids),
+    waiting = session.exec(select(Inspection).where(among(Inspection.project_id, project_ids),
                                                     Inspection.status == "provisional")).all() if project_ids else []
     shown, counts = statuses(session, waiting, now), {}
     for inspection in waiting:
@@ -198,7 +198,7 @@ def closing_between(session: Session, project_ids: list[int], now: datetime, unt
     if not project_ids:
         return []
     found = session.exec(select(Inspection).where(
-        Inspection.project_id.in_(list(project_ids)), Inspection.status == "provisional",
+        among(Inspection.project_id, project_ids), Inspection.status == "provisional",
         Inspection.objection_deadline >= now, Inspection.objection_deadline < until)
         .order_by(Inspection.objection_deadline, Inspection.id)).all()
     shown = statuses(session, found, now)

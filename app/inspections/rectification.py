@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import User
 from app.core import audit
+from app.core.db import among
 from app.core.notifications import link, notify
 from app.core.photos import ProcessedPhoto, attach
 from app.inspections import notices
@@ -74,7 +75,7 @@ def unresolved_counts(session: Session, project_ids: list[int], now: datetime) -
     late = sa.func.sum(sa.case((sa.and_(Rectification.status == "open", Rectification.due_at < now), 1), else_=0))
     return {i: (n, int(k or 0)) for i, n, k in session.exec(
         select(Rectification.project_id, sa.func.count(), late).where(
-            Rectification.project_id.in_(list(project_ids)), Rectification.status.in_(("open", "closed")))
+            among(Rectification.project_id, project_ids), Rectification.status.in_(("open", "closed")))
         .group_by(Rectification.project_id)).all()}
 
 
@@ -85,6 +86,6 @@ def overdue_in(session: Session, project_ids: list[int], now: datetime) -> list:
         return []
     return session.exec(select(Rectification.id, Rectification.project_id, Rectification.label, Rectification.note,
                                Rectification.due_at, Rectification.owner_id, Rectification.times_found_open)
-                        .where(Rectification.project_id.in_(list(project_ids)), Rectification.status == "open",
+                        .where(among(Rectification.project_id, project_ids), Rectification.status == "open",
                                Rectification.due_at < now)
                         .order_by(Rectification.due_at, Rectification.id)).all()

@@ -102,7 +102,8 @@ def _attention(session, project_ids, now):
             detail="、".join(r.label[:20] for r in group[:3]) + ("…" if len(group) > 3 else ""),
             url=url_for("inspections.rectifications", project_id=project_id))
 
-    return attention.fold(late, project_of=lambda r: r.project_id, one=one, many=many) + [attention.Item(
+    return attention.fold(late, project_of=lambda r: r.project_id, one=one, many=many,
+                          limit=attention.fold_at(project_ids)) + [attention.Item(
         key=f"inspections.objection-window:{i.id}", project_id=i.project_id, since=i.inspected_at,
         title=_("异议截止 %(time)s:%(date)s 的检查结果", time=f"{local(i.objection_deadline):%H:%M}",
                 date=f"{local(i.inspected_at):%m-%d}"),
@@ -113,11 +114,10 @@ def _attention(session, project_ids, now):
 @today.register(today.Column("inspection", _l("检查得分"), 50, _l("最近一次检查的得分")))
 def _today_figures(session, project_ids, now):
     out = {}
-    for project_id, (_inspection, sheets) in services.last_scores(session, project_ids).items():
-        if sheets:
-            share = sum(s.score for s in sheets) / max(1, sum(s.base_score for s in sheets))
-            out[project_id] = {"inspection": today.Cell(" · ".join(f"{s.score:g}" for s in sheets), sort=share,
-                                                        alert=share < 0.8)}
+    for project_id, sheets in services.last_sheet_scores(session, project_ids).items():
+        share = sum(score for score, _base in sheets) / max(1, sum(base for _score, base in sheets))
+        out[project_id] = {"inspection": today.Cell(" · ".join(f"{score:g}" for score, _base in sheets), sort=share,
+                                                    alert=share < 0.8)}
     return out
 
 

@@ -22,7 +22,7 @@ from app.checklists.definition import format_points, iter_items
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.checklists.services import current_version, get_version, posted_template, posted_version, templates_stmt
 from app.core import audit
-from app.core.db import local, update_if, zone
+from app.core.db import among, local, update_if, zone
 from app.core.notifications import link, notify
 from app.core.photos import ProcessedPhoto, attach
 from app.core.refusal import Refusal
@@ -325,16 +325,21 @@ def categories_of(session: Session, sheet: InspectionSheet) -> list[tuple[str, f
             for name, points in available.items()]
 
 
-def last_scores(session: Session, project_ids: list[int]) -> dict[int, tuple[Inspection, list[InspectionSheet]]]:
-    """{project id: (its latest inspection, that inspection's sheets)} in two queries."""
+def last_sheet_scores(session: Session, project_ids: list[int]) -> dict[int, list[tuple[float, float]]]:
+    """{project id: (score, base score) of each sheet of its latest inspection, by sheet name}, in one query of
+    four columns (no inspection or sheet object made: an admin's home reads 500 sites')."""
     if not project_ids:
         return {}
     newest = (select(Inspection.project_id, sa.func.max(Inspection.inspected_at).label("at"))
-              .where(Inspection.project_id.in_(list(project_ids))).group_by(Inspection.project_id).subquery())
-    found = {}
-    for inspection in session.exec(select(Inspection).join(newest, (Inspection.project_id == newest.c.project_id)
-                                                           & (Inspection.inspected_at == newest.c.at))
-                                   .order_by(Inspection.id)).all():
-        found[inspection.project_id] = inspection  # the newest wins a tie of times
-    sheets = sheets_of(session, [i.id for i in found.values()])
-    return {p: (i, sheets.get(i.id, [])) for p, i in found.items()}
+              .where(among(Inspection.project_id, project_ids)).group_by(Inspection.project_id).subquery())
+    rows = session.exec(select(Inspection.project_id, Inspection.id, InspectionSheet.score, InspectionSheet.base_score)
+                        .join(newest, (Inspection.project_id == newest.c.project_id)
+                              & (Inspection.inspected_at == newest.c.at))
+                        .join(InspectionSheet, InspectionSheet.inspection_id == Inspection.id)
+                        .order_by(Inspection.id, InspectionSheet.name)).all()
+    latest = {project_id: inspection_id for project_id, inspection_id, _s, _b in rows}  # the newest wins a tie
+    out: dict[int, list[tuple[float, float]]] = {}
+    for project_id, inspection_id, score, base in rows:
+        if latest[project_id] == inspection_id:
+            out.setdefault(project_id, []).append((score, base))
+    return out

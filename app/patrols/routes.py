@@ -96,7 +96,8 @@ def _attention(session, project_ids, now):
             level=str(max(t.shown.last_id for t in group)), url=url_for("patrols.board", project_id=project_id),
             urgency=attention.HIGH if missed else attention.LOW)
 
-    return attention.fold(troubles, project_of=lambda t: t.route.project_id, one=one, many=many)
+    return attention.fold(troubles, project_of=lambda t: t.route.project_id, one=one, many=many,
+                          limit=attention.fold_at(project_ids))
 
 
 @today.register(today.Column("rounds", _l("巡更"), 10, _l("已巡 / 应巡 / 漏巡")))

@@ -20,7 +20,7 @@ from app.checklists.services import (
     templates_by_id,
 )
 from app.core import audit
-from app.core.db import bucket, by_period, get_posted, zone
+from app.core.db import among, bucket, by_period, get_posted, zone
 from app.core.i18n import role_label
 from app.core.notifications import link
 from app.core.photos import attach
@@ -246,7 +246,7 @@ def completion_by_month(session: Session, *, project_ids: list[int], bounds: lis
     period = bucket(Round.slot_start, bounds).label("month_index")
     walked = func.coalesce(func.sum(sa.case((Round.outcome.in_(COMPLETED), 1), else_=0)), 0)
     rows = session.exec(select(Round.project_id, period, func.count(), walked).where(
-        Round.project_id.in_(project_ids), Round.outcome.is_not(None), Round.slot_start >= bounds[0],
+        among(Round.project_id, project_ids), Round.outcome.is_not(None), Round.slot_start >= bounds[0],
         Round.slot_start < bounds[-1]).group_by(Round.project_id, *by_period(period, bounds)))
     return {(project_id, index): (int(settled), int(done)) for project_id, index, settled, done in rows}
 
@@ -296,7 +296,7 @@ def failed_visits(session: Session, project_ids: list[int], now: datetime) -> li
         select(Visit.id, Visit.project_id, Visit.round_id, Visit.position, Visit.failed, Visit.scanned_at,
                Round.stops, Route.name.label("route"))
         .join(Round, Round.id == Visit.round_id).join(Route, Route.id == Round.route_id)
-        .where(Visit.project_id.in_(project_ids), Visit.scanned_at >= since,
+        .where(among(Visit.project_id, project_ids), Visit.scanned_at >= since,
                sa.cast(Visit.failed, sa.String) != "[]")
         .order_by(Visit.scanned_at.desc(), Visit.id.desc())).all()
 
@@ -324,7 +324,7 @@ def on_demand_routes(session: Session, project_ids: list[int], roles: dict[int, 
     """The active routes of these projects that a holder of `roles` ({project id: roles}) may start at will."""
     if not project_ids:
         return []
-    found = session.exec(select(Route).where(Route.project_id.in_(project_ids), Route.on_demand == True,  # noqa: E712
+    found = session.exec(select(Route).where(among(Route.project_id, project_ids), Route.on_demand == True,  # noqa: E712
                                              Route.active == True).order_by(Route.name)).all()  # noqa: E712
     return [r for r in found if r.role in roles.get(r.project_id, ())]
 

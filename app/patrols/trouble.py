@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
+from app.core.db import among
 from app.patrols.models import Round, Route, Visit
 from app.patrols.services import _day_start, assess_rounds
 
@@ -58,7 +59,7 @@ def rounds_in_trouble(session: Session, project_ids: list[int], since: datetime,
     the others are shown folded. A fixed number of queries whatever the number of projects or rounds."""
     if not project_ids:
         return []
-    window = (Round.project_id.in_(list(project_ids)), Round.slot_start > since - timedelta(days=1),  # the index
+    window = (among(Round.project_id, project_ids), Round.slot_start > since - timedelta(days=1),  # the index
               Round.deadline > since, Round.deadline <= now)
     settled = (*window, Round.outcome.in_(TROUBLE))
     late = sa.case((Round.outcome == "late", 1), else_=0).label("late")
@@ -102,7 +103,7 @@ def day_counts(session: Session, project_ids: list[int], day: date, now: datetim
                     sa.and_(Round.outcome.is_(None), Round.deadline < now, ~visited))
     rows = session.exec(select(Round.project_id, func.count(), func.sum(sa.case((done, 1), else_=0)),
                                func.sum(sa.case((missed, 1), else_=0)))
-                        .where(Round.project_id.in_(list(project_ids)), Round.slot_start >= begin,
+                        .where(among(Round.project_id, project_ids), Round.slot_start >= begin,
                                Round.slot_start < begin + timedelta(days=1), Round.slot_start <= now)
                         .group_by(Round.project_id)).all()
     return {p: {"due": n, "done": int(d or 0), "missed": int(m or 0)} for p, n, d, m in rows}

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from app.accounts.models import User
 from app.accounts.services import member_ids
 from app.core import audit
-from app.core.db import count_by, get_posted, local, update_if
+from app.core.db import among, count_by, get_posted, local, update_if
 from app.core.notifications import link, notify
 from app.core.photos import attach
 from app.core.refusal import Refusal
@@ -344,7 +344,7 @@ def overdue_keys(session: Session, project_ids: list[int], now: datetime) -> lis
     """Keys still out past their due time, in these projects, the longest overdue first (one query)."""
     if not project_ids:
         return []
-    return session.exec(select(KeyLoan).where(KeyLoan.project_id.in_(list(project_ids)), STILL_OPEN["keys"],
+    return session.exec(select(KeyLoan).where(among(KeyLoan.project_id, project_ids), STILL_OPEN["keys"],
                                               KeyLoan.due_at < now).order_by(KeyLoan.due_at, KeyLoan.id)).all()
 
 
@@ -356,7 +356,7 @@ def unclaimed(session: Session, project_ids: list[int], now: datetime) -> list[F
     """Found items kept longer than UNCLAIMED_AFTER, in these projects, the oldest first (one query)."""
     if not project_ids:
         return []
-    return session.exec(select(Found).where(Found.project_id.in_(list(project_ids)), STILL_OPEN["lost"],
+    return session.exec(select(Found).where(among(Found.project_id, project_ids), STILL_OPEN["lost"],
                                             Found.found_at < now - UNCLAIMED_AFTER)
                         .order_by(Found.found_at, Found.id)).all()
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, select
 
-from app.core.db import bucket, by_period
+from app.core.db import among, bucket, by_period
 from app.repairs.models import CATEGORIES, Ticket
 from app.repairs.services import CHANNEL_LABELS, settings_for
 from app.repairs.workflow import SATISFIED
@@ -190,7 +190,7 @@ def tallies_by_month(session: Session, *, project_ids: list[int], bounds: list[d
     columns = {name: column for name, column in _tally_columns(0).items() if name in only}
     rows = session.exec(
         select(Ticket.project_id, period, *(column.label(name) for name, column in columns.items()))
-        .where(Ticket.project_id.in_(project_ids), Ticket.created_at >= bounds[0], Ticket.created_at < bounds[-1])
+        .where(among(Ticket.project_id, project_ids), Ticket.created_at >= bounds[0], Ticket.created_at < bounds[-1])
         .group_by(Ticket.project_id, *by_period(period, bounds)))
     names = list(columns)
     return {(project_id, index): Tally(**dict(zip(names, map(int, counts), strict=True)))

@@ -57,13 +57,20 @@ def _overdue(session, project_ids, now) -> dict:
 @attention.register
 def _attention(session, project_ids, now):
     """Tickets past their dispatch target (派单, one tap to the form) or their completion target: one line each in
-    a project with at most FOLD of them (read whole), else one line that counts them (counted in the database)."""
+    a project with at most `fold_at` of them (read whole), else one line that counts them (counted in the
+    database)."""
     counts = _overdue(session, project_ids, now)
-    alone = [i for i, n in counts.items() if n.count <= attention.FOLD]
+    alone = [i for i, n in counts.items() if n.count <= attention.fold_at(project_ids)]
+    services.add_spans(session, {i: n for i, n in counts.items() if i not in alone}, now)
     rows = services.overdue_in(session, alone, now)
     people = users_by_id(session, {t.assignee_id for t, _c in rows if t.assignee_id})
 
-    def one(t, state):
+    def one(t, state):  # made only when shown
+        return attention.later(f"repairs.overdue:{t.id}", t.project_id, state.due,
+                               attention.HIGH if t.urgent or state.what == "dispatch" else attention.NORMAL,
+                               state.what, lambda: item(t, state))
+
+    def item(t, state):
         return attention.Item(
             key=f"repairs.overdue:{t.id}", project_id=t.project_id, since=state.due, level=state.what,
             title=_("工单 %(number)s 超时未派单", number=t.number) if state.what == "dispatch"
@@ -74,12 +81,20 @@ def _attention(session, project_ids, now):
             action=_("派单") if state.what == "dispatch" else "",
             urgency=attention.HIGH if t.urgent or state.what == "dispatch" else attention.NORMAL)
 
-    def many(project_id, n):
-        parts = ([ngettext("%(num)d 张超时未派单", "%(num)d 张超时未派单", n.dispatch)] if n.dispatch else []) + \
-                ([ngettext("%(num)d 张超时未完成", "%(num)d 张超时未完成", n.completion)] if n.completion else [])
+    def many(project_id, n):  # made only when shown
+        return attention.later(f"repairs.overdue:project:{project_id}", project_id, n.first_due, attention.HIGH,
+                               f"{n.count}:{n.last_due}", lambda: count(project_id, n))
+
+    def count(project_id, n):
+        shown = services.shown
+        parts = ([ngettext("%(count)s 张超时未派单", "%(count)s 张超时未派单", n.dispatch, count=shown(n.dispatch))]
+                 if n.dispatch else []) + \
+                ([ngettext("%(count)s 张超时未完成", "%(count)s 张超时未完成", n.completion, count=shown(n.completion))]
+                 if n.completion else [])
         return attention.Item(
             key=f"repairs.overdue:project:{project_id}", project_id=project_id, urgency=attention.HIGH,
-            title=ngettext("超时工单 %(num)d 张", "超时工单 %(num)d 张", n.count), detail=" · ".join(parts),
+            title=ngettext("超时工单 %(count)s 张", "超时工单 %(count)s 张", n.count, count=shown(n.count)),
+            detail=" · ".join(parts),
             since=n.first_due, level=f"{n.count}:{n.last_due}", url=url_for("repairs.tickets", project_id=project_id, show="open"))
 
     return [one(t, state) for t, state in rows] + [many(i, n) for i, n in counts.items() if i not in alone]
@@ -87,9 +102,12 @@ def _attention(session, project_ids, now):
 
 @today.register(today.Column("tickets", _l("工单"), 20, _l("未关闭 / 超时")))
 def _today_figures(session, project_ids, now):
+    """Open / past a target, each counted to CAP + 1 ("999+")."""
     late = {i: n.count for i, n in _overdue(session, project_ids, now).items()}
-    open_ = services.ticket_counts(session, project_ids, workflow.OPEN)
-    return {i: {"tickets": today.Cell(f"{n}/{late.get(i, 0)}", sort=late.get(i, 0) * 1000 + n, alert=bool(late.get(i)))}
+    open_ = services.capped_counts(session, project_ids, workflow.OPEN)
+    shown = services.shown
+    return {i: {"tickets": today.Cell(f"{shown(n)}/{shown(late.get(i, 0))}", sort=late.get(i, 0) * 10000 + n,
+                                      alert=bool(late.get(i)))}
             for i, n in open_.items()}
 
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from app.accounts.models import User
 from app.accounts.services import member_ids, users_by_id
 from app.core import audit
-from app.core.db import count_by, update_if
+from app.core.db import among, count_by, update_if
 from app.core.notifications import link, notify
 from app.core.validation import whole
 from app.projects.models import Project
@@ -211,7 +211,7 @@ def handover_rows(session: Session, handovers: list[DutyHandover]) -> list[Hando
 def waiting_of(session: Session, project_ids: list[int]) -> list[DutyHandover]:
     """The hand-overs of these projects not yet received, and those whose difference waits for a supervisor."""
     return session.exec(select(DutyHandover).where(
-        DutyHandover.project_id.in_(project_ids), DutyHandover.status.in_(("handed", "differs")))
+        among(DutyHandover.project_id, project_ids), DutyHandover.status.in_(("handed", "differs")))
         .order_by(DutyHandover.handed_at, DutyHandover.id)).all()
 
 
@@ -230,14 +230,14 @@ def handover_of(session: Session, attendance: Attendance | None) -> DutyHandover
 def unreceived(session: Session, project_ids: list[int], *, before: datetime) -> list[tuple[DutyHandover, Post]]:
     """Hand-overs handed before `before` that nobody has received yet, with their posts."""
     return session.exec(select(DutyHandover, Post).join(Post, Post.id == DutyHandover.post_id).where(
-        DutyHandover.project_id.in_(project_ids), DutyHandover.status == "handed",
+        among(DutyHandover.project_id, project_ids), DutyHandover.status == "handed",
         DutyHandover.handed_at <= before).order_by(DutyHandover.handed_at)).all()
 
 
 def differing(session: Session, project_ids: list[int]) -> list[tuple[DutyHandover, Post]]:
     """Hand-overs received with a difference that no supervisor has settled."""
     return session.exec(select(DutyHandover, Post).join(Post, Post.id == DutyHandover.post_id).where(
-        DutyHandover.project_id.in_(project_ids), DutyHandover.status == "differs")
+        among(DutyHandover.project_id, project_ids), DutyHandover.status == "differs")
         .order_by(DutyHandover.received_at)).all()
 
 
@@ -245,13 +245,13 @@ def uncovered(session: Session, project_ids: list[int], *, now: datetime, grace:
               ) -> list[tuple[Post, datetime | None]]:
     """Active posts kept manned round the clock (24小时值守) that nobody holds now, each with when it was last
     left (None: never held); a post left less than `grace` ago is a change of shift, not a gap."""
-    held = select(Attendance.post_id).where(Attendance.project_id.in_(project_ids), Attendance.ended_at.is_(None),
+    held = select(Attendance.post_id).where(among(Attendance.project_id, project_ids), Attendance.ended_at.is_(None),
                                             Attendance.covers_until > now, Attendance.started_at <= now)
     left = (select(Attendance.post_id, sa.func.max(sa.func.coalesce(Attendance.ended_at, Attendance.covers_until))
                    .label("left_at"))
-            .where(Attendance.project_id.in_(project_ids)).group_by(Attendance.post_id).subquery())
+            .where(among(Attendance.project_id, project_ids)).group_by(Attendance.post_id).subquery())
     rows = session.exec(select(Post, left.c.left_at).outerjoin(left, left.c.post_id == Post.id).where(
-        Post.project_id.in_(project_ids), Post.active == True, Post.always_manned == True,  # noqa: E712
+        among(Post.project_id, project_ids), Post.active == True, Post.always_manned == True,  # noqa: E712
         Post.id.not_in(held)).order_by(Post.project_id, Post.id)).all()
     return [(post, at) for post, at in rows if at is None or at <= now - grace]
 
@@ -259,7 +259,7 @@ def uncovered(session: Session, project_ids: list[int], *, now: datetime, grace:
 def holders(session: Session, project_ids: list[int], *, now: datetime) -> dict[int, list[tuple[Attendance, User]]]:
     """{post id: the shifts holding it now with their guards or attendants}, over all the projects at once."""
     rows = session.exec(select(Attendance).where(
-        Attendance.project_id.in_(project_ids), Attendance.ended_at.is_(None), Attendance.covers_until > now,
+        among(Attendance.project_id, project_ids), Attendance.ended_at.is_(None), Attendance.covers_until > now,
         Attendance.started_at <= now).order_by(Attendance.started_at)).all()
     people = users_by_id(session, {a.user_id for a in rows})
     found: dict[int, list[tuple[Attendance, User]]] = {}
@@ -269,7 +269,7 @@ def holders(session: Session, project_ids: list[int], *, now: datetime) -> dict[
 
 
 def active_posts(session: Session, project_ids: list[int]) -> list[Post]:
-    return session.exec(select(Post).where(Post.project_id.in_(project_ids), Post.active == True)  # noqa: E712
+    return session.exec(select(Post).where(among(Post.project_id, project_ids), Post.active == True)  # noqa: E712
                         .order_by(Post.project_id, Post.id)).all()
 
 

@@ -65,7 +65,8 @@ def _attention(session, project_ids, now):
             detail="、".join(item.name for _r, item in group[:4]), level=str(group[-1][0].id), urgency=attention.LOW,
             url=url_for("shifts.board", project_id=project_id) + "#restock-requests", action=_("审批"))
 
-    return attention.fold(rows, project_of=lambda row: row[0].project_id, one=one, many=many)
+    return attention.fold(rows, project_of=lambda row: row[0].project_id, one=one, many=many,
+                          limit=attention.fold_at(project_ids))
 
 
 def _my_shift_context(project: Project) -> dict:

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from app.accounts.models import User
 from app.accounts.services import lock_user, roles_in, users_by_id
 from app.core import audit
-from app.core.db import count_by, get_posted, local, update_if, zone
+from app.core.db import among, count_by, get_posted, local, update_if, zone
 from app.core.photos import Photo, attach, photos_by_owner
 from app.core.refusal import Refusal
 from app.core.validation import clock, required_text, whole
@@ -397,7 +397,7 @@ def posts_on_duty(session: Session, *, user: User, project_ids: list[int], at: d
     if not project_ids:
         return {}
     return dict(session.exec(select(Attendance.project_id, Post).join(Post, Post.id == Attendance.post_id).where(
-        Attendance.user_id == user.id, Attendance.project_id.in_(list(project_ids)), Attendance.ended_at.is_(None),
+        Attendance.user_id == user.id, among(Attendance.project_id, project_ids), Attendance.ended_at.is_(None),
         Attendance.covers_until > at)).all())
 
 
@@ -427,7 +427,7 @@ def posts_in(session: Session, project_ids, *, active_only: bool = True) -> list
     """The posts of these projects, in one query, by project and creation."""
     if not project_ids:
         return []
-    stmt = select(Post).where(Post.project_id.in_(list(project_ids)))
+    stmt = select(Post).where(among(Post.project_id, project_ids))
     if active_only:
         stmt = stmt.where(Post.active == True)  # noqa: E712
     return session.exec(stmt.order_by(Post.project_id, Post.id)).all()
@@ -443,6 +443,6 @@ def opening_hours(session: Session, project_ids: list[int]) -> dict[int, tuple[t
         return {}
     return {p: (first, last) for p, first, last in session.exec(
         select(ShiftPattern.project_id, sa.func.min(ShiftPattern.start), sa.func.max(ShiftPattern.end))
-        .where(ShiftPattern.project_id.in_(list(project_ids)), ShiftPattern.active == True)  # noqa: E712
+        .where(among(ShiftPattern.project_id, project_ids), ShiftPattern.active == True)  # noqa: E712
         .group_by(ShiftPattern.project_id)).all()}
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, func, select
 from app.accounts.models import User
 from app.accounts.services import member_ids
 from app.core import audit
-from app.core.db import get_posted, locked, update_if
+from app.core.db import among, get_posted, locked, update_if
 from app.core.formatting import starter
 from app.core.notifications import link, notify
 from app.core.validation import required_text, whole
@@ -290,7 +290,7 @@ def pending_in(session: Session, project_ids: list[int]) -> list[tuple[RestockRe
     if not project_ids:
         return []
     return session.exec(select(RestockRequest, WaterItem).join(WaterItem, WaterItem.id == RestockRequest.item_id)
-                        .where(RestockRequest.project_id.in_(list(project_ids)), RestockRequest.status == "pending")
+                        .where(among(RestockRequest.project_id, project_ids), RestockRequest.status == "pending")
                         .order_by(RestockRequest.requested_at, RestockRequest.id)).all()
 
 

@@ -305,3 +305,81 @@ def test_a_projects_own_page_carries_its_home_card(app, world, login_as):
     assert {a.get_text(strip=True) for a in page.select(".project-card li a")} >= {"报修工单", "巡更看板", "案场值班"}
     assert page.select_one("#attention")
     assert login_as("outsider").get(f"/projects/{world.p1.id}/today").status_code == 404
+
+
+def _late_tickets(db, world, project, reported: int, dispatched: int):
+    """Tickets of `project`: `reported` not dispatched and `dispatched` past their completion target, an hour ago."""
+    first = world.tickets["p1" if project.id == world.p1.id else "p2"]
+    made = [factories.ticket(db, project, world.users["outsider"], f"漏水 {n}")[0] for n in range(reported + dispatched)]
+    for t in made[:dispatched]:
+        t.status, t.due_at = "dispatched", first.created_at + timedelta(hours=1)
+        db.add(t)
+    db.commit()
+    return first, made
+
+
+def test_a_busy_sites_ticket_counts_stop_past_the_cap_and_say_so(app, world, db, monkeypatch):
+    """Counted to CAP + 1 a project at most (the index range is not read to its end): "2+" past a cap of 2, in the
+    folded line (with its first due read from the index all the same) and in the today table."""
+    from app.repairs import services as repairs
+
+    monkeypatch.setattr(repairs, "CAP", 2)
+    first, _made = _late_tickets(db, world, world.p2, reported=3, dispatched=1)  # and P2's own: 4 reported
+    at = first.created_at + timedelta(hours=2)
+    counts = repairs.overdue_counts(db, [world.p1.id, world.p2.id], at)
+    assert (counts[world.p2.id].dispatch, counts[world.p2.id].completion) == (3, 1)  # 3: "more than 2"
+    assert (counts[world.p1.id].dispatch, counts[world.p1.id].completion) == (1, 0)  # exact below the cap
+    folded = lines(app, [world.p1.id, world.p2.id], at)[f"repairs.overdue:project:{world.p2.id}"]
+    assert folded.title == "超时工单 2+ 张" and folded.detail == "2+ 张超时未派单 · 1 张超时未完成"
+    assert folded.since == first.created_at + timedelta(minutes=3)  # the first reported one's dispatch target
+    assert repairs.capped_counts(db, [world.p1.id, world.p2.id], ("reported", "dispatched")) == {world.p1.id: 1,
+                                                                                                world.p2.id: 3}
+    with app.test_request_context():
+        from app.core import today
+
+        row = {r.project.id: r for r in today.rows(db, [world.p1, world.p2], at)}
+    assert row[world.p2.id].cells["tickets"].text == "2+/2+" and row[world.p1.id].cells["tickets"].text == "1/1"
+    assert row[world.p2.id].cells["tickets"].alert
+
+
+def test_past_fold_projects_each_project_has_one_line_per_kind_which_is_acknowledged_from_the_home(
+        app, world, db, login_as, monkeypatch):
+    """An admin of many sites: past FOLD_PROJECTS projects a project's one overdue ticket is a line that counts it
+    (its tickets are not read one by one); its own page keeps the ticket's line; the home's "知道了" records it."""
+    monkeypatch.setattr(attention, "FOLD_PROJECTS", 1)
+    ticket = world.tickets["p1"]
+    ticket.created_at -= timedelta(minutes=10)  # past its dispatch target now, as the home sees it
+    db.add(ticket)
+    db.commit()
+    at = ticket.created_at + timedelta(minutes=10)
+    both = lines(app, [world.p1.id, world.p2.id], at)
+    line = both[f"repairs.overdue:project:{world.p1.id}"]
+    assert line.title == "超时工单 1 张" and line.detail == "1 张超时未派单"
+    assert f"repairs.overdue:{ticket.id}" not in both
+    assert f"repairs.overdue:{ticket.id}" in lines(app, [world.p1.id], at)  # its own page: the ticket itself
+    client = login_as("admin")
+    home = soup(client.get("/"))
+    assert home.select_one(f'li[data-key="repairs.overdue:project:{world.p1.id}"]') is not None
+    answer = client.post_form(f"/projects/{world.p1.id}/attention/ack", {"key": line.key, "level": line.level})
+    assert answer.status_code == 302
+    assert db.exec(select(attention.Acknowledgement).where(attention.Acknowledgement.key == line.key)).one()
+    assert not soup(client.get("/")).select_one(f'li[data-key="repairs.overdue:project:{world.p1.id}"]')
+
+
+def test_only_the_lines_shown_are_made(app, world, db, monkeypatch):
+    """A source's `Later` lines are sorted and filtered as they are; only the first `limit` are made."""
+    made = []
+    now = datetime.now(TZ)
+
+    def make(n):
+        made.append(n)
+        return attention.Item(key=f"test:{n}", project_id=world.p1.id, title=str(n), since=now, url="/")
+
+    def source(session, project_ids, now_):
+        return [attention.later(f"test:{n}", world.p1.id, now - timedelta(minutes=n), attention.NORMAL, "",
+                                lambda n=n: make(n)) for n in range(5)]
+
+    monkeypatch.setattr(attention, "_sources", [source])
+    items, total = attention.pending_first(db, [world.p1.id], now, 2)
+    assert total == 5 and [i.key for i in items] == ["test:4", "test:3"] and made == [4, 3]  # the oldest first
+    assert [i.title for i in attention.pending(db, [world.p1.id], now)] == ["4", "3", "2", "1", "0"]

@@ -38,6 +38,24 @@ def test_the_home_page_runs_the_same_statements_for_50_projects_as_for_5(app, cl
     assert {a.get_text(strip=True) for a in urgent} >= {"报修工单", "案场值班", "样板间交接 / 开场收场"}
 
 
+def test_past_fold_projects_the_home_runs_the_same_statements_for_50_projects_as_for_5(app, client, world, chain,
+                                                                                       monkeypatch):
+    """An admin of many sites, each project's items of one kind folded into a line that counts them (issue 15): no
+    source reads the records one by one, and the statements do not grow with the projects."""
+    from app.core import attention
+
+    monkeypatch.setattr(attention, "FOLD_PROJECTS", 3)
+    _grow(app, world, chain, 5, 0)
+    client.login("admin")
+    at_5 = queries_for(app, client, "/")
+    polled_at_5 = queries_for(app, client, "/attention", headers={"HX-Request": "true"})
+    _grow(app, world, chain, 45, 5)
+    assert queries_for(app, client, "/") == at_5
+    assert queries_for(app, client, "/attention", headers={"HX-Request": "true"}) == polled_at_5
+    keys = [li["data-key"] for li in soup(client.get("/")).select("#attention li[data-key]")]
+    assert any(":project:" in key for key in keys)
+
+
 def test_the_lists_of_projects_run_the_same_statements_for_50_projects_as_for_5(app, client, world, chain):
     _grow(app, world, chain, 5, 0)
     client.login("admin")

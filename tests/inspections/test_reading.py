@@ -7,6 +7,7 @@ from sqlmodel import select
 from app.core.audit import AuditLog
 from app.core.clock import run_due
 from app.inspections.models import Inspection, RankingSnapshot
+from tests import factories
 from tests.html import soup
 from tests.inspections.helpers import VISIT, visit_month
 from tests.queries import writes_for
@@ -84,3 +85,35 @@ def test_where_the_supervisor_objects_it_says_the_decided_objections_end_the_win
     page = soup(login_as("supervisor").get(f"/inspections/{scored}"))
     hints = [form.select_one(".hint").get_text(strip=True) for form in page.select(".object-form")]
     assert hints and all("立即生效" in hint for hint in hints)  # one decided objection ends the window at once
+
+
+def test_the_today_table_shows_each_projects_latest_inspection_scores_and_alerts_below_80_percent(app, world, db):
+    """The home's 检查得分 column: the sheets of each project's latest inspection (the later of two at one time),
+    by sheet name, in alert under 80 % of the points; a project never inspected has no figure."""
+    from datetime import timedelta
+
+    from app.core import today
+    from app.core.db import utcnow
+    from app.inspections.models import Inspection, InspectionSheet
+
+    at = utcnow() + timedelta(minutes=5)  # after the world's own inspections
+
+    def inspected(project, when, scores):
+        row = Inspection(project_id=project.id, inspected_at=when, objection_deadline=when, status="effective")
+        db.add(row)
+        db.flush()
+        for name, score, base in scores:
+            db.add(InspectionSheet(inspection_id=row.id, project_id=project.id, name=name, base_score=base,
+                                   original_score=score, score=score, percentage=0))
+        db.commit()
+
+    inspected(world.p1, at - timedelta(days=30), [("甲表", 10, 10)])
+    inspected(world.p1, at, [("乙表", 30, 40), ("甲表", 70, 100)])  # 100 of 140: 71 %
+    inspected(world.p2, at, [("甲表", 1, 10)])
+    inspected(world.p2, at, [("甲表", 9, 10)])  # the same time: the later row wins
+    never = factories.project(db, world.org_a, "未检查项目")
+    with app.test_request_context():
+        rows = {r.project.id: r.cells.get("inspection") for r in today.rows(db, [world.p1, world.p2, never], utcnow())}
+    assert rows[world.p1.id].text == "30 · 70" and rows[world.p1.id].alert  # 乙表 (U+4E59) before 甲表
+    assert rows[world.p2.id].text == "9" and not rows[world.p2.id].alert
+    assert rows[never.id] is None
