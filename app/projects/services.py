@@ -7,7 +7,7 @@ from sqlmodel import Session, func, select
 from app.accounts.models import User
 from app.accounts.services import member_count, project_ids_of_member
 from app.core import audit
-from app.core.db import count_by, get_posted
+from app.core.db import among, count_by, get_posted
 from app.core.permissions import register_directory
 from app.core.refusal import Refusal
 from app.core.validation import required_text
@@ -82,6 +82,12 @@ def projects_by_id(session: Session, ids) -> dict[int, Project]:
     """The projects of `ids`, by name."""
     ids = {i for i in ids if i is not None}
     return {p.id: p for p in session.exec(select(Project).where(Project.id.in_(ids)).order_by(Project.name))} if ids else {}
+
+
+def id_rows(project_ids):
+    """These projects' ids as a one-column subquery (`.c.id`): the outer rows of a statement that counts something
+    per project, each count a correlated subquery on it (another capability's tables through this one)."""
+    return select(Project.id).where(among(Project.id, project_ids)).subquery("projects")
 
 
 def visible_projects_stmt(user: User, *, active_only: bool = False):

@@ -16,7 +16,7 @@ from app.core.photos import attach, photos_of
 from app.core.refusal import Refusal
 from app.core.validation import needs
 from app.projects.models import Project
-from app.projects.services import areas_of, get_project
+from app.projects.services import areas_of, get_project, id_rows
 from app.repairs import notices, workflow
 from app.repairs.models import SEVERITIES, RepairSettings, Ticket
 
@@ -248,10 +248,10 @@ def shown(n: int) -> str:
     return f"{CAP}+" if n > CAP else str(n)
 
 
-def _capped(*where):
-    """How many tickets of the outer query's project meet `where`, at most CAP + 1: a correlated scalar subquery
-    that stops reading its index range there."""
-    some = select(sa.literal(1)).where(Ticket.project_id == Project.id, *where).correlate(Project).limit(CAP + 1)
+def _capped(projects, *where):
+    """How many tickets of the outer query's project (a row of `projects`, `id_rows`) meet `where`, at most CAP + 1:
+    a correlated scalar subquery that stops reading its index range there."""
+    some = select(sa.literal(1)).where(Ticket.project_id == projects.c.id, *where).correlate(projects).limit(CAP + 1)
     return select(func.count()).select_from(some.subquery()).scalar_subquery()
 
 
@@ -260,8 +260,8 @@ def capped_counts(session: Session, project_ids: list[int], states: tuple[str, .
     statement: a range of the (project_id, status, …) indexes a project, whatever it keeps."""
     if not project_ids:
         return {}
-    rows = session.exec(select(Project.id, _capped(Ticket.status.in_(states)))
-                        .where(among(Project.id, project_ids))).all()
+    projects = id_rows(project_ids)
+    rows = session.exec(select(projects.c.id, _capped(projects, Ticket.status.in_(states)))).all()
     return {project_id: n for project_id, n in rows if n}
 
 
@@ -293,8 +293,9 @@ def overdue_counts(session: Session, project_ids: list[int], now: datetime) -> d
     if not project_ids:
         return {}
     _settings, groups, _where = _past_targets(session, project_ids, now)
-    parts = [select(Project.id, _capped(Ticket.status == "reported", Ticket.created_at < now - timedelta(minutes=m)),
-                    _capped(Ticket.status.in_(LATE_STATES), Ticket.due_at < now)).where(among(Project.id, ids))
+    parts = [select((projects := id_rows(ids)).c.id,
+                    _capped(projects, Ticket.status == "reported", Ticket.created_at < now - timedelta(minutes=m)),
+                    _capped(projects, Ticket.status.in_(LATE_STATES), Ticket.due_at < now))
              for m, ids in groups.items()]
     out: dict[int, Overdue] = {}
     for project_id, dispatch, completion in session.exec(parts[0] if len(parts) == 1 else sa.union_all(*parts)).all():
@@ -310,14 +311,16 @@ def add_spans(session: Session, counts: dict[int, Overdue], now: datetime) -> No
     if not ids:
         return
     settings, groups, _where = _past_targets(session, ids, now)
-    ends = []
-    for state in ("reported", *LATE_STATES):
-        moment = Ticket.created_at if state == "reported" else Ticket.due_at
-        for end in (func.min, func.max):
-            ends.append((state, select(end(moment)).where(Ticket.project_id == Project.id, Ticket.status == state)))
-    parts = [select(Project.id, *(q.where((Ticket.created_at < now - timedelta(minutes=m)) if state == "reported"
-                                          else (Ticket.due_at < now)).scalar_subquery() for state, q in ends))
-             .where(Project.id.in_(group)) for m, group in groups.items()]
+    def ends(projects, minutes: int):
+        """The first and last due of each open state, a correlated subquery each on `projects`."""
+        for state in ("reported", *LATE_STATES):
+            moment, past = ((Ticket.created_at, Ticket.created_at < now - timedelta(minutes=minutes))
+                            if state == "reported" else (Ticket.due_at, Ticket.due_at < now))
+            for end in (func.min, func.max):
+                yield (select(end(moment)).where(Ticket.project_id == projects.c.id, Ticket.status == state, past)
+                       .correlate(projects).scalar_subquery())
+
+    parts = [select((projects := id_rows(group)).c.id, *ends(projects, m)) for m, group in groups.items()]
     for project_id, *moments in session.exec(parts[0] if len(parts) == 1 else sa.union_all(*parts)).all():
         shift = timedelta(minutes=settings[project_id].dispatch_minutes)
         moments = [at + shift if i < 2 and at else at for i, at in enumerate(moments)]  # dispatch: its target
