@@ -68,6 +68,11 @@ def test_engineer1_walks_the_monthly_fire_check_on_a_phone(offline_phone, db, de
     expect(page.locator('.stop[data-position="2"] .stop-state')).to_have_text("已记录,待同步")
     network.restore()
     page.get_by_role("button", name="结束本轮").click()
+    expect(page.get_by_role("status").filter(has_text="已结束本轮")).to_be_visible()  # the finish is queued
+    for _ in range(100):  # and sent: the badge may still say synced from the visits' run (CI saw it read so)
+        if page.evaluate("async () => (await WuyeOutbox.counts(Number(document.body.dataset.userId))).waiting") == 0:
+            break
+        page.wait_for_timeout(100)
     expect(page.locator("#sync-badge")).to_have_text("✓ 已同步")
 
     db.expire_all()
