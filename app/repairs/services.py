@@ -248,6 +248,11 @@ def shown(n: int) -> str:
     return f"{CAP}+" if n > CAP else str(n)
 
 
+def _per_group(parts):
+    """One statement of the per-dispatch-target selects (`_past_targets`' groups): the select itself, or their union."""
+    return parts[0] if len(parts) == 1 else sa.union_all(*parts)
+
+
 def _capped(projects, *where):
     """How many tickets of the outer query's project (a row of `projects`, `id_rows`) meet `where`, at most CAP + 1:
     a correlated scalar subquery that stops reading its index range there."""
@@ -298,7 +303,7 @@ def overdue_counts(session: Session, project_ids: list[int], now: datetime) -> d
                     _capped(projects, Ticket.status.in_(LATE_STATES), Ticket.due_at < now))
              for m, ids in groups.items()]
     out: dict[int, Overdue] = {}
-    for project_id, dispatch, completion in session.exec(parts[0] if len(parts) == 1 else sa.union_all(*parts)).all():
+    for project_id, dispatch, completion in session.exec(_per_group(parts)).all():
         if dispatch or completion:
             out[project_id] = Overdue(dispatch=dispatch, completion=completion)
     return out
@@ -311,6 +316,7 @@ def add_spans(session: Session, counts: dict[int, Overdue], now: datetime) -> No
     if not ids:
         return
     settings, groups, _where = _past_targets(session, ids, now)
+
     def ends(projects, minutes: int):
         """The first and last due of each open state, a correlated subquery each on `projects`."""
         for state in ("reported", *LATE_STATES):
@@ -321,7 +327,7 @@ def add_spans(session: Session, counts: dict[int, Overdue], now: datetime) -> No
                        .correlate(projects).scalar_subquery())
 
     parts = [select((projects := id_rows(group)).c.id, *ends(projects, m)) for m, group in groups.items()]
-    for project_id, *moments in session.exec(parts[0] if len(parts) == 1 else sa.union_all(*parts)).all():
+    for project_id, *moments in session.exec(_per_group(parts)).all():
         shift = timedelta(minutes=settings[project_id].dispatch_minutes)
         moments = [at + shift if i < 2 and at else at for i, at in enumerate(moments)]  # dispatch: its target
         firsts, lasts = [at for at in moments[0::2] if at], [at for at in moments[1::2] if at]
