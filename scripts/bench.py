@@ -1155,16 +1155,21 @@ class Served:
         self.server.close()
 
     def request(self, cookie: str, method: str, url: str, body: bytes = b"", headers=None) -> int:
-        import http.client
+        return _http(self.port, method, url, body, {"Cookie": cookie, **(headers or {})})
 
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
-        try:
-            connection.request(method, url, body=body, headers={"Cookie": cookie, **(headers or {})})
-            response = connection.getresponse()
-            response.read()
-            return response.status
-        finally:
-            connection.close()
+
+def _http(port: int, method: str, url: str, body: bytes = b"", headers=None) -> int:
+    """One request to 127.0.0.1:`port` on a connection of its own, read whole; its status."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    try:
+        connection.request(method, url, body=body, headers=headers or {})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
 
 
 def _cookie(client) -> str:
@@ -1197,24 +1202,12 @@ def _burst_clients(port: int, guards: int, visits: int, uploads: list, look, pip
     `guards` threads each sending `visits` of `uploads` (headers, body) at once, an upload sent again 2 s after a
     503 (the Retry-After); meanwhile, if `look` (cookie, url) is given, that page fetched over and over. Sends
     back the statuses, the seconds the uploads took, the 503s and the page's latencies in ms."""
-    import http.client
-
-    def request(method: str, url: str, body: bytes = b"", headers=None) -> int:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        try:
-            connection.request(method, url, body=body, headers=headers or {})
-            response = connection.getresponse()
-            response.read()
-            return response.status
-        finally:
-            connection.close()
-
     statuses, retried, latencies, done = [], [], [], threading.Event()
 
     def one_guard(g: int) -> None:
         for v in range(visits):
             headers, body = uploads[(g * visits + v) % len(uploads)]
-            while (status := request("POST", f"/api/v1/records/{uuid.uuid4()}", body, headers)) == 503:
+            while (status := _http(port, "POST", f"/api/v1/records/{uuid.uuid4()}", body, headers)) == 503:
                 retried.append(1)
                 time.sleep(2)
             statuses.append(status)
@@ -1222,7 +1215,7 @@ def _burst_clients(port: int, guards: int, visits: int, uploads: list, look, pip
     def watch() -> None:
         while not done.is_set():
             started = time.perf_counter()
-            assert request("GET", look[1], headers={"Cookie": look[0]}) == 200
+            assert _http(port, "GET", look[1], headers={"Cookie": look[0]}) == 200
             latencies.append((time.perf_counter() - started) * 1000)
 
     watcher = threading.Thread(target=watch) if look else None
