@@ -49,10 +49,11 @@ run: system-deps venv translations migrate
 	$(BIN)/flask seed-demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)  (log in as guard1 / demo1234)"
 	$(BIN)/flask tick --loop --stop-with $$PPID &  # the clock (docs/clock.md), beside the server, ends with make
-	@# waitress reads each request whole (body included, up to 64 MB) in its async loop before a worker
-	@# thread sees it, so slow clients hold sockets, not the 32 threads (26 at most for photo uploads: docs/deploy.md); no Server banner (--ident=). X-Forwarded-*
+	@# One waitress process per core on one socket (app/core/serve.py: one Python process uses one core). waitress
+	@# reads each request whole (body included, up to 64 MB) in its async loop before a worker thread sees it, so slow
+	@# clients hold sockets, not the 32 threads of a process (docs/deploy.md); no Server banner. X-Forwarded-*
 	@# reach the app, whose TRUSTED_PROXY_HOPS alone decides whether they are believed (waitress would drop them).
-	$(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) --threads=32 --connection-limit=500 --channel-timeout=60 --max-request-body-size=67108864 --ident= --no-clear-untrusted-proxy-headers --call app:create_app
+	$(BIN)/python -m app.core.serve --host=$(HOST) --port=$(PORT)
 
 # Both backends at once (each leaves a core to the other's browser and server; about half the wall time of one
 # after the other on this 2-core machine). PostgreSQL's report is printed after SQLite's; either failing fails.

@@ -66,10 +66,12 @@ def can_see(session: Session, user, project) -> bool:
 
 def has_role(session: Session, user, project, roles: tuple[str, ...]) -> bool:
     """True when the user holds one of `roles` there (any role if `roles` is empty); admins always do."""
-    held = roles_in(session, user, project)
-    if not held:
-        return False
-    return not roles or "admin" in held or bool(held & set(roles))
+    return allows(roles_in(session, user, project), roles)
+
+
+def allows(held: set[str], roles: tuple[str, ...]) -> bool:
+    """has_role over roles already looked up: any of `roles` (any role if empty) among `held`, or "admin"."""
+    return bool(held) and (not roles or "admin" in held or bool(held & set(roles)))
 
 
 def visible_projects_stmt(user, *, active_only: bool = False):

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from app.accounts.models import User
 from app.core import photos as photo_pipeline
 from app.core.db import utcnow
-from app.core.permissions import can_see, has_role
+from app.core.permissions import allows, roles_in
 from app.core.refusal import Refusal
 from app.projects.models import Project
 from app.projects.services import get_project
@@ -94,9 +94,10 @@ def parse_client_time(value, now: datetime) -> datetime:
 
 def _project_for(session: Session, user: User, project_id, kind: Kind) -> Project:
     project = get_project(session, project_id) if isinstance(project_id, int) else None
-    if project is None or not can_see(session, user, project):
+    held = roles_in(session, user, project) if project is not None else set()
+    if not held:
         raise RecordRefused(_("找不到这个项目,或您已不是它的成员。"), status=404)
-    if not has_role(session, user, project, kind.roles):
+    if not allows(held, kind.roles):
         raise RecordRefused(_("您在这个项目的角色不能提交这类记录。"), status=403)
     return project
 
