@@ -1174,6 +1174,11 @@ class Served:
 
 def _http(port: int, method: str, url: str, body: bytes = b"", headers=None) -> int:
     """One request to 127.0.0.1:`port` on a connection of its own, read whole; its status."""
+    return _http_answer(port, method, url, body, headers)[0]
+
+
+def _http_answer(port: int, method: str, url: str, body: bytes = b"", headers=None) -> tuple[int, dict]:
+    """The same request; its status and headers."""
     import http.client
 
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
@@ -1181,7 +1186,7 @@ def _http(port: int, method: str, url: str, body: bytes = b"", headers=None) -> 
         connection.request(method, url, body=body, headers=headers or {})
         response = connection.getresponse()
         response.read()
-        return response.status
+        return response.status, dict(response.getheaders())
     finally:
         connection.close()
 
@@ -1222,18 +1227,19 @@ LOOK_EVERY = 0.5  # seconds between a supervisor's looks at the board during a b
 
 def _burst_clients(port: int, guards: int, visits: int, uploads: list, look, pipe) -> None:
     """In a process of its own (phones are not threads of the server's process, whose GIL they would share):
-    `guards` threads each sending `visits` of `uploads` (headers, body) at once, an upload sent again 2 s after a
-    503 (the Retry-After); meanwhile, if `look` (cookie, url) is given, that page fetched every LOOK_EVERY. Sends
+    `guards` threads each sending `visits` of `uploads` (headers, body) at once, an upload sent again after a
+    503 when its Retry-After says, as the phone's outbox does; meanwhile, if `look` (cookie, url) is given, that page fetched every LOOK_EVERY. Sends
     back the statuses, the seconds the uploads took, the 503s and the page's latencies in ms."""
     statuses, retried, latencies, done = [], [], [], threading.Event()
 
     def one_guard(g: int) -> None:
         for v in range(visits):
             headers, body = uploads[(g * visits + v) % len(uploads)]
-            while (status := _http(port, "POST", f"/api/v1/records/{uuid.uuid4()}", body, headers)) == 503:
+            url = f"/api/v1/records/{uuid.uuid4()}"  # the same outbox entry each time it is sent
+            while (answer := _http_answer(port, "POST", url, body, headers))[0] == 503:
                 retried.append(1)
-                time.sleep(2)
-            statuses.append(status)
+                time.sleep(int(answer[1]["Retry-After"]))
+            statuses.append(answer[0])
 
     def watch() -> None:
         while not done.is_set():

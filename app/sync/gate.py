@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 PHOTO_SIZED = 64 * 1024  # bytes of body above which an outbox upload is taken to carry photos
 PATH = "/api/v1/records/"
 WAIT_SECONDS = 5.0  # the longest an admitted upload waits for its turn before it too is sent back
+RETRY_AFTER, RETRY_SPREAD = 2, 4  # a refused upload comes back after 2 to 5 s (static/js/outbox.js honours it)
 
 
 class Gate:
@@ -24,6 +25,14 @@ class Gate:
         self.working = threading.BoundedSemaphore(slots)
         self.limit, self.admitted, self.wait = slots + waiting, 0, wait_seconds
         self.lock = threading.Lock()
+        self.refused = 0
+
+    def retry_after(self) -> int:
+        """Seconds for the phone to wait after a refusal: 2, 3, 4, 5, 2, … in turn, so the phones sent back
+        together come back spread out (all at once, most would find the places taken again)."""
+        with self.lock:
+            self.refused += 1
+            return RETRY_AFTER + (self.refused - 1) % RETRY_SPREAD
 
     def enter(self) -> bool:
         """Take a turn, waiting for one if few enough wait already; False: come back later."""
@@ -55,7 +64,7 @@ def init_app(app: Flask) -> None:
         gate = current_app.extensions["photo_gate"]
         if not gate.enter():
             body = {"error": {"code": 503, "message": _("服务器正忙于处理其他照片,请稍后重试。"), "fields": {}}}
-            return jsonify(body), 503, {"Retry-After": "2"}
+            return jsonify(body), 503, {"Retry-After": str(gate.retry_after())}
         g.photo_gate = gate
         return None
 

@@ -211,6 +211,7 @@
     syncing = Outbox.syncAll(userId, { force }).then((result) => {
       if (result && window.wuyeReachable && !result.noUser) window.wuyeReachable(!result.offline);
       refreshPages(Boolean(result && result.sent));  // delivered entries changed the pages they came from
+      if (result && result.stopped === "server") retryAt(result.nextAttemptAt);
       return result;
     }).finally(() => {
       syncing = null;
@@ -220,6 +221,16 @@
       }
     });
     return syncing;
+  }
+
+  // A server that sent the head entry back (busy, taking turns) is tried again when it said, not only at the
+  // next 30 s round: a guard's queued photos arrive seconds after the crowd, not half a minute later.
+  let retryTimer = null;
+  function retryAt(when) {
+    const delay = when ? when - Date.now() : 0;
+    if (delay <= 0 || delay >= 30e3) return;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => syncNow(false), delay + 50);
   }
 
   async function requestSync() {

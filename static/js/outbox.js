@@ -3,7 +3,8 @@
 // Loaded by the pages (<script>) and by the service worker (importScripts), after idb.
 // Semantics after Workbox's queue: FIFO replay; an entry the server refuses for good is
 // kept with the reason (never dropped); a network or server failure stops the run and
-// retries later with backoff; synced entries are kept a day, without their photos.
+// retries later with backoff (or when a busy server's Retry-After says); synced entries are kept a day,
+// without their photos.
 // Each entry belongs to the user who made it: only that user's session sends or lists it.
 // The protocol is described in docs/sync.md.
 (function (global) {
@@ -15,6 +16,7 @@
   const KEEP_SYNCED_MAX = 50;
   const BACKOFF_MS = [5e3, 15e3, 60e3, 5 * 60e3, 15 * 60e3];
   const PERMANENT = new Set([400, 403, 404, 409, 413, 422]);
+  const RETRY_AFTER_MAX_S = 600;
 
   let dbPromise = null;
   function db() {
@@ -139,11 +141,18 @@
 
   // error_code names a passing trouble the page explains in the user's language; last_error is the
   // server's own (already translated) reason for a refusal.
-  async function retryLater(entry, code, status) {
+  // A busy server (503, 429) says when to come back, in seconds: sooner than the backoff when it is only
+  // taking turns with other phones' photos (app/sync/gate.py), later when it asks for more.
+  function retryAfterMs(response) {
+    const seconds = response && [429, 503].includes(response.status) && Number(response.headers.get("Retry-After"));
+    return seconds > 0 ? Math.min(seconds, RETRY_AFTER_MAX_S) * 1000 : null;
+  }
+
+  async function retryLater(entry, code, status, afterMs) {
     entry.attempts += 1;
     Object.assign(entry, {
       state: "pending", error_code: code, error_status: status || null, last_error: null,
-      next_attempt_at: Date.now() + backoff(entry.attempts),
+      next_attempt_at: Date.now() + (afterMs || backoff(entry.attempts)),
     });
     await put(entry);
   }
@@ -187,7 +196,7 @@
       await put(entry);
       return "next";
     }
-    await retryLater(entry, "server", response.status);
+    await retryLater(entry, "server", response.status, retryAfterMs(response));
     return "stop";
   }
 
@@ -231,7 +240,9 @@
     }
     const after = await list(userId);
     await prune(after);
-    return { sent, remaining: after.filter(isWaiting).length, offline: stopped === "network", stopped };
+    const head = after.find(isWaiting);
+    return { sent, remaining: after.filter(isWaiting).length, offline: stopped === "network", stopped,
+      nextAttemptAt: head ? head.next_attempt_at : null };
   }
 
   function syncAll(userId, { force = false } = {}) {

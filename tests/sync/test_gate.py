@@ -82,3 +82,8 @@ def test_the_busy_answer_is_in_the_users_language(login_as, world, db, gate, pho
     response = _post(client, str(uuid.uuid4()), _envelope(world), [photo])
     assert response.status_code == 503
     assert response.json["error"]["message"] == "The server is busy with other photos; please try again shortly."
+
+
+def test_phones_sent_back_together_are_told_to_come_back_spread_out():
+    gate = Gate(1, waiting=0)
+    assert [gate.retry_after() for _ in range(6)] == [2, 3, 4, 5, 2, 3]
