@@ -24,6 +24,15 @@ class Assessment:
     missed_positions: list[int]
 
     @property
+    def visited(self) -> int:
+        """The checkpoints visited (a second scan of one counts once)."""
+        return len({v.visit.position for v in self.visits})
+
+    @property
+    def any_flags(self) -> bool:
+        return any(v.flags for v in self.visits)
+
+    @property
     def flagged(self) -> bool:
         return any(v.flags for v in self.visits) or bool(self.missed_positions) or self.status in ("late", "missed",
                                                                                                    "incomplete")
