@@ -96,7 +96,6 @@ class Config:
     PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 15 * 1000 * 1000))  # per photo, before downscaling
     # Outbox uploads carrying photos worked on at once per server process, and waiting their turn (each holds one of
     # the server's threads: keep --threads above the two together); more get 503 + Retry-After (app/sync/gate.py).
-    # By default the cores are shared out among the server's processes (WEB_PROCESSES, set by app/core/serve.py).
-    PHOTO_UPLOADS_AT_ONCE = int(os.environ.get("PHOTO_UPLOADS_AT_ONCE")
-                                or max(1, (os.cpu_count() or 2) // int(os.environ.get("WEB_PROCESSES") or 1)))
+    # None: the cores shared out among the server's processes, when the app is made (app/sync/gate.py).
+    PHOTO_UPLOADS_AT_ONCE = int(os.environ["PHOTO_UPLOADS_AT_ONCE"]) if os.environ.get("PHOTO_UPLOADS_AT_ONCE") else None
     PHOTO_UPLOADS_WAITING = int(os.environ.get("PHOTO_UPLOADS_WAITING", 24))

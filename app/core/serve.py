@@ -20,8 +20,8 @@ import time
 from waitress import create_server
 
 # waitress's options as `make run` serves (docs/deploy.md, "Why waitress", explains each)
-OPTIONS = {"threads": 32, "recv_bytes": 65536, "connection_limit": 500, "channel_timeout": 60, "max_request_body_size": 64 * 1024 * 1024,
-           "ident": "", "clear_untrusted_proxy_headers": False}
+OPTIONS = {"threads": 32, "recv_bytes": 65536, "connection_limit": 500, "channel_timeout": 60,
+           "max_request_body_size": 64 * 1024 * 1024, "ident": "", "clear_untrusted_proxy_headers": False}
 
 
 def listening(host: str, port: int) -> socket.socket:
@@ -77,7 +77,7 @@ def main(argv=None) -> None:
     parser.add_argument("--processes", type=int, default=None, help="default: WEB_PROCESSES, else the cores")
     args = parser.parse_args(argv)
     processes = args.processes or int(os.environ.get("WEB_PROCESSES") or os.cpu_count() or 1)
-    os.environ["WEB_PROCESSES"] = str(processes)  # read by app/config.py in each child
+    os.environ["WEB_PROCESSES"] = str(processes)  # the photo gate shares the cores out (app/sync/gate.py)
     from app import create_app
 
     app, sock = create_app(), listening(args.host, args.port)

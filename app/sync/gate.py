@@ -9,6 +9,7 @@ before its body is parsed, with 503 and Retry-After: the phone's outbox sends it
 trouble, and nothing of it was written. The queue then holds cheap refusals rather than photo work, and pages
 keep threads of their own. Smaller posts (records without photos) are never held back.
 """
+import os
 import threading
 
 from flask import Flask, current_app, g, jsonify, request
@@ -52,9 +53,16 @@ class Gate:
             self.admitted -= 1
 
 
+def slots_per_process() -> int:
+    """The cores shared out among the server's processes (WEB_PROCESSES, which app/core/serve.py sets before it
+    makes the app), at least one."""
+    return max(1, (os.cpu_count() or 2) // int(os.environ.get("WEB_PROCESSES") or 1))
+
+
 def init_app(app: Flask) -> None:
     """Register the first before_request hook, so an upload sent back costs no parsing."""
-    app.extensions["photo_gate"] = Gate(app.config["PHOTO_UPLOADS_AT_ONCE"], app.config["PHOTO_UPLOADS_WAITING"])
+    app.extensions["photo_gate"] = Gate(app.config["PHOTO_UPLOADS_AT_ONCE"] or slots_per_process(),
+                                        app.config["PHOTO_UPLOADS_WAITING"])
 
     @app.before_request
     def let_in():
