@@ -94,8 +94,8 @@ class Config:
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     RESIDENT_MIN_FILL_SECONDS = 3  # a resident's form sent faster than this is a bot
     PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 15 * 1000 * 1000))  # per photo, before downscaling
-    # Outbox uploads carrying photos worked on at once per server process, and waiting their turn (each holds one of
-    # the server's threads: keep --threads above the two together); more get 503 + Retry-After (app/sync/gate.py).
-    # None: the cores shared out among the server's processes, when the app is made (app/sync/gate.py).
+    # Outbox uploads carrying photos worked on at once per server process (None: the cores shared out among the
+    # processes) and waiting their turn, each holding one of the process's threads (keep app/core/serve.py's above
+    # the two together); more get 503 + Retry-After (app/sync/gate.py).
     PHOTO_UPLOADS_AT_ONCE = int(os.environ["PHOTO_UPLOADS_AT_ONCE"]) if os.environ.get("PHOTO_UPLOADS_AT_ONCE") else None
     PHOTO_UPLOADS_WAITING = int(os.environ.get("PHOTO_UPLOADS_WAITING", 24))

@@ -36,8 +36,8 @@ from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-# One serving process per core, as app/core/serve.py sets it for `make run` (app/config.py shares the photo turns
-# out among the processes); read before the app's config is imported.
+# One serving process per core, as app/core/serve.py sets it for `make run` (app/sync/gate.py shares the photo
+# turns out among the processes when the app is made).
 os.environ.setdefault("WEB_PROCESSES", str(os.cpu_count() or 1))
 
 
@@ -1227,9 +1227,9 @@ LOOK_EVERY = 0.5  # seconds between a supervisor's looks at the board during a b
 
 def _burst_clients(port: int, guards: int, visits: int, uploads: list, look, pipe) -> None:
     """In a process of its own (phones are not threads of the server's process, whose GIL they would share):
-    `guards` threads each sending `visits` of `uploads` (headers, body) at once, an upload sent again after a
-    503 when its Retry-After says, as the phone's outbox does; meanwhile, if `look` (cookie, url) is given, that page fetched every LOOK_EVERY. Sends
-    back the statuses, the seconds the uploads took, the 503s and the page's latencies in ms."""
+    `guards` threads each sending `visits` of `uploads` (headers, body) at once, an upload sent again when a
+    503's Retry-After says, as the phone's outbox does; meanwhile, if `look` (cookie, url) is given, that page
+    fetched every LOOK_EVERY seconds. Sends back the statuses, the seconds the uploads took, the 503s and the page's latencies in ms."""
     statuses, retried, latencies, done = [], [], [], threading.Event()
 
     def one_guard(g: int) -> None:

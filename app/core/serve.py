@@ -7,7 +7,7 @@ async loop still reads each body whole before a thread sees it, docs/deploy.md):
 connection to a process whose loop is free to take it. A child that dies is started again; SIGTERM or Ctrl-C
 stops them all. The app is made once, before the children are forked (so it is ready when the address is
 printed); each child opens database connections of its own. What the app keeps in a process — the photo gate's
-turns, the decoding budget — is per process (app/config.py shares the cores out among them).
+turns, the decoding budget — is per process (app/sync/gate.py shares the cores out among them).
 """
 import argparse
 import contextlib
