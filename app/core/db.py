@@ -68,7 +68,41 @@ def make_engine(url: str):
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.driver == "psycopg":
+        engine.dialect.do_rollback = _rollback_keeping_prepared
+
+        @event.listens_for(engine, "connect")
+        def _prepared_max(dbapi_conn, _record):
+            # The statements a connection keeps prepared, the least recently used dropped past it, each with a
+            # DEALLOCATE round trip: psycopg's default of 100 is two homes of an admin (46 statements each)
+            dbapi_conn.prepared_max = 500
+
+    return engine
+
+
+def _rollback_keeping_prepared(dbapi_connection) -> None:
+    """ROLLBACK on PostgreSQL without forgetting the connection's prepared statements. psycopg prepares a statement
+    the 5th time it runs on a connection (the server then skips its parse and plan: a page's 46 statements, 24 ms
+    of round trips and server time, take 12 ms prepared), but its rollback() also forgets them all and DEALLOCATEs
+    them: every request ends with the rollback of Session.close(), so no statement ever stayed prepared from one
+    request to the next. (psycopg forgets them lest a rolled-back CREATE leave statements on a table that is gone;
+    the app's DDL is the migrations', committed; a statement that fails is dropped from psycopg's cache anyway.)
+    Anything but a plain open or failed transaction goes through psycopg's own rollback()."""
+    import psycopg
+    from psycopg.pq import ExecStatus, TransactionStatus
+
+    pgconn = dbapi_connection.pgconn  # (`info` of SQLAlchemy's pool wrappers is their own dict)
+    status = pgconn.transaction_status
+    if status == TransactionStatus.IDLE:
+        return
+    if status in (TransactionStatus.INTRANS, TransactionStatus.INERROR):
+        try:
+            if pgconn.exec_(b"ROLLBACK").status == ExecStatus.COMMAND_OK:
+                return
+        except psycopg.Error:
+            pass  # a broken connection: psycopg's rollback() raises what SQLAlchemy knows as a disconnect
+    dbapi_connection.rollback()
 
 
 def init_app(app):

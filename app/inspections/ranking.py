@@ -151,17 +151,27 @@ def _from_snapshot(snapshot: RankingSnapshot, start: datetime, end: datetime) ->
 def ranking(session: Session, *, organisation_id: int, month: str, now: datetime, compare: bool = True) -> Ranking:
     """The month's ranking, read only: the stored one once frozen, else as it stands at `now` (`frozen` when the
     clock will store it as it is)."""
+    months = [month, previous_month(month)] if compare else [month]
+    # the settings and the stored rankings of both months read once, for the month and for the one it is compared
+    # with (on PostgreSQL each statement is a round trip and a parse and plan of its own)
+    snapshots = {s.month: s for s in session.exec(select(RankingSnapshot).where(
+        RankingSnapshot.organisation_id == organisation_id, RankingSnapshot.month.in_(months)))}
+    return _ranking(session, organisation_id, month, now, compare, settings_for(session, organisation_id).close_day,
+                    snapshots)
+
+
+def _ranking(session: Session, organisation_id: int, month: str, now: datetime, compare: bool, close_day: int,
+             snapshots: dict[str, RankingSnapshot]) -> Ranking:
     tz = zone()
-    start, end = period(month, settings_for(session, organisation_id).close_day, tz)
-    snapshot = session.exec(select(RankingSnapshot).where(RankingSnapshot.organisation_id == organisation_id,
-                                                          RankingSnapshot.month == month)).first()
+    start, end = period(month, close_day, tz)
+    snapshot = snapshots.get(month)
     if snapshot is not None:
         return _from_snapshot(snapshot, start, end)
     sheets = _sheets(session, organisation_id)
     rows = _compute(session, organisation_id, start, end, sheets, now)
     if compare:
-        before = {r.project_id: r for r in ranking(session, organisation_id=organisation_id,
-                                                    month=previous_month(month), now=now, compare=False).rows}
+        before = {r.project_id: r for r in _ranking(session, organisation_id, previous_month(month), now, False,
+                                                     close_day, snapshots).rows}
         for row in rows:
             last = before.get(row.project_id)
             if last is not None:
