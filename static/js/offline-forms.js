@@ -340,6 +340,12 @@
     if (registration.active) registration.active.postMessage({ type: "refresh-pages", userId, all });
   }
 
+  // The page's own scripts (deferred after this one: inspection.js) listen for the fill; on a slow load the
+  // outbox could answer before they ran, and a corrected visit opened with the sheets it had switched off on.
+  // DOMContentLoaded comes once every deferred script has run (this one is deferred: it is not past yet).
+  const parsedAndScripted = document.readyState === "complete" ? Promise.resolve()
+    : new Promise((done) => document.addEventListener("DOMContentLoaded", done, { once: true }));
+
   async function start() {
     if (!userId) return;  // a page of nobody's (the offline page): leave the outbox and kept pages alone
     watchForms();
@@ -355,6 +361,7 @@
     });
     setInterval(() => syncNow(false), 30e3);  // retries with backoff while the app is open
     await Outbox.setMeta("current_user", userId);
+    await parsedAndScripted;
     await fillFromOutbox();
     refreshViews();
     refreshPages();
