@@ -146,9 +146,12 @@ def decode_and_insert(raw: bytes, db: sqlite3.Connection) -> None:
     db.commit()
 
 
-def baseline_db() -> sqlite3.Connection:
-    db = sqlite3.connect(tempfile.mktemp(suffix=".db"), check_same_thread=False)
-    db.execute("CREATE TABLE photo (id INTEGER PRIMARY KEY, width INT, height INT, size INT)")
+def baseline_db(path: str | None = None) -> sqlite3.Connection:
+    """The baselines' table of photos, in a fresh file (or the one at `path`, made by an earlier call)."""
+    fresh = path is None
+    db = sqlite3.connect(path or tempfile.mktemp(suffix=".db"), timeout=30, check_same_thread=False)
+    if fresh:
+        db.execute("CREATE TABLE photo (id INTEGER PRIMARY KEY, width INT, height INT, size INT)")
     return db
 
 
@@ -1202,8 +1205,8 @@ def _bare_intake_app(encode: bool):
     writer at a time), served the same way."""
     from flask import Flask, request
 
-    bare, path, lock, connections = Flask("bare-intake"), tempfile.mktemp(suffix=".db"), threading.Lock(), {}
-    sqlite3.connect(path).execute("CREATE TABLE photo (id INTEGER PRIMARY KEY, width INT, height INT, size INT)")
+    bare, lock, connections = Flask("bare-intake"), threading.Lock(), {}
+    path = baseline_db().execute("PRAGMA database_list").fetchone()[2]
 
     @bare.post("/api/v1/records/<client_id>")
     def upload(client_id):
@@ -1212,8 +1215,7 @@ def _bare_intake_app(encode: bool):
             if encode:
                 image.save(io.BytesIO(), "JPEG")
         with lock:
-            db = connections.get(os.getpid()) or connections.setdefault(
-                os.getpid(), sqlite3.connect(path, timeout=30, check_same_thread=False))
+            db = connections.get(os.getpid()) or connections.setdefault(os.getpid(), baseline_db(path))
             db.execute("INSERT INTO photo (width, height, size) VALUES (?, ?, ?)",
                        (image.width, image.height, request.content_length))
             db.commit()
@@ -1229,7 +1231,8 @@ def _burst_clients(port: int, guards: int, visits: int, uploads: list, look, pip
     """In a process of its own (phones are not threads of the server's process, whose GIL they would share):
     `guards` threads each sending `visits` of `uploads` (headers, body) at once, an upload sent again when a
     503's Retry-After says, as the phone's outbox does; meanwhile, if `look` (cookie, url) is given, that page
-    fetched every LOOK_EVERY seconds. Sends back the statuses, the seconds the uploads took, the 503s and the page's latencies in ms."""
+    fetched every LOOK_EVERY seconds. Sends back the statuses, the seconds the uploads took, the 503s and the
+    page's latencies in ms."""
     statuses, retried, latencies, done = [], [], [], threading.Event()
 
     def one_guard(g: int) -> None:

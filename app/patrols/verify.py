@@ -34,7 +34,7 @@ class Assessment:
 
     @property
     def flagged(self) -> bool:
-        return any(v.flags for v in self.visits) or bool(self.missed_positions) or self.status in ("late", "missed",
+        return self.any_flags or bool(self.missed_positions) or self.status in ("late", "missed",
                                                                                                    "incomplete")
 
 
