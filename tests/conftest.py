@@ -69,7 +69,12 @@ def _empty_tables(request):
         try:
             with engine_of(app).begin() as conn:
                 if conn.dialect.name == "postgresql":
-                    conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+                    # DELETE rather than TRUNCATE: TRUNCATE gives each table and index a new file (~270 ms a test
+                    # for ~80 tables), DELETE of a few rows costs nothing. Foreign-key triggers are off meanwhile
+                    # (the server's superuser) and every sequence starts again at 1, as RESTART IDENTITY did.
+                    conn.exec_driver_sql("SET LOCAL session_replication_role = replica; "
+                                         + "".join(f'DELETE FROM "{t}"; ' for t in tables)
+                                         + "SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S'")
                 else:
                     for table in tables:
                         conn.execute(sa.text(f'DELETE FROM "{table}"'))
