@@ -11,3 +11,7 @@ OVERDUE = {  # by what the ticket's clock waits for
     "dispatch": event("repairs.overdue_dispatch", lambda p: _("工单 %(number)s 超时未派单", **p)),
     "completion": event("repairs.overdue_completion", lambda p: _("工单 %(number)s 已超过完成期限", **p)),
 }
+OVERDUE_MANY = {  # many at once (app/repairs/jobs.py)
+    "dispatch": event("repairs.overdue_dispatch.many", lambda p: _("%(count)d 张工单超时未派单", **p)),
+    "completion": event("repairs.overdue_completion.many", lambda p: _("%(count)d 张工单已超过完成期限", **p)),
+}

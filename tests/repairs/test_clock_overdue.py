@@ -45,3 +45,34 @@ def test_a_dispatched_ticket_past_its_completion_target_tells_the_engineer_and_s
     notices = [n for n in overdue_notices(db) if n.project_id == world.p1.id]
     assert sorted(n.user_id for n in notices) == sorted([world.users["supervisor"].id, world.users["engineer"].id])
     assert {n.event for n in notices} == {"repairs.overdue_completion"}
+
+
+def test_many_tickets_past_their_target_at_once_are_told_as_one_notice_each_once(app, world, db):
+    """After the clock was stopped, 30 tickets of one project past the dispatch target: the supervisor gets one
+    notice saying 31 (with the world's own), the engineer one saying how many of theirs are past completion."""
+    created = db.get(Ticket, world.tickets["p1"].id).created_at
+    engineer = world.users["engineer"].id
+    db.add_all([Ticket(project_id=world.p1.id, number=f"BX-FLOOD-{i}", description="漏水", created_at=created,
+                       reported_at=created) for i in range(30)]
+               + [Ticket(project_id=world.p1.id, number=f"BX-LATE-{i}", description="漏水", status="dispatched",
+                         assignee_id=engineer, created_at=created, reported_at=created,
+                         due_at=created + timedelta(days=1)) for i in range(12)])
+    db.commit()
+    tick(app, created + timedelta(days=2))
+    tick(app, created + timedelta(days=3))
+    notices = [n for n in overdue_notices(db) if n.project_id == world.p1.id]
+    mine = lambda user, event: [n.params["count"] for n in notices if n.user_id == user and n.event == event]  # noqa: E731
+    assert mine(world.users["supervisor"].id, "repairs.overdue_dispatch.many") == [31]
+    assert mine(world.users["supervisor"].id, "repairs.overdue_completion.many") == [12]
+    assert mine(engineer, "repairs.overdue_completion.many") == [12]
+    assert len(notices) == 3  # not one per ticket
+    assert notices[0].link == {"endpoint": "repairs.tickets", "args": {"project_id": world.p1.id}}
+    with app.test_request_context():
+        assert "31 张工单超时未派单" in text_of(notices[0])
+    one_more = Ticket(project_id=world.p1.id, number="BX-NEXT", description="漏水", created_at=created + timedelta(days=3),
+                      reported_at=created + timedelta(days=3))
+    db.add(one_more)
+    db.commit()
+    tick(app, created + timedelta(days=4))  # a later one alone is told by its number again
+    last = overdue_notices(db)[-1]
+    assert (last.event, last.params) == ("repairs.overdue_dispatch", {"number": "BX-NEXT"})
