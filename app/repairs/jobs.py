@@ -6,6 +6,7 @@ gets one line instead of hundreds (the robots also refuse more than 20 messages 
 """
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -29,20 +30,29 @@ def _unalerted(now: datetime):
                           unmarked("repairs.overdue-completion:", Ticket.id)))
 
 
-def _overdue(session: Session, project_id: int, now: datetime) -> dict[str, list[Ticket]]:
-    """{what the ticket waits for: the project's tickets past that target, not alerted yet}, read a page at a time."""
+class Late(NamedTuple):
+    id: int
+    number: str
+    project_id: int
+    assignee_id: int | None
+
+
+def _overdue(session: Session, project_id: int, now: datetime) -> dict[str, list[Late]]:
+    """{what the ticket waits for: the project's tickets past that target, not alerted yet}, read a page at a time
+    and kept as plain tuples (a commit would expire tens of thousands of loaded tickets, each read again)."""
     settings, found, last = settings_for(session, project_id), defaultdict(list), 0
     while page := session.exec(select(Ticket).where(Ticket.project_id == project_id, Ticket.id > last, _unalerted(now))
                                .order_by(Ticket.id).limit(PAGE)).all():
         for ticket in page:
             state = clock(ticket, settings, now)
             if state and state.overdue:
-                found[state.what].append(ticket)
+                found[state.what].append(Late(ticket.id, ticket.number, ticket.project_id, ticket.assignee_id))
         last = page[-1].id
+        session.expunge_all()
     return found
 
 
-def _tell_each(session: Session, tickets: list[Ticket], what: str, supervisors: list[int], now: datetime) -> int:
+def _tell_each(session: Session, tickets: list[Late], what: str, supervisors: list[int], now: datetime) -> int:
     alerted = 0
     for chunk in batches(tickets, 100):
         for ticket in chunk:
@@ -57,7 +67,7 @@ def _tell_each(session: Session, tickets: list[Ticket], what: str, supervisors: 
     return alerted
 
 
-def _tell_together(session: Session, tickets: list[Ticket], what: str, supervisors: list[int], now: datetime) -> int:
+def _tell_together(session: Session, tickets: list[Late], what: str, supervisors: list[int], now: datetime) -> int:
     """One notice of how many: to the supervisors (all of them) and to each engineer (theirs), committed with the
     first batch of claims; were the tick stopped after it, the tickets not yet claimed are told by the next one."""
     counts = defaultdict(int)
