@@ -452,9 +452,10 @@ def xlsx_export_figures(bench) -> list[Figure]:
     worker.start()
     cpu, peak, size = child.recv()
     worker.join()
+    seconds = 10 * bench.scale  # the Excel issue's 10 s for 50,000 tickets, per 50,000: the work is per row
     return [Figure(f"XLSX export of {count:,} tickets ({size / 2**20:.1f} MB)", value / 1000, "s",
-                   baseline=base / 1000, target=10),
-            Figure(f"XLSX export of {count:,} tickets, CPU time", cpu, "s", target=10),
+                   baseline=base / 1000, target=seconds),
+            Figure(f"XLSX export of {count:,} tickets, CPU time", cpu, "s", target=seconds),
             Figure(f"XLSX export of {count:,} tickets, peak memory above the process's", peak, "MB", target=200)]
 
 
