@@ -49,6 +49,7 @@ class Figure:
     baseline: float | None = None  # the same run's baseline, in the same unit
     target: float | None = None  # an upper bound (lower bound for rates, below)
     higher_is_better: bool = False
+    growth_under: float | None = None  # a page's bound on its growth 1x -> 10x (issue 15: 2x)
 
     @property
     def ratio(self) -> float | None:
@@ -106,6 +107,10 @@ def analyzed(app) -> None:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
 
 
+PAGE_GROWTH = 2.0  # every page's growth 1x -> 10x (issue 15)
+PAGE_ON_POSTGRESQL = 1.5  # and its ratio on PostgreSQL against SQLite's
+
+
 def page(name, client, url, repeat, target=None) -> Figure:
     """A GET timed against the static-file baseline through the same client."""
     analyzed(client.application)
@@ -115,7 +120,7 @@ def page(name, client, url, repeat, target=None) -> Figure:
         assert response.status_code == 200, (url, response.status_code)  # not the time of an error page
 
     value, base = paired(get, lambda: client.get("/static/css/app.css"), repeat)
-    return Figure(name, value, baseline=base, target=target)
+    return Figure(name, value, baseline=base, target=target, growth_under=PAGE_GROWTH)
 
 
 def bare_pdf() -> None:
@@ -1078,7 +1083,7 @@ def run(scale: int, only: str | None, grown: dict | None = None, database_url: s
         if only is None or any(name in fn.__name__ for name in only.split(",")):
             start = time.perf_counter()
             made = fn(bench)
-            report(made, grown, header=False)
+            report(made, grown, header=False, against=against)
             figures.extend(made)
             print(f"  {fn.__name__} at {scale}x: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     return figures
@@ -1106,9 +1111,11 @@ def report(figures: list[Figure], grown: dict[str, Figure] | None = None, header
         if before and before.value and f.value:  # how many times slower: by ratio where there is a baseline (the two
             # runs differ in load); none for a figure that was 0 (a count of retries, say)
             if f.higher_is_better:
-                line += f"  {before.value / f.value:.1f}×"
+                growth = before.value / f.value
             else:
-                line += f"  {f.ratio / before.ratio if f.ratio and before.ratio else f.value / before.value:.1f}×"
+                growth = f.ratio / before.ratio if f.ratio and before.ratio else f.value / before.value
+            bound = f.growth_under and (f.growth_under if against == "growth" else PAGE_ON_POSTGRESQL)
+            line += f"  {growth:.1f}×" + (f" {'yes' if growth < bound else 'NO'} (< {bound:g}×)" if bound else "")
         print(line)
 
 
