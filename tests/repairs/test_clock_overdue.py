@@ -47,7 +47,7 @@ def test_a_dispatched_ticket_past_its_completion_target_tells_the_engineer_and_s
     assert {n.event for n in notices} == {"repairs.overdue_completion"}
 
 
-def test_many_tickets_past_their_target_at_once_are_told_as_one_notice_each_once(app, world, db):
+def test_many_tickets_past_their_target_at_once_are_told_as_one_notice_each_once(app, world, db, login_as):
     """After the clock was stopped, 30 tickets of one project past the dispatch target: the supervisor gets one
     notice saying 31 (with the world's own), the engineer one saying how many of theirs are past completion."""
     created = db.get(Ticket, world.tickets["p1"].id).created_at
@@ -69,6 +69,8 @@ def test_many_tickets_past_their_target_at_once_are_told_as_one_notice_each_once
     assert notices[0].link == {"endpoint": "repairs.tickets", "args": {"project_id": world.p1.id}}
     with app.test_request_context():
         assert "31 张工单超时未派单" in text_of(notices[0])
+    page = login_as("supervisor").get("/notifications").get_data(as_text=True)
+    assert "31 张工单超时未派单" in page and f'href="/projects/{world.p1.id}/tickets"' in page
     one_more = Ticket(project_id=world.p1.id, number="BX-NEXT", description="漏水", created_at=created + timedelta(days=3),
                       reported_at=created + timedelta(days=3))
     db.add(one_more)
