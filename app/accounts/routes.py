@@ -39,6 +39,7 @@ def login():
         return render_template("accounts/login.html", error=messages[result.error], username=username), status
     session.clear()
     login_user(result.user, remember=bool(request.form.get("remember")))
+    session["locale"] = result.user.locale  # for the answers given before the user is loaded (i18n.cookie_locale)
     return redirect(safe_next(request.args.get("next")))
 
 

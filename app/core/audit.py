@@ -50,7 +50,8 @@ def record(
     organisation_id: int | None = None,
 ) -> AuditLog:
     """Add an audit entry to the session; it commits with the change it describes."""
-    session.flush()  # the object needs its id
+    if getattr(obj, "id", 0) is None:
+        session.flush()  # the object needs its id (one that has it is flushed with the entry, at the commit)
     entry = AuditLog(
         actor_id=getattr(actor, "id", None),
         organisation_id=organisation_id if organisation_id is not None else getattr(actor, "organisation_id", None),

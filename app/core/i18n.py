@@ -13,6 +13,13 @@ def select_locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
+    return cookie_locale()
+
+
+def cookie_locale() -> str:
+    """The language this request's cookie session remembers (the user's at login, or as switched), else the
+    browser's: for an answer given before the user is loaded (app/sync/gate.py)."""
+    languages = current_app.config["LANGUAGES"]
     if session.get("locale") in languages:
         return session["locale"]
     # Before login, follow the browser: zh-TW/zh-HK → Traditional, en → English, else Simplified.

@@ -96,6 +96,7 @@ def security_headers(response):
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if g.get("varies_on_htmx"):
         response.vary.add("HX-Request")
-    if response.mimetype in NO_STORE and current_user.is_authenticated:
+    if (response.mimetype in NO_STORE and response.headers.get("Cache-Control") != "no-store"
+            and current_user.is_authenticated):  # (an answer already marked loads no user: app/sync/gate.py)
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -4,16 +4,19 @@ Waitress serves requests first come, first served from one queue and a few threa
 their photos at once, a supervisor's page waited behind every upload in that queue, and every thread was busy
 with photos. So `PHOTO_UPLOADS_AT_ONCE` photo-sized uploads (about one per core) are worked on at a time,
 `PHOTO_UPLOADS_WAITING` more wait their turn (so a turn given back is taken at once, each waiting on one of the
-server's threads), and one arriving beyond those is answered at once,
-before its body is parsed, with 503 and Retry-After: the phone's outbox sends it again later, as after any passing
-trouble, and nothing of it was written. The queue then holds cheap refusals rather than photo work, and pages
-keep threads of their own. Smaller posts (records without photos) are never held back.
+server's threads), and one arriving beyond those is answered at once, before its body is parsed or its user
+loaded (in the language its session cookie remembers), with 503 and Retry-After: the phone's outbox sends it again
+later, as after any passing trouble, and nothing of it was written. The queue then holds cheap refusals rather than
+photo work, and pages keep threads of their own. Smaller posts (records without photos) are never held back.
 """
 import os
 import threading
 
 from flask import Flask, current_app, g, jsonify, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
+
+from app.core.i18n import cookie_locale
 
 PHOTO_SIZED = 64 * 1024  # bytes of body above which an outbox upload is taken to carry photos
 PATH = "/api/v1/records/"
@@ -71,8 +74,10 @@ def init_app(app: Flask) -> None:
             return None
         gate = current_app.extensions["photo_gate"]
         if not gate.enter():
-            body = {"error": {"code": 503, "message": _("服务器正忙于处理其他照片,请稍后重试。"), "fields": {}}}
-            return jsonify(body), 503, {"Retry-After": str(gate.retry_after())}
+            with force_locale(cookie_locale()):  # the user is not loaded for a refusal (a query, a connection)
+                message = _("服务器正忙于处理其他照片,请稍后重试。")
+            body = {"error": {"code": 503, "message": message, "fields": {}}}
+            return jsonify(body), 503, {"Retry-After": str(gate.retry_after()), "Cache-Control": "no-store"}
         g.photo_gate = gate
         return None
 

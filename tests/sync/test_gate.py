@@ -4,6 +4,7 @@ import time
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from app.sync.gate import PHOTO_SIZED, Gate
 from tests import images
@@ -82,6 +83,27 @@ def test_the_busy_answer_is_in_the_users_language(login_as, world, db, gate, pho
     response = _post(client, str(uuid.uuid4()), _envelope(world), [photo])
     assert response.status_code == 503
     assert response.json["error"]["message"] == "The server is busy with other photos; please try again shortly."
+
+
+def test_a_busy_answer_reads_nothing_from_the_database(app, login_as, world, gate, photo):
+    """A refusal is the server's cheapest answer: neither the user nor the record is looked up for it."""
+    client = login_as("guard")
+    token = client.get("/api/v1/session").json["csrf_token"]
+    assert gate.enter()
+    gate.admitted += 1
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(app.extensions["engine"], "before_cursor_execute", seen)
+    try:
+        response = _post(client, str(uuid.uuid4()), _envelope(world), [photo], token)
+    finally:
+        sa.event.remove(app.extensions["engine"], "before_cursor_execute", seen)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert statements == []
 
 
 def test_phones_sent_back_together_are_told_to_come_back_spread_out():
