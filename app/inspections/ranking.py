@@ -112,7 +112,8 @@ def _sheets(session: Session, organisation_id: int) -> list[dict]:
 
 def _compute(session: Session, organisation_id: int, sites: list[tuple[int, str]], start: datetime, end: datetime,
              sheets: list[dict], now: datetime) -> list[Row]:
-    rows = {pid: Row(project_id=pid, name=name, scores={s["key"]: None for s in sheets}) for pid, name in sites}
+    keys = [s["key"] for s in sheets]
+    rows = {pid: Row(project_id=pid, name=name, scores=dict.fromkeys(keys)) for pid, name in sites}
     key_of = {s["id"]: s["key"] for s in sheets}
     base_of = {s["key"]: s["base"] for s in sheets}
     # plain rows of columns through the connection, not Inspection objects: building 2,000 of them was most of a
@@ -285,5 +286,10 @@ def figures_line(row: Row, sheets: list[dict]) -> str:
     return "\t".join([*(score_text(row, sheet) for sheet in sheets), combined_text(row), change, previous, count])
 
 
-CELL_TEXTS = {"score_text": score_text, "combined_text": combined_text, "change_text": change_text,
-              "figures_line": figures_line}
+def cell_texts(row: Row, sheets: list[dict]) -> list[str]:
+    """The page's cells of a site between its name and its inspections: each sheet's score, the combined rate, the
+    change (one call a row: a call per cell from the template was a fifth of the 100-row table's time)."""
+    return [*(score_text(row, sheet) for sheet in sheets), combined_text(row), change_text(row)]
+
+
+CELL_TEXTS = {"cell_texts": cell_texts, "figures_line": figures_line}
