@@ -7,9 +7,9 @@ from sqlmodel import select
 from app.core.db import get_session
 from app.inspections.models import Inspection, InspectionSettings, InspectionSheet, RankingSnapshot
 from app.inspections.ranking import freeze, month_of, period, ranking
-from app.projects.models import Project
 from tests import factories
 from tests.html import soup
+from tests.inspections.helpers import many_sites
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -190,28 +190,12 @@ def test_last_months_rank_beside_the_change_is_translated(app):
             assert change_text(row) == "+5.0 (上月第 3)"
 
 
-def _many_sites(session, org, version, count):
-    """`count` sites scored in May 2025, five to a score (100 %, 98 %, …): ranks 1, 1, 1, 1, 1, 6, …"""
-    for n in range(count):
-        site = Project(organisation_id=org.id, name=f"压测项目 {n:03d}")
-        session.add(site)
-        session.flush()
-        at, score = local(2025, 5, 3), 10 - (n // 5) * 0.2
-        row = Inspection(project_id=site.id, inspected_at=at, objection_deadline=at, status="effective")
-        session.add(row)
-        session.flush()
-        session.add(InspectionSheet(inspection_id=row.id, project_id=site.id, template_id=version.template_id,
-                                    version_id=version.id, name="小检查表", base_score=10, original_score=score,
-                                    score=score, percentage=score * 10))
-    session.commit()
-
-
 def _table(page) -> list[list[str]]:
     return [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in page.select("#ranking tbody tr")]
 
 
 def test_the_ranking_page_shows_a_hundred_sites_a_page_ranked_over_every_site(login_as, world, db, sheet):
-    _many_sites(db, world.org_a, sheet, 230)  # and P1, P2 not inspected: 232 rows
+    many_sites(db, world.org_a, sheet, 230)  # and P1, P2 not inspected: 232 rows
     admin, url = login_as("admin"), f"/organisations/{world.org_a.id}/ranking"
     first = soup(admin.get(f"{url}?month=2025-05"))
     assert [row[:2] for row in _table(first)[:6]] == [["1", "压测项目 000"], ["1", "压测项目 001"], ["1", "压测项目 002"],
@@ -231,7 +215,7 @@ def test_the_ranking_page_shows_a_hundred_sites_a_page_ranked_over_every_site(lo
 
 
 def test_a_page_of_the_ranking_comes_alone_to_htmx_and_a_page_past_the_last_is_the_last(login_as, world, db, sheet):
-    _many_sites(db, world.org_a, sheet, 120)
+    many_sites(db, world.org_a, sheet, 120)
     admin, url = login_as("admin"), f"/organisations/{world.org_a.id}/ranking?month=2025-05"
     fragment = admin.get(f"{url}&page=2", headers={"HX-Request": "true"})
     root = soup(fragment).find(True)
@@ -243,7 +227,7 @@ def test_a_page_of_the_ranking_comes_alone_to_htmx_and_a_page_past_the_last_is_t
 
 
 def test_a_site_is_found_by_its_name_with_its_rank_over_every_site(login_as, world, db, sheet):
-    _many_sites(db, world.org_a, sheet, 230)
+    many_sites(db, world.org_a, sheet, 230)
     admin = login_as("admin")
     page = soup(admin.get(f"/organisations/{world.org_a.id}/ranking?month=2025-05&q=项目 21"))
     assert [row[:2] for row in _table(page)] == [[str(211 if n < 215 else 216), f"压测项目 {n}"] for n in range(210, 220)]
@@ -255,6 +239,6 @@ def test_a_site_is_found_by_its_name_with_its_rank_over_every_site(login_as, wor
 def test_the_ranking_pdf_still_lists_every_site(login_as, world, db, sheet):
     from tests.inspections.test_reports import pdf_text
 
-    _many_sites(db, world.org_a, sheet, 230)
+    many_sites(db, world.org_a, sheet, 230)
     text = pdf_text(login_as("admin").get(f"/organisations/{world.org_a.id}/ranking.pdf?month=2025-05").data)
     assert "压测项目 000" in text and "压测项目 150" in text and "压测项目 229" in text and "秘密二号项目" in text
