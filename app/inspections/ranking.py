@@ -119,20 +119,20 @@ def _compute(session: Session, organisation_id: int, sites: list[tuple[int, str]
     # plain rows of columns through the connection, not Inspection objects: building 2,000 of them was most of a
     # 500-site page's time
     found = session.connection().execute(
-        select(Inspection.id, Inspection.project_id, Inspection.status, InspectionSheet.template_id,
+        select(Inspection.id, Inspection.project_id, Inspection.status != "effective", InspectionSheet.template_id,
                InspectionSheet.score)
         .join(InspectionSheet, InspectionSheet.inspection_id == Inspection.id)
         .where(Inspection.project_id.in_(project_ids_stmt(organisation_id)), Inspection.inspected_at >= start,
                Inspection.inspected_at < end)
     ).all()
     # the few not yet recorded as effective are read whole: `statuses` weighs their window and objections
-    pending = {inspection_id for inspection_id, _project, status, *_sheet in found if status != "effective"}
+    pending = {inspection_id for inspection_id, _project, not_effective, *_sheet in found if not_effective}
     status_of = statuses(session, session.exec(select(Inspection).where(Inspection.id.in_(pending))).all(),
                          now) if pending else {}
     scores: dict[tuple[int, str], list[float]] = {}
     counted: dict[int, set] = {}
     waiting: dict[int, set] = {}
-    for inspection_id, project_id, _status, template_id, score in found:
+    for inspection_id, project_id, _not_effective, template_id, score in found:
         if project_id not in rows:  # an archived site's
             continue
         if inspection_id in pending and status_of[inspection_id] != "effective":
