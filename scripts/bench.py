@@ -524,8 +524,8 @@ def frontdesk_figures(bench) -> list[Figure]:
                               label=parts.label, key=parts.key))
         session.add_all(units)
         session.flush()
-        session.add_all(Occupant(unit_id=u.id, project_id=2, name="压测业主", phone=f"135{i:08d}",
-                                 phone_key=f"135{i:08d}") for i, u in enumerate(units))
+        session.add_all(Occupant(unit_id=u.id, project_id=2, name="压测业主", phone=f"135{i:08d}")
+                        for i, u in enumerate(units))
         session.commit()
     desk = log_in(app, "frontdesk1")
     desk.environ_base["HTTP_HX_REQUEST"] = "true"

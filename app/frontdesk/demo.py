@@ -2,7 +2,7 @@
 from sqlmodel import Session, select
 
 from app.frontdesk.models import Occupant, Unit
-from app.frontdesk.units import Parts, digits
+from app.frontdesk.units import Parts
 from app.projects.models import Project
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -31,11 +31,9 @@ def seed(session: Session, projects: dict[str, Project]) -> None:
         for i, unit in enumerate(rows):
             surname = SURNAMES[(i * 7 + project.id) % len(SURNAMES)]
             phone = f"139{(project.id * 37 + i * 7919) % 100_000_000:08d}"
-            people.append(Occupant(unit_id=unit.id, project_id=project.id, name=f"{surname}先生", phone=phone,
-                                   phone_key=digits(phone)))
+            people.append(Occupant(unit_id=unit.id, project_id=project.id, name=f"{surname}先生", phone=phone))
             if i % 3 == 0:  # a second owner in one flat of three
                 phone = f"137{(project.id * 53 + i * 6007) % 100_000_000:08d}"
-                people.append(Occupant(unit_id=unit.id, project_id=project.id, name=f"{surname}太太", phone=phone,
-                                       phone_key=digits(phone), position=1))
+                people.append(Occupant(unit_id=unit.id, project_id=project.id, name=f"{surname}太太", phone=phone, position=1))
         session.add_all(people)
     session.commit()

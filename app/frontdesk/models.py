@@ -1,5 +1,6 @@
 """The front desk's records: a project's units with their owners (a minimal 业主档案) and every call or visit
 taken (来电来访登记), whatever became of it (a ticket, an answer, a complaint)."""
+import re
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -37,11 +38,26 @@ class Occupant(SQLModel, table=True):
     project_id: int = Field(sa_column_args=[sa.ForeignKey("project.id", ondelete="CASCADE")])
     name: str = Field(max_length=60)
     phone: str = Field(default="", max_length=20)
-    phone_key: str = Field(default="", max_length=20)  # its digits only, what a lookup by phone matches
+    phone_key: str = Field(default="", max_length=20)  # its digits only: a lookup by phone matches its start
+    phone_rev: str = Field(default="", max_length=20)  # the same digits reversed: its end ("尾号") as a range too
     relation: str = Field(default="owner", max_length=10)
     position: int = Field(default=0)
 
-    __table_args__ = (sa.Index("ix_occupant_project_phone", "project_id", "phone_key"),)
+    __table_args__ = (sa.Index("ix_occupant_project_phone", "project_id", "phone_key"),
+                      sa.Index("ix_occupant_project_phone_rev", "project_id", "phone_rev"))
+
+
+def digits(phone: str) -> str:
+    """A phone's digits ("138-0013-8000" → "13800138000"), at most 20."""
+    return re.sub(r"\D", "", str(phone or ""))[:20]
+
+
+@sa.event.listens_for(Occupant, "before_insert")
+@sa.event.listens_for(Occupant, "before_update")
+def _keep_phone_keys(_mapper, _connection, occupant: Occupant) -> None:
+    """The keys follow the phone whoever writes it (form, import, demo, bench), so none can be forgotten."""
+    occupant.phone_key = digits(occupant.phone)
+    occupant.phone_rev = occupant.phone_key[::-1]
 
 
 class Intake(SQLModel, table=True):

@@ -29,7 +29,7 @@ class Inspection(SQLModel, table=True):
     __tablename__ = "inspection"
 
     id: int | None = Field(default=None, primary_key=True)
-    project_id: int = Field(sa_column_args=[sa.ForeignKey("project.id", ondelete="CASCADE")], index=True)
+    project_id: int = Field(sa_column_args=[sa.ForeignKey("project.id", ondelete="CASCADE")])
     lead_id: int | None = Field(default=None, sa_column_args=[sa.ForeignKey("user.id", ondelete="SET NULL")])
     marketing_rep: str = Field(default="", max_length=60)  # 营销代表
     property_rep: str = Field(default="", max_length=60)  # 物业代表
@@ -40,6 +40,10 @@ class Inspection(SQLModel, table=True):
     status: str = Field(default="provisional", max_length=12)
     effective_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
+    # a month of a site's inspections is a range (the ranking: 500 sites, whatever their history), and what the
+    # ranking reads of them is in the index
+    __table_args__ = (sa.Index("ix_inspection_project_inspected", "project_id", "inspected_at", "status"),)
+
 
 class InspectionSheet(SQLModel, table=True):
     """A score sheet as scored in one inspection: the version it was filled on, the answers, the score."""
@@ -47,7 +51,7 @@ class InspectionSheet(SQLModel, table=True):
     __tablename__ = "inspection_sheet"
 
     id: int | None = Field(default=None, primary_key=True)
-    inspection_id: int = Field(sa_column_args=[sa.ForeignKey("inspection.id", ondelete="CASCADE")], index=True)
+    inspection_id: int = Field(sa_column_args=[sa.ForeignKey("inspection.id", ondelete="CASCADE")])
     project_id: int = Field(sa_column_args=[sa.ForeignKey("project.id", ondelete="CASCADE")], index=True)
     template_id: int | None = Field(
         default=None, sa_column_args=[sa.ForeignKey("checklist_template.id", ondelete="SET NULL")])
@@ -61,6 +65,9 @@ class InspectionSheet(SQLModel, table=True):
     percentage: float
     by_category: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # category → points deducted
     vetoed: bool = Field(default=False)
+
+    # the ranking reads a sheet's template and score from the index alone
+    __table_args__ = (sa.Index("ix_inspection_sheet_inspection_score", "inspection_id", "template_id", "score"),)
 
 
 class Deduction(SQLModel, table=True):

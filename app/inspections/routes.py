@@ -350,8 +350,12 @@ def _ranking_context(org: int) -> dict:
 @bp.get("/organisations/<int:organisation_id>/ranking")
 @logged_in
 def ranking(organisation_id: int):
-    """Every site's effective scores of the month, ranked; frozen once the month has closed."""
-    return render_template("inspections/ranking.html", **_ranking_context(organisation_id))
+    """Every site's effective scores of the month, ranked, a page of rows at a time (or the sites found by name);
+    frozen once the month has closed."""
+    context = _ranking_context(organisation_id)
+    shown = rankings.page_of(context["ranking"].rows, number=request.args.get("page", 1, type=int),
+                             query=request.args.get("q", ""))
+    return render("inspections/ranking.html", "inspections/_ranking_list.html", shown=shown, **context)
 
 
 @bp.get("/organisations/<int:organisation_id>/ranking.pdf")

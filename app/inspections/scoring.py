@@ -38,10 +38,13 @@ class Score:
         return half_up(self.score * 100 / self.base) if self.base else 0.0
 
 
+_STEPS = {places: Decimal(1).scaleb(-places) for places in range(4)}  # made once: half of half_up's time
+
+
 def half_up(value: float, places: int = 1) -> float:
     """Rounded as people (and the tablet's Math.round) round, 四舍五入: 81.25 → 81.3. Python's round()
     rounds halves to even (81.2), so the result page and the running score on the tablet disagreed."""
-    step = Decimal(1).scaleb(-places)
+    step = _STEPS.get(places) or Decimal(1).scaleb(-places)
     return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
 
 

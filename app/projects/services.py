@@ -107,6 +107,13 @@ def organisation_projects(session: Session, organisation_id: int, *, active_only
     return session.exec(stmt.order_by(Project.name)).all()
 
 
+def organisation_project_names(session: Session, organisation_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the organisation's active projects by name: a list of 500 sites without 500 objects."""
+    stmt = select(Project.id, Project.name).where(Project.organisation_id == organisation_id,
+                                                  Project.archived == False)  # noqa: E712
+    return [tuple(row) for row in session.exec(stmt.order_by(Project.name))]
+
+
 def project_ids_stmt(organisation_id: int):
     """The ids of an organisation's projects, as a statement to filter another table's rows with."""
     return select(Project.id).where(Project.organisation_id == organisation_id)

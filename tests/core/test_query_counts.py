@@ -59,7 +59,8 @@ def test_past_fold_projects_the_home_runs_the_same_statements_for_50_projects_as
 def test_the_lists_of_projects_run_the_same_statements_for_50_projects_as_for_5(app, client, world, chain):
     _grow(app, world, chain, 5, 0)
     client.login("admin")
-    urls = ("/projects", f"/organisations/{world.org_a.id}/ranking", "/admin/users")
+    ranking = f"/organisations/{world.org_a.id}/ranking"
+    urls = ("/projects", ranking, f"{ranking}?page=2", f"{ranking}?q=连锁", "/admin/users")
     at_5 = [queries_for(app, client, url) for url in urls]
     _grow(app, world, chain, 45, 5)
     assert [queries_for(app, client, url) for url in urls] == at_5

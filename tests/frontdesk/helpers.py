@@ -22,8 +22,7 @@ def unit(session: Session, project: Project, label: str = "3栋2单元1201", own
                label=parts.label, key=parts.key)
     session.add(obj)
     session.flush()
-    session.add_all(Occupant(unit_id=obj.id, project_id=project.id, name=name, phone=phone,
-                             phone_key=units_service.digits(phone), position=i) for i, (name, phone) in enumerate(owners))
+    session.add_all(Occupant(unit_id=obj.id, project_id=project.id, name=name, phone=phone, position=i) for i, (name, phone) in enumerate(owners))
     session.commit()
     return obj
 

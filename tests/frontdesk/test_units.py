@@ -1,5 +1,6 @@
 """Units and owners: how a unit is written and found, the type-ahead, phones masked by role, add and edit."""
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from app.frontdesk import units
@@ -47,7 +48,52 @@ def test_the_lookup_finds_by_the_start_of_a_unit_and_by_phone_at_the_desk(estate
     client = login_as("frontdesk")
     assert _labels(client.get(f"/projects/{estate.p1.id}/units/lookup?q=3栋2单元120")) == [
         "3栋2单元1201/王先生", "3栋2单元1201/李女士", "3栋2单元1202/赵先生"]
-    assert _labels(client.get(f"/projects/{estate.p1.id}/units/lookup?q=0000111")) == ["3栋2单元1202/赵先生"]
+    assert _labels(client.get(f"/projects/{estate.p1.id}/units/lookup?q=1370000")) == ["3栋2单元1202/赵先生"]
+
+
+@pytest.mark.parametrize("typed", ["1391234", "5678", "2345678", "13912345678"])
+def test_a_phone_is_found_by_its_start_or_by_its_last_digits(estate, login_as, typed):
+    assert _labels(login_as("frontdesk").get(f"/projects/{estate.p1.id}/units/lookup?q={typed}")) == [
+        "3栋2单元1201/王先生", "3栋2单元1201/李女士"]
+
+
+def test_a_phone_is_not_found_by_digits_from_its_middle(estate, login_as):
+    """Only a start or an end is an index range (docs/frontdesk.md); "0000111" is inside 137-0000-1111."""
+    assert _labels(login_as("frontdesk").get(f"/projects/{estate.p1.id}/units/lookup?q=0000111")) == []
+
+
+def test_a_phone_changed_in_place_is_found_by_its_new_end(estate, db, login_as):
+    occupant = db.exec(select(Occupant).where(Occupant.name == "赵先生")).one()
+    occupant.phone = "+86 135 0000 9876"
+    db.commit()
+    assert (occupant.phone_key, occupant.phone_rev) == ("8613500009876", "6789000053168")
+    client = login_as("frontdesk")
+    assert _labels(client.get(f"/projects/{estate.p1.id}/units/lookup?q=9876")) == ["3栋2单元1202/赵先生"]
+    assert _labels(client.get(f"/projects/{estate.p1.id}/units/lookup?q=1111")) == []
+
+
+def test_the_lookup_by_phone_reads_index_ranges_not_the_projects_phones(estate, app, db):
+    """EXPLAIN QUERY PLAN of each statement the lookup runs: no scan of a table, whatever the number of units."""
+    engine, seen = app.extensions["engine"], []
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the plans checked are SQLite's (EXPLAIN QUERY PLAN)")
+
+    def note(_conn, _cursor, statement, parameters, *_args):
+        seen.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        found = units.lookup(db, estate.p1.id, "5678", roles={"frontdesk"})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    assert [u.label for u in found] == ["3栋2单元1201"]
+    plans = [row[-1] for statement, parameters in seen
+             for row in db.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()]
+    occupants = [step for step in plans if " occupant " in step]
+    assert occupants == [  # a range on the start of the phone, one on its end (the project alone is a scan of it)
+        "SEARCH occupant USING INDEX ix_occupant_project_phone (project_id=? AND phone_key>? AND phone_key<?)",
+        "SEARCH occupant USING INDEX ix_occupant_project_phone_rev (project_id=? AND phone_rev>? AND phone_rev<?)"]
+    assert not [step for step in plans if step.startswith("SCAN")], plans
 
 
 def test_roles_that_do_not_call_back_see_phones_masked_and_cannot_search_by_them(estate, login_as):
@@ -55,7 +101,7 @@ def test_roles_that_do_not_call_back_see_phones_masked_and_cannot_search_by_them
     response = client.get(f"/projects/{estate.p1.id}/units/lookup?q=1202")
     choice = soup(response).select_one("[data-pick-unit]")
     assert choice["data-phone"] == "" and "137****1111" in choice.get_text()
-    assert _labels(client.get(f"/projects/{estate.p1.id}/units/lookup?q=0000111")) == []
+    assert _labels(client.get(f"/projects/{estate.p1.id}/units/lookup?q=01111")) == []
     page = client.get(f"/projects/{estate.p1.id}/units?q=3-2-1202")
     assert "137****1111" in page.get_data(as_text=True) and "13700001111" not in page.get_data(as_text=True)
     assert soup(page).select("a[href$='/edit']") == []
@@ -93,8 +139,8 @@ def test_editing_a_unit_replaces_its_owners(estate, db, login_as):
     response = client.post_form(f"/units/{unit.id}", {"building": "3", "unit_no": "2", "room": "1202",
                                                       "names": "新业主", "phones": "13611112222"})
     assert response.status_code == 302
-    assert [(o.name, o.phone_key) for o in db.exec(select(Occupant).where(Occupant.unit_id == unit.id))] == [
-        ("新业主", "13611112222")]
+    assert [(o.name, o.phone_key, o.phone_rev) for o in db.exec(select(Occupant).where(Occupant.unit_id == unit.id))] == [
+        ("新业主", "13611112222", "22221111631")]
 
 
 def test_only_the_desk_and_supervisors_edit_units(estate, db, login_as):

@@ -5,6 +5,8 @@ import uuid
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from app.inspections.models import Inspection, InspectionSheet
+from app.projects.models import Project
 from tests import images
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -48,3 +50,20 @@ def submit(client, project_id: int, data: dict, photos=(), at: datetime = VISIT,
     files = [(io.BytesIO(raw), f"{field}~{i}.jpg") for i, (field, raw) in enumerate(photos)]
     return client.post(f"/api/v1/records/{client_id or uuid.uuid4()}", data={"record": json.dumps(record), "photos": files},
                        headers={"X-CSRFToken": token})
+
+
+def many_sites(session, org, version, count: int) -> None:
+    """`count` sites named 压测项目 000… scored on `version` on 3 May 2025, five to a score (100 %, 98 %, …):
+    ranks 1, 1, 1, 1, 1, 6, …"""
+    for n in range(count):
+        site = Project(organisation_id=org.id, name=f"压测项目 {n:03d}")
+        session.add(site)
+        session.flush()
+        at, score = datetime(2025, 5, 3, 10, tzinfo=SHANGHAI), 10 - (n // 5) * 0.2
+        row = Inspection(project_id=site.id, inspected_at=at, objection_deadline=at, status="effective")
+        session.add(row)
+        session.flush()
+        session.add(InspectionSheet(inspection_id=row.id, project_id=site.id, template_id=version.template_id,
+                                    version_id=version.id, name="小检查表", base_score=10, original_score=score,
+                                    score=score, percentage=score * 10))
+    session.commit()

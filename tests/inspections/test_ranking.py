@@ -9,6 +9,7 @@ from app.inspections.models import Inspection, InspectionSettings, InspectionShe
 from app.inspections.ranking import freeze, month_of, period, ranking
 from tests import factories
 from tests.html import soup
+from tests.inspections.helpers import many_sites
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -187,3 +188,57 @@ def test_last_months_rank_beside_the_change_is_translated(app):
             assert change_text(row) == "+5.0 (#3 last month)"
         with force_locale("zh_Hant"):
             assert change_text(row) == "+5.0 (上月第 3)"
+
+
+def _table(page) -> list[list[str]]:
+    return [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in page.select("#ranking tbody tr")]
+
+
+def test_the_ranking_page_shows_a_hundred_sites_a_page_ranked_over_every_site(login_as, world, db, sheet):
+    many_sites(db, world.org_a, sheet, 230)  # and P1, P2 not inspected: 232 rows
+    admin, url = login_as("admin"), f"/organisations/{world.org_a.id}/ranking"
+    first = soup(admin.get(f"{url}?month=2025-05"))
+    assert [row[:2] for row in _table(first)[:6]] == [["1", "压测项目 000"], ["1", "压测项目 001"], ["1", "压测项目 002"],
+                                                      ["1", "压测项目 003"], ["1", "压测项目 004"], ["6", "压测项目 005"]]
+    assert len(_table(first)) == 100 and "第 1–100 个,共 232 个项目" in first.select_one(".pager").get_text()
+    following = first.select_one(".pager a")
+    assert following.get_text(strip=True) == "下一页" and following["hx-target"] == "#ranking-list"
+    assert following["href"] == following["hx-get"] and "page=2" in following["href"] and "month=2025-05" in following["href"]
+    second = soup(admin.get(following["href"]))  # a plain link: the whole page, without JavaScript
+    rows = _table(second)
+    assert len(rows) == 100 and rows[0][:2] == ["101", "压测项目 100"] and rows[-1][:2] == ["196", "压测项目 199"]
+    assert [a.get_text(strip=True) for a in second.select(".pager a")] == ["上一页", "下一页"]
+    last = soup(admin.get(f"{url}?month=2025-05&page=3"))
+    assert [row[1] for row in _table(last)][-2:] == ["江城壹号销售中心", "秘密二号项目"] and len(_table(last)) == 32
+    assert [a.get_text(strip=True) for a in last.select(".pager a")] == ["上一页"]
+    assert len(last.select(".ranking-chart rect")) == 30  # the chart is the company's first thirty on every page
+
+
+def test_a_page_of_the_ranking_comes_alone_to_htmx_and_a_page_past_the_last_is_the_last(login_as, world, db, sheet):
+    many_sites(db, world.org_a, sheet, 120)
+    admin, url = login_as("admin"), f"/organisations/{world.org_a.id}/ranking?month=2025-05"
+    fragment = admin.get(f"{url}&page=2", headers={"HX-Request": "true"})
+    root = soup(fragment).find(True)
+    assert fragment.status_code == 200 and root.name == "div" and root["id"] == "ranking-list"
+    assert soup(fragment).select_one("html, .ranking-chart, form") is None
+    assert [row[1] for row in _table(soup(fragment))][0] == "压测项目 100"
+    assert _table(soup(admin.get(f"{url}&page=99"))) == _table(soup(fragment))
+    assert _table(soup(admin.get(f"{url}&page=x")))[0][1] == "压测项目 000"
+
+
+def test_a_site_is_found_by_its_name_with_its_rank_over_every_site(login_as, world, db, sheet):
+    many_sites(db, world.org_a, sheet, 230)
+    admin = login_as("admin")
+    page = soup(admin.get(f"/organisations/{world.org_a.id}/ranking?month=2025-05&q=项目 21"))
+    assert [row[:2] for row in _table(page)] == [[str(211 if n < 215 else 216), f"压测项目 {n}"] for n in range(210, 220)]
+    assert page.select_one(".pager") is None and page.select_one("#ranking-q")["value"] == "项目 21"
+    nothing = soup(admin.get(f"/organisations/{world.org_a.id}/ranking?month=2025-05&q=<b>无此项目</b>"))
+    assert _table(nothing) == [["没有项目。"]] and nothing.select_one("#ranking-q")["value"] == "<b>无此项目</b>"
+
+
+def test_the_ranking_pdf_still_lists_every_site(login_as, world, db, sheet):
+    from tests.inspections.test_reports import pdf_text
+
+    many_sites(db, world.org_a, sheet, 230)
+    text = pdf_text(login_as("admin").get(f"/organisations/{world.org_a.id}/ranking.pdf?month=2025-05").data)
+    assert "压测项目 000" in text and "压测项目 150" in text and "压测项目 229" in text and "秘密二号项目" in text
