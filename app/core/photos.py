@@ -118,7 +118,7 @@ def _jpeg(image: Image.Image, quality: int, exif: Image.Exif | None = None) -> b
     # Baseline with libjpeg's standard Huffman tables, identical pixels whatever the tables: measured on a 12 MP
     # photo scaled to 1600 px, optimised tables made the file 5 % smaller for 2.2x the encode time (16 vs 7 ms),
     # progressive 3.5 % smaller again for 2.3x more. A ~300 KB phone photo is not resized, so its encode is half
-    # the server's work per photo: the throughput of a burst goes before 5 % of storage. README, "Benchmarks".
+    # the server's work per photo: the throughput of a burst goes before 5 % of storage. docs/benchmarks.md.
     out = io.BytesIO()
     extra = {"exif": exif} if exif is not None else {}
     image.save(out, "JPEG", quality=quality, **extra)
