@@ -26,8 +26,12 @@ class Unit(SQLModel, table=True):
     note: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
+    # the type-ahead's prefixes (units._starting): on PostgreSQL text_pattern_ops, which LIKE 'prefix%' can use
+    # whatever the database's collation; on SQLite plain (a BINARY range); the key's unique index stays as it is
     __table_args__ = (sa.UniqueConstraint("project_id", "key", name="uq_unit_project_key"),
-                      sa.Index("ix_unit_project_room", "project_id", "room"))
+                      sa.Index("ix_unit_project_room", "project_id", "room", postgresql_ops={"room": "text_pattern_ops"}),
+                      sa.Index("ix_unit_project_key_prefix", "project_id", "key",
+                               postgresql_ops={"key": "text_pattern_ops"}))
 
 
 class Occupant(SQLModel, table=True):
@@ -43,8 +47,10 @@ class Occupant(SQLModel, table=True):
     relation: str = Field(default="owner", max_length=10)
     position: int = Field(default=0)
 
-    __table_args__ = (sa.Index("ix_occupant_project_phone", "project_id", "phone_key"),
-                      sa.Index("ix_occupant_project_phone_rev", "project_id", "phone_rev"))
+    __table_args__ = (sa.Index("ix_occupant_project_phone", "project_id", "phone_key",
+                               postgresql_ops={"phone_key": "text_pattern_ops"}),
+                      sa.Index("ix_occupant_project_phone_rev", "project_id", "phone_rev",
+                               postgresql_ops={"phone_rev": "text_pattern_ops"}))
 
 
 def digits(phone: str) -> str:

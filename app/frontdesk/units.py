@@ -6,6 +6,7 @@ to one search key ("3-2-1201", "3-1201" without a 单元) that the type-ahead an
 import re
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlmodel import Session, func, or_, select
 
@@ -100,11 +101,22 @@ def occupants_of(session: Session, unit_ids) -> dict[int, list[Occupant]]:
 
 
 def _starting(session: Session, column, prefix: str):
-    """`column` starts with `prefix` ([0-9A-Z-] only), as a byte-order range the column's index can answer
-    (LIKE cannot use it: SQLite's is case-blind, PostgreSQL's needs text_pattern_ops)."""
-    collation = "C" if session.get_bind().dialect.name == "postgresql" else "BINARY"
-    column = column.collate(collation)
+    """`column` starts with `prefix`, in byte order, as a range of the column's index: on SQLite a BINARY range
+    (its LIKE is case-blind and uses no index), on PostgreSQL a case-sensitive LIKE, which the index's
+    text_pattern_ops answer whatever the database's collation (a range under COLLATE "C" is not an index range
+    there: the index has the column's own collation, so the project's rows were walked and filtered)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column.like(re.sub(r"([\\%_])", r"\\\1", prefix) + "%", escape="\\")
+    column = column.collate("BINARY")
     return (column >= prefix) & (column < prefix + "\x7f")
+
+
+def _byte_order(session: Session, column):
+    """ORDER BY `column` in byte order, as the prefix index holds it (PostgreSQL: `USING ~<~`, text_pattern_ops'
+    own order, so the first rows of a prefix are read from the index alone)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column.op("USING")(sa.literal_column("~<~"))
+    return column
 
 
 def lookup(session: Session, project_id: int, query: str, *, roles: set[str], limit: int = LOOKUP_LIMIT) -> list[Unit]:
@@ -117,11 +129,11 @@ def lookup(session: Session, project_id: int, query: str, *, roles: set[str], li
     found = {}
     for column in (Unit.key, Unit.room):
         stmt = select(Unit).where(Unit.project_id == project_id, _starting(session, column, key))
-        found.update((u.id, u) for u in session.exec(stmt.order_by(column).limit(limit)))
+        found.update((u.id, u) for u in session.exec(stmt.order_by(_byte_order(session, column)).limit(limit)))
     if roles & CONTACT_ROLES and len(key) >= 4 and key.isdigit():
         for column, start in ((Occupant.phone_key, key), (Occupant.phone_rev, key[::-1])):
             owners = (select(Occupant.unit_id).where(Occupant.project_id == project_id, _starting(session, column, start))
-                      .order_by(column).limit(limit))
+                      .order_by(_byte_order(session, column)).limit(limit))
             found.update((u.id, u) for u in session.exec(select(Unit).where(Unit.id.in_(owners))))
     return sorted(found.values(), key=lambda u: (len(u.key), u.key))[:limit]
 

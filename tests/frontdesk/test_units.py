@@ -96,6 +96,30 @@ def test_the_lookup_by_phone_reads_index_ranges_not_the_projects_phones(estate, 
     assert not [step for step in plans if step.startswith("SCAN")], plans
 
 
+def test_on_postgresql_each_prefix_of_the_lookup_is_a_condition_of_its_index(estate, app, db):
+    """EXPLAIN of each statement the lookup runs (sequential scans off, as on a big table): the key's, the room's
+    and the phone's start and end are each an index condition (text_pattern_ops), not a filter over the project's
+    rows, whatever the database's collation."""
+    engine, seen = app.extensions["engine"], []
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the plans checked are PostgreSQL's")
+
+    def note(_conn, _cursor, statement, parameters, *_args):
+        seen.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        units.lookup(db, estate.p1.id, "1201", roles={"frontdesk"})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    db.connection().exec_driver_sql("SET LOCAL enable_seqscan = off")
+    conditions = " ".join(line for statement, parameters in seen
+                          for (line,) in db.connection().exec_driver_sql(f"EXPLAIN {statement}", parameters).all()
+                          if "Index Cond" in line)
+    for column in ("key", "room", "phone_key", "phone_rev"):
+        assert f"({column})::text ~>=~" in conditions, (column, conditions)
+
+
 def test_roles_that_do_not_call_back_see_phones_masked_and_cannot_search_by_them(estate, login_as):
     client = login_as("engineer")
     response = client.get(f"/projects/{estate.p1.id}/units/lookup?q=1202")
