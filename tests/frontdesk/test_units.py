@@ -72,20 +72,25 @@ def test_a_phone_changed_in_place_is_found_by_its_new_end(estate, db, login_as):
     assert _labels(client.get(f"/projects/{estate.p1.id}/units/lookup?q=1111")) == []
 
 
-def test_the_lookup_by_phone_reads_index_ranges_not_the_projects_phones(estate, app, db):
-    """EXPLAIN QUERY PLAN of each statement the lookup runs: no scan of a table, whatever the number of units."""
+def _statements_of(app, call):
+    """What `call()` returns, and the (statement, parameters) it ran."""
     engine, seen = app.extensions["engine"], []
-    if engine.dialect.name != "sqlite":
-        pytest.skip("the plans checked are SQLite's (EXPLAIN QUERY PLAN)")
 
     def note(_conn, _cursor, statement, parameters, *_args):
         seen.append((statement, parameters))
 
     sa.event.listen(engine, "before_cursor_execute", note)
     try:
-        found = units.lookup(db, estate.p1.id, "5678", roles={"frontdesk"})
+        return call(), seen
     finally:
         sa.event.remove(engine, "before_cursor_execute", note)
+
+
+def test_the_lookup_by_phone_reads_index_ranges_not_the_projects_phones(estate, app, db):
+    """EXPLAIN QUERY PLAN of each statement the lookup runs: no scan of a table, whatever the number of units."""
+    if app.extensions["engine"].dialect.name != "sqlite":
+        pytest.skip("the plans checked are SQLite's (EXPLAIN QUERY PLAN)")
+    found, seen = _statements_of(app, lambda: units.lookup(db, estate.p1.id, "5678", roles={"frontdesk"}))
     assert [u.label for u in found] == ["3栋2单元1201"]
     plans = [row[-1] for statement, parameters in seen
              for row in db.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()]
@@ -100,18 +105,9 @@ def test_on_postgresql_each_prefix_of_the_lookup_is_a_condition_of_its_index(est
     """EXPLAIN of each statement the lookup runs (sequential scans off, as on a big table): the key's, the room's
     and the phone's start and end are each an index condition (text_pattern_ops), not a filter over the project's
     rows, whatever the database's collation."""
-    engine, seen = app.extensions["engine"], []
-    if engine.dialect.name != "postgresql":
+    if app.extensions["engine"].dialect.name != "postgresql":
         pytest.skip("the plans checked are PostgreSQL's")
-
-    def note(_conn, _cursor, statement, parameters, *_args):
-        seen.append((statement, parameters))
-
-    sa.event.listen(engine, "before_cursor_execute", note)
-    try:
-        units.lookup(db, estate.p1.id, "1201", roles={"frontdesk"})
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", note)
+    _found, seen = _statements_of(app, lambda: units.lookup(db, estate.p1.id, "1201", roles={"frontdesk"}))
     db.connection().exec_driver_sql("SET LOCAL enable_seqscan = off")
     conditions = " ".join(line for statement, parameters in seen
                           for (line,) in db.connection().exec_driver_sql(f"EXPLAIN {statement}", parameters).all()
