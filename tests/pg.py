@@ -43,7 +43,8 @@ def postgres_server():
         _run([_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-instructions"],
              as_postgres)
         options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off " \
-                  "-c full_page_writes=off"
+                  "-c full_page_writes=off -c autovacuum=off"  # tables are emptied with DELETE after each test
+        # (tests/conftest.py): without vacuum a new row goes after the old ones, as after the TRUNCATE of before
         _run([_bin("pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start"], as_postgres)
         _run([_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "wuye_test"], as_postgres)
         yield f"postgresql://postgres@127.0.0.1:{port}/wuye_test"

@@ -78,7 +78,7 @@ def test_memberships_are_added_and_removed_in_place_with_htmx(login_as, db, worl
     response = admin.post_form(f"/admin/users/{user_id}/memberships/{membership.id}/delete", htmx=True)
     assert response.status_code == 200
     assert not any("工程维修" in row for row in text(response, "#memberships li"))
-    actions = db.exec(select(AuditLog.action).where(AuditLog.object_type == "membership")).all()
+    actions = db.exec(select(AuditLog.action).where(AuditLog.object_type == "membership").order_by(AuditLog.id)).all()
     assert actions == ["membership.add", "membership.remove"]
 
 

@@ -55,7 +55,7 @@ def test_an_accepted_objection_restores_the_points_and_makes_the_result_effectiv
         assert (sheet.original_score, sheet.score) == (6, 8)  # floor's 2 points came back
         inspection = session.get(Inspection, scored)
         assert inspection.status == "effective" and inspection.effective_at == VISIT + timedelta(days=2)
-        actions = session.exec(select(AuditLog.action).where(AuditLog.object_type == "objection")).all()
+        actions = session.exec(select(AuditLog.action).where(AuditLog.object_type == "objection").order_by(AuditLog.id)).all()
         assert actions == ["objection.raise", "objection.accept"]
         # effective and locked: no more objections, no withdrawals
         with pytest.raises(InspectionError, match="已生效"):

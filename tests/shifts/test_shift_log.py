@@ -31,7 +31,7 @@ def test_clock_in_and_out_record_the_device_times(rctx, sc):
     shift = _attendance(sc.li)
     assert (shift.post_id, shift.pattern_id) == (sc.post.id, sc.pattern.id)
     assert (shift.started_at, shift.ended_at) == (at(7, 58), at(17, 3))
-    actions = get_session().exec(select(AuditLog.action).where(AuditLog.object_type == "attendance")).all()
+    actions = get_session().exec(select(AuditLog.action).where(AuditLog.object_type == "attendance").order_by(AuditLog.id)).all()
     assert actions == ["shift.clock_in", "shift.clock_out"]
 
 
