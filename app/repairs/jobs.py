@@ -15,9 +15,9 @@ from app.accounts.services import member_ids
 from app.core.clock import ClockMark, batches, job, once, unmarked
 from app.core.db import insert_new
 from app.core.notifications import link, notify
-from app.repairs import notices, workflow
+from app.repairs import notices
 from app.repairs.models import Ticket
-from app.repairs.services import clock, settings_for
+from app.repairs.services import LATE_STATES, clock, settings_for
 
 FLOOD = 10  # more tickets than this of one project and target in one tick: one notice with their number
 PAGE = 1000  # tickets read at a time
@@ -26,7 +26,7 @@ PAGE = 1000  # tickets read at a time
 def _unalerted(now: datetime):
     """Tickets that may have run past a target and were not alerted yet; each project's own targets decide."""
     return sa.or_(sa.and_(Ticket.status == "reported", unmarked("repairs.overdue-dispatch:", Ticket.id)),
-                  sa.and_(Ticket.status.in_([s for s in workflow.OPEN if s != "reported"]), Ticket.due_at < now,
+                  sa.and_(Ticket.status.in_(LATE_STATES), Ticket.due_at < now,
                           unmarked("repairs.overdue-completion:", Ticket.id)))
 
 
