@@ -910,7 +910,7 @@ def month_figures(bench) -> list[Figure]:
     from app.inspections.models import Inspection, InspectionSheet
     from app.inspections.ranking import freeze, month_of, previous_month
     from app.inspections.services import settings_for
-    from app.month.jobs import freeze_months
+    from app.month.jobs import count_months, freeze_months
     from app.patrols.models import Round, Route
     from app.projects.models import Project
     from app.repairs.models import Ticket
@@ -975,6 +975,7 @@ def month_figures(bench) -> list[Figure]:
             month = previous_month(month)
             freeze(session, organisation_id=1, month=month, now=now)
         freeze_months(session, now, app.config)  # and the figures of the months that are final
+        count_months(session, now, app.config)  # and those of the months still open, as it does every 5 minutes
     admin = log_in(app, "admin")
     month = previous_month(now.astimezone().strftime("%Y-%m"))  # the last whole month, as a manager reads it
     url = f"/organisations/1/month?month={month}"

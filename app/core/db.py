@@ -145,6 +145,19 @@ def insert_new(session: Session, rows: list, *, unique: list[str], where=None, r
     return list(session.exec(statement.returning(returning if returning is not None else model.id)).scalars())
 
 
+def upsert(session: Session, table, rows: list[dict], *, unique: list[str]) -> None:
+    """Insert `rows` (column dicts) into `table`, replacing the other columns of a row whose unique key is there
+    already (INSERT … ON CONFLICT DO UPDATE, on SQLite as on PostgreSQL): a value kept per key, rewritten."""
+    if not rows:
+        return
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
+    statement = insert(table).values(rows)
+    others = {name: statement.excluded[name] for name in rows[0] if name not in unique}
+    session.execute(statement.on_conflict_do_update(index_elements=unique, set_=others))
+
+
 def locked(session: Session, statement):
     """Run `statement` holding its rows until commit, so two requests' check-then-write run one after the other:
     FOR NO KEY UPDATE on PostgreSQL (not held up by rows merely referencing them); SQLite has no row locks, so

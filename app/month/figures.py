@@ -19,23 +19,28 @@ passed since M ended — time for the rounds to settle, the complaints to fall d
 last tickets and the ranking's objection window. Stored counts are the live ones at that moment; later changes
 to M's records do not move them (a month people have been given, like the ranking), while each capability's
 own pages (the repair figures, the complaints' month report) keep counting live. The matrix reads the stored
-months and computes only the others, so a page of this month and the five before runs one month live.
+months; the months not final yet the clock counts every DRAFT_EVERY (`month.count`) and keeps as drafts, so a
+page of 500 sites reads a row a month and says when its open months were counted. A month with no recent draft
+(the clock stopped, or an older month a blocked ranking left open) is counted live.
 """
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
 from app.complaints.reports import on_time_by_month
-from app.core.db import insert_new
+from app.core.db import insert_new, upsert
 from app.inspections import ranking
-from app.month.models import MonthFigures
+from app.month.models import MonthDraft, MonthFigures
 from app.patrols.services import completion_by_month
 from app.projects.services import organisation_projects
 from app.repairs.figures import RATE_FIELDS, Tally, month_bounds, months_back, tallies_by_month
 
 HORIZON = 18  # months back the clock stores: a year of matrices (each shows six months)
+DRAFT_MONTHS = 6  # the months the clock counts while not final: this one and the five before, as its page shows
+DRAFT_EVERY = timedelta(minutes=5)
+DRAFT_FRESH = timedelta(minutes=15)  # an older draft (the clock has stopped) is not read: its month is counted live
 
 
 @dataclass
@@ -92,17 +97,32 @@ def stored(session: Session, *, organisation_id: int, labels: list[str]) -> dict
     return {month: {int(key): Counts.from_stored(data) for key, data in sites.items()} for month, sites in rows}
 
 
+def drafts(session: Session, *, organisation_id: int, labels: list[str], now: datetime,
+           ) -> dict[str, tuple[datetime, dict[int, Counts]]]:
+    """The months among `labels` the clock counted within DRAFT_FRESH: {month: (counted at, {project id: counts})}."""
+    rows = session.exec(select(MonthDraft.month, MonthDraft.counted_at, MonthDraft.sites).where(
+        MonthDraft.organisation_id == organisation_id, MonthDraft.month.in_(labels),
+        MonthDraft.counted_at > now - DRAFT_FRESH)).all()
+    return {month: (at, {int(key): Counts.from_stored(data) for key, data in sites.items()})
+            for month, at, sites in rows}
+
+
 def figures(session: Session, *, organisation_id: int, project_ids: list[int], months: list[tuple[int, int]],
-            tz: str, now: datetime) -> list[dict[int, Counts]]:
-    """Each month's counts per site (absent: NOTHING): the stored months read, the others computed live."""
-    kept = stored(session, organisation_id=organisation_id, labels=[label(*m) for m in months])
-    missing = [i for i, m in enumerate(months) if label(*m) not in kept]
+            tz: str, now: datetime) -> tuple[list[dict[int, Counts]], datetime | None]:
+    """Each month's counts per site (absent: NOTHING) and when the oldest draft read was counted (None: no draft
+    read): the stored months read, then the clock's recent drafts, the others computed live."""
+    labels = [label(*m) for m in months]
+    kept = stored(session, organisation_id=organisation_id, labels=labels)
+    drafted = drafts(session, organisation_id=organisation_id, labels=[m for m in labels if m not in kept], now=now)
+    kept.update({month: sites for month, (_at, sites) in drafted.items()})
+    missing = [i for i, m in enumerate(labels) if m not in kept]
     counted = {}
     if missing:
         span = range(missing[0], missing[-1] + 1)
         counted = dict(zip(span, live(session, organisation_id=organisation_id, project_ids=project_ids,
                                       months=[months[i] for i in span], tz=tz, now=now), strict=True))
-    return [kept[label(*m)] if label(*m) in kept else counted[i] for i, m in enumerate(months)]
+    return ([kept[m] if m in kept else counted[i] for i, m in enumerate(labels)],
+            min((at for at, _sites in drafted.values()), default=None))
 
 
 def last_final(now: datetime, tz: str, grace: timedelta) -> tuple[int, int]:
@@ -143,3 +163,25 @@ def freeze(session: Session, *, organisation_id: int, now: datetime, tz: str, gr
     done = insert_new(session, rows, unique=["organisation_id", "month"], returning=MonthFigures.month)
     session.commit()
     return done
+
+
+def count_open(session: Session, *, organisation_id: int, now: datetime, tz: str) -> list[str]:
+    """The clock's part for the months not final yet: of this month and the DRAFT_MONTHS - 1 before, each one not
+    stored is counted live for every site of the organisation and kept with the time (a row a month, rewritten at
+    each count); the drafts of months stored since are dropped. Returns the months counted."""
+    months = months_back(*_month_of(now, tz), DRAFT_MONTHS)[::-1]
+    labels = [label(*m) for m in months]
+    open_months = unstored(session, organisation_id=organisation_id, labels=labels)
+    session.exec(delete(MonthDraft).where(MonthDraft.organisation_id == organisation_id,
+                                          MonthDraft.month.not_in(open_months)))
+    if open_months:
+        span = months[labels.index(open_months[0]):]  # consecutive, as `live` counts them
+        ids = [p.id for p in organisation_projects(session, organisation_id, active_only=False)]
+        counted = live(session, organisation_id=organisation_id, project_ids=ids, months=span, tz=tz, now=now)
+        upsert(session, MonthDraft.__table__, [
+            {"organisation_id": organisation_id, "month": label(*month), "counted_at": now,
+             "sites": {str(project_id): c.stored() for project_id, c in counts.items()}}
+            for month, counts in zip(span, counted, strict=True) if label(*month) in open_months],
+            unique=["organisation_id", "month"])
+    session.commit()
+    return open_months

@@ -1,4 +1,5 @@
-"""The month's clock: a closed month's figures of every site are stored once final (`app.month.figures`)."""
+"""The month's clock: a closed month's figures of every site are stored once final, and the months not final yet
+are counted every few minutes for the page (`app.month.figures`)."""
 from datetime import datetime, timedelta
 
 from sqlmodel import Session
@@ -16,3 +17,12 @@ def freeze_months(session: Session, now: datetime, config) -> int:
 
 
 job("month.freeze", every=timedelta(minutes=10), run=freeze_months)
+
+
+def count_months(session: Session, now: datetime, config) -> int:
+    """Count, for each organisation, the months not final yet for the month page (how many months were counted)."""
+    return sum(len(figures.count_open(session, organisation_id=o.id, now=now, tz=config["TIMEZONE"]))
+               for o in organisations(session))
+
+
+job("month.count", every=figures.DRAFT_EVERY, run=count_months)

@@ -20,3 +20,18 @@ class MonthFigures(SQLModel, table=True):
     frozen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     __table_args__ = (sa.UniqueConstraint("organisation_id", "month"),)
+
+
+class MonthDraft(SQLModel, table=True):
+    """A month not final yet, counted by the clock every few minutes (`app/month/figures.py`), so a page of 500
+    sites reads one row instead of counting the month's records; the page says when it was counted."""
+
+    __tablename__ = "month_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(sa_column_args=[sa.ForeignKey("organisation.id", ondelete="CASCADE")])
+    month: str = Field(max_length=7)
+    sites: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    counted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "month"),)

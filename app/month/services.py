@@ -74,6 +74,7 @@ class Matrix:
     end: datetime
     sites: list[Site]
     company: Site
+    counted_at: datetime | None = None  # when the clock counted the months not final yet (None: counted just now)
 
 
 def _rate(part, whole) -> float | None:
@@ -99,16 +100,17 @@ def _total(counts: list[Counts]) -> Counts:
 
 def month_matrix(session: Session, *, organisation_id: int, year: int, month: int, tz: str, now: datetime) -> Matrix:
     """The organisation's active sites with SPAN months of every measure, the month asked for last (the months
-    stored as final read, the others counted live: `app.month.figures`)."""
+    stored as final read, the others as the clock last counted them or live: `app.month.figures`)."""
     projects = organisation_projects(session, organisation_id)
     periods = months_back(year, month, SPAN)[::-1]
-    counted = figures(session, organisation_id=organisation_id, project_ids=[p.id for p in projects], months=periods,
-                      tz=tz, now=now)
+    counted, counted_at = figures(session, organisation_id=organisation_id, project_ids=[p.id for p in projects],
+                                  months=periods, tz=tz, now=now)
     sites = [Site(p.id, p.name, _series([month.get(p.id, NOTHING) for month in counted])) for p in projects]
     company = Site(None, "", _series([_total([month[p.id] for p in projects if p.id in month]) for month in counted]))
     start, end = month_bounds(year, month, tz)
     return Matrix(organisation_id=organisation_id, month=label(year, month), months=[label(*m) for m in periods],
-                  start=start, end=end, sites=sites, company=company)
+                  start=start, end=end, sites=sites, company=company,
+                  counted_at=counted_at)
 
 
 def sort_sites(sites: list[Site], key: str, descending: bool) -> list[Site]:
