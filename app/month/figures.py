@@ -90,21 +90,38 @@ def live(session: Session, *, organisation_id: int, project_ids: list[int], mont
     return out
 
 
+def _kept(counts: dict[int, Counts]) -> dict:
+    """A month's counts as `month_figures` and `month_draft` keep them: {project id as text: counts}."""
+    return {str(project_id): c.stored() for project_id, c in counts.items()}
+
+
+def _read(sites: dict) -> dict[int, Counts]:
+    return {int(key): Counts.from_stored(data) for key, data in sites.items()}
+
+
+def _live_every_site(session: Session, *, organisation_id: int, months: list[tuple[int, int]], tz: str,
+                     now: datetime) -> list[dict[int, Counts]]:
+    """`live` over every site of the organisation, archived ones too (one may come back): what the clock keeps."""
+    ids = [p.id for p in organisation_projects(session, organisation_id, active_only=False)]
+    return live(session, organisation_id=organisation_id, project_ids=ids, months=months, tz=tz, now=now)
+
+
 def stored(session: Session, *, organisation_id: int, labels: list[str]) -> dict[str, dict[int, Counts]]:
     """The stored months among `labels`: {month: {project id: counts}}."""
     rows = session.exec(select(MonthFigures.month, MonthFigures.sites).where(
         MonthFigures.organisation_id == organisation_id, MonthFigures.month.in_(labels))).all()
-    return {month: {int(key): Counts.from_stored(data) for key, data in sites.items()} for month, sites in rows}
+    return {month: _read(sites) for month, sites in rows}
 
 
 def drafts(session: Session, *, organisation_id: int, labels: list[str], now: datetime,
            ) -> dict[str, tuple[datetime, dict[int, Counts]]]:
     """The months among `labels` the clock counted within DRAFT_FRESH: {month: (counted at, {project id: counts})}."""
+    if not labels:
+        return {}
     rows = session.exec(select(MonthDraft.month, MonthDraft.counted_at, MonthDraft.sites).where(
         MonthDraft.organisation_id == organisation_id, MonthDraft.month.in_(labels),
         MonthDraft.counted_at > now - DRAFT_FRESH)).all()
-    return {month: (at, {int(key): Counts.from_stored(data) for key, data in sites.items()})
-            for month, at, sites in rows}
+    return {month: (at, _read(sites)) for month, at, sites in rows}
 
 
 def figures(session: Session, *, organisation_id: int, project_ids: list[int], months: list[tuple[int, int]],
@@ -155,10 +172,8 @@ def freeze(session: Session, *, organisation_id: int, now: datetime, tz: str, gr
     if not final:
         return []
     span = months[final[0]:final[-1] + 1]
-    ids = [p.id for p in organisation_projects(session, organisation_id, active_only=False)]
-    counted = live(session, organisation_id=organisation_id, project_ids=ids, months=span, tz=tz, now=now)
-    rows = [MonthFigures(organisation_id=organisation_id, month=label(*month), frozen_at=now,
-                         sites={str(project_id): c.stored() for project_id, c in counts.items()})
+    counted = _live_every_site(session, organisation_id=organisation_id, months=span, tz=tz, now=now)
+    rows = [MonthFigures(organisation_id=organisation_id, month=label(*month), frozen_at=now, sites=_kept(counts))
             for i, (month, counts) in enumerate(zip(span, counted, strict=True), start=final[0]) if i in final]
     done = insert_new(session, rows, unique=["organisation_id", "month"], returning=MonthFigures.month)
     session.commit()
@@ -176,11 +191,9 @@ def count_open(session: Session, *, organisation_id: int, now: datetime, tz: str
                                           MonthDraft.month.not_in(open_months)))
     if open_months:
         span = months[labels.index(open_months[0]):]  # consecutive, as `live` counts them
-        ids = [p.id for p in organisation_projects(session, organisation_id, active_only=False)]
-        counted = live(session, organisation_id=organisation_id, project_ids=ids, months=span, tz=tz, now=now)
+        counted = _live_every_site(session, organisation_id=organisation_id, months=span, tz=tz, now=now)
         upsert(session, MonthDraft.__table__, [
-            {"organisation_id": organisation_id, "month": label(*month), "counted_at": now,
-             "sites": {str(project_id): c.stored() for project_id, c in counts.items()}}
+            {"organisation_id": organisation_id, "month": label(*month), "counted_at": now, "sites": _kept(counts)}
             for month, counts in zip(span, counted, strict=True) if label(*month) in open_months],
             unique=["organisation_id", "month"])
     session.commit()

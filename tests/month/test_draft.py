@@ -17,11 +17,18 @@ CONFIG = {"TIMEZONE": "Asia/Shanghai", "MONTH_FREEZE_DAYS": 7}
 SOON = at("2026-04-05")  # March ended 4 days ago: not final yet, February is
 RECORDS = ("FROM ticket", "FROM patrol_round", "FROM complaint")
 
+
 def _matrix(session, world, now=SOON):
     return month_matrix(session, organisation_id=world.org_a.id, year=2026, month=3, tz="Asia/Shanghai", now=now)
 
+
+def _p1_completion(matrix, world) -> float | None:
+    return next(s for s in matrix.sites if s.project_id == world.p1.id).now("repair_completion")
+
+
 def _drafted(session, world) -> list[str]:
     return sorted(session.exec(select(MonthDraft.month).where(MonthDraft.organisation_id == world.org_a.id)).all())
+
 
 def test_the_clock_counts_the_open_months_and_the_page_shows_those_counts_with_their_time(app, march):
     with app.app_context():
@@ -36,16 +43,15 @@ def test_the_clock_counts_the_open_months_and_the_page_shows_those_counts_with_t
         assert [(s.project_id, s.series) for s in [*drafted.sites, drafted.company]] == \
             [(s.project_id, s.series) for s in [*live.sites, live.company]]
         # A March ticket closed after the count shows at the next count, not before.
-        before = next(s for s in drafted.sites if s.project_id == march.p1.id).now("repair_completion")
+        before = _p1_completion(drafted, march)
         ticket(session, march.p1, at("2026-03-20"), "closed", finish=timedelta(hours=2), due=timedelta(days=7))
         session.commit()
-        unchanged = next(s for s in _matrix(session, march, SOON + timedelta(minutes=2)).sites
-                         if s.project_id == march.p1.id)
-        assert unchanged.now("repair_completion") == before == 0.75
+        assert _p1_completion(_matrix(session, march, SOON + timedelta(minutes=2)), march) == before == 0.75
         count_months(session, SOON + timedelta(minutes=5), CONFIG)
         later = _matrix(session, march, SOON + timedelta(minutes=6))
-        assert next(s for s in later.sites if s.project_id == march.p1.id).now("repair_completion") == 0.8
+        assert _p1_completion(later, march) == 0.8
         assert later.counted_at == SOON + timedelta(minutes=5)
+
 
 def test_the_page_of_counted_months_reads_no_record_and_says_when_they_were_counted(app, march, login_as,
                                                                                    monkeypatch):
@@ -61,6 +67,7 @@ def test_the_page_of_counted_months_reads_no_record_and_says_when_they_were_coun
     note = soup(client.get(url)).select_one(".counted-at").get_text()
     assert "统计于" in note and "12:00" in note  # SOON, on the company's clock
 
+
 def test_a_draft_the_clock_left_standing_is_not_read(app, march):
     with app.app_context():
         session = get_session()
@@ -69,7 +76,8 @@ def test_a_draft_the_clock_left_standing_is_not_read(app, march):
         session.commit()
         stale = _matrix(session, march, SOON + figures.DRAFT_FRESH + timedelta(minutes=1))
         assert stale.counted_at is None  # the clock stopped: March counted live
-        assert next(s for s in stale.sites if s.project_id == march.p1.id).now("repair_completion") == 0.8
+        assert _p1_completion(stale, march) == 0.8
+
 
 def test_a_month_stored_as_final_loses_its_draft(app, march):
     with app.app_context():
@@ -81,6 +89,7 @@ def test_a_month_stored_as_final_loses_its_draft(app, march):
         count_months(session, final, CONFIG)
         assert _drafted(session, march) == ["2026-04"]
         assert _matrix(session, march, final).counted_at is None  # March read as stored
+
 
 def test_the_count_is_a_clock_job_every_five_minutes():
     assert clock.JOBS["month.count"].run is count_months
