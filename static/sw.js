@@ -164,7 +164,10 @@ async function keepPages(userId, all) {
   const stale = all || lastRefresh.userId !== userId || Date.now() - lastRefresh.at >= PAGES_REFRESH_MS;
   if (stale) lastRefresh = { userId, at: Date.now() };
   const photos = new Set();
-  for (const url of pages) {  // pages for this user; /static/ files some of them need (a QR decoder…)
+  // Pages for this user, and /static/ files some of them need (a QR decoder, the scoring script): the files
+  // first, so a page is never kept without what it runs on (a cut just after would leave a dead form).
+  const assetsFirst = [...pages.filter((url) => url.startsWith("/static/")), ...pages.filter((url) => !url.startsWith("/static/"))];
+  for (const url of assetsFirst) {
     const isAsset = url.startsWith("/static/");
     if (isAsset && (await shell.match(url))) continue;
     if (isAsset || stale || !(await cache.match(url))) {
