@@ -18,7 +18,7 @@ the clock (`month.freeze`) stores M's counts once M's ranking is stored and `MON
 passed since M ended — time for the rounds to settle, the complaints to fall due, the callbacks of the month's
 last tickets and the ranking's objection window. Stored counts are the live ones at that moment; later changes
 to M's records do not move them (a month people have been given, like the ranking), while each capability's
-own pages (the repair figures, the complaints' month report) keep counting live. The matrix reads the stored
+own pages (the repair figures, the complaints' month report) keep following later changes. The matrix reads the stored
 months; the months not final yet the clock counts every DRAFT_EVERY (`month.count`) and keeps as drafts, so a
 page of 500 sites reads a row a month and says when its open months were counted. A month with no recent draft
 (the clock stopped, or an older month a blocked ranking left open) is counted live.

@@ -1,10 +1,13 @@
 """Monthly repair figures (报修月报) of a project: the counts, the rates, and the rows of its CSV.
 
 The figures are counted in the database (one GROUP BY category), so a month of 10,000 tickets costs one query.
+This month's and last month's are also counted by the clock every DRAFT_EVERY for every project (`count_open`,
+the job `repairs.count`) and kept, so the page reads one row whatever the month's tickets, and says when they
+were counted; the PDF, the CSV and the XLSX, handed on as they are, count when they are made.
 The page, the PDF and the CSV download are in `figures_routes`.
 """
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -12,16 +15,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
-from app.core.db import among, bucket, by_period
-from app.repairs.models import CATEGORIES, Ticket
+from app.core.db import among, bucket, by_period, upsert
+from app.projects.models import Project
+from app.repairs.models import CATEGORIES, DISPATCH_MINUTES, RepairMonthCount, RepairSettings, Ticket
 from app.repairs.services import CHANNEL_LABELS, settings_for
 from app.repairs.workflow import SATISFIED
 from app.reports.csv_export import Shown
 from app.reports.csv_export import percent as percent_cell
 
 FINISHED_STATUSES = ("awaiting_callback", "closed")
+DRAFT_MONTHS = 2  # the clock counts this month and the one before: the months read while they still move
+DRAFT_EVERY = timedelta(minutes=5)
+DRAFT_FRESH = timedelta(minutes=15)  # an older count (the clock has stopped) is not read: the month is counted live
 
 
 @dataclass
@@ -92,6 +99,7 @@ class Figures:
     total: Tally = field(default_factory=Tally)
     categories: dict[str, Tally] = field(default_factory=dict)  # every known category, then any other found
     intakes: dict[str, Tally] = field(default_factory=dict)  # by how it came in: the desk's channel, else the source
+    counted_at: datetime | None = None  # when the clock counted these; None: counted for this request
 
     @property
     def label(self) -> str:
@@ -167,10 +175,13 @@ def _tally(row) -> Tally:
     return Tally(**{f.name: f.type(row._mapping[f.name]) for f in fields(Tally)})  # PostgreSQL sums are Decimal
 
 
+def _intake():
+    return sa.case((Ticket.channel != "", Ticket.channel), else_=Ticket.source)
+
+
 def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_minutes: int):
     """One row per category and intake of the tickets created in [start, end): those and a column per `Tally` field."""
-    columns = _tally_columns(dispatch_minutes)
-    intake = sa.case((Ticket.channel != "", Ticket.channel), else_=Ticket.source).label("intake")
+    columns, intake = _tally_columns(dispatch_minutes), _intake().label("intake")
     return (select(Ticket.category, intake, *(column.label(name) for name, column in columns.items()))
             .where(Ticket.project_id == project_id, Ticket.created_at >= start, Ticket.created_at < end)
             .group_by(Ticket.category, intake))
@@ -197,7 +208,8 @@ def tallies_by_month(session: Session, *, project_ids: list[int], bounds: list[d
             for project_id, index, *counts in rows}
 
 
-def month_figures(session: Session, *, project_id: int, year: int, month: int, tz: str = "Asia/Shanghai") -> Figures:
+def month_figures(session: Session, *, project_id: int, year: int, month: int, tz: str = "Asia/Shanghai",
+                  counted_since: datetime | None = None) -> Figures:
     """A project's repair figures for one local calendar month.
 
     - tickets: created in the month (local time); cancelled ones are counted apart and left out of every figure below.
@@ -212,17 +224,70 @@ def month_figures(session: Session, *, project_id: int, year: int, month: int, t
     - by category: the same counts per category; by intake: per channel the front desk took it through (来电,
       来访, 微信, 巡查转来), else per source (a patrol, a handover, an inspection, a resident's form).
     A rate whose denominator is 0 is None.
+    `counted_since`: the clock's count of the month is read if it was made since then (`count_open`); without one,
+    or without `counted_since`, the month is counted now.
     """
+    if counted_since is not None:
+        kept = session.exec(select(RepairMonthCount).where(
+            RepairMonthCount.project_id == project_id, RepairMonthCount.month == f"{year:04d}-{month:02d}",
+            RepairMonthCount.counted_at > counted_since)).first()
+        if kept is not None:
+            return _assembled([(category, intake, Tally(**counts)) for category, intake, counts in kept.rows],
+                              project_id=project_id, year=year, month=month, tz=tz,
+                              dispatch_minutes=kept.dispatch_minutes, counted_at=kept.counted_at)
     start, end = month_bounds(year, month, tz)
     target = settings_for(session, project_id).dispatch_minutes
+    rows = [(row.category, row.intake, _tally(row))
+            for row in session.exec(figures_stmt(project_id=project_id, start=start, end=end, dispatch_minutes=target))]
+    return _assembled(rows, project_id=project_id, year=year, month=month, tz=tz, dispatch_minutes=target)
+
+
+def _assembled(rows, *, project_id: int, year: int, month: int, tz: str, dispatch_minutes: int,
+               counted_at: datetime | None = None) -> Figures:
+    """The month's Figures from its (category, intake, Tally) rows."""
+    start, end = month_bounds(year, month, tz)
     figures = Figures(project_id=project_id, year=year, month=month, start=start, end=end, tz=tz,
-                      dispatch_minutes=target, categories={c: Tally() for c in CATEGORIES})
-    for row in session.exec(figures_stmt(project_id=project_id, start=start, end=end, dispatch_minutes=target)):
-        tally = _tally(row)
-        figures.categories[row.category] = figures.categories.get(row.category, Tally()) + tally
-        figures.intakes[row.intake] = figures.intakes.get(row.intake, Tally()) + tally
+                      dispatch_minutes=dispatch_minutes, categories={c: Tally() for c in CATEGORIES},
+                      counted_at=counted_at)
+    for category, intake, tally in rows:
+        figures.categories[category] = figures.categories.get(category, Tally()) + tally
+        figures.intakes[intake] = figures.intakes.get(intake, Tally()) + tally
         figures.total = figures.total + tally
     return figures
+
+
+def count_open(session: Session, *, now: datetime, tz: str) -> int:
+    """The clock's part: this month and the one before (DRAFT_MONTHS) counted for every project in one grouped
+    query a month, each project's month kept as a row with the time (rewritten at each count); the rows of other
+    months, and of a project with no ticket left in the month, go. Returns the rows kept."""
+    local = now.astimezone(ZoneInfo(tz))
+    months = months_back(local.year, local.month, DRAFT_MONTHS)
+    labels = [f"{y:04d}-{m:02d}" for y, m in months]
+    target = sa.func.coalesce(RepairSettings.dispatch_minutes, DISPATCH_MINUTES)
+    columns, intake = _tally_columns(target), _intake().label("intake")
+    project_ids = list(session.exec(select(Project.id)))
+    kept = []
+    for (year, month), label in zip(months, labels, strict=True):
+        start, end = month_bounds(year, month, tz)
+        found = session.exec(
+            select(Ticket.project_id, target.label("target"), Ticket.category, intake,
+                   *(column.label(name) for name, column in columns.items()))
+            .outerjoin(RepairSettings, RepairSettings.project_id == Ticket.project_id)
+            .where(among(Ticket.project_id, project_ids), Ticket.created_at >= start, Ticket.created_at < end)
+            .group_by(Ticket.project_id, RepairSettings.dispatch_minutes, Ticket.category, intake))
+        counted = {}
+        for row in found:
+            tally = _tally(row)
+            counted.setdefault(row.project_id, {"project_id": row.project_id, "month": label, "counted_at": now,
+                                                "dispatch_minutes": row.target, "rows": []})["rows"].append(
+                [row.category, row.intake, {name: getattr(tally, name) for name in TALLY_FIELDS}])
+        session.exec(delete(RepairMonthCount).where(RepairMonthCount.month == label,
+                                                    RepairMonthCount.project_id.not_in(list(counted))))
+        kept.extend(counted.values())
+    session.exec(delete(RepairMonthCount).where(RepairMonthCount.month.not_in(labels)))
+    upsert(session, RepairMonthCount.__table__, kept, unique=["project_id", "month"])
+    session.commit()
+    return len(kept)
 
 
 # -- formatting ---------------------------------------------------------------------------------

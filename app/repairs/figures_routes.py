@@ -7,6 +7,7 @@ from app.core.permissions import project_required, roles_in
 from app.core.views import month_arg
 from app.projects.models import Project
 from app.repairs import bp, exports
+from app.repairs import figures as counting
 from app.repairs.figures import INTAKE_LABELS, amount, csv_rows, month_bounds, month_figures, months_back, percent
 from app.repairs.routes import TICKET_FILTERS
 from app.repairs.workflow import SATISFIED
@@ -15,12 +16,14 @@ from app.reports.pdf import pdf_response, render_pdf
 from app.reports.xlsx_export import xlsx_response
 
 
-def _context(project: Project) -> dict:
-    """What the page, the PDF and the CSV show, built once for the requested month."""
-    today = local(utcnow())
+def _context(project: Project, *, counted: bool = False) -> dict:
+    """What the page, the PDF and the CSV show, built once for the requested month; `counted`: the clock's recent
+    count of it if there is one (the page), else counted now (what is handed on: the PDF, the CSV, the XLSX)."""
+    now = utcnow()
+    today = local(now)
     year, month = month_arg(today.date())
     figures = month_figures(get_session(), project_id=project.id, year=year, month=month,
-                            tz=current_app.config["TIMEZONE"])
+                            tz=current_app.config["TIMEZONE"], counted_since=now - counting.DRAFT_FRESH if counted else None)
     options = months_back(today.year, today.month, count=24)
     if (year, month) not in options:
         options.insert(0, (year, month))
@@ -32,7 +35,7 @@ def _context(project: Project) -> dict:
 @project_required("supervisor")
 def figures(project: Project):
     """The month's repair figures: headline cards, tickets by category, links to the PDF and the CSV."""
-    return render_template("repairs/figures.html", **_context(project))
+    return render_template("repairs/figures.html", **_context(project, counted=True))
 
 
 @bp.get("/projects/<int:project_id>/repairs/figures.pdf")

@@ -15,7 +15,7 @@ from app.accounts.services import member_ids
 from app.core.clock import ClockMark, batches, job, once, unmarked
 from app.core.db import insert_new
 from app.core.notifications import link, notify
-from app.repairs import notices
+from app.repairs import figures, notices
 from app.repairs.models import Ticket
 from app.repairs.services import LATE_STATES, clock, settings_for
 
@@ -103,3 +103,11 @@ def alert_overdue(session: Session, now: datetime, config) -> int:
 
 
 job("repairs.overdue", every=timedelta(minutes=1), run=alert_overdue)
+
+
+def count_months(session: Session, now: datetime, config) -> int:
+    """Count this month's and last month's repair figures of every project for the figures page (rows kept)."""
+    return figures.count_open(session, now=now, tz=config["TIMEZONE"])
+
+
+job("repairs.count", every=figures.DRAFT_EVERY, run=count_months)

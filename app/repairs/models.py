@@ -1,5 +1,6 @@
 """Repair tickets (报修工单): where they came from, who works them, and how the reporter judged the repair."""
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Field, SQLModel
@@ -72,13 +73,16 @@ class Ticket(SQLModel, table=True):
                                "due_at", "callback_reached", "satisfaction"))
 
 
+DISPATCH_MINUTES = 3  # the dispatch target of a project that set none
+
+
 class RepairSettings(SQLModel, table=True):
     """A project's service targets; without a row, the defaults below apply."""
 
     __tablename__ = "repair_settings"
 
     project_id: int = Field(sa_column_args=[sa.ForeignKey("project.id", ondelete="CASCADE")], primary_key=True)
-    dispatch_minutes: int = Field(default=3)
+    dispatch_minutes: int = Field(default=DISPATCH_MINUTES)
     urgent_hours: int = Field(default=4)
     minor_days: int = Field(default=7)
     medium_days: int = Field(default=30)
@@ -96,3 +100,19 @@ class RefusedPost(SQLModel, table=True):
     project_id: int = Field(sa_column_args=[sa.ForeignKey("project.id", ondelete="CASCADE")])
     ip: str = Field(max_length=45, index=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+class RepairMonthCount(SQLModel, table=True):
+    """A project's repair figures of a month still moving (this one and the one before), counted by the clock every
+    few minutes (`app/repairs/figures.py`), so the figures page reads one row instead of the month's tickets."""
+
+    __tablename__ = "repair_month_count"
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(sa_column_args=[sa.ForeignKey("project.id", ondelete="CASCADE")])
+    month: str = Field(max_length=7)  # "2026-11", a calendar month in the company's time zone
+    dispatch_minutes: int  # the project's dispatch target when counted
+    rows: list[Any] = Field(default_factory=list, sa_type=JSON)  # [category, intake, {Tally field: value}] each
+    counted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    __table_args__ = (sa.UniqueConstraint("project_id", "month"),)

@@ -6,12 +6,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
+from sqlmodel import select
 
-from app.repairs.figures import month_bounds, month_figures, months_back
-from app.repairs.models import RepairSettings, Ticket
+from app.core import clock
+from app.repairs.figures import DRAFT_EVERY, DRAFT_FRESH, month_bounds, month_figures, months_back
+from app.repairs.jobs import count_months
+from app.repairs.models import RepairMonthCount, RepairSettings, Ticket
 from tests.html import alert, soup, text
+from tests.queries import queries_for, statements_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+CONFIG = {"TIMEZONE": "Asia/Shanghai"}
 MONTH = "2026-03"  # far from the `world` fixture's own ticket, which is created now
 H, M, D = timedelta(hours=1), timedelta(minutes=1), timedelta(days=1)
 
@@ -200,3 +205,74 @@ def test_the_month_is_split_by_how_each_ticket_came_in(world, db):
     f = month_figures(db, project_id=world.p1.id, year=2026, month=5)
     assert {code: (t.tickets, t.satisfied) for code, t in f.intakes.items()} == {"phone": (2, 1), "resident": (1, 1)}
     assert sum(t.tickets for t in f.intakes.values()) == f.total.tickets
+
+
+# -- this month and the one before, counted by the clock ----------------------------------------------------
+
+SOON = _at("2026-04-05", "12:00")  # the clock counts April and March
+
+
+def _figures_of(f) -> tuple:
+    return (f.dispatch_minutes, f.total, f.categories, f.intakes)
+
+
+def test_the_clock_counts_this_month_and_the_last_as_they_would_be_counted_now(march, db):
+    db.add(RepairSettings(project_id=march.p1.id, dispatch_minutes=5))
+    db.commit()
+    assert count_months(db, SOON, CONFIG) == 3  # March of P1 and P2, April of P1
+    for project_id in (march.p1.id, march.p2.id):
+        kept = month_figures(db, project_id=project_id, year=2026, month=3, counted_since=SOON - D)
+        assert kept.counted_at == SOON
+        assert _figures_of(kept) == _figures_of(month_figures(db, project_id=project_id, year=2026, month=3))
+    assert month_figures(db, project_id=march.p1.id, year=2026, month=3, counted_since=SOON).counted_at is None
+
+
+def test_the_page_reads_the_count_says_when_it_was_made_and_the_pdf_counts_now(march, db, app, login_as, monkeypatch):
+    monkeypatch.setattr("app.repairs.figures_routes.utcnow", lambda: SOON + 2 * M)
+    client, url = login_as("supervisor"), f"/projects/{march.p1.id}/repairs/figures?month={MONTH}"
+    assert any("FROM ticket" in s for s in statements_for(app, client, url))  # no count yet: counted live
+    count_months(db, SOON, CONFIG)
+    assert not any("FROM ticket" in s for s in statements_for(app, client, url))
+    page = client.get(url)
+    assert "统计于" in text(page, ".counted-at")[0] and "12:00" in text(page, ".counted-at")[0]
+    assert _cards(page)["工单数"] == "8"
+    _ticket(db, march.p1, _at("2026-03-25", "09:00"), category="水", status="reported", due=7 * D)
+    db.commit()
+    assert _cards(client.get(url))["工单数"] == "8"  # until the next count
+    csv_rows = list(csv.reader(io.StringIO(client.get(url.replace("figures?", "figures.csv?")).data.decode("utf-8-sig"))))
+    assert csv_rows[-1][:2] == ["合计", "9"]  # what is handed on is counted when it is made
+    count_months(db, SOON + 5 * M, CONFIG)
+    assert _cards(client.get(url))["工单数"] == "9"
+
+
+def test_a_count_the_clock_left_standing_is_not_read(march, db, login_as, monkeypatch):
+    count_months(db, SOON, CONFIG)
+    _ticket(db, march.p1, _at("2026-03-25", "09:00"), category="水", status="reported", due=7 * D)
+    db.commit()
+    monkeypatch.setattr("app.repairs.figures_routes.utcnow", lambda: SOON + DRAFT_FRESH + M)
+    page = login_as("supervisor").get(f"/projects/{march.p1.id}/repairs/figures?month={MONTH}")
+    assert _cards(page)["工单数"] == "9" and not soup(page).select(".counted-at")
+
+
+def test_the_counts_of_months_past_and_of_projects_without_tickets_go(march, db):
+    count_months(db, SOON, CONFIG)
+    later = _at("2026-05-02", "12:00")  # May and April now: March's counts go
+    assert count_months(db, later, CONFIG) == 1
+    assert db.exec(select(RepairMonthCount.project_id, RepairMonthCount.month)).all() == [(march.p1.id, "2026-04")]
+
+
+def test_the_page_runs_as_many_statements_for_many_tickets_as_for_few(march, db, app, login_as, monkeypatch):
+    monkeypatch.setattr("app.repairs.figures_routes.utcnow", lambda: SOON + M)
+    client, url = login_as("supervisor"), f"/projects/{march.p1.id}/repairs/figures?month={MONTH}"
+    count_months(db, SOON, CONFIG)
+    few = queries_for(app, client, url)
+    for day in range(1, 29):
+        _ticket(db, march.p1, _at(f"2026-03-{day:02d}", "09:00"), category="电", status="closed", finish=H, due=D)
+    db.commit()
+    count_months(db, SOON, CONFIG)
+    assert queries_for(app, client, url) == few
+
+
+def test_the_count_is_a_clock_job_every_five_minutes():
+    assert clock.JOBS["repairs.count"].run is count_months
+    assert clock.JOBS["repairs.count"].every == timedelta(minutes=5) == DRAFT_EVERY
