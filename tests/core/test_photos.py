@@ -112,3 +112,12 @@ def test_while_the_decode_budget_is_taken_a_photo_is_refused_as_busy_without_wai
         release.set()
         holder.join(10)
     assert process(images.image("PNG", size=(1200, 900)), max_bytes=CAP).width == 1200  # free again
+
+
+@pytest.mark.parametrize(("size", "thumb"), [((1600, 1200), (320, 240)), ((900, 700), (300, 234)),
+                                             ((1000, 750), (250, 188)), ((700, 525), (320, 240)),
+                                             ((200, 150), (200, 150))])
+def test_a_thumbnail_fills_a_tile_twice_over_and_stays_within_320(app, ctx, size, thumb):
+    photo = process(images.image("JPEG", size=size), max_bytes=CAP)
+    with Image.open(io.BytesIO(photo.thumb)) as small:
+        assert small.size == thumb
