@@ -33,13 +33,13 @@ def test_a_photo_upload_finding_every_turn_and_place_taken_is_sent_back_at_once_
     gate.admitted += 1  # and somebody else waits already
     before = _counts(db)
     response = _post(client, client_id, _envelope(world), [photo])
-    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"  # two turns of 0.05 s ahead
     assert response.json["error"]["message"] == "服务器正忙于处理其他照片,请稍后重试。"
     assert _counts(db) == before
     small = _post(client, str(uuid.uuid4()), _envelope(world))  # a record without photos is never held back
     assert small.status_code == 201
     gate.admitted -= 1
-    gate.leave()
+    gate.leave(0.05)
     again = _post(client, client_id, _envelope(world), [photo])  # the outbox sends the same entry again
     assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "false"
     assert gate.admitted == 0  # its turn was given back
@@ -58,7 +58,7 @@ def test_an_upload_waits_for_a_turn_given_back_and_arrives(app, login_as, world,
     while gate.admitted < 2 and time.monotonic() < deadline:  # the upload is in, waiting for the turn
         time.sleep(0.01)
     assert gate.admitted == 2 and not answers
-    gate.leave()
+    gate.leave(0.05)
     waiter.join(30)
     assert [a.status_code for a in answers] == [201]
     assert gate.admitted == 0
@@ -101,11 +101,24 @@ def test_a_busy_answer_reads_nothing_from_the_database(app, login_as, world, gat
         response = _post(client, str(uuid.uuid4()), _envelope(world), [photo], token)
     finally:
         sa.event.remove(app.extensions["engine"], "before_cursor_execute", seen)
-    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
     assert response.headers["Cache-Control"] == "no-store"
     assert statements == []
 
 
-def test_phones_sent_back_together_are_told_to_come_back_spread_out():
+def test_phones_sent_back_together_are_told_to_come_back_one_after_another_as_turns_free_up():
+    gate = Gate(2, waiting=0)
+    for _ in range(30):  # turns have been taking 0.5 s
+        gate.leave(0.5) if gate.enter() else None
+    assert gate.turn_seconds == pytest.approx(0.5, abs=0.03)
+    gate.admitted = 4  # two at work, two waiting: 1 s of turns ahead, two at a time
+    # Each refused phone comes after those ahead of it, a quarter second apart, in whole seconds.
+    assert [gate.retry_after() for _ in range(8)] == [2, 2, 2, 2, 3, 3, 3, 3]
+
+
+def test_a_phone_is_never_told_to_wait_less_than_a_second_or_more_than_a_minute():
     gate = Gate(1, waiting=0)
-    assert [gate.retry_after() for _ in range(6)] == [2, 3, 4, 5, 2, 3]
+    gate.turn_seconds = 0.001
+    assert gate.retry_after() == 1
+    gate.turn_seconds, gate.admitted = 10.0, 20
+    assert gate.retry_after() == 60
