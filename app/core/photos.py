@@ -169,7 +169,7 @@ def _thumbnail(image: Image.Image) -> Image.Image:
     A box average by the integer factor that brings the long side within THUMB_SIDE (reduce(): 0.8 ms for a
     900x700 photo) while it keeps THUMB_MIN (a tile at twice its CSS width): exactly 320 px from the phone's 1600 and
     1280, 300 from 900. Otherwise reduce() by the largest factor that stays above THUMB_SIDE, then bicubic over
-    what is left (3.5 ms for the 900x700: the scaling after the reduce is most of it), 35-39 dB against a Lanczos
+    what is left (it took 3.5 ms for the 900x700, most of it the scaling after the reduce), 35-39 dB against a Lanczos
     thumbnail (Pillow's default 40-42 dB, three times the time)."""
     factor = -(-max(image.size) // THUMB_SIDE)
     if factor > 1 and max(image.size) // factor >= THUMB_MIN:

@@ -7,8 +7,16 @@ from app.core.permissions import project_required, roles_in
 from app.core.views import month_arg
 from app.projects.models import Project
 from app.repairs import bp, exports
-from app.repairs import figures as counting
-from app.repairs.figures import INTAKE_LABELS, amount, csv_rows, month_bounds, month_figures, months_back, percent
+from app.repairs.figures import (
+    DRAFT_FRESH,
+    INTAKE_LABELS,
+    amount,
+    csv_rows,
+    month_bounds,
+    month_figures,
+    months_back,
+    percent,
+)
 from app.repairs.routes import TICKET_FILTERS
 from app.repairs.workflow import SATISFIED
 from app.reports.csv_export import csv_response
@@ -23,7 +31,7 @@ def _context(project: Project, *, counted: bool = False) -> dict:
     today = local(now)
     year, month = month_arg(today.date())
     figures = month_figures(get_session(), project_id=project.id, year=year, month=month,
-                            tz=current_app.config["TIMEZONE"], counted_since=now - counting.DRAFT_FRESH if counted else None)
+                            tz=current_app.config["TIMEZONE"], counted_since=now - DRAFT_FRESH if counted else None)
     options = months_back(today.year, today.month, count=24)
     if (year, month) not in options:
         options.insert(0, (year, month))
