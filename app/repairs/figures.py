@@ -18,7 +18,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, delete, select
 
 from app.core.db import among, bucket, by_period, upsert
-from app.projects.models import Project
+from app.projects.services import organisation_projects, organisations
 from app.repairs.models import CATEGORIES, DISPATCH_MINUTES, RepairMonthCount, RepairSettings, Ticket
 from app.repairs.services import CHANNEL_LABELS, settings_for
 from app.repairs.workflow import SATISFIED
@@ -265,7 +265,8 @@ def count_open(session: Session, *, now: datetime, tz: str) -> int:
     labels = [f"{y:04d}-{m:02d}" for y, m in months]
     target = sa.func.coalesce(RepairSettings.dispatch_minutes, DISPATCH_MINUTES)
     columns, intake = _tally_columns(target), _intake().label("intake")
-    project_ids = list(session.exec(select(Project.id)))
+    project_ids = [p.id for o in organisations(session)  # archived ones too: one may come back
+                   for p in organisation_projects(session, o.id, active_only=False)]
     kept = []
     for (year, month), label in zip(months, labels, strict=True):
         start, end = month_bounds(year, month, tz)

@@ -161,6 +161,6 @@ def test_a_kept_pages_photos_open_full_size_offline(browser, offline_phone, worl
     page.goto(f"/tickets/{ticket_id}")
     tile = page.get_by_role("link", name="报修照片 1/1")
     expect(tile).to_be_visible()
-    assert tile.locator("img").evaluate("img => img.complete && img.naturalWidth") == 320  # the kept thumbnail
+    assert tile.locator("img").evaluate("img => img.complete && img.naturalWidth") == 267  # the kept thumbnail of 800 px
     tile.tap()
     _viewer_shows(page, photo, "")
