@@ -175,16 +175,19 @@ def _tally(row) -> Tally:
     return Tally(**{f.name: f.type(row._mapping[f.name]) for f in fields(Tally)})  # PostgreSQL sums are Decimal
 
 
-def _intake():
-    return sa.case((Ticket.channel != "", Ticket.channel), else_=Ticket.source)
+def _grouped(dispatch_minutes, *keys):
+    """One row per `keys`, category and intake of the tickets the statement selects: those and a column per `Tally`
+    field (`dispatch_minutes`: a number or a column)."""
+    columns = _tally_columns(dispatch_minutes)
+    intake = sa.case((Ticket.channel != "", Ticket.channel), else_=Ticket.source).label("intake")
+    return (select(*keys, Ticket.category, intake, *(column.label(name) for name, column in columns.items()))
+            .group_by(*keys, Ticket.category, intake))
 
 
 def figures_stmt(*, project_id: int, start: datetime, end: datetime, dispatch_minutes: int):
     """One row per category and intake of the tickets created in [start, end): those and a column per `Tally` field."""
-    columns, intake = _tally_columns(dispatch_minutes), _intake().label("intake")
-    return (select(Ticket.category, intake, *(column.label(name) for name, column in columns.items()))
-            .where(Ticket.project_id == project_id, Ticket.created_at >= start, Ticket.created_at < end)
-            .group_by(Ticket.category, intake))
+    return _grouped(dispatch_minutes).where(Ticket.project_id == project_id, Ticket.created_at >= start,
+                                            Ticket.created_at < end)
 
 
 RATE_FIELDS = ("tickets", "completed", "on_time", "reached", "satisfied")  # what the four rates need
@@ -227,28 +230,19 @@ def month_figures(session: Session, *, project_id: int, year: int, month: int, t
     `counted_since`: the clock's count of the month is read if it was made since then (`count_open`); without one,
     or without `counted_since`, the month is counted now.
     """
-    if counted_since is not None:
-        kept = session.exec(select(RepairMonthCount).where(
-            RepairMonthCount.project_id == project_id, RepairMonthCount.month == f"{year:04d}-{month:02d}",
-            RepairMonthCount.counted_at > counted_since)).first()
-        if kept is not None:
-            return _assembled([(category, intake, Tally(**counts)) for category, intake, counts in kept.rows],
-                              project_id=project_id, year=year, month=month, tz=tz,
-                              dispatch_minutes=kept.dispatch_minutes, counted_at=kept.counted_at)
     start, end = month_bounds(year, month, tz)
-    target = settings_for(session, project_id).dispatch_minutes
-    rows = [(row.category, row.intake, _tally(row))
-            for row in session.exec(figures_stmt(project_id=project_id, start=start, end=end, dispatch_minutes=target))]
-    return _assembled(rows, project_id=project_id, year=year, month=month, tz=tz, dispatch_minutes=target)
-
-
-def _assembled(rows, *, project_id: int, year: int, month: int, tz: str, dispatch_minutes: int,
-               counted_at: datetime | None = None) -> Figures:
-    """The month's Figures from its (category, intake, Tally) rows."""
-    start, end = month_bounds(year, month, tz)
+    kept = counted_since is not None and session.exec(select(RepairMonthCount).where(
+        RepairMonthCount.project_id == project_id, RepairMonthCount.month == f"{year:04d}-{month:02d}",
+        RepairMonthCount.counted_at > counted_since)).first()
+    if kept:
+        target, counted_at = kept.dispatch_minutes, kept.counted_at
+        rows = [(category, intake, Tally(**counts)) for category, intake, counts in kept.rows]
+    else:
+        target, counted_at = settings_for(session, project_id).dispatch_minutes, None
+        rows = [(row.category, row.intake, _tally(row)) for row in session.exec(
+            figures_stmt(project_id=project_id, start=start, end=end, dispatch_minutes=target))]
     figures = Figures(project_id=project_id, year=year, month=month, start=start, end=end, tz=tz,
-                      dispatch_minutes=dispatch_minutes, categories={c: Tally() for c in CATEGORIES},
-                      counted_at=counted_at)
+                      dispatch_minutes=target, categories={c: Tally() for c in CATEGORIES}, counted_at=counted_at)
     for category, intake, tally in rows:
         figures.categories[category] = figures.categories.get(category, Tally()) + tally
         figures.intakes[intake] = figures.intakes.get(intake, Tally()) + tally
@@ -264,18 +258,15 @@ def count_open(session: Session, *, now: datetime, tz: str) -> int:
     months = months_back(local.year, local.month, DRAFT_MONTHS)
     labels = [f"{y:04d}-{m:02d}" for y, m in months]
     target = sa.func.coalesce(RepairSettings.dispatch_minutes, DISPATCH_MINUTES)
-    columns, intake = _tally_columns(target), _intake().label("intake")
     project_ids = [p.id for o in organisations(session)  # archived ones too: one may come back
                    for p in organisation_projects(session, o.id, active_only=False)]
     kept = []
     for (year, month), label in zip(months, labels, strict=True):
         start, end = month_bounds(year, month, tz)
         found = session.exec(
-            select(Ticket.project_id, target.label("target"), Ticket.category, intake,
-                   *(column.label(name) for name, column in columns.items()))
+            _grouped(target, Ticket.project_id, target.label("target"))
             .outerjoin(RepairSettings, RepairSettings.project_id == Ticket.project_id)
-            .where(among(Ticket.project_id, project_ids), Ticket.created_at >= start, Ticket.created_at < end)
-            .group_by(Ticket.project_id, RepairSettings.dispatch_minutes, Ticket.category, intake))
+            .where(among(Ticket.project_id, project_ids), Ticket.created_at >= start, Ticket.created_at < end))
         counted = {}
         for row in found:
             tally = _tally(row)
