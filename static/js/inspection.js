@@ -218,6 +218,11 @@
   window.addEventListener("scroll", () => {
     if (!following) { following = true; requestAnimationFrame(followSheet); }
   }, { passive: true });
+  // An item marked 扣分 before this script ran (a tap on a slow phone while the page was still loading, or the
+  // browser restoring the form on going back) fired no change here: its deduction fields are made now.
+  for (const fail of form.querySelectorAll('.inspect-item input[value="fail"]:checked')) {
+    withDeductionFields(fail.closest(".inspect-item"));
+  }
   // The first count in a task of its own, not in the one running every deferred script and DOMContentLoaded
   // (htmx's start-up): two shorter tasks block less. The bar is read once it has written: one layout, not two.
   setTimeout(() => {

@@ -186,3 +186,26 @@ def test_the_areas_on_the_left_follow_the_sheet_being_scored(browser, site, app,
     page.evaluate("() => scrollTo(0, 400)")
     page.wait_for_function(NAV_SHOWS_JS, arg=first)
     context.close()
+
+
+def test_a_deduction_tapped_before_the_sheets_script_ran_still_asks_for_its_photo(browser, site, app, world):
+    """On a slow tablet the sheet shows before its script has run: 扣分 tapped then fires no change the
+    script hears, yet once it runs the item has its photo field."""
+    with app.app_context():
+        versions = {v.definition["key"]: v
+                    for v in checklists.import_starters(get_session(), organisation_id=world.org_a.id)}
+    context = browser.new_context(**{**TABLET, "service_workers": "block"}, base_url=site.url)  # the script from the network, held
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, "inspector", factories.PASSWORD)
+    held = []
+    page.route("**/static/js/inspection.js*", lambda route: held.append(route))
+    with page.expect_request("**/static/js/inspection.js*"):
+        page.goto(f"/projects/{world.p1.id}/inspections/new", wait_until="commit")
+    box = page.locator(f"#v{versions['sales-inspection'].id}-box-badge")
+    box.get_by_text("扣分", exact=True).click()
+    assert held and not box.locator('input[type="file"]').count()
+    held[0].continue_()
+    expect(box.locator('input[type="file"]')).to_be_attached()
+    expect(box.locator('input[type="file"]')).to_have_attribute("required", "")
+    context.close()
