@@ -187,14 +187,14 @@ def count_open(session: Session, *, organisation_id: int, now: datetime, tz: str
     months = months_back(*_month_of(now, tz), DRAFT_MONTHS)[::-1]
     labels = [label(*m) for m in months]
     open_months = unstored(session, organisation_id=organisation_id, labels=labels)
-    session.exec(delete(MonthDraft).where(MonthDraft.organisation_id == organisation_id,
-                                          MonthDraft.month.not_in(open_months)))
+    drafts = []  # counted before anything is written: SQLite's write lock is held only for the writes
     if open_months:
         span = months[labels.index(open_months[0]):]  # consecutive, as `live` counts them
         counted = _live_every_site(session, organisation_id=organisation_id, months=span, tz=tz, now=now)
-        upsert(session, MonthDraft.__table__, [
-            {"organisation_id": organisation_id, "month": label(*month), "counted_at": now, "sites": _kept(counts)}
-            for month, counts in zip(span, counted, strict=True) if label(*month) in open_months],
-            unique=["organisation_id", "month"])
+        drafts = [{"organisation_id": organisation_id, "month": label(*month), "counted_at": now, "sites": _kept(counts)}
+                  for month, counts in zip(span, counted, strict=True) if label(*month) in open_months]
+    session.exec(delete(MonthDraft).where(MonthDraft.organisation_id == organisation_id,
+                                          MonthDraft.month.not_in(open_months)))
+    upsert(session, MonthDraft.__table__, drafts, unique=["organisation_id", "month"])
     session.commit()
     return open_months

@@ -11,7 +11,7 @@ from app.month.models import MonthDraft
 from app.month.services import month_matrix
 from tests.html import soup
 from tests.month.helpers import at, ticket
-from tests.queries import statements_for
+from tests.queries import read_while_writing, statements_for
 
 CONFIG = {"TIMEZONE": "Asia/Shanghai", "MONTH_FREEZE_DAYS": 7}
 SOON = at("2026-04-05")  # March ended 4 days ago: not final yet, February is
@@ -51,6 +51,14 @@ def test_the_clock_counts_the_open_months_and_the_page_shows_those_counts_with_t
         later = _matrix(session, march, SOON + timedelta(minutes=6))
         assert _p1_completion(later, march) == 0.8
         assert later.counted_at == SOON + timedelta(minutes=5)
+
+
+def test_the_count_reads_every_site_before_it_writes(app, march):
+    """SQLite has one writer: an upload beside the clock waits while the count holds the lock, not while it reads."""
+    with app.app_context():
+        session = get_session()
+        count_months(session, SOON, CONFIG)
+        assert read_while_writing(session, lambda: count_months(session, SOON + timedelta(minutes=5), CONFIG)) == []
 
 
 def test_the_page_of_counted_months_reads_no_record_and_says_when_they_were_counted(app, march, login_as,

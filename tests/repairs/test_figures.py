@@ -13,7 +13,7 @@ from app.repairs.figures import DRAFT_EVERY, DRAFT_FRESH, month_bounds, month_fi
 from app.repairs.jobs import count_months
 from app.repairs.models import RepairMonthCount, RepairSettings, Ticket
 from tests.html import alert, soup, text
-from tests.queries import queries_for, statements_for
+from tests.queries import queries_for, read_while_writing, statements_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CONFIG = {"TIMEZONE": "Asia/Shanghai"}
@@ -259,6 +259,12 @@ def test_the_counts_of_months_past_and_of_projects_without_tickets_go(march, db)
     later = _at("2026-05-02", "12:00")  # May and April now: March's counts go
     assert count_months(db, later, CONFIG) == 1
     assert db.exec(select(RepairMonthCount.project_id, RepairMonthCount.month)).all() == [(march.p1.id, "2026-04")]
+
+
+def test_the_count_reads_every_month_before_it_writes(march, db):
+    """SQLite has one writer: an upload beside the clock waits while the count holds the lock, not while it reads."""
+    count_months(db, SOON, CONFIG)
+    assert read_while_writing(db, lambda: count_months(db, SOON + 5 * M, CONFIG)) == []
 
 
 def test_the_page_runs_as_many_statements_for_many_tickets_as_for_few(march, db, app, login_as, monkeypatch):
