@@ -12,43 +12,59 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app.accounts.services import member_ids
-from app.core.clock import ClockMark, batches, job, once, unmarked
+from app.core.clock import ClockMark, batches, job, once
 from app.core.db import insert_new
 from app.core.notifications import link, notify
 from app.repairs import figures, notices
 from app.repairs.models import Ticket
-from app.repairs.services import LATE_STATES, clock, settings_for
+from app.repairs.services import LATE_STATES, SETTING_LIMITS, clock, settings_for
 
 FLOOD = 10  # more tickets than this of one project and target in one tick: one notice with their number
-PAGE = 1000  # tickets read at a time
+MOST = 50_000  # tickets told at most in one tick (a flood after the clock was stopped: the rest the next minutes)
 
 
 def _unalerted(now: datetime):
-    """Tickets that may have run past a target and were not alerted yet; each project's own targets decide."""
-    return sa.or_(sa.and_(Ticket.status == "reported", unmarked("repairs.overdue-dispatch:", Ticket.id)),
-                  sa.and_(Ticket.status.in_(LATE_STATES), Ticket.due_at < now,
-                          unmarked("repairs.overdue-completion:", Ticket.id)))
+    """Tickets not told yet and past a target, or a dispatch target of the shortest kind (each project's own is
+    `clock`'s): read through the two alert indexes, so neither the tickets told long ago nor those reported in the
+    last minute are read (at a busy company, tens of thousands each minute)."""
+    reported_before = now - timedelta(minutes=SETTING_LIMITS["dispatch_minutes"][0])
+    return sa.or_(sa.and_(Ticket.status == "reported", Ticket.dispatch_alerted == sa.false(),
+                          Ticket.created_at < reported_before),
+                  sa.and_(Ticket.status.in_(LATE_STATES), Ticket.completion_alerted == sa.false(), Ticket.due_at < now))
+
+
+TOLD = {"dispatch": Ticket.dispatch_alerted, "completion": Ticket.completion_alerted}
+
+
+def _told(session: Session, what: str, tickets: list) -> None:
+    """Mark `tickets` told (by this process or, its claim refused, by another), in the claims' transaction."""
+    session.exec(sa.update(Ticket).where(Ticket.id.in_([t.id for t in tickets])).values({TOLD[what]: True}))
 
 
 class Late(NamedTuple):
+    """What telling a ticket needs, and what `clock` reads of it: a row, not a Ticket (a commit would expire tens of
+    thousands of loaded tickets, each read again)."""
+
     id: int
     number: str
     project_id: int
     assignee_id: int | None
+    status: str
+    created_at: datetime
+    due_at: datetime | None
 
 
-def _overdue(session: Session, project_id: int, now: datetime) -> dict[str, list[Late]]:
-    """{what the ticket waits for: the project's tickets past that target, not alerted yet}, read a page at a time
-    and kept as plain tuples (a commit would expire tens of thousands of loaded tickets, each read again)."""
-    settings, found, last = settings_for(session, project_id), defaultdict(list), 0
-    while page := session.exec(select(Ticket).where(Ticket.project_id == project_id, Ticket.id > last, _unalerted(now))
-                               .order_by(Ticket.id).limit(PAGE)).all():
-        for ticket in page:
-            state = clock(ticket, settings, now)
-            if state and state.overdue:
-                found[state.what].append(Late(ticket.id, ticket.number, ticket.project_id, ticket.assignee_id))
-        last = page[-1].id
-        session.expunge_all()
+def _overdue(session: Session, now: datetime) -> dict[int, dict[str, list[Late]]]:
+    """{project id: {what the ticket waits for: its tickets past that target, not told yet}}, the oldest MOST."""
+    rows = session.exec(select(*[getattr(Ticket, name) for name in Late._fields]).where(_unalerted(now))
+                        .order_by(Ticket.id).limit(MOST)).all()
+    settings, found = {}, defaultdict(lambda: defaultdict(list))
+    for late in map(Late._make, rows):
+        if late.project_id not in settings:
+            settings[late.project_id] = settings_for(session, late.project_id)
+        state = clock(late, settings[late.project_id], now)
+        if state and state.overdue:
+            found[late.project_id][state.what].append(late)
     return found
 
 
@@ -63,6 +79,7 @@ def _tell_each(session: Session, tickets: list[Late], what: str, supervisors: li
                    params={"number": ticket.number}, link=link("repairs.ticket", ticket_id=ticket.id),
                    key=f"overdue-{what}:{ticket.id}")
             alerted += 1
+        _told(session, what, chunk)
         session.commit()
     return alerted
 
@@ -84,6 +101,7 @@ def _tell_together(session: Session, tickets: list[Late], what: str, supervisors
                        params={"count": count}, link=link("repairs.tickets", project_id=chunk[0].project_id),
                        key=f"overdue-{what}-many:{chunk[0].id}")
         claimed += got
+        _told(session, what, chunk)
         session.commit()
     return claimed
 
@@ -91,10 +109,8 @@ def _tell_together(session: Session, tickets: list[Late], what: str, supervisors
 def alert_overdue(session: Session, now: datetime, config) -> int:
     """Tell the project's supervisors and the assigned engineer once about each ticket past its target."""
     alerted = 0
-    projects = session.exec(select(Ticket.project_id).where(_unalerted(now)).distinct()).all()
-    for project_id in sorted(projects):
-        found = _overdue(session, project_id, now)
-        supervisors = member_ids(session, project_id, ("supervisor",)) if found else []
+    for project_id, found in sorted(_overdue(session, now).items()):
+        supervisors = member_ids(session, project_id, ("supervisor",))
         for what, tickets in found.items():
             tell = _tell_together if len(tickets) > FLOOD else _tell_each
             alerted += tell(session, tickets, what, supervisors, now)

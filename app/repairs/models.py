@@ -58,6 +58,10 @@ class Ticket(SQLModel, table=True):
     informed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the desk told the caller (returned / late)
     public_token: str | None = Field(default=None, max_length=32, unique=True)  # a resident's private status link
     source_ip: str = Field(default="", max_length=45)  # where a public request came from (rate limit)
+    # Told past its dispatch / completion target (the clock's claim is its ClockMark; these keep the minute's look
+    # for tickets past a target to the ones not told yet, through the two indexes below)
+    dispatch_alerted: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    completion_alerted: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
     # (project, status, created_at / due_at): the tickets past their dispatch or completion target, per site, read
     # from the indexes alone (the home counts them)
@@ -69,6 +73,9 @@ class Ticket(SQLModel, table=True):
                       sa.Index("ix_ticket_project_status_late", "project_id", "status", "late_at"),
                       # a month's tickets per site, counted from the index alone (the month matrix's open month):
                       # every column `repairs.figures.tallies_by_month` reads, after (project, created_at)
+                      # the tickets the clock has not told about yet, past their dispatch or completion target
+                      sa.Index("ix_ticket_dispatch_alert", "status", "dispatch_alerted", "created_at"),
+                      sa.Index("ix_ticket_completion_alert", "status", "completion_alerted", "due_at"),
                       sa.Index("ix_ticket_project_created_tally", "project_id", "created_at", "status", "finished_at",
                                "due_at", "callback_reached", "satisfaction"))
 

@@ -1,6 +1,8 @@
 """Overdue tickets are told by the clock, on each project's own targets, once, whether or not a bell is polled."""
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from app.core.clock import run_due
@@ -32,6 +34,32 @@ def test_an_undispatched_ticket_alerts_the_supervisors_once_past_its_projects_ta
     assert notices[0].link == {"endpoint": "repairs.ticket", "args": {"ticket_id": world.tickets["p1"].id}}
     with app.test_request_context():
         assert "超时未派单" in text_of(notices[0])
+
+
+def test_the_minutes_look_reads_only_the_tickets_not_told_yet(app, world, db):
+    """A busy company has tens of thousands of open tickets told long ago: every minute, the job reads the
+    tickets not told yet through its two indexes, not every open ticket with its clock mark. SQLite's plan is
+    checked; PostgreSQL chooses by its statistics."""
+    seen = []
+
+    def note(_conn, _cursor, statement, parameters, *_args):
+        if "FROM ticket" in statement:
+            seen.append((statement, parameters))
+
+    engine, created = db.get_bind(), db.get(Ticket, world.tickets["p1"].id).created_at
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        tick(app, created + timedelta(minutes=10))
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert db.get(Ticket, world.tickets["p1"].id).dispatch_alerted  # told, and marked so on the ticket
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the plans checked are SQLite's (EXPLAIN QUERY PLAN)")
+    reads = [s for s in seen if s[0].lstrip().upper().startswith("SELECT")]
+    plans = [" ".join(row[-1] for row in db.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {s}", p).all())
+             for s, p in reads]
+    assert plans and all("ix_ticket_dispatch_alert" in plan and "ix_ticket_completion_alert" in plan
+                         for plan in plans), plans
 
 
 def test_a_dispatched_ticket_past_its_completion_target_tells_the_engineer_and_supervisors(app, world, db):
