@@ -137,9 +137,10 @@ def project_required(*roles: str):
 def load_project(project_id: int, *roles: str):
     session = get_session()
     project = session.get(directory.project_model, project_id)
-    if project is None or not can_see(session, current_user, project):
+    held = roles_in(session, current_user, project) if project is not None else set()
+    if not held:
         abort(404)
-    if not has_role(session, current_user, project, roles):
+    if not allows(held, roles):
         abort(403)
     return project
 
