@@ -49,6 +49,9 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value
 
 
+WAL_PAGES = 10_000  # pages (4 KB) of write-ahead log past which a committing connection checkpoints it
+
+
 def make_engine(url: str):
     if url.startswith("sqlite"):
         path = sa.engine.make_url(url).database
@@ -63,6 +66,9 @@ def make_engine(url: str):
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=15000")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # The WAL is copied back into the database by the clock after each of its writes (app/core/clock.py):
+            # a request checkpoints only past 40 MB of it, instead of every 4 MB, often an upload beside a catch-up
+            cur.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
             cur.close()
 
         return engine

@@ -20,7 +20,7 @@ from app.patrols.notices import MISSED
 from app.patrols.services import _snapshot, assess_rounds
 from app.patrols.slots import Slot, due_on, service_day, slots_for_day
 
-BATCH = 250  # rows per transaction: SQLite's write lock is held for milliseconds at a time
+BATCH = 60  # rows per transaction: SQLite's write lock held ~2-6 ms at a time (an upload beside waits that long)
 
 
 def _wanted(schedule: Schedule, days, tz: str) -> list[Slot]:

@@ -113,3 +113,21 @@ def test_flask_tick_loop_stops_on_sigterm(app):
         process.kill()
     assert process.returncode == 0, output
     assert "Clock stopped." in output
+
+
+def test_the_clock_copies_what_it_wrote_into_the_database_file_so_requests_need_not(app, db, jobs):
+    """SQLite writes to a log first; whoever commits past its size copies it back. The clock does it after each of
+    its writes, so an upload beside a catch-up does not; a request's own write stays in the log meanwhile."""
+    import sqlite3
+
+    engine = db.get_bind()
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL has no write-ahead log of the app's to copy back")
+    clock.job("a.writes", run=lambda session, now, config: once(session, "by-the-clock", now) and session.commit())
+    assert not run_due(app)[0].error
+    once(db, "by-a-request")
+    db.commit()
+    path = engine.url.database
+    with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as file_only:  # the database file, not its log
+        keys = {key for (key,) in file_only.execute("SELECT key FROM clock_mark")}
+    assert "by-the-clock" in keys and "by-a-request" not in keys
