@@ -12,7 +12,7 @@ from app.complaints.departments import departments_of, users_by_department
 from app.complaints.models import CATEGORIES, Complaint
 from app.core import attention, home, today
 from app.core.db import day_end, get_session, utcnow
-from app.core.permissions import load_or_404, logged_in, project_required, roles_in
+from app.core.permissions import load_or_404, logged_in, project_required, project_roles
 from app.core.photos import FORM_PHOTOS, PhotoError, photos_by_owner, pixel_budget, process_all
 from app.core.storage import storage
 from app.core.views import back_to, render
@@ -160,7 +160,7 @@ def _load(complaint_id: int) -> tuple[Complaint, Project, set]:
     complaint = load_or_404(Complaint, complaint_id)
     db = get_session()
     project = get_project(db, complaint.project_id)
-    roles = roles_in(db, current_user, project)
+    roles = project_roles(project)
     if not (roles & {"admin", *DESK} or services.is_handler(db, complaint, current_user.id)):
         abort(403)
     return complaint, project, roles

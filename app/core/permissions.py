@@ -7,7 +7,7 @@ gets a 403.
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_login import current_user, login_required
 from sqlmodel import Session
 
@@ -142,7 +142,16 @@ def load_project(project_id: int, *roles: str):
         abort(404)
     if not allows(held, roles):
         abort(403)
+    g.project_roles = (project.id, frozenset(held))  # the view's own look at them costs no second query
     return project
+
+
+def project_roles(project) -> set[str]:
+    """The current user's roles in `project`: as load_project found them in this request, else looked up."""
+    found = g.get("project_roles")
+    if found is not None and found[0] == project.id:
+        return set(found[1])
+    return roles_in(get_session(), current_user, project)
 
 
 def load_or_404(model, obj_id: int, *roles: str):

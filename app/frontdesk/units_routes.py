@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.db import get_session
-from app.core.permissions import load_or_404, logged_in, project_required, roles_in
+from app.core.permissions import load_or_404, logged_in, project_required, project_roles
 from app.core.views import back_to, is_htmx, render
 from app.frontdesk import bp, importing, units
 from app.frontdesk.models import Unit
@@ -15,7 +15,7 @@ PAGE_SIZE = 50
 
 def _shown(db, project, rows, roles=None) -> dict:
     """What a unit list shows: each unit's occupants, and the phones as this reader may see them."""
-    roles = roles if roles is not None else roles_in(db, current_user, project)
+    roles = roles if roles is not None else project_roles(project)
     return {"occupants": units.occupants_of(db, [u.id for u in rows]), "roles": roles,
             "phone": lambda value: units.shown_phone(value, roles), "may_edit": bool(roles & {*units.EDITORS, "admin"})}
 
@@ -39,7 +39,7 @@ def lookup(project):
     """The type-ahead: units by room number or key, or by an occupant's phone for the desk (an htmx fragment)."""
     db = get_session()
     query = request.args.get("q") or request.args.get("unit", "")
-    roles = roles_in(db, current_user, project)
+    roles = project_roles(project)
     rows = units.lookup(db, project.id, query, roles=roles)
     is_htmx()
     return render_template("frontdesk/_lookup.html", project=project, units=rows, q=query,

@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.accounts.services import users_by_id
 from app.core import attention, home
 from app.core.db import get_session, local, utcnow
-from app.core.permissions import load_or_404, logged_in, project_required, roles_in
+from app.core.permissions import load_or_404, logged_in, project_required, project_roles
 from app.core.photos import FORM_PHOTOS, PhotoError, photos_by_owner, photos_of, pixel_budget, process_all
 from app.core.refusal import Refusal
 from app.core.storage import storage
@@ -111,7 +111,7 @@ def incidents(project: Project):
 def _load(incident_id: int) -> tuple[Incident, Project, set]:
     incident = load_or_404(Incident, incident_id, *REPORTERS)
     project = get_project(get_session(), incident.project_id)
-    return incident, project, roles_in(get_session(), current_user, project)
+    return incident, project, project_roles(project)
 
 
 def incident_context(incident: Incident, project: Project) -> dict:

@@ -18,6 +18,7 @@ from app.core.permissions import (
     load_or_404,
     logged_in,
     project_required,
+    project_roles,
     roles_in,
 )
 from app.core.photos import FORM_PHOTOS, photos_by_owner, pixel_budget, process_all
@@ -257,7 +258,7 @@ def _rectification_page(project: Project, status: int = 200, error: str | None =
     items = db.exec(rectification.rectifications_stmt(project.id)).all()
     photos = photos_by_owner(db, "rectification", [i.id for i in items])
     owners = users_by_id(db, [i.owner_id for i in items])
-    roles = roles_in(db, current_user, project)
+    roles = project_roles(project)
     return render("inspections/rectifications.html", "inspections/_rectifications.html", status=status,
                   project=project, items=items, photos=photos, owners=owners, now=_now(), error=error,
                   overdue=rectification.overdue, can_verify=bool(roles & {"inspector", "admin"}), **_labels())

@@ -9,7 +9,7 @@ from app.accounts.services import users_by_id
 from app.core import attention, home
 from app.core.db import get_session, local, utcnow, zone
 from app.core.formatting import starter
-from app.core.permissions import load_project, logged_in, project_required, roles_in
+from app.core.permissions import load_project, logged_in, project_required, project_roles
 from app.core.photos import photos_by_owner
 from app.core.storage import storage
 from app.core.views import back_to, month_arg
@@ -113,7 +113,7 @@ def index(project):
     return render_template("registers/index.html", project=project, posts=posts, labels=services.LABELS,
                            counts=services.post_counts(db, [p.id for p in posts], now=now, month_start=start),
                            months=months_back(today.year, today.month),
-                           supervising=bool(roles_in(db, current_user, project) & {"supervisor", "admin"}))
+                           supervising=bool(project_roles(project) & {"supervisor", "admin"}))
 
 
 @bp.get(f"/posts/<int:post_id>/registers/{REGISTER}")

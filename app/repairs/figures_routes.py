@@ -1,9 +1,8 @@
 """The monthly repair figures' page, PDF, CSV and XLSX (the counting is in `figures`), and the tickets' workbook."""
 from flask import current_app, render_template, request
-from flask_login import current_user
 
 from app.core.db import get_session, local, utcnow
-from app.core.permissions import project_required, roles_in
+from app.core.permissions import project_required, project_roles
 from app.core.views import month_arg
 from app.projects.models import Project
 from app.repairs import bp, exports
@@ -80,7 +79,7 @@ def tickets_xlsx(project: Project):
     if request.args.get("month"):
         year, month = month_arg(local(utcnow()).date())
         bounds = dict(zip(("start", "end"), month_bounds(year, month, current_app.config["TIMEZONE"])))
-    sheet = exports.ticket_sheet(db, project, reader_roles=roles_in(db, current_user, project),
+    sheet = exports.ticket_sheet(db, project, reader_roles=project_roles(project),
                                  statuses=TICKET_FILTERS.get(request.args.get("show", "all")),
                                  category=request.args.get("category"), **bounds)
     return xlsx_response([sheet], f"tickets-{project.id}.xlsx")

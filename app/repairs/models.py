@@ -12,6 +12,12 @@ SEVERITIES = ("minor", "medium", "major")  # 小修 / 中修 / 大修; urgency (
 CATEGORIES = ("水", "电", "门窗", "消防", "电梯", "保洁", "绿化", "其他")
 
 
+# A partial index's condition as the clock's query writes it (`column = false`: SQLite uses such an index only for
+# a query with the same term)
+NOT_TOLD = {column: {"sqlite_where": sa.text(f"{column} = 0"), "postgresql_where": sa.text(f"{column} = false")}
+            for column in ("dispatch_alerted", "completion_alerted")}
+
+
 class Ticket(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     number: str | None = Field(default=None, max_length=24, unique=True)  # BX-20261123-0007, set once the id is known
@@ -73,9 +79,10 @@ class Ticket(SQLModel, table=True):
                       sa.Index("ix_ticket_project_status_late", "project_id", "status", "late_at"),
                       # a month's tickets per site, counted from the index alone (the month matrix's open month):
                       # every column `repairs.figures.tallies_by_month` reads, after (project, created_at)
-                      # the tickets the clock has not told about yet, past their dispatch or completion target
-                      sa.Index("ix_ticket_dispatch_alert", "status", "dispatch_alerted", "created_at"),
-                      sa.Index("ix_ticket_completion_alert", "status", "completion_alerted", "due_at"),
+                      # the tickets the clock has not told about yet, past their dispatch or completion target:
+                      # partial, so they hold only those and no other query's plan picks them
+                      sa.Index("ix_ticket_dispatch_alert", "status", "created_at", **NOT_TOLD["dispatch_alerted"]),
+                      sa.Index("ix_ticket_completion_alert", "status", "due_at", **NOT_TOLD["completion_alerted"]),
                       sa.Index("ix_ticket_project_created_tally", "project_id", "created_at", "status", "finished_at",
                                "due_at", "callback_reached", "satisfaction"))
 

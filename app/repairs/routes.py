@@ -10,7 +10,7 @@ from flask_login import current_user
 from app.accounts.services import members, users_by_id
 from app.core import attention, home, today
 from app.core.db import get_session, utcnow
-from app.core.permissions import load_or_404, logged_in, project_required, roles_in
+from app.core.permissions import load_or_404, logged_in, project_required, project_roles
 from app.core.photos import FORM_PHOTOS, PhotoError, photos_of, pixel_budget, process_all
 from app.core.storage import storage
 from app.core.views import back_to, render
@@ -166,7 +166,7 @@ def tickets(project):
     return render("repairs/tickets.html", "repairs/_ticket_rows.html", project=project, show=show, page=page,
                   tickets=[(t, services.clock(t, settings, now)) for t in rows[:PAGE_SIZE]], more=len(rows) > PAGE_SIZE,
                   categories=settings.categories, category=request.args.get("category", ""),
-                  my_roles=roles_in(db, current_user, project), **_labels())
+                  my_roles=project_roles(project), **_labels())
 
 
 def _labels() -> dict:
@@ -178,7 +178,7 @@ def _labels() -> dict:
 def _ticket_page(ticket: Ticket, status: int = 200, **extra):
     db = get_session()
     project = get_project(db, ticket.project_id)
-    roles = roles_in(db, current_user, project)
+    roles = project_roles(project)
     actions = [a for a in workflow.TRANSITIONS
                if not workflow.refusal(a, ticket.status, roles, ticket.assignee_id == current_user.id)]
     people = users_by_id(db, (ticket.reporter_id, ticket.assignee_id, ticket.dispatched_by))

@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.accounts.services import users_by_id
 from app.core import attention, home
 from app.core.db import get_session, utcnow
-from app.core.permissions import load_or_404, logged_in, project_required, roles_in
+from app.core.permissions import load_or_404, logged_in, project_required, project_roles
 from app.core.storage import storage
 from app.core.views import back_to, is_htmx, render
 from app.handovers import board as handovers
@@ -153,7 +153,7 @@ def close_matter(matter_id: int):
     matter = load_or_404(Matter, matter_id, *SUPERVISORS, *records.ATTENDANTS)
     db = get_session()
     project = get_project(db, matter.project_id)
-    supervising = bool(roles_in(db, current_user, project) & {"supervisor", "admin"})
+    supervising = bool(project_roles(project) & {"supervisor", "admin"})
     try:
         services.close_matter(db, user=current_user, matter=matter, note=request.form.get("note", ""), at=utcnow(),
                               supervising=supervising)

@@ -6,7 +6,7 @@ from sqlmodel import Session
 from tests import factories
 from tests.core.helpers import busy_projects, records
 from tests.html import soup
-from tests.queries import queries_for
+from tests.queries import queries_for, statements_for
 
 
 @pytest.fixture
@@ -122,3 +122,15 @@ def test_past_the_today_tables_limit_the_home_lists_the_projects_in_alert_and_co
     page = soup(client.get("/"))
     assert page.select(".today-table tbody tr") == []
     assert page.select_one(".today-folded a").get_text(strip=True) == f"另有 {len(visible) + 50} 个项目未列出"
+
+
+def test_a_project_page_looks_up_the_readers_roles_once(app, world, login_as):
+    """Each statement is a round trip on PostgreSQL: the 404/403 check and the page's own use of the roles (whose
+    phones it may show, whether it offers the supervisor's actions) share one look-up."""
+    p1 = world.p1
+    pages = [("frontdesk", f"/projects/{p1.id}/units/lookup?q=1"), ("frontdesk", f"/projects/{p1.id}/units"),
+             ("supervisor", f"/tickets/{world.tickets['p1'].id}"),
+             ("supervisor", f"/projects/{p1.id}/complaints")]
+    for role, url in pages:
+        looked_up = [s for s in statements_for(app, login_as(role), url) if "FROM membership" in s]
+        assert len(looked_up) == 1, (url, looked_up)
