@@ -47,4 +47,6 @@ def test_a_refused_request_keeps_the_chosen_photo_and_the_photo_arrives_downscal
     [stored] = db.exec(select(Photo).where(Photo.owner_type == "ticket", Photo.owner_id == ticket.id)).all()
     assert (stored.width, stored.height) == (1600, 1200)
     expect(page.locator("a.photo-tile img")).to_have_count(1)
+    page.locator("a.photo-tile img").scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('a.photo-tile img').complete")  # loaded, or failed to
     assert page.eval_on_selector("a.photo-tile img", "img => img.naturalWidth") > 0
