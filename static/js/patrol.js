@@ -56,12 +56,22 @@
     }, { onForeign: () => say(text("patrol_foreign_code")) });
   }
 
+  // Each outbox change reads the outbox again; a read that ends after a later one has begun is stale (a sync
+  // fires several changes at once: the entry sending, then refused), so only the latest read is shown.
+  const reads = { markQueued: 0, showDone: 0 };
+  async function latestList(name, userId) {
+    const mine = ++reads[name];
+    const entries = await window.WuyeOutbox.list(userId);
+    return mine === reads[name] ? entries : null;
+  }
+
   // Checkpoints recorded on this phone but not yet synced show as such; one the server refused is still to
   // visit and says so in red, never as waiting.
   async function markQueued(walk) {
     const userId = Number(document.body.dataset.userId);
     if (!window.WuyeOutbox || !userId) return;
-    const entries = await window.WuyeOutbox.list(userId);
+    const entries = await latestList("markQueued", userId);
+    if (!entries) return;
     for (const entry of entries) {  // oldest first: the newest entry of a checkpoint says last
       if (entry.kind !== "patrol_visit" || String(entry.data.round_id) !== walk.dataset.roundId) continue;
       const li = document.querySelector(`.stop[data-position="${entry.data.position}"]`);
@@ -120,7 +130,9 @@
       return;
     }
     if (!window.WuyeOutbox || !userId || (!box.hidden && !card.hidden)) return;  // a correction being typed
-    const latest = (await window.WuyeOutbox.list(userId)).filter((e) => e.kind === "patrol_visit"
+    const entries = await latestList("showDone", userId);
+    if (!entries) return;
+    const latest = entries.filter((e) => e.kind === "patrol_visit"
       && String(e.data.round_id) === form.elements.round_id.value
       && String(e.data.position) === form.elements.position.value).pop();  // listed oldest first
     if (!latest) return;
