@@ -1342,8 +1342,9 @@ def burst_figures(bench) -> list[Figure]:
 @figure
 def clock_figures(bench) -> list[Figure]:
     """The clock beside its baselines: a tick with nothing due (the jobs of every minute) before and after adding 200
-    projects with a night schedule each, and the jobs of every 5 minutes or hour (counts, sweeps) after; catching up their 31 days (37,000 rounds made and settled) beside inserting as many rows
-    plainly; the longest write transaction of that catch-up, and an outbox upload's p95 alone and beside it."""
+    projects with a night schedule each, and the jobs of every 5 minutes or hour (counts, sweeps) after; catching
+    up their 31 days (37,000 rounds made and settled) beside inserting as many rows plainly; the longest write
+    transaction of that catch-up, and an outbox upload's p95 alone and beside it."""
     from datetime import time as wall
     from datetime import timedelta
 

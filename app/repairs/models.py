@@ -79,12 +79,12 @@ class Ticket(SQLModel, table=True):
                       sa.Index("ix_ticket_project_status_late", "project_id", "status", "late_at"),
                       # a month's tickets per site, counted from the index alone (the month matrix's open month):
                       # every column `repairs.figures.tallies_by_month` reads, after (project, created_at)
+                      sa.Index("ix_ticket_project_created_tally", "project_id", "created_at", "status", "finished_at",
+                               "due_at", "callback_reached", "satisfaction"),
                       # the tickets the clock has not told about yet, past their dispatch or completion target:
                       # partial, so they hold only those and no other query's plan picks them
                       sa.Index("ix_ticket_dispatch_alert", "status", "created_at", **NOT_TOLD["dispatch_alerted"]),
-                      sa.Index("ix_ticket_completion_alert", "status", "due_at", **NOT_TOLD["completion_alerted"]),
-                      sa.Index("ix_ticket_project_created_tally", "project_id", "created_at", "status", "finished_at",
-                               "due_at", "callback_reached", "satisfaction"))
+                      sa.Index("ix_ticket_completion_alert", "status", "due_at", **NOT_TOLD["completion_alerted"]))
 
 
 DISPATCH_MINUTES = 3  # the dispatch target of a project that set none
